@@ -1,0 +1,153 @@
+"""Accounts, the roles they hold, and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Self
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import ADMIN_ROLES, UNIT_ROLES, Role
+from core.scoping import Scope, ScopedQuerySet
+
+
+class UserQuerySet(ScopedQuerySet):
+    def for_scope(self, scope: Scope) -> Self:
+        if scope.is_superuser:
+            return self.all()
+        # Account administration belongs to the system and security administrators.
+        feds = scope.federations_with(Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
+        return self.filter(Q(pk=scope.user_id) | Q(federation_id__in=feds))
+
+    def changeable_for_scope(self, scope: Scope) -> Self:
+        if scope.is_superuser:
+            return self.all()
+        return self.filter(federation_id__in=scope.federations_with(Role.SYSTEM_ADMIN))
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    """A log-in account (账号). Its roles are RoleAssignment rows; its person is optional."""
+
+    federation = models.ForeignKey(
+        "orgs.Federation", verbose_name=_("所属妇联"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    person = models.OneToOneField(
+        "orgs.Person", verbose_name=_("人员"), null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
+    )
+    display_name = models.CharField(_("显示名称"), max_length=50, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    must_change_password = models.BooleanField(_("须修改密码"), default=True)
+
+    objects = ScopedUserManager()
+
+    class Meta:
+        verbose_name = _("账号")
+        verbose_name_plural = _("账号")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+class RoleAssignmentQuerySet(ScopedQuerySet):
+    def for_scope(self, scope: Scope) -> Self:
+        if scope.is_superuser:
+            return self.all()
+        feds = scope.federations_with(Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN)
+        return self.filter(Q(user_id=scope.user_id) | Q(federation_id__in=feds))
+
+    def changeable_for_scope(self, scope: Scope) -> Self:
+        # Roles are the security administrator's (三员分立).
+        return self.filter(federation_id__in=scope.federations_with(Role.SECURITY_ADMIN))
+
+
+class RoleAssignment(models.Model):
+    """One role held by one account in one federation (and, for a liaison, one unit)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "federation", "unit"], name="role_once_in_unit", condition=Q(unit__isnull=False)
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "federation"], name="role_once_in_federation", condition=Q(unit__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        if self.role in UNIT_ROLES and not self.unit_id:
+            raise ValidationError({"unit": _("该角色须指定单位。")})
+        if self.role in ADMIN_ROLES:
+            others = RoleAssignment.objects.filter(user_id=self.user_id, role__in=ADMIN_ROLES).exclude(role=self.role)
+            if others.exists():
+                raise ValidationError(_("三员分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任。"))
+
+
+TOKEN_PREFIX = "jg_"
+
+
+class ApiTokenQuerySet(ScopedQuerySet):
+    def for_scope(self, scope: Scope) -> Self:
+        return self.filter(user_id=scope.user_id)
+
+    def changeable_for_scope(self, scope: Scope) -> Self:
+        return self.filter(user_id=scope.user_id)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API; only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"token #{self.pk} of {self.user}"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, *, hours: int = 8) -> tuple[ApiToken, str]:
+        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, key_hash=cls.hash(raw), expires_at=timezone.now() + dt.timedelta(hours=hours)
+        )
+        return token, raw

@@ -1,0 +1,141 @@
+"""Committees, their terms, seats and vacancies: the dated history the three rates are computed from."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TrackedModel
+from core.scoping import Scope, ScopedQuerySet, unit_rows_changeable_q, unit_rows_q
+
+
+class CommitteeScopedQuerySet(ScopedQuerySet):
+    """Committee rows: the federation's staff see all, a unit's liaison sees their unit's."""
+
+    unit_path = "committee__unit_id"
+
+    def for_scope(self, scope: Scope) -> Self:
+        if scope.is_superuser:
+            return self.all()
+        return self.filter(unit_rows_q(scope, self.unit_path))
+
+    def changeable_for_scope(self, scope: Scope) -> Self:
+        if scope.is_superuser:
+            return self.all()
+        return self.filter(unit_rows_changeable_q(scope, self.unit_path))
+
+
+class CommitteeQuerySet(CommitteeScopedQuerySet):
+    unit_path = "unit_id"
+
+
+class Committee(TrackedModel):
+    """A women's committee (妇委会) of one unit."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="committees")
+    unit = models.ForeignKey("orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="committees")
+    formed_on = models.DateField(_("成立日期"))
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
+
+    objects = CommitteeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit__name", "formed_on"]
+        verbose_name = _("妇委会")
+        verbose_name_plural = _("妇委会")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=F("formed_on")),
+                name="committee_dissolved_after_formed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}妇委会"
+
+
+class Term(TrackedModel):
+    """One term (届) of a committee: 第N届, from its election to its planned end."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="terms")
+    number = models.PositiveSmallIntegerField(_("届次"))
+    started_on = models.DateField(_("选举日期"))
+    due_on = models.DateField(_("届满日期"))
+    # Set when the next term starts (换届) or the committee ends; null while current.
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+
+    objects = CommitteeScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["committee_id", "number"]
+        verbose_name = _("届次")
+        verbose_name_plural = _("届次")
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "number"], name="term_number_unique"),
+            models.CheckConstraint(condition=Q(due_on__gt=F("started_on")), name="term_due_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} 第{self.number}届"
+
+
+class Seat(TrackedModel):
+    """A committee post (委员职务) held by one person over a span of dates."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("主任")
+        VICE_CHAIR = "vice_chair", _("副主任")
+        MEMBER = "member", _("委员")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="seats")
+    term = models.ForeignKey(Term, null=True, blank=True, on_delete=models.SET_NULL, related_name="seats")
+    role = models.CharField(_("职务"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    person = models.ForeignKey(
+        "orgs.Person", verbose_name=_("人员"), null=True, blank=True, on_delete=models.PROTECT, related_name="seats"
+    )
+    holder_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    started_on = models.DateField(_("任职日期"))
+    ended_on = models.DateField(_("离任日期"), null=True, blank=True)
+
+    objects = CommitteeScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["committee_id", "role", "started_on"]
+        verbose_name = _("委员职务")
+        verbose_name_plural = _("委员职务")
+
+    def __str__(self) -> str:
+        return f"{self.committee} {self.get_role_display()} {self.holder_name or self.person or ''}".strip()
+
+
+class Vacancy(TrackedModel):
+    """A post left empty (缺位) from `vacated_on` until `filled_on`."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="vacancies")
+    role = models.CharField(_("职务"), max_length=20, choices=Seat.Role.choices, default=Seat.Role.MEMBER)
+    seat = models.ForeignKey(Seat, null=True, blank=True, on_delete=models.SET_NULL, related_name="vacancies")
+    vacated_on = models.DateField(_("缺位日期"))
+    filled_on = models.DateField(_("补充日期"), null=True, blank=True)
+    filled_by = models.ForeignKey(Seat, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = CommitteeScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["vacated_on"]
+        verbose_name = _("缺位")
+        verbose_name_plural = _("缺位")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(filled_on__isnull=True) | Q(filled_on__gte=F("vacated_on")),
+                name="vacancy_filled_after_vacated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} {self.get_role_display()} 缺位"

@@ -1,0 +1,19 @@
+"""The JSON API at /api/v1/: assembles each app's router."""
+
+from ninja import NinjaAPI
+
+from core.api import BearerToken, install_error_handlers
+
+api = NinjaAPI(
+    title="巾帼 Jinguo API",
+    version="1",
+    urls_namespace="api",
+    auth=BearerToken(),
+    docs_url="/docs",
+    description="妇联与机关妇委会工作平台接口。认证：POST /api/v1/auth/token 获取令牌，"
+    "随后在请求头中使用 Authorization: Bearer <token>。",
+)
+install_error_handlers(api)
+
+api.add_router("/auth", "accounts.api.router")
+api.add_router("/units", "orgs.api.router")

@@ -1,0 +1,20 @@
+"""Settings for the test suite: fast hashing, in-memory mail, immediate jobs."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("JINGUO_VAR_DIR", tempfile.mkdtemp(prefix="jinguo-test-"))
+
+from .base import *  # noqa: E402,F403
+from .base import HUEY, VAR_DIR  # noqa: E402
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+HUEY = {**HUEY, "immediate": True}
+JINGUO_KEYS_FILE = Path(VAR_DIR) / "keys.json"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,129 @@
+"""Who did what, when, from where: the audit trail's write side.
+
+Requests set the actor through core.middleware.AuditContextMiddleware; commands and jobs use
+`acting_as(...)`. Model writes of every `TrackedModel` record themselves; other events (log-in, export,
+import, reads of sensitive records) call `record(...)`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    user_id: int | None
+    username: str
+    ip: str | None
+    source: str  # web, api, command, job
+
+
+_context: ContextVar[AuditContext | None] = ContextVar("jinguo_audit_context", default=None)
+
+
+def current() -> AuditContext | None:
+    return _context.get()
+
+
+@contextlib.contextmanager
+def acting_as(user: Any | None, *, ip: str | None = None, source: str = "command") -> Iterator[None]:
+    """Attribute the writes inside the block to `user` (None for the system itself)."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        ctx = AuditContext(user.pk, user.get_username(), ip, source)
+    else:
+        ctx = AuditContext(None, "system" if user is None else "anonymous", ip, source)
+    token = _context.set(ctx)
+    try:
+        yield
+    finally:
+        _context.reset(token)
+
+
+def jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+REDACTED = "***"
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The concrete field values of `obj` as JSON-able data, sensitive fields masked."""
+    data: dict[str, Any] = {}
+    for f in obj._meta.concrete_fields:
+        value = getattr(obj, f.attname)
+        data[f.attname] = REDACTED if getattr(f, "sensitive", False) and value not in (None, "") else jsonable(value)
+    return data
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields that differ."""
+    return {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
+
+
+def record(
+    action: str,
+    *,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int | None = None,
+    object_repr: str = "",
+    changes: dict[str, Any] | None = None,
+    result: str = "success",
+    federation_id: int | None = None,
+    actor: Any | None = None,
+    ip: str | None = None,
+    detail: str = "",
+) -> Any:
+    """Append one event to the audit log."""
+    from core.models import AuditEvent
+
+    ctx = current()
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        actor_id, actor_name = actor.pk, actor.get_username()
+    elif actor is not None and isinstance(actor, str):
+        actor_id, actor_name = None, actor
+    elif ctx is not None:
+        actor_id, actor_name = ctx.user_id, ctx.username
+    else:
+        actor_id, actor_name = None, "system"
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk if object_id is None else object_id
+        object_repr = object_repr or str(obj)[:200]
+        if federation_id is None:
+            federation_id = getattr(obj, "federation_id", None)
+    return AuditEvent.objects.create(
+        actor_id=actor_id,
+        actor_name=actor_name[:150],
+        action=action,
+        object_type=object_type,
+        object_id="" if object_id is None else str(object_id),
+        object_repr=object_repr[:200],
+        changes=jsonable(changes or {}),
+        result=result,
+        federation_id=federation_id,
+        ip=ip if ip is not None else (ctx.ip if ctx else None),
+        source=ctx.source if ctx else "system",
+        detail=detail[:500],
+    )

@@ -1,0 +1,24 @@
+"""Navigation shown to the user: only the systems and pages their roles reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from core.navigation import menu_for
+from core.scoping import scope_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_menu": [], "unread_count": 0}
+    from core.models import Notification
+
+    scope = scope_for(user)
+    return {
+        "nav_menu": menu_for(request, scope),
+        "user_scope": scope,
+        "unread_count": Notification.objects.visible_to(user).filter(read_at__isnull=True).count(),
+    }

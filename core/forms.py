@@ -1,0 +1,50 @@
+"""Forms that carry the row version so that a stale edit is refused, not saved over a newer one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class StyledFormMixin:
+    """Gives widgets the Bootstrap classes the templates expect, and marks errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, (forms.CheckboxInput,)):
+                css = "form-check-input"
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
+                css += " is-invalid"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if isinstance(widget, forms.DateInput):
+                widget.input_type = "date"
+
+
+class StyledForm(StyledFormMixin, forms.Form):
+    pass
+
+
+class VersionedModelForm(StyledFormMixin, forms.ModelForm):
+    """Adds a hidden `version`; saving with a stale one raises core.models.ConcurrentEditError."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        version = self.cleaned_data.get("version") if hasattr(self, "cleaned_data") else None
+        if self.instance.pk is not None and version is not None:
+            self.instance.version = version

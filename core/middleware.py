@@ -1,0 +1,41 @@
+"""Request-wide context: the audit actor and source address, and the absolute session lifetime."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+from core import audit
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind the production reverse proxy the first X-Forwarded-For hop is the client.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if forwarded and getattr(settings, "USE_X_FORWARDED_FOR", False):
+        return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
+class AuditContextMiddleware:
+    """Attributes every write during the request to its user and address; ends stale sessions."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get("jinguo_login_at")
+            now = time.time()
+            if started is None:
+                request.session["jinguo_login_at"] = now
+            elif now - float(started) > settings.SESSION_ABSOLUTE_LIFETIME:
+                logout(request)
+                user = request.user
+        source = "api" if request.path.startswith("/api/") else "web"
+        with audit.acting_as(user, ip=client_ip(request), source=source):
+            return self.get_response(request)

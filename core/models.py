@@ -1,0 +1,167 @@
+"""Domain-free building blocks: tracked (audited, versioned) rows, the audit log, notifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core import audit
+from core.scoping import Scope, ScopedQuerySet
+
+CONFLICT_MESSAGE = _("保存失败：这条记录已被其他人修改。请刷新页面查看最新内容后再修改。")
+
+
+class ConcurrentEditError(ValidationError):
+    """Raised when a row changed since the editor loaded it (optimistic locking)."""
+
+    def __init__(self) -> None:
+        super().__init__(CONFLICT_MESSAGE, code="conflict")
+
+
+class TrackedModel(models.Model):
+    """Every write is audited with old and new values; edits carry a version to catch lost updates.
+
+    Saves must hold the version the editor saw: `save()` refuses (ConcurrentEditError) when the row
+    in the database has moved on, so the second of two concurrent editors overwrites nothing.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic():
+            if self._state.adding or self.pk is None:
+                super().save(*args, **kwargs)
+                audit.record("create", obj=self, changes={k: [None, v] for k, v in audit.snapshot(self).items()})
+                return
+            manager = type(self)._base_manager
+            rows = manager.filter(pk=self.pk)
+            if connection_supports_row_locks(rows.db):
+                rows = rows.select_for_update()
+            current = rows.first()
+            if current is None:
+                raise ConcurrentEditError()
+            if current.version != self.version:
+                raise ConcurrentEditError()
+            before = audit.snapshot(current)
+            self.version += 1
+            self.updated_at = timezone.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
+            super().save(*args, **kwargs)
+            changes = audit.diff(before, audit.snapshot(self))
+            changes.pop("version", None)
+            changes.pop("updated_at", None)
+            audit.record("update", obj=self, changes=changes)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        with transaction.atomic():
+            before = audit.snapshot(self)
+            label, pk, text, fed = self._meta.label_lower, self.pk, str(self)[:200], getattr(self, "federation_id", None)
+            result = super().delete(*args, **kwargs)
+            audit.record(
+                "delete",
+                object_type=label,
+                object_id=pk,
+                object_repr=text,
+                federation_id=fed,
+                changes={k: [v, None] for k, v in before.items()},
+            )
+            return result
+
+
+def connection_supports_row_locks(alias: str) -> bool:
+    from django.db import connections
+
+    return bool(connections[alias].features.has_select_for_update)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self) -> Any:
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only audit log (审计日志)."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.DO_NOTHING,
+        db_constraint=False, related_name="+",
+    )
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=40, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更"), default=dict, blank=True)
+    result = models.CharField(_("结果"), max_length=20, default="success")
+    federation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    source = models.CharField(_("渠道"), max_length=20, blank=True)
+    detail = models.CharField(_("说明"), max_length=500, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("The audit log is append-only.")
+
+
+class NotificationQuerySet(ScopedQuerySet):
+    def for_scope(self, scope: Scope) -> NotificationQuerySet:
+        return self.filter(recipient_id=scope.user_id)
+
+    def changeable_for_scope(self, scope: Scope) -> NotificationQuerySet:
+        return self.filter(recipient_id=scope.user_id)
+
+
+class Notification(models.Model):
+    """An in-app notice (站内通知) to one user; `dedup_key` makes every reminder idempotent."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("类别"), max_length=40)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    dedup_key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "dedup_key"], name="notification_once")]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+
+    def __str__(self) -> str:
+        return self.title

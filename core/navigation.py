@@ -1,0 +1,41 @@
+"""The menu: each app registers its entries with the roles that may use them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from core.scoping import Scope
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    section: str  # the system it belongs to (自查, 志愿讲课, 执委履职, 系统)
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    icon: str = ""
+    order: int = 100
+
+
+_registry: list[NavEntry] = []
+
+
+def register(entry: NavEntry) -> None:
+    if entry not in _registry:
+        _registry.append(entry)
+
+
+def menu_for(request: HttpRequest, scope: Scope) -> list[dict[str, object]]:
+    """Sections with their entries the user's roles reach, in order."""
+    sections: dict[str, list[dict[str, object]]] = {}
+    for e in sorted(_registry, key=lambda e: e.order):
+        if not (scope.is_superuser or scope.roles & e.roles):
+            continue
+        url = reverse(e.url_name)
+        sections.setdefault(e.section, []).append(
+            {"label": e.label, "url": url, "icon": e.icon, "active": request.path.startswith(url) and url != "/"}
+        )
+    return [{"section": s, "entries": entries} for s, entries in sections.items()]

@@ -1,0 +1,74 @@
+"""A small world for tests: two federations, three units, one account per role, and an outsider.
+
+    fed_a ── unit_a1 (liaison: liaison)      fed_b ── unit_b1 (liaison: outsider)
+          └─ unit_a2 (liaison: other_liaison)
+
+Every persona of fed_a holds exactly one role; `outsider` is the liaison of another federation's unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from accounts.models import User
+from accounts.services import role_grant
+from core import audit
+from core.roles import Role
+from orgs.models import Federation, Person, Unit
+
+PASSWORD = "Test-Passw0rd-2026!"
+
+PERSONA_ROLES: dict[str, str | None] = {
+    "staff": Role.FEDERATION_STAFF,
+    "liaison": Role.UNIT_LIAISON,
+    "other_liaison": Role.UNIT_LIAISON,
+    "executive": Role.EXECUTIVE,
+    "supervisor": Role.HOTLINE_SUPERVISOR,
+    "volunteer": Role.VOLUNTEER,
+    "requester": Role.REQUESTER,
+    "sysadmin": Role.SYSTEM_ADMIN,
+    "secadmin": Role.SECURITY_ADMIN,
+    "auditor": Role.AUDITOR,
+    "outsider": Role.UNIT_LIAISON,
+    "norole": None,
+}
+
+
+@dataclass
+class World:
+    fed_a: Federation
+    fed_b: Federation
+    unit_a1: Unit
+    unit_a2: Unit
+    unit_b1: Unit
+    users: dict[str, User] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> User:
+        try:
+            return self.__dict__["users"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def build_world() -> World:
+    with audit.acting_as(None, source="test"):
+        fed_a = Federation.objects.create(name="测试区妇联")
+        fed_b = Federation.objects.create(name="另一区妇联")
+        unit_a1 = Unit.objects.create(federation=fed_a, name="区教育局", established_on=dt.date(2000, 1, 1))
+        unit_a2 = Unit.objects.create(federation=fed_a, name="区财政局", established_on=dt.date(2000, 1, 1))
+        unit_b1 = Unit.objects.create(federation=fed_b, name="外区民政局", established_on=dt.date(2000, 1, 1))
+        world = World(fed_a, fed_b, unit_a1, unit_a2, unit_b1)
+        for name, role in PERSONA_ROLES.items():
+            fed = fed_b if name == "outsider" else fed_a
+            unit = {"liaison": unit_a1, "other_liaison": unit_a2, "outsider": unit_b1}.get(name, unit_a1)
+            person = None
+            if role not in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR):
+                person = Person.objects.create(federation=fed, unit=unit, name=f"{name}人员")
+            user = User.objects.create_user(
+                username=name, password=PASSWORD, federation=fed, person=person, must_change_password=False
+            )
+            if role:
+                role_grant(user=user, role=role, federation_id=fed.pk, unit_id=unit.pk if role == Role.UNIT_LIAISON else None)
+            world.users[name] = user
+    return world

@@ -1,0 +1,176 @@
+"""Federations, units and people: who and what the platform is about."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Self
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TrackedModel
+from core.roles import FEDERATION_WIDE_ROLES, Role
+from core.scoping import Scope, ScopedQuerySet
+
+
+class FederationQuerySet(ScopedQuerySet):
+    def for_scope(self, scope: Scope) -> Self:
+        if scope.is_superuser:
+            return self.all()
+        return self.filter(pk__in=scope.federation_ids)
+
+    def changeable_for_scope(self, scope: Scope) -> Self:
+        # Federation settings belong to the system administrator (三员分立).
+        return self.filter(pk__in=scope.federations_with(Role.SYSTEM_ADMIN))
+
+
+class Federation(TrackedModel):
+    """A women's federation (妇联): a district one, with a city one above it (a tree)."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级妇联"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Rules the federation may change (domain.md "default" values).
+    term_length_years = models.PositiveSmallIntegerField(_("每届任期（年）"), default=5)
+    reelection_grace_days = models.PositiveSmallIntegerField(_("换届宽限天数"), default=0)
+    vacancy_fill_days = models.PositiveSmallIntegerField(_("补缺期限（天）"), default=90)
+    min_shifts_per_year = models.PositiveSmallIntegerField(_("执委每年最少接访班次"), default=4)
+
+    objects = FederationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("妇联")
+        verbose_name_plural = _("妇联")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitQuerySet(ScopedQuerySet):
+    def for_scope(self, scope: Scope) -> Self:
+        if scope.is_superuser:
+            return self.all()
+        q = Q(federation_id__in=scope.federations_with(*FEDERATION_WIDE_ROLES)) | Q(pk__in=scope.liaison_unit_ids)
+        # Business roles see their own unit; the 三员 roles see no business data.
+        if scope.person_unit_id and scope.has(Role.EXECUTIVE, Role.VOLUNTEER, Role.REQUESTER):
+            q |= Q(pk=scope.person_unit_id)
+        return self.filter(q)
+
+    def changeable_for_scope(self, scope: Scope) -> Self:
+        if scope.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(federation_id__in=scope.federations_with(Role.FEDERATION_STAFF)) | Q(pk__in=scope.liaison_unit_ids)
+        )
+
+    def active_on(self, day: dt.date) -> Self:
+        return self.filter(Q(established_on__isnull=True) | Q(established_on__lte=day)).filter(
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day)
+        )
+
+
+class Unit(TrackedModel):
+    """A government department or institution (机关单位), including units stationed in the district."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("区直部门")
+        INSTITUTION = "institution", _("事业单位")
+        STATIONED = "stationed", _("驻区单位")
+        STREET = "street", _("街道")
+
+    federation = models.ForeignKey(Federation, verbose_name=_("所属妇联"), on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(_("单位名称"), max_length=100)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", verbose_name=_("并入单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors"
+    )
+    requires_committee = models.BooleanField(_("是否需建妇委会"), default=True)
+    female_staff_count = models.PositiveIntegerField(_("女职工人数"), null=True, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        constraints = [
+            models.UniqueConstraint(fields=["federation", "name"], name="unit_name_unique_in_federation"),
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True)
+                | Q(established_on__isnull=True)
+                | Q(dissolved_on__gte=models.F("established_on")),
+                name="unit_dissolved_after_established",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.established_on and self.dissolved_on and self.dissolved_on < self.established_on:
+            raise ValidationError({"dissolved_on": _("撤销日期不能早于成立日期。")})
+        if self.successor_id and self.successor_id == self.pk:
+            raise ValidationError({"successor": _("单位不能并入自身。")})
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return (self.established_on is None or self.established_on <= day) and (
+            self.dissolved_on is None or self.dissolved_on > day
+        )
+
+    @property
+    def status_label(self) -> str:
+        if self.dissolved_on is None:
+            return str(_("存续"))
+        return str(_("已并入")) if self.successor_id else str(_("已撤销"))
+
+
+class PersonQuerySet(ScopedQuerySet):
+    def for_scope(self, scope: Scope) -> Self:
+        if scope.is_superuser:
+            return self.all()
+        q = Q(federation_id__in=scope.federations_with(Role.FEDERATION_STAFF)) | Q(unit_id__in=scope.liaison_unit_ids)
+        if scope.person_id:
+            q |= Q(pk=scope.person_id)
+        return self.filter(q)
+
+    def changeable_for_scope(self, scope: Scope) -> Self:
+        return self.for_scope(scope)
+
+
+class Person(TrackedModel):
+    """A person known to the platform (人员): staff of a unit, executive, volunteer, contact."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "F", _("女")
+        MALE = "M", _("男")
+
+    federation = models.ForeignKey(Federation, verbose_name=_("所属妇联"), on_delete=models.PROTECT, related_name="people")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("工作单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, default=Gender.FEMALE)
+    title = models.CharField(_("职务"), max_length=100, blank=True)
+    # Personal information; core.crypto encrypts these at rest (issue: encryption of PI).
+    phone = models.CharField(_("手机号码"), max_length=32, blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=32, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+
+    def __str__(self) -> str:
+        return self.name
