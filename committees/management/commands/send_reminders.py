@@ -1,0 +1,33 @@
+"""Runs the reminder job by hand: `python manage.py send_reminders [--date YYYY-MM-DD]`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from committees.reminders import run_reminders
+from core import audit
+
+MSG_BAD_DATE = "日期格式应为 YYYY-MM-DD，例如 2026-07-01。"
+
+
+class Command(BaseCommand):
+    help = "Send the term and vacancy reminders due on a day (default today); running it twice sends nothing twice."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--date", default=None, help="the day to run for, YYYY-MM-DD (default: today)")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["date"]:
+            try:
+                today = dt.date.fromisoformat(opts["date"])
+            except ValueError:
+                raise CommandError(MSG_BAD_DATE) from None
+        else:
+            today = timezone.localdate()
+        with audit.acting_as(None, source="command"):
+            report = run_reminders(today)
+        self.stdout.write(self.style.SUCCESS(str(report)))

@@ -1,0 +1,40 @@
+"""Scheduled jobs of the committees app (huey picks up every installed app's `tasks` module)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from huey.contrib.djhuey import HUEY, db_periodic_task
+
+from committees.reminders import ReminderReport, run_reminders
+
+REMINDER_HOUR, REMINDER_MINUTE = 7, 0
+
+
+def daily_at(hour: int, minute: int, tz: str | None = None) -> Callable[[dt.datetime], bool]:
+    """A huey schedule that fires once a day at hour:minute in `tz` (default settings.TIME_ZONE).
+
+    huey hands periodic schedules a naive timestamp, in UTC when the huey instance runs with
+    `utc=True` (its default) and in the server's local time otherwise; `crontab(hour=7)` would
+    therefore fire at 07:00 UTC, which is 15:00 in Shanghai.
+    """
+    zone = ZoneInfo(tz or settings.TIME_ZONE)
+
+    def validate(timestamp: dt.datetime) -> bool:
+        if timestamp.tzinfo is None:
+            timestamp = timestamp.replace(tzinfo=dt.UTC) if HUEY.utc else timestamp.astimezone()
+        local = timestamp.astimezone(zone)
+        return local.hour == hour and local.minute == minute
+
+    return validate
+
+
+@db_periodic_task(daily_at(REMINDER_HOUR, REMINDER_MINUTE))
+def daily_reminders() -> str:
+    """Every day at 07:00 Asia/Shanghai: term and vacancy reminders (committees.reminders)."""
+    report: ReminderReport = run_reminders(timezone.localdate())
+    return str(report)

@@ -1,0 +1,180 @@
+"""Reminders: who hears of which due term or open vacancy, and that nothing is ever sent twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from committees.models import Committee, Term, Vacancy
+from committees.reminders import run_reminders
+from committees.tasks import daily_at
+from core import audit
+from core.models import Notification
+from core.notify import MemorySmsBackend
+
+D = dt.date
+
+
+@pytest.fixture
+def history(world):
+    """unit_a1: committee with term 1 due 2026-12-31; an open vice-chair vacancy from 2026-03-01."""
+    with audit.acting_as(None, source="test"):
+        committee = Committee.objects.create(federation=world.fed_a, unit=world.unit_a1, formed_on=D(2021, 12, 31))
+        term = Term.objects.create(
+            federation=world.fed_a, committee=committee, number=1, started_on=D(2021, 12, 31), due_on=D(2026, 12, 31)
+        )
+        vacancy = Vacancy.objects.create(
+            federation=world.fed_a, committee=committee, role="vice_chair", vacated_on=D(2026, 3, 1)
+        )
+    world.users["staff"].email = "staff@example.org"
+    world.users["staff"].save()
+    world.users["liaison"].email = "liaison@example.org"
+    world.users["liaison"].save()
+    return committee, term, vacancy
+
+
+def keys_of(user):
+    return set(Notification.objects.filter(recipient=user).values_list("dedup_key", flat=True))
+
+
+def test_a_term_180_days_before_its_end_notifies_the_liaison_and_the_staff_once(world, history):
+    _, term, vacancy = history
+    day = D(2026, 7, 4)  # 180 days before 2026-12-31; the vacancy is 125 days open, past all of 90
+
+    report = run_reminders(day)
+
+    assert f"term-due-180:{term.pk}" in keys_of(world.liaison)
+    assert f"term-due-180:{term.pk}" in keys_of(world.staff)
+    assert f"vacancy-overdue:{vacancy.pk}" in keys_of(world.liaison)
+    # Neither the other unit's liaison nor another federation hears of it.
+    assert keys_of(world.other_liaison) == set()
+    assert keys_of(world.outsider) == set()
+    assert report.notifications_created == 4
+    assert report.emails_sent == 4
+    assert sorted(m.to[0] for m in mail.outbox) == ["liaison@example.org"] * 2 + ["staff@example.org"] * 2
+    assert all(n.emailed_at for n in Notification.objects.all())
+
+
+def test_running_twice_on_the_same_day_sends_nothing_twice(world, history):
+    run_reminders(D(2026, 7, 4))
+    sent, stored = len(mail.outbox), Notification.objects.count()
+
+    report = run_reminders(D(2026, 7, 4))
+
+    assert report.notifications_created == 0
+    assert report.emails_sent == 0
+    assert len(mail.outbox) == sent
+    assert Notification.objects.count() == stored
+
+
+def test_each_threshold_is_announced_once_and_the_smallest_reached_wins(world, history):
+    _, term, _ = history
+    run_reminders(D(2026, 7, 4))  # 180
+    run_reminders(D(2026, 7, 5))  # still 180: nothing new
+    run_reminders(D(2026, 11, 1))  # 60 days left: the 90-day notice
+    run_reminders(D(2026, 12, 31))  # due today: the 30-day notice
+    run_reminders(D(2027, 1, 1))  # overdue
+    term_keys = {k for k in keys_of(world.liaison) if k.startswith("term")}
+    assert term_keys == {f"term-{k}:{term.pk}" for k in ("due-180", "due-90", "due-30", "overdue")}
+
+
+def test_a_term_first_seen_50_days_before_its_end_gets_only_the_90_day_notice(world, history):
+    _, term, _ = history
+    run_reminders(D(2026, 11, 11))
+    assert {k for k in keys_of(world.liaison) if k.startswith("term")} == {f"term-due-90:{term.pk}"}
+
+
+def test_nothing_is_due_long_before_the_end_of_a_term(world, history):
+    _, _, vacancy = history
+    vacancy.filled_on = D(2026, 3, 20)
+    with audit.acting_as(None, source="test"):
+        vacancy.save()
+    assert run_reminders(D(2026, 4, 1)).notices == []
+
+
+def test_a_vacancy_past_half_of_its_deadline_then_past_all_of_it(world, history):
+    _, _, vacancy = history  # vacated 2026-03-01, 90 days to fill
+    run_reminders(D(2026, 4, 14))  # 44 days: not yet half
+    assert not [k for k in keys_of(world.liaison) if k.startswith("vacancy")]
+    run_reminders(D(2026, 4, 15))  # 45 days: half
+    run_reminders(D(2026, 5, 30))  # 90 days: the deadline day itself is still in time
+    assert {k for k in keys_of(world.liaison) if k.startswith("vacancy")} == {f"vacancy-half:{vacancy.pk}"}
+    run_reminders(D(2026, 5, 31))
+    assert {k for k in keys_of(world.liaison) if k.startswith("vacancy")} == {
+        f"vacancy-half:{vacancy.pk}", f"vacancy-overdue:{vacancy.pk}"
+    }
+
+
+def test_the_federation_fill_deadline_is_used(world, history):
+    _, _, vacancy = history
+    world.fed_a.vacancy_fill_days = 30
+    with audit.acting_as(None, source="test"):
+        world.fed_a.save()
+    run_reminders(D(2026, 4, 1))  # 31 days
+    assert f"vacancy-overdue:{vacancy.pk}" in keys_of(world.staff)
+
+
+def test_a_re_elected_term_is_not_overdue(world, history):
+    committee, term, _ = history
+    with audit.acting_as(None, source="test"):
+        Term.objects.create(
+            federation=world.fed_a, committee=committee, number=2, started_on=D(2026, 12, 20), due_on=D(2031, 12, 19)
+        )
+    run_reminders(D(2027, 1, 5))
+    assert f"term-overdue:{term.pk}" not in keys_of(world.liaison)
+
+
+def test_a_dissolved_committee_is_left_alone(world, history):
+    committee, _, _ = history
+    committee.dissolved_on = D(2026, 6, 1)
+    with audit.acting_as(None, source="test"):
+        committee.save()
+    assert run_reminders(D(2027, 1, 5)).notices == []
+
+
+def test_overdue_notices_text_the_liaison_through_the_sms_backend(world, history, settings):
+    settings.JINGUO_SMS_BACKEND = "core.notify.MemorySmsBackend"
+    MemorySmsBackend.outbox.clear()
+    person = world.liaison.person
+    person.phone = "13800001111"
+    with audit.acting_as(None, source="test"):
+        person.save()
+    report = run_reminders(D(2027, 1, 5))
+    assert report.sms_sent == 2  # overdue term and overdue vacancy, to the liaison only
+    assert all(phone == "13800001111" for phone, _ in MemorySmsBackend.outbox)
+    run_reminders(D(2027, 1, 5))
+    assert len(MemorySmsBackend.outbox) == 2
+    MemorySmsBackend.outbox.clear()
+
+
+def test_users_without_an_address_get_the_in_app_notice_only(world, history):
+    world.users["staff"].email = ""
+    world.users["staff"].save()
+    run_reminders(D(2026, 7, 4))
+    assert Notification.objects.filter(recipient=world.staff, emailed_at__isnull=True).count() == 2
+    assert {m.to[0] for m in mail.outbox} == {"liaison@example.org"}
+
+
+def test_the_command_runs_for_a_given_day(world, history):
+    out = StringIO()
+    call_command("send_reminders", "--date", "2026-07-04", stdout=out)
+    assert "新建站内通知 4 条" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("send_reminders", "--date", "2026-13-01")
+
+
+def test_the_job_fires_at_seven_in_shanghai():
+    at_seven = daily_at(7, 0, "Asia/Shanghai")
+    # huey's default: naive UTC timestamps. 07:00 in Shanghai is 23:00 UTC the day before.
+    assert at_seven(dt.datetime(2026, 7, 3, 23, 0))
+    assert not at_seven(dt.datetime(2026, 7, 4, 7, 0))
+
+
+def test_the_notifications_page_lists_them(world, history, client_as):
+    run_reminders(D(2026, 7, 4))
+    page = client_as(world.liaison).get("/notifications/")
+    assert "区教育局妇委会第1届将于2026年12月31日届满" in page.content.decode()
