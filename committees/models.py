@@ -51,7 +51,12 @@ class Committee(TrackedModel):
                 condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=F("formed_on")),
                 name="committee_dissolved_after_formed",
             ),
+            # A unit has at most one committee that has not been dissolved.
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(dissolved_on__isnull=True), name="committee_one_active_per_unit"
+            ),
         ]
+        indexes = [models.Index(fields=["federation", "formed_on"], name="committee_fed_formed")]
 
     def __str__(self) -> str:
         return f"{self.unit}妇委会"
@@ -77,7 +82,12 @@ class Term(TrackedModel):
         constraints = [
             models.UniqueConstraint(fields=["committee", "number"], name="term_number_unique"),
             models.CheckConstraint(condition=Q(due_on__gt=F("started_on")), name="term_due_after_start"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="term_ended_after_start"
+            ),
         ]
+        # Reminders and the overdue list look terms up by their planned end.
+        indexes = [models.Index(fields=["federation", "due_on"], name="term_fed_due")]
 
     def __str__(self) -> str:
         return f"{self.committee} 第{self.number}届"
@@ -108,6 +118,12 @@ class Seat(TrackedModel):
         ordering = ["committee_id", "role", "started_on"]
         verbose_name = _("委员职务")
         verbose_name_plural = _("委员职务")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="seat_ended_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["committee", "role", "ended_on"], name="seat_committee_role_open")]
 
     def __str__(self) -> str:
         return f"{self.committee} {self.get_role_display()} {self.holder_name or self.person or ''}".strip()
@@ -135,6 +151,10 @@ class Vacancy(TrackedModel):
                 condition=Q(filled_on__isnull=True) | Q(filled_on__gte=F("vacated_on")),
                 name="vacancy_filled_after_vacated",
             ),
+        ]
+        indexes = [
+            models.Index(fields=["federation", "vacated_on"], name="vacancy_fed_vacated"),
+            models.Index(fields=["committee", "role", "filled_on"], name="vacancy_committee_role_open"),
         ]
 
     def __str__(self) -> str:
