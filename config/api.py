@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from core.api import BearerToken, install_error_handlers
+from core.api import BearerToken, UnicodeJSONRenderer, docs_require_login, install_error_handlers
 
 api = NinjaAPI(
     title="巾帼 Jinguo API",
@@ -10,6 +10,8 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=BearerToken(),
     docs_url="/docs",
+    docs_decorator=docs_require_login,
+    renderer=UnicodeJSONRenderer(),
     description="妇联与机关妇委会工作平台接口。认证：POST /api/v1/auth/token 获取令牌，"
     "随后在请求头中使用 Authorization: Bearer <token>。",
 )

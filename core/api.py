@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
+from ninja.renderers import JSONRenderer
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
@@ -25,6 +26,29 @@ MSG_FORBIDDEN = "您无权执行此操作。"
 MSG_UNAUTHORIZED = "未登录或令牌无效，请先获取令牌。"
 MSG_INVALID = "请求参数有误。"
 MSG_SERVER_ERROR = "服务器内部错误，请稍后再试。"
+
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """Chinese stays readable in responses (UTF-8, not \\u escapes)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+def docs_require_login(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The OpenAPI schema and docs are for logged-in users or token holders, like everything else."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        from django.http import JsonResponse
+
+        if not request.user.is_authenticated:
+            header = request.headers.get("Authorization", "")
+            token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+            if not token or BearerToken().authenticate(request, token) is None:
+                return JsonResponse({"message": MSG_UNAUTHORIZED}, status=401, json_dumps_params={"ensure_ascii": False})
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 class ErrorOut(Schema):

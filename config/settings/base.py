@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Serves Swagger UI from its own static files (no CDN).
+    "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",

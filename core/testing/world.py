@@ -72,3 +72,8 @@ def build_world() -> World:
                 role_grant(user=user, role=role, federation_id=fed.pk, unit_id=unit.pk if role == Role.UNIT_LIAISON else None)
             world.users[name] = user
     return world
+
+
+def login_client(client: object, user: User) -> None:
+    """Logs a test client in as `user` (force_login: the log-in form itself is tested in accounts)."""
+    client.force_login(user)  # type: ignore[attr-defined]
