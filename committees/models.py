@@ -159,3 +159,7 @@ class Vacancy(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.committee} {self.get_role_display()} 缺位"
+
+
+# The ledger import's job bookkeeping lives in its own module (committees/models_ledger.py).
+from committees.models_ledger import LedgerImportJob  # noqa: E402,F401

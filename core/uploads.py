@@ -1,0 +1,132 @@
+"""Checks an uploaded workbook before any parser touches it.
+
+An .xlsx is a zip archive holding `[Content_Types].xml` and `xl/workbook.xml`; the file name and the
+browser's content type say nothing, so the check reads the bytes. A small zip can inflate into
+gigabytes (a zip bomb), so the declared sizes, the compression ratio and the bytes actually inflated
+are bounded before openpyxl opens the file.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import IO, Any
+
+from django.conf import settings
+
+MSG_EMPTY = "上传的文件是空的，请重新选择台账文件。"
+MSG_TOO_LARGE = "文件过大：最大允许 {limit}，上传的文件为 {size}。请删除无关的工作表或图片后重新上传。"
+MSG_OLD_OR_ENCRYPTED = "这是旧版 Excel（.xls）文件或设置了打开密码的工作簿，无法读取。请在 Excel 中取消密码并“另存为” .xlsx 格式后重新上传。"
+MSG_NOT_XLSX = "文件内容不是 Excel 工作簿（.xlsx）。仅改扩展名不能转换格式，请在 Excel 中“另存为” .xlsx 后重新上传。"
+MSG_ZIP_BOMB = "文件解压后体积异常（压缩比或解压后大小超出限制），可能是恶意构造的文件，已拒绝处理。"
+MSG_BROKEN = "文件已损坏，无法读取。请在 Excel 中重新保存后上传。"
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+REQUIRED_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
+
+# Real ledgers inflate 5-20 times; spreadsheets of repeated cells reach about 100.
+DEFAULT_MAX_RATIO = 200
+DEFAULT_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+DEFAULT_MAX_MEMBERS = 5000
+
+
+class UploadRefused(Exception):
+    """The upload is refused; `message` says why, in words for the clerk."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def human_size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n} 字节"
+
+
+def _read_all(upload: Any) -> bytes:
+    if hasattr(upload, "chunks"):
+        return b"".join(upload.chunks())
+    if isinstance(upload, (bytes, bytearray)):
+        return bytes(upload)
+    upload.seek(0)
+    return upload.read()
+
+
+def check_xlsx(
+    upload: Any,
+    *,
+    max_bytes: int | None = None,
+    max_uncompressed: int | None = None,
+    max_ratio: int | None = None,
+) -> bytes:
+    """The workbook's bytes if it is a sane .xlsx, else UploadRefused with the reason.
+
+    `upload` is an UploadedFile, a binary file object or bytes. `max_bytes` defaults to
+    settings.JINGUO_MAX_UPLOAD_BYTES; pass 0 to skip the size limit (a command run by an operator).
+    """
+    if max_bytes is None:
+        max_bytes = int(settings.JINGUO_MAX_UPLOAD_BYTES)
+    max_uncompressed = max_uncompressed or int(
+        getattr(settings, "JINGUO_MAX_UNCOMPRESSED_BYTES", DEFAULT_MAX_UNCOMPRESSED)
+    )
+    max_ratio = max_ratio or int(getattr(settings, "JINGUO_MAX_COMPRESSION_RATIO", DEFAULT_MAX_RATIO))
+
+    declared = getattr(upload, "size", None)
+    if max_bytes and declared is not None and declared > max_bytes:
+        raise UploadRefused(MSG_TOO_LARGE.format(limit=human_size(max_bytes), size=human_size(declared)))
+    data = _read_all(upload)
+    if not data:
+        raise UploadRefused(MSG_EMPTY)
+    if max_bytes and len(data) > max_bytes:
+        raise UploadRefused(MSG_TOO_LARGE.format(limit=human_size(max_bytes), size=human_size(len(data))))
+    if data.startswith(OLE_MAGIC):
+        raise UploadRefused(MSG_OLD_OR_ENCRYPTED)
+    if not data.startswith(ZIP_MAGIC):
+        raise UploadRefused(MSG_NOT_XLSX)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise UploadRefused(MSG_NOT_XLSX) from None
+    with archive:
+        infos = archive.infolist()
+        names = {i.filename for i in infos}
+        if not all(m in names for m in REQUIRED_MEMBERS):
+            raise UploadRefused(MSG_NOT_XLSX)
+        if len(infos) > DEFAULT_MAX_MEMBERS:
+            raise UploadRefused(MSG_ZIP_BOMB)
+        # First what the archive declares, which costs nothing ...
+        total = sum(i.file_size for i in infos)
+        packed = sum(i.compress_size for i in infos)
+        if total > max_uncompressed or total > max_ratio * max(packed, 1):
+            raise UploadRefused(MSG_ZIP_BOMB)
+        for info in infos:
+            if info.file_size > max_ratio * max(info.compress_size, 1) and info.file_size > 1024 * 1024:
+                raise UploadRefused(MSG_ZIP_BOMB)
+        # ... then what it really inflates to, since headers can lie; bounded, so it stops early.
+        _inflate_bounded(archive, infos, max_uncompressed)
+    return data
+
+
+def _inflate_bounded(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limit: int) -> None:
+    inflated = 0
+    try:
+        for info in infos:
+            if info.is_dir():
+                continue
+            stream: IO[bytes]
+            with archive.open(info) as stream:
+                while chunk := stream.read(256 * 1024):
+                    inflated += len(chunk)
+                    if inflated > limit:
+                        raise UploadRefused(MSG_ZIP_BOMB)
+    except UploadRefused:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
+        # Unsupported compression, encryption or a CRC mismatch: not a workbook Excel wrote.
+        raise UploadRefused(MSG_BROKEN) from None
+    except Exception:  # zlib.error and friends
+        raise UploadRefused(MSG_BROKEN) from None
