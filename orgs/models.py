@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.crypto import blind_index
+from core.fields import BlindIndexField, EncryptedCharField
 from core.models import TrackedModel
 from core.roles import FEDERATION_WIDE_ROLES, Role
 from core.scoping import Scope, ScopedQuerySet
@@ -145,6 +147,14 @@ class PersonQuerySet(ScopedQuerySet):
     def changeable_for_scope(self, scope: Scope) -> Self:
         return self.for_scope(scope)
 
+    def by_phone(self, number: str) -> Self:
+        """People whose phone number equals `number` (spaces and dashes ignored), by keyed hash."""
+        return self.filter(phone_hash=blind_index(number, kind="phone")) if number.strip() else self.none()
+
+    def by_id_number(self, number: str) -> Self:
+        """People whose ID number equals `number` (spaces, dashes and the case of X ignored)."""
+        return self.filter(id_number_hash=blind_index(number, kind="id_number")) if number.strip() else self.none()
+
 
 class Person(TrackedModel):
     """A person known to the platform (人员): staff of a unit, executive, volunteer, contact."""
@@ -160,9 +170,11 @@ class Person(TrackedModel):
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, default=Gender.FEMALE)
     title = models.CharField(_("职务"), max_length=100, blank=True)
-    # Personal information; core.crypto encrypts these at rest (issue: encryption of PI).
-    phone = models.CharField(_("手机号码"), max_length=32, blank=True)
-    id_number = models.CharField(_("身份证号"), max_length=32, blank=True)
+    # Personal information, encrypted at rest (core.fields); search through the keyed hashes.
+    phone = EncryptedCharField(_("手机号码"), max_length=32, blank=True)
+    phone_hash = BlindIndexField(source="phone", kind="phone")
+    id_number = EncryptedCharField(_("身份证号"), max_length=32, blank=True)
+    id_number_hash = BlindIndexField(source="id_number", kind="id_number")
     email = models.EmailField(_("电子邮箱"), blank=True)
 
     objects = PersonQuerySet.as_manager()

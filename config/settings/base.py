@@ -178,6 +178,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "jinguo@localho
 
 # Keys for encrypted personal information live outside the database and outside SECRET_KEY.
 JINGUO_KEYS_FILE = Path(os.environ.get("JINGUO_KEYS_FILE", VAR_DIR / "keys.json"))
+# Development and tests generate a key file on first use; production refuses to start without keys.
+JINGUO_KEYS_AUTOCREATE = True
 
 # Uploads: small by default; the ledger import checks workbooks further (core.uploads).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -14,6 +14,13 @@ try:
 except KeyError as missing:
     raise ImproperlyConfigured(f"Set the environment variable {missing.args[0]} for production.") from None
 
+# Keys for personal information (core.crypto): never generated here, required to start.
+JINGUO_KEYS_AUTOCREATE = False
+if not os.environ.get("JINGUO_KEYS") and not JINGUO_KEYS_FILE.exists():  # noqa: F405
+    raise ImproperlyConfigured(
+        f"Set JINGUO_KEYS or provide the key file {JINGUO_KEYS_FILE} (manage.py generate_keys) for production."  # noqa: F405
+    )
+
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000
