@@ -1,0 +1,66 @@
+"""Every write is audited with old and new values; a stale edit is refused, not saved over a newer one."""
+
+import pytest
+
+from core import audit
+from core.models import CONFLICT_MESSAGE, AuditEvent, ConcurrentEditError
+from orgs.models import Unit
+
+
+def test_create_update_delete_are_audited_with_old_and_new_values(world):
+    with audit.acting_as(world.staff, ip="10.1.2.3", source="web"):
+        unit = Unit.objects.create(federation=world.fed_a, name="区审计局", female_staff_count=10)
+        unit.female_staff_count = 12
+        unit.save()
+        pk = unit.pk
+        unit.delete()
+    events = list(AuditEvent.objects.filter(object_type="orgs.unit", object_id=str(pk)).order_by("id"))
+    assert [e.action for e in events] == ["create", "update", "delete"]
+    assert all(e.actor_id == world.staff.pk and e.ip == "10.1.2.3" for e in events)
+    assert events[0].changes["name"] == [None, "区审计局"]
+    assert events[1].changes == {"female_staff_count": [10, 12]}
+    assert events[2].changes["name"] == ["区审计局", None]
+
+
+def test_second_of_two_concurrent_edits_is_refused_and_overwrites_nothing(world):
+    first = Unit.objects.get(pk=world.unit_a1.pk)
+    second = Unit.objects.get(pk=world.unit_a1.pk)
+    first.address = "龙城大道1号"
+    first.save()
+    second.address = "龙翔大道2号"
+    with pytest.raises(ConcurrentEditError) as refused:
+        second.save()
+    assert CONFLICT_MESSAGE in refused.value.messages
+    assert Unit.objects.get(pk=world.unit_a1.pk).address == "龙城大道1号"
+
+
+def test_edit_form_with_a_stale_version_shows_the_conflict(world, client_as):
+    client = client_as(world.staff)
+    url = f"/orgs/units/{world.unit_a1.pk}/edit/"
+    stale_version = Unit.objects.get(pk=world.unit_a1.pk).version
+    form = {"name": world.unit_a1.name, "kind": "department", "female_staff_count": 30, "address": "A", "notes": "", "version": stale_version}
+    assert client.post(url, form).status_code == 302
+    form.update(address="B")  # a second editor who loaded the page before the first saved
+    resp = client.post(url, form)
+    assert resp.status_code == 200
+    assert str(CONFLICT_MESSAGE) in resp.content.decode()
+    assert Unit.objects.get(pk=world.unit_a1.pk).address == "A"
+
+
+def test_audit_log_refuses_updates_and_deletes(world):
+    event = audit.record("export", object_type="orgs.unit", object_id=1)
+    event.detail = "changed"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).update(detail="x")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+
+
+def test_audit_page_is_for_the_auditor_alone(world, client_as):
+    assert client_as(world.auditor).get("/audit/").status_code == 200
+    for name in ("staff", "sysadmin", "secadmin", "liaison"):
+        assert client_as(world.users[name]).get("/audit/").status_code == 403

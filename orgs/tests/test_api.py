@@ -1,0 +1,58 @@
+"""The units API: token auth, scoped and paginated lists, JSON errors."""
+
+import pytest
+
+from accounts.models import ApiToken
+from core.api import MSG_NOT_FOUND, MSG_UNAUTHORIZED
+from core.testing.world import PASSWORD
+
+
+def bearer(user):
+    _, raw = ApiToken.issue(user)
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def test_token_from_username_and_password(world, client):
+    resp = client.post("/api/v1/auth/token", {"username": "staff", "password": PASSWORD}, content_type="application/json")
+    assert resp.status_code == 200
+    token = resp.json()["token"]
+    units = client.get("/api/v1/units", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert units.status_code == 200 and units.json()["count"] == 2
+
+
+def test_wrong_password_is_a_json_401(world, client):
+    resp = client.post("/api/v1/auth/token", {"username": "staff", "password": "nope"}, content_type="application/json")
+    assert resp.status_code == 401
+    assert resp["Content-Type"].startswith("application/json") and resp.json()["message"]
+
+
+def test_units_are_scoped_and_paginated(world, client):
+    staff = client.get("/api/v1/units", {"limit": 1}, **bearer(world.staff)).json()
+    assert staff["count"] == 2 and len(staff["items"]) == 1
+    liaison = client.get("/api/v1/units", **bearer(world.liaison)).json()
+    assert [u["name"] for u in liaison["items"]] == ["区教育局"] and liaison["count"] == 1
+
+
+def test_unit_outside_scope_is_404_json(world, client):
+    resp = client.get(f"/api/v1/units/{world.unit_b1.pk}", **bearer(world.staff))
+    assert resp.status_code == 404 and resp.json()["message"] == MSG_NOT_FOUND
+    assert client.get(f"/api/v1/units/{world.unit_a1.pk}", **bearer(world.staff)).json()["name"] == "区教育局"
+
+
+@pytest.mark.parametrize("header", [None, "Bearer jg_not-a-token", "Basic abc"])
+def test_missing_or_bad_token_is_401_json(world, client, header):
+    kwargs = {"HTTP_AUTHORIZATION": header} if header else {}
+    resp = client.get("/api/v1/units", **kwargs)
+    assert resp.status_code == 401 and resp.json()["message"] == MSG_UNAUTHORIZED
+
+
+def test_malformed_input_is_a_json_422_not_a_500(world, client):
+    resp = client.get("/api/v1/units", {"limit": "many"}, **bearer(world.staff))
+    assert resp.status_code == 422 and resp.json()["message"]
+    resp = client.post("/api/v1/auth/token", "{not json", content_type="application/json")
+    assert resp.status_code in (400, 422) and resp.json()["message"]
+
+
+def test_unknown_api_path_is_json(world, client):
+    resp = client.get("/api/v1/nothing-here", **bearer(world.staff))
+    assert resp.status_code == 404 and resp["Content-Type"].startswith("application/json")
