@@ -19,3 +19,4 @@ install_error_handlers(api)
 
 api.add_router("/auth", "accounts.api.router")
 api.add_router("/units", "orgs.api.router")
+api.add_router("/stats", "committees.api.router")

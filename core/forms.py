@@ -44,7 +44,7 @@ class VersionedModelForm(StyledFormMixin, forms.ModelForm):
             self.initial["version"] = self.instance.version
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
         version = self.cleaned_data.get("version") if hasattr(self, "cleaned_data") else None
         if self.instance.pk is not None and version is not None:
             self.instance.version = version

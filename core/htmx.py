@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 
 def render_page_or_partial(request: HttpRequest, template: str, partial: str, context: dict[str, Any]) -> HttpResponse:
-    if getattr(request, "htmx", False) and not getattr(request.htmx, "boosted", False):
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.boosted:
         return render(request, f"{template}#{partial}", context)
     return render(request, template, context)

@@ -88,7 +88,7 @@ def scope_for(user: User | AnonymousUser | None) -> Scope:
         person_unit_id=person.unit_id if person else None,
         is_superuser=user.is_superuser,
     )
-    user._jinguo_scope = scope  # type: ignore[union-attr]
+    setattr(user, "_jinguo_scope", scope)  # noqa: B010 - cache on the request's user object
     return scope
 
 

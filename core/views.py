@@ -46,7 +46,7 @@ class ScopedObjectMixin(RoleRequiredMixin):
     """Objects come from `model.objects.visible_to(user)`; changes need `changeable_by(user)`."""
 
     jinguo_scoping = "object"
-    model: type[models.Model]
+    model: Any = None
     # "view" pages answer 200 for any visible object; "change" pages 403 for visible-only objects.
     scope_action = "view"
     kwargs: dict[str, Any]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 os.environ.setdefault("JINGUO_VAR_DIR", tempfile.mkdtemp(prefix="jinguo-test-"))
 
-from .base import *  # noqa: E402,F403
-from .base import HUEY, VAR_DIR  # noqa: E402
+from .base import *  # noqa: F403
+from .base import HUEY, VAR_DIR
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -222,7 +222,7 @@ def api_dynamic_problems(personas: dict[str, Any], invisible_names: dict[str, li
     problems: list[str] = []
     for persona, user in personas.items():
         client = Client()
-        headers = {}
+        headers: dict[str, Any] = {}
         if user is not None:
             _, raw = ApiToken.issue(user)
             headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
@@ -247,7 +247,7 @@ def api_dynamic_problems(personas: dict[str, Any], invisible_names: dict[str, li
                 elif not _admits(user, roles):
                     if resp.status_code != 403:
                         problems.append(f"{where}: role not admitted, got {resp.status_code}, expected 403")
-                elif obj is not None and not model._default_manager.visible_to(user).filter(pk=obj.pk).exists():
+                elif obj is not None and model is not None and not model._default_manager.visible_to(user).filter(pk=obj.pk).exists():
                     if resp.status_code != 404:
                         problems.append(f"{where}: outside the scope, got {resp.status_code}, expected 404")
                 else:

@@ -1,7 +1,5 @@
 """Every URL of the site and the API, as every persona: nothing unscoped, nothing leaks."""
 
-import pytest
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.urls import include, path
 from django.views import View
@@ -91,7 +89,7 @@ def test_walker_reports_a_view_added_without_scoping(settings):
 
 def test_walker_reports_a_view_that_fetches_around_the_scope(world, settings):
     settings.ROOT_URLCONF = LeakyUrls
-    personas, invisible = persona_map(world)
+    _, invisible = persona_map(world)
     problems = urlwalk.dynamic_problems({"liaison": world.liaison}, invisible, login)
     assert any("leaky/units/" in p and "expected 404" in p for p in problems), problems
 
@@ -101,15 +99,3 @@ def test_public_pages_are_only_login_and_health():
     assert public == ["accounts/login/", "healthz"]
 
 
-@login_not_required
-def _unused(request):  # keeps the import used by readers looking for the decorator
-    return HttpResponse()
-
-
-def test_api_schema_needs_a_login_or_token(world, client):
-    assert client.get("/api/v1/openapi.json").status_code == 401
-    from accounts.models import ApiToken
-
-    _, raw = ApiToken.issue(world.staff)
-    resp = client.get("/api/v1/openapi.json", HTTP_AUTHORIZATION=f"Bearer {raw}")
-    assert resp.status_code == 200 and "/api/v1/units" in resp.json()["paths"]
