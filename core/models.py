@@ -165,3 +165,56 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class BackupRecordQuerySet(ScopedQuerySet):
+    """Backups and restore drills are the system administrator's (三员分立): nobody else sees them."""
+
+    def for_scope(self, scope: Scope) -> BackupRecordQuerySet:
+        from core.roles import Role
+
+        if scope.is_superuser or scope.has(Role.SYSTEM_ADMIN):
+            return self.all()
+        return self.none()
+
+    def changeable_for_scope(self, scope: Scope) -> BackupRecordQuerySet:
+        return self.none()
+
+
+class BackupRecord(models.Model):
+    """One backup, verification or restore (恢复演练) of the whole database, with its evidence."""
+
+    class Kind(models.TextChoices):
+        BACKUP = "backup", _("备份")
+        VERIFY = "verify", _("校验")
+        RESTORE = "restore", _("恢复")
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    file = models.CharField(_("文件"), max_length=500)
+    size = models.BigIntegerField(_("大小（字节）"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    vendor = models.CharField(_("数据库"), max_length=20, blank=True)
+    result = models.CharField(_("结果"), max_length=20, default="success")
+    counts = models.JSONField(_("各表行数"), default=dict, blank=True)
+    detail = models.TextField(_("说明"), blank=True)
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+
+    objects = BackupRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("备份与恢复记录")
+        verbose_name_plural = _("备份与恢复记录")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file} {self.result}"
+
+
+def _ensure_audit_triggers(using: str = "default", **kwargs: Any) -> None:
+    from core.auditguard import ensure_triggers
+
+    ensure_triggers(using)
+
+
+models.signals.post_migrate.connect(_ensure_audit_triggers, dispatch_uid="core.ensure_audit_triggers")

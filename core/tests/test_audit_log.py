@@ -1,0 +1,110 @@
+"""The audit log's storage: append-only in the database on both engines, purged only through purge_audit."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from core import audit
+from core.auditguard import PURGE_TOO_RECENT_MESSAGE, earliest_allowed_cutoff, months_ago, purge_before
+from core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _event(at: dt.datetime, action: str = "test") -> AuditEvent:
+    e = audit.record(action, object_type="test.thing", object_id=1)
+    # Back-date through an INSERT of a copy: rows cannot be updated, so write the old event directly.
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO core_auditevent (at, actor_name, action, object_type, object_id, object_repr, changes,"
+            " result, source, detail) VALUES (%s, 'system', %s, 'test.thing', '1', '', '{}', 'success', 'test', '')",
+            [at, action + "-old"],
+        )
+    return e
+
+
+def test_raw_sql_update_is_refused_by_the_database():
+    e = audit.record("login", object_type="accounts.user", object_id=1)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("UPDATE core_auditevent SET action = 'forged' WHERE id = %s", [e.pk])
+    assert AuditEvent.objects.get(pk=e.pk).action == "login"
+
+
+def test_raw_sql_delete_is_refused_by_the_database():
+    e = audit.record("login", object_type="accounts.user", object_id=1)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("DELETE FROM core_auditevent WHERE id = %s", [e.pk])
+    assert AuditEvent.objects.filter(pk=e.pk).exists()
+
+
+def test_orm_update_and_delete_are_refused():
+    e = audit.record("login")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=e.pk).update(action="x")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=e.pk).delete()
+    with pytest.raises(PermissionError):
+        e.delete()
+
+
+def test_truncate_is_refused_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("TRUNCATE exists only on PostgreSQL; this runs in the PostgreSQL pass")
+    audit.record("login")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("TRUNCATE core_auditevent")
+
+
+def test_the_gate_is_closed_again_after_a_purge_and_an_error():
+    e = audit.record("login")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        from core.auditguard import purge_gate
+
+        with purge_gate():
+            raise RuntimeError
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("DELETE FROM core_auditevent WHERE id = %s", [e.pk])
+
+
+def test_months_ago_is_calendar_months():
+    assert months_ago(dt.date(2026, 8, 31), 6) == dt.date(2026, 2, 28)
+    assert months_ago(dt.date(2026, 3, 15), 6) == dt.date(2025, 9, 15)
+    assert earliest_allowed_cutoff(dt.date(2026, 11, 27)) == dt.date(2026, 5, 27)
+
+
+def test_purge_refuses_a_date_within_six_months():
+    today = timezone.localdate()
+    too_recent = earliest_allowed_cutoff(today) + dt.timedelta(days=1)
+    with pytest.raises(ValueError, match="至少保留"):
+        purge_before(too_recent, today=today)
+    with pytest.raises(CommandError) as info:
+        call_command("purge_audit", "--before", too_recent.isoformat())
+    assert PURGE_TOO_RECENT_MESSAGE.format(months=6, limit=earliest_allowed_cutoff(today).isoformat()) in str(
+        info.value
+    )
+
+
+def test_purge_deletes_older_events_only_and_is_audited():
+    now = timezone.now()
+    recent = audit.record("recent")
+    _event(now - dt.timedelta(days=400), "ancient")
+    _event(now - dt.timedelta(days=300), "old")
+    cutoff = earliest_allowed_cutoff(timezone.localdate())
+    call_command("purge_audit", "--before", cutoff.isoformat())
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert "ancient-old" not in actions and "old-old" not in actions
+    assert {"recent", "ancient", "old"} <= actions
+    assert AuditEvent.objects.filter(pk=recent.pk).exists()
+    purge = AuditEvent.objects.get(action="audit_purge")
+    assert purge.changes == {"before": cutoff.isoformat(), "deleted": 2}
+    # Afterwards the gate is shut again.
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("DELETE FROM core_auditevent WHERE id = %s", [recent.pk])
+
+
+def test_purge_rejects_a_malformed_date():
+    with pytest.raises(CommandError):
+        call_command("purge_audit", "--before", "2020-13-01")
