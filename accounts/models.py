@@ -14,8 +14,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import ADMIN_ROLES, UNIT_ROLES, Role
+from core.roles import ADMIN_ROLES, BUSINESS_ROLES, UNIT_ROLES, Role
 from core.scoping import Scope, ScopedQuerySet
+
+MSG_UNIT_REQUIRED = "该角色须指定单位。"
+MSG_SEPARATION_OF_DUTIES = "三员分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任。"
+MSG_ADMIN_AND_BUSINESS = "三员分立：系统管理员、安全管理员、审计管理员不能同时持有业务角色。"
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -50,7 +54,7 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     must_change_password = models.BooleanField(_("须修改密码"), default=True)
 
-    objects = ScopedUserManager()
+    objects = ScopedUserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("账号")
@@ -62,6 +66,34 @@ class User(AbstractUser):
     @property
     def label(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def password_expired(self, now: dt.datetime | None = None) -> bool:
+        """The password is older than the policy allows (90 days)."""
+        from accounts.policy import PASSWORD_MAX_AGE
+
+        if self.password_changed_at is None:
+            return False  # never set through set_password: must_change_password governs it
+        return (now or timezone.now()) - self.password_changed_at > PASSWORD_MAX_AGE
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's recent passwords (the current one included), for the no-reuse rule."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"password of {self.user_id} at {self.created_at:%Y-%m-%d}"
 
 
 class RoleAssignmentQuerySet(ScopedQuerySet):
@@ -97,6 +129,11 @@ class RoleAssignment(models.Model):
             models.UniqueConstraint(
                 fields=["user", "role", "federation"], name="role_once_in_federation", condition=Q(unit__isnull=True)
             ),
+            # 三员分立 in the database: an account holds at most one administrator assignment.
+            models.UniqueConstraint(
+                fields=["user"], name="one_admin_role_per_user", condition=Q(role__in=sorted(ADMIN_ROLES)),
+                violation_error_message=MSG_SEPARATION_OF_DUTIES,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -104,11 +141,15 @@ class RoleAssignment(models.Model):
 
     def clean(self) -> None:
         if self.role in UNIT_ROLES and not self.unit_id:
-            raise ValidationError({"unit": _("该角色须指定单位。")})
+            raise ValidationError({"unit": MSG_UNIT_REQUIRED})
+        held = RoleAssignment.objects.filter(user_id=self.user_id).exclude(pk=self.pk)
         if self.role in ADMIN_ROLES:
-            others = RoleAssignment.objects.filter(user_id=self.user_id, role__in=ADMIN_ROLES).exclude(role=self.role)
-            if others.exists():
-                raise ValidationError(_("三员分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任。"))
+            if held.filter(role__in=ADMIN_ROLES).exclude(role=self.role).exists():
+                raise ValidationError(MSG_SEPARATION_OF_DUTIES)
+            if held.filter(role__in=BUSINESS_ROLES).exists():
+                raise ValidationError(MSG_ADMIN_AND_BUSINESS)
+        elif held.filter(role__in=ADMIN_ROLES).exists():
+            raise ValidationError(MSG_ADMIN_AND_BUSINESS)
 
 
 TOKEN_PREFIX = "jg_"

@@ -1,21 +1,36 @@
-"""Writes about accounts: logging in (web and API), roles."""
+"""Writes about accounts: logging in (web and API), passwords, second factor, accounts and roles.
+
+Every function here that changes an account records its own audit event (User is not a TrackedModel).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+import string
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, RoleAssignment, User
+from accounts.policy import requires_otp
 from core import audit
 from core.middleware import client_ip
 from core.scoping import forget_scope
 
 MSG_BAD_CREDENTIALS = "用户名或密码错误。"
 MSG_LOCKED = "登录失败次数过多，账号已被锁定30分钟，请稍后再试或联系安全管理员。"
+MSG_OTP_REQUIRED = "该账号须输入动态验证码（手机验证器中的6位数字）。"
+MSG_OTP_INVALID = "动态验证码错误或已使用过，请输入验证器中最新的6位数字。"
+MSG_OTP_NOT_ENROLLED = "该账号尚未绑定动态验证码，请先在网页端登录完成绑定。"
+MSG_PASSWORD_CHANGE_REQUIRED = "该账号须先修改密码，请在网页端登录后修改。"
+MSG_CANNOT_CHANGE_SELF = "不能对自己的账号执行此操作。"
+MSG_USERNAME_TAKEN = "该用户名已被使用。"
 
 
 @dataclass
@@ -26,33 +41,194 @@ class ApiLoginResult:
     status: int = 200
 
 
-def api_login(request: HttpRequest, *, username: str, password: str, otp: str | None = None) -> ApiLoginResult:
-    """Check the credentials (counted by django-axes like the web log-in) and issue a token."""
-    from axes.handlers.proxy import AxesProxyHandler
+# ---------------------------------------------------------------------------------------------- OTP
+def confirmed_device(user: User) -> Any:
+    """The account's confirmed TOTP device, or None."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def otp_verify(user: User, token: str | None) -> Any:
+    """The device that accepts `token` (refusing a code already used, and throttled), or None."""
+    device = confirmed_device(user)
+    token = (token or "").strip()
+    if device is None or not token:
+        return None
+    with transaction.atomic():
+        device = type(device).objects.select_for_update().get(pk=device.pk)
+        return device if device.verify_token(token) else None
+
+
+def count_failure(request: HttpRequest, username: str, *, reason: str = "otp") -> None:
+    """A failed log-in step after the password was right (second factor): counted by django-axes and
+    recorded by accounts.signals like a wrong password."""
+    user_login_failed.send(sender=__name__, credentials={"username": username, "jinguo_reason": reason},
+                           request=request)
+
+
+def otp_device_pending(user: User) -> Any:
+    """The unconfirmed device being enrolled (made on first call)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="动态验证码", confirmed=False)
+    return device
+
+
+def otp_confirm(*, user: User, token: str) -> Any:
+    """Confirms the pending device with a first code; None if the code is wrong."""
+    device = otp_device_pending(user)
+    if not device.verify_token((token or "").strip()):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    user.totpdevice_set.filter(confirmed=False).exclude(pk=device.pk).delete()  # type: ignore[attr-defined]
+    audit.record("otp_enrol", obj=user, actor=user)
+    return device
+
+
+# ------------------------------------------------------------------------------------------- log-in
+def api_login(request: HttpRequest, *, username: str, password: str, otp: str | None = None) -> ApiLoginResult:
+    """Check the credentials and second factor (counted by django-axes like the web log-in), issue a token."""
+    from axes.handlers.proxy import AxesProxyHandler
+    from axes.utils import reset as axes_reset
+
+    ip = client_ip(request)
     credentials = {"username": username}
     if AxesProxyHandler.is_locked(request, credentials):
         audit.record("login_failed", object_type="accounts.user", object_repr=username, result="locked",
-                     actor=username, ip=client_ip(request), detail="api")
-        return ApiLoginResult(error=_(MSG_LOCKED), status=403)
+                     actor=username, ip=ip, detail="api")
+        return ApiLoginResult(error=MSG_LOCKED, status=403)
     user = authenticate(request, username=username, password=password)
     if user is None:
         audit.record("login_failed", object_type="accounts.user", object_repr=username, result="failure",
-                     actor=username, ip=client_ip(request), detail="api")
+                     actor=username, ip=ip, detail="api")
         if AxesProxyHandler.is_locked(request, credentials):
-            return ApiLoginResult(error=_(MSG_LOCKED), status=403)
-        return ApiLoginResult(error=_(MSG_BAD_CREDENTIALS), status=401)
+            return ApiLoginResult(error=MSG_LOCKED, status=403)
+        return ApiLoginResult(error=MSG_BAD_CREDENTIALS, status=401)
+    assert isinstance(user, User)
+    if requires_otp(user):
+        if confirmed_device(user) is None:
+            message, detail = MSG_OTP_NOT_ENROLLED, "api: no otp device"
+        elif not otp:
+            message, detail = MSG_OTP_REQUIRED, "api: otp missing"
+        elif otp_verify(user, otp) is None:
+            message, detail = MSG_OTP_INVALID, "api: otp wrong"
+        else:
+            message = ""
+        if message:
+            audit.record("login_failed", obj=user, result="failure", actor=username, ip=ip, detail=detail)
+            count_failure(request, username, reason=detail)
+            if AxesProxyHandler.is_locked(request, credentials):
+                return ApiLoginResult(error=MSG_LOCKED, status=403)
+            return ApiLoginResult(error=message, status=401)
+    if user.must_change_password or user.password_expired():
+        audit.record("login_failed", obj=user, result="failure", actor=username, ip=ip,
+                     detail="api: password change required")
+        return ApiLoginResult(error=MSG_PASSWORD_CHANGE_REQUIRED, status=403)
     token, raw = ApiToken.issue(user)
-    audit.record("login", obj=user, actor=user, ip=client_ip(request), detail="api")
+    axes_reset(username=username)
+    audit.record("login", obj=user, actor=user, ip=ip, detail="api")
     return ApiLoginResult(token=raw, expires_at=token.expires_at)
 
 
-def role_grant(*, user: User, role: str, federation_id: int, unit_id: int | None = None) -> RoleAssignment:
-    """Give `user` a role; refuses a second 三员 role and a liaison without a unit."""
-    assignment = RoleAssignment(user=user, role=role, federation_id=federation_id, unit_id=unit_id)
-    assignment.full_clean()
-    assignment.save()
-    audit.record("permission_change", obj=user, changes={"role": [None, role], "unit": [None, unit_id]},
-                 federation_id=federation_id)
+# ---------------------------------------------------------------------------------------- passwords
+def password_change(*, user: User, new_password: str) -> None:
+    """The user's own change (validated by the caller's form): clears the forced change."""
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save()
+    audit.record("password_change", obj=user, actor=user)
+
+
+def temporary_password(length: int = 16) -> str:
+    """A random password that satisfies the policy (all four classes)."""
+    symbols = "!@#$%^&*-_=+?"
+    alphabet = string.ascii_letters + string.digits + symbols
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
+        if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
+                and any(c.isdigit() for c in candidate) and any(c in symbols for c in candidate)):
+            return candidate
+
+
+# ----------------------------------------------------------------------------------------- accounts
+def _refuse_self(user: User, acting_user: User | None) -> None:
+    if acting_user is not None and acting_user.pk == user.pk:
+        raise ValidationError(MSG_CANNOT_CHANGE_SELF)
+
+
+@transaction.atomic
+def account_create(
+    *, federation_id: int, username: str, display_name: str = "", email: str = "", acting_user: User | None = None
+) -> tuple[User, str]:
+    """A new account with a temporary password (to be shown once); it must change it at first log-in."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": MSG_USERNAME_TAKEN})
+    raw = temporary_password()
+    user = User.objects.create_user(
+        username=username, password=raw, display_name=display_name, email=email, federation_id=federation_id,
+        must_change_password=True,
+    )
+    audit.record("account_create", obj=user, actor=acting_user,
+                 changes={"username": [None, username], "display_name": [None, display_name]})
+    return user, raw
+
+
+@transaction.atomic
+def account_deactivate(*, user: User, acting_user: User | None = None) -> None:
+    """Disables the account and withdraws its API tokens; its sessions stop at their next request."""
+    _refuse_self(user, acting_user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ApiToken.objects.filter(user=user).delete()  # sessions end by themselves: inactive users are not loaded
+    audit.record("account_deactivate", obj=user, actor=acting_user, changes={"is_active": [True, False]})
+
+
+@transaction.atomic
+def password_reset(*, user: User, acting_user: User | None = None) -> str:
+    """A temporary password (returned to be shown once); the account must change it at next log-in."""
+    _refuse_self(user, acting_user)
+    raw = temporary_password()
+    user.set_password(raw)
+    user.must_change_password = True
+    user.save()
+    ApiToken.objects.filter(user=user).delete()
+    audit.record("password_reset", obj=user, actor=acting_user)
+    return raw
+
+
+# -------------------------------------------------------------------------------------------- roles
+def role_grant(
+    *, user: User, role: str, federation_id: int, unit_id: int | None = None, acting_user: User | None = None
+) -> RoleAssignment:
+    """Give `user` a role; refuses a second 三员 role, a 三员 role beside business roles, a liaison without unit.
+
+    The account row is locked while its roles are checked, so two concurrent grants cannot both pass the
+    三员 rule (and the database refuses a second administrator assignment in any case).
+    """
+    with transaction.atomic():
+        if acting_user is not None and acting_user.pk == user.pk:
+            raise ValidationError(MSG_CANNOT_CHANGE_SELF)
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        assignment = RoleAssignment(user=user, role=role, federation_id=federation_id, unit_id=unit_id)
+        assignment.full_clean()
+        assignment.save()
+        audit.record("permission_change", obj=user, actor=acting_user, detail="role_grant",
+                     changes={"role": [None, role], "unit": [None, unit_id]}, federation_id=federation_id)
     forget_scope(user)
     return assignment
+
+
+def role_revoke(*, assignment: RoleAssignment, acting_user: User | None = None) -> None:
+    with transaction.atomic():
+        user = assignment.user
+        if acting_user is not None and acting_user.pk == user.pk:
+            raise ValidationError(MSG_CANNOT_CHANGE_SELF)
+        role, unit_id, federation_id = assignment.role, assignment.unit_id, assignment.federation_id
+        assignment.delete()
+        audit.record("permission_change", obj=user, actor=acting_user, detail="role_revoke",
+                     changes={"role": [role, None], "unit": [unit_id, None]}, federation_id=federation_id)
+    forget_scope(user)

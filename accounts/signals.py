@@ -1,9 +1,10 @@
-"""Log-in, log-out and failed log-in go to the audit log."""
+"""Log-in, log-out, failed log-in and lock-outs go to the audit log, with the source address."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -31,7 +32,24 @@ def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = Non
     if request is not None and request.path.startswith("/api/"):
         return  # accounts.services.api_login records these itself
     username = str(credentials.get("username", ""))[:150]
+    reason = str(credentials.get("jinguo_reason", "password"))
+    locked = bool(getattr(request, "axes_locked_out", False))
     audit.record(
-        "login_failed", object_type="accounts.user", object_repr=username, result="failure", actor=username,
-        ip=client_ip(request) if request else None, detail="web",
+        "login_failed", object_type="accounts.user", object_repr=username, result="locked" if locked else "failure",
+        actor=username, ip=client_ip(request) if request else None, detail=f"web: {reason}",
+    )
+
+
+@receiver(user_locked_out)
+def on_locked_out(sender: Any, request: Any = None, username: str | None = None, ip_address: str | None = None,
+                  **kwargs: Any) -> None:
+    # django-axes sends this when the limit is reached, and again for each attempt during the lock-out;
+    # only the first carries the failure count.
+    if request is not None and getattr(request, "axes_failures_since_start", None) is None:
+        return
+    source = "api" if request is not None and request.path.startswith("/api/") else "web"
+    audit.record(
+        "account_locked", object_type="accounts.user", object_repr=str(username or "")[:150], result="locked",
+        actor=str(username or ""), ip=(client_ip(request) if request is not None else None) or ip_address,
+        detail=f"{source}: {getattr(request, 'axes_failures_since_start', '')} failures, locked for 30 minutes",
     )

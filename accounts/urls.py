@@ -7,4 +7,16 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("me/", views.profile, name="profile"),
+    path("otp/", views.otp_view, name="otp"),
+    path("password/", views.password_change, name="password-change"),
+    # System administrator: accounts.
+    path("users/", views.UserListView.as_view(), name="user-list"),
+    path("users/new/", views.user_create, name="user-create"),
+    path("users/<int:pk>/deactivate/", views.UserDeactivateView.as_view(), name="user-deactivate"),
+    path("users/<int:pk>/reset-password/", views.UserPasswordResetView.as_view(), name="user-reset-password"),
+    # Security administrator: roles and the password policy.
+    path("roles/", views.RoleListView.as_view(), name="role-list"),
+    path("roles/grant/", views.role_grant, name="role-grant"),
+    path("roles/<int:pk>/revoke/", views.RoleRevokeView.as_view(), name="role-revoke"),
+    path("password-policy/", views.password_policy, name="password-policy"),
 ]

@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.AuditContextMiddleware",
+    # Second factor for the roles that need it, then forced / expired password change.
+    "accounts.middleware.LoginPolicyMiddleware",
     # Last, so that a locked-out login attempt is answered before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -104,9 +106,11 @@ AUTHENTICATION_BACKENDS = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # 12+ characters with 3 of 4 classes; not common; not one of the last 5 (accounts.validators).
+    {"NAME": "accounts.validators.ComplexityValidator", "OPTIONS": {"min_length": 12, "min_classes": 3}},
+    {"NAME": "accounts.validators.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 
 LOGIN_URL = "accounts:login"

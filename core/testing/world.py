@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from accounts.policy import base32_to_hex, requires_otp
 from accounts.services import role_grant
 from core import audit
 from core.roles import Role
 from orgs.models import Federation, Person, Unit
 
 PASSWORD = "Test-Passw0rd-2026!"
+# Personas whose roles need a second factor get a confirmed TOTP device with this secret.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 PERSONA_ROLES: dict[str, str | None] = {
     "staff": Role.FEDERATION_STAFF,
@@ -70,8 +76,26 @@ def build_world() -> World:
             )
             if role:
                 role_grant(user=user, role=role, federation_id=fed.pk, unit_id=unit.pk if role == Role.UNIT_LIAISON else None)
+            if requires_otp(user):
+                TOTPDevice.objects.create(user=user, name="test", key=base32_to_hex(TOTP_SECRET), confirmed=True)
             world.users[name] = user
     return world
+
+
+def login(client: Any, user: User) -> Any:
+    """Log the test client in as `user`, second factor included: force_login, then mark the session
+    OTP-verified the way django_otp.login() does, for the roles that need it (accounts.policy)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    if requires_otp(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", key=base32_to_hex(TOTP_SECRET), confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
 
 
 def login_client(client: object, user: User) -> None:

@@ -1,0 +1,119 @@
+"""Log-in (with the second factor), password change, and the administrators' forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from accounts import services
+from accounts.models import User
+from accounts.policy import requires_otp
+from core.forms import StyledForm, StyledFormMixin
+from core.roles import Role
+
+MSG_PASSWORD_MISMATCH = "两次输入的新密码不一致。"
+MSG_OLD_PASSWORD_WRONG = "原密码不正确。"
+MSG_OTP_FORMAT = "请输入6位数字。"
+
+
+class LoginForm(AuthenticationForm):
+    """User name and password, and the 6-digit code for accounts that need a second factor.
+
+    A wrong or missing code is a failed log-in for django-axes (it counts toward the lock-out) and for the
+    audit log. An account that needs a second factor but has no device yet logs in with its password and
+    is sent to enrolment by accounts.middleware.LoginPolicyMiddleware.
+    """
+
+    otp_token = forms.CharField(label="动态验证码", required=False, max_length=6)
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": services.MSG_BAD_CREDENTIALS,
+        "inactive": services.MSG_BAD_CREDENTIALS,
+    }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        user = self.user_cache
+        if user is not None and requires_otp(user) and services.confirmed_device(user) is not None:
+            token = (cleaned.get("otp_token") or "").strip()
+            if not token:
+                self._otp_failed(user, services.MSG_OTP_REQUIRED, "otp missing")
+            device = services.otp_verify(user, token)
+            if device is None:
+                self._otp_failed(user, services.MSG_OTP_INVALID, "otp wrong")
+            user.otp_device = device  # type: ignore[attr-defined]  # django_otp.login() marks the session
+        return cleaned
+
+    def _otp_failed(self, user: User, message: str, reason: str) -> None:
+        assert self.request is not None
+        services.count_failure(self.request, user.get_username(), reason=reason)
+        self.user_cache = None
+        raise ValidationError(message, code="otp")
+
+
+class OtpForm(StyledForm):
+    otp_token = forms.RegexField(label="动态验证码", regex=r"^\d{6}$", max_length=6,
+                                 error_messages={"invalid": MSG_OTP_FORMAT})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["otp_token"].widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        )
+
+
+class ChangePasswordForm(StyledFormMixin, PasswordChangeForm):
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_mismatch": MSG_PASSWORD_MISMATCH,
+        "password_incorrect": MSG_OLD_PASSWORD_WRONG,
+    }
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        from accounts.policy import PASSWORD_HISTORY, PASSWORD_MIN_CLASSES, PASSWORD_MIN_LENGTH
+        from accounts.validators import HELP_PASSWORD_RULES
+
+        self.fields["old_password"].label = "原密码"
+        self.fields["new_password1"].label = "新密码"
+        self.fields["new_password2"].label = "再次输入新密码"
+        self.fields["new_password1"].help_text = HELP_PASSWORD_RULES.format(
+            min_length=PASSWORD_MIN_LENGTH, min_classes=PASSWORD_MIN_CLASSES, count=PASSWORD_HISTORY
+        )
+        self.fields["new_password2"].help_text = ""
+
+
+class AccountCreateForm(StyledForm):
+    username = forms.RegexField(label="用户名", regex=r"^[\w.@+-]{3,150}$", max_length=150,
+                                help_text="3–150个字母、数字或 @ . + - _")
+    display_name = forms.CharField(label="姓名", max_length=50)
+    email = forms.EmailField(label="电子邮箱", required=False)
+
+
+ROLE_CHOICES = [(r.value, r.label) for r in Role]
+
+
+class RoleGrantForm(StyledForm):
+    user = forms.ModelChoiceField(label="账号", queryset=User.objects.none())
+    role = forms.ChoiceField(label="角色", choices=ROLE_CHOICES)
+    unit: forms.ModelChoiceField = forms.ModelChoiceField(label="单位（联络员必填）", queryset=None, required=False)  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, request: HttpRequest, federation_ids: frozenset[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from orgs.models import Unit
+
+        user_field: forms.ModelChoiceField = self.fields["user"]  # type: ignore[assignment]
+        user_field.queryset = (
+            User.objects.visible_to(request.user).filter(federation_id__in=federation_ids, is_active=True)
+            .exclude(pk=request.user.pk).order_by("username")
+        )
+        user_field.label_from_instance = lambda obj: f"{obj.username}（{obj.label}）"  # type: ignore[method-assign,assignment]
+        # The unit list is the federation's registry of names, needed to bind a liaison to a unit; the
+        # security administrator reads no unit records beyond that.
+        unit_field: forms.ModelChoiceField = self.fields["unit"]  # type: ignore[assignment]
+        unit_field.queryset = Unit.objects.filter(federation_id__in=federation_ids).order_by("name")

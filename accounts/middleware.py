@@ -1,0 +1,57 @@
+"""The log-in gate after authentication: second factor, then forced or expired password change.
+
+Runs after django_otp's OTPMiddleware (which tells whether the session is OTP-verified) and after
+core.middleware.AuditContextMiddleware (which ends sessions older than the absolute lifetime).
+API requests authenticate by bearer token (accounts.services.api_login checks both rules there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from accounts.policy import requires_otp
+
+MSG_PASSWORD_EXPIRED = "您的密码已超过90天未修改，请先修改密码。"
+MSG_PASSWORD_MUST_CHANGE = "首次登录或密码被重置后，须先修改密码。"
+
+
+class LoginPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        answer = self.check(request)
+        return answer if answer is not None else self.get_response(request)
+
+    def check(self, request: HttpRequest) -> HttpResponse | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        path = request.path
+        always_open = [reverse("accounts:logout"), reverse("accounts:login"), reverse("health"), "/api/"]
+        if settings.STATIC_URL:
+            always_open.append("/" + settings.STATIC_URL.lstrip("/"))
+        if any(path.startswith(p) for p in always_open):
+            return None
+        otp_url = reverse("accounts:otp")
+        if requires_otp(user) and not user.is_verified():
+            return None if path == otp_url else redirect_to(otp_url, request)
+        change_url = reverse("accounts:password-change")
+        if path in (change_url, otp_url):
+            return None
+        if user.must_change_password or user.password_expired():
+            return redirect_to(change_url, request)
+        return None
+
+
+def redirect_to(url: str, request: HttpRequest) -> HttpResponse:
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
