@@ -1,0 +1,75 @@
+"""Prints the three rates for a period: `manage.py rates --from 2017-01-01 --to 2017-12-31 [--json]`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from committees.rates import Rates, all_rates
+from committees.selectors import rate_facts_for, rate_settings_for
+from core.scoping import Scope
+from orgs.models import Federation
+
+MSG_BAD_DATE = "日期格式有误：{value}（应为 YYYY-MM-DD）。"
+MSG_INVERTED = "起始日期不能晚于截止日期。"
+MSG_NO_FEDERATION = "未找到妇联：{name}。"
+MSG_SEVERAL_FEDERATIONS = "系统中有多个妇联，请用 --federation 指定其名称。"
+
+LABELS = {"formation": "组建率", "on_time_reelection": "按时换届率", "vacancy_fill": "及时补缺率"}
+
+
+def parse_day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise CommandError(MSG_BAD_DATE.format(value=value)) from None
+
+
+class Command(BaseCommand):
+    help = "Print the formation, on-time re-election and vacancy-fill rates (formation as of --to)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--from", dest="start", required=True, help="period start, YYYY-MM-DD")
+        parser.add_argument("--to", dest="end", required=True, help="period end, YYYY-MM-DD (formation as of this day)")
+        parser.add_argument("--json", action="store_true", help="print JSON")
+        parser.add_argument("--federation", default=None, help="federation name (needed when there are several)")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        start, end = parse_day(opts["start"]), parse_day(opts["end"])
+        if start > end:
+            raise CommandError(MSG_INVERTED)
+        federation = self.federation(opts["federation"])
+        # The command reads as the system: the whole federation, no user scope.
+        system = Scope(user_id=0, is_superuser=True)
+        facts = rate_facts_for(system, federation)
+        rates = all_rates(facts, start, end, rate_settings_for(system, federation))
+        if opts["json"]:
+            self.stdout.write(json.dumps(rates.as_dict(), ensure_ascii=False))
+        else:
+            self.stdout.write(self.table(rates, federation))
+
+    def federation(self, name: str | None) -> Federation:
+        if name:
+            found = Federation.objects.filter(name=name).first()
+            if found is None:
+                raise CommandError(MSG_NO_FEDERATION.format(name=name))
+            return found
+        # Only federations with units are candidates (a city federation above districts has none).
+        candidates = list(Federation.objects.filter(units__isnull=False).distinct()[:2])
+        if len(candidates) != 1:
+            raise CommandError(MSG_SEVERAL_FEDERATIONS if candidates else MSG_NO_FEDERATION.format(name="—"))
+        return candidates[0]
+
+    @staticmethod
+    def table(rates: Rates, federation: Federation) -> str:
+        lines = [
+            f"{federation.name}  {rates.start:%Y-%m-%d} 至 {rates.end:%Y-%m-%d}（组建率截至 {rates.end:%Y-%m-%d}）",
+            f"{'指标':<8}{'比率':>8}{'分子':>6}{'分母':>6}",
+        ]
+        for key, label in LABELS.items():
+            result = getattr(rates, key)
+            lines.append(f"{label:<8}{result.percent:>8}{result.numerator:>8}{result.denominator:>8}")
+        return "\n".join(lines)
