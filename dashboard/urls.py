@@ -1,0 +1,9 @@
+from django.urls import path
+
+from dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="index"),
+    path("export/<slug:kind>.xlsx", views.export, name="export"),
+]
