@@ -79,7 +79,8 @@ MSG_DISSOLVED_BEFORE_ESTABLISHED = "撤销日期早于成立日期（{other}）"
 MSG_COMMITTEE_DISSOLVED_BEFORE_FORMED = "妇委会撤销日期早于妇委会成立日期（{other}）"
 MSG_COMMITTEE_DISSOLVED_WITHOUT_FORMED = "填写了妇委会撤销日期，但没有妇委会成立日期"
 MSG_COMMITTEE_BEFORE_UNIT = "妇委会成立日期早于单位成立日期（{other}）"
-MSG_COMMITTEE_AFTER_UNIT_DISSOLVED = "妇委会成立日期晚于单位撤销日期（{other}）"
+MSG_COMMITTEE_AFTER_UNIT_DISSOLVED = "妇委会成立日期不能在单位撤销日期（{other}）当天或之后"
+MSG_COMMITTEE_AFTER_UNIT = "妇委会撤销日期晚于单位撤销日期（{other}）"
 MSG_SUCCESSOR_UNKNOWN = "并入单位不在「单位」表中，系统中也没有该单位"
 MSG_SUCCESSOR_SELF = "单位不能并入自身"
 MSG_SUCCESSOR_NOT_DISSOLVED = "填写了并入单位，但没有撤销日期"
@@ -90,6 +91,7 @@ MSG_TERM_AFTER_COMMITTEE_DISSOLVED = "选举日期晚于妇委会撤销日期（
 MSG_TERM_OVERLAP = "与第{other}届时间重叠：第{number}届的选举日期应晚于第{other}届的选举日期（{date}）"
 MSG_TERM_OVERLAP_NEXT = "与第{other}届时间重叠：第{number}届的选举日期应早于第{other}届的选举日期（{date}）"
 MSG_FILLED_BEFORE_VACATED = "补充日期早于缺位日期（{other}）"
+MSG_VACANCY_AFTER_COMMITTEE_DISSOLVED = "缺位日期晚于妇委会撤销日期（{other}）"
 MSG_VACANCY_BEFORE_COMMITTEE = "缺位日期早于妇委会成立日期（{other}）"
 
 
@@ -460,6 +462,13 @@ def pick_committee[C](committees: list[C], formed_on: dt.date | None, *, key: An
     return max(committees, key=key)
 
 
+def committee_dissolved_on(row: UnitRow) -> dt.date | None:
+    """A committee ends with its unit: a blank 妇委会撤销日期 of a dissolved unit is the unit's 撤销日期."""
+    if row.committee_formed_on is None:
+        return row.committee_dissolved_on
+    return row.committee_dissolved_on or row.dissolved_on
+
+
 @dataclass
 class _Committee:
     formed_on: dt.date | None
@@ -489,7 +498,7 @@ def validate(ledger: ParsedLedger, known: dict[str, KnownUnit], *, term_length_y
         k_committee = pick_committee(k.committees if k else [], row.committee_formed_on if row else None,
                                      key=lambda c: c.formed_on)
         if row is not None and row.committee_formed_on is not None:
-            committees[name] = _Committee(row.committee_formed_on, row.committee_dissolved_on,
+            committees[name] = _Committee(row.committee_formed_on, committee_dissolved_on(row),
                                           dict(k_committee.terms) if k_committee else {})
         elif k_committee is not None:
             committees[name] = _Committee(k_committee.formed_on, k_committee.dissolved_on, dict(k_committee.terms))
@@ -507,10 +516,13 @@ def validate(ledger: ParsedLedger, known: dict[str, KnownUnit], *, term_length_y
             if u.committee_dissolved_on and u.committee_dissolved_on < u.committee_formed_on:
                 add(SHEET_UNITS, u.row, COL_COMMITTEE_DISSOLVED, u.committee_dissolved_on,
                     MSG_COMMITTEE_DISSOLVED_BEFORE_FORMED.format(other=u.committee_formed_on))
+            if u.committee_dissolved_on and u.dissolved_on and u.committee_dissolved_on > u.dissolved_on:
+                add(SHEET_UNITS, u.row, COL_COMMITTEE_DISSOLVED, u.committee_dissolved_on,
+                    MSG_COMMITTEE_AFTER_UNIT.format(other=u.dissolved_on))
             if u.established_on and u.committee_formed_on < u.established_on:
                 add(SHEET_UNITS, u.row, COL_FORMED, u.committee_formed_on,
                     MSG_COMMITTEE_BEFORE_UNIT.format(other=u.established_on))
-            if u.dissolved_on and u.committee_formed_on > u.dissolved_on:
+            if u.dissolved_on and u.committee_formed_on >= u.dissolved_on:
                 add(SHEET_UNITS, u.row, COL_FORMED, u.committee_formed_on,
                     MSG_COMMITTEE_AFTER_UNIT_DISSOLVED.format(other=u.dissolved_on))
         if u.successor_name:
@@ -588,6 +600,9 @@ def validate(ledger: ParsedLedger, known: dict[str, KnownUnit], *, term_length_y
         if v.vacated_on < committee.formed_on:
             add(SHEET_VACANCIES, v.row, COL_VACATED, v.vacated_on,
                 MSG_VACANCY_BEFORE_COMMITTEE.format(other=committee.formed_on))
+        if committee.dissolved_on and v.vacated_on > committee.dissolved_on:
+            add(SHEET_VACANCIES, v.row, COL_VACATED, v.vacated_on,
+                MSG_VACANCY_AFTER_COMMITTEE_DISSOLVED.format(other=committee.dissolved_on))
     return found
 
 

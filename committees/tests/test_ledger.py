@@ -1,0 +1,301 @@
+"""The ledger import (台账导入): reading every date form, all-or-nothing, idempotent, the command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook, load_workbook
+
+from committees import ledger
+from committees.ledger_import import import_ledger
+from committees.models import Committee, Term, Vacancy
+from committees.selectors import rates_for
+from core.models import AuditEvent
+from orgs.models import Unit
+
+D = dt.datetime  # a real date cell
+
+UNIT_HEADERS = [*ledger.HEADERS[ledger.SHEET_UNITS], "女职工人数", "联系人"]
+# 单位: name, established, dissolved, requires, committee formed, committee dissolved, female staff, contact
+UNITS = [
+    ("区教育局", D(2000, 1, 1), None, "是", "2005-06-18", None, 120, "张老师"),
+    ("区财政局", "2000/1/1", None, "是", None, None, None, None),
+    ("区卫健委", "2001.3.1", None, "是", "2010年5月4日", None, 300, None),
+    ("区司法局", "2001-03-01", "2019-03-15", "是", "2008/7/1", None, None, None),
+    ("区档案馆", "2003年1月1日", None, "否", None, None, None, None),
+    ("区新建局", D(2019, 4, 1), None, "是", "2020/6/1", None, None, None),
+]
+# 届次: name, number, started, due
+TERMS = [
+    ("区教育局", 1, "2005-06-18", "2010-06-17"),
+    ("区教育局", "第2届", "2010.6.10", "2015年6月9日"),
+    ("区教育局", 3, D(2015, 7, 20), "2020/7/19"),
+    ("区卫健委", 1, "2010年5月4日", "2017-05-03"),
+    ("区卫健委", 2, "2017/4/20", "2022-04-19"),
+    ("区司法局", 1, "2008/7/1", "2013-06-30"),
+    ("区司法局", 2, "2013-06-30", D(2017, 6, 29)),
+    ("区新建局", 1, "2020-06-01", None),  # 届满日期 blank: five years later
+]
+# 缺位: name, role, vacated, filled
+VACANCIES = [
+    ("区教育局", "副主任", "2017-03-01", "2017-05-20"),  # 80 days: on time
+    ("区卫健委", "委员", "2017/2/1", "2017年8月1日"),  # 181 days: late
+    ("区司法局", "主任", D(2017, 6, 1), None),  # open, deadline passed by year end: late
+    ("区教育局", "委员", "2017.11.15", None),  # open, deadline in 2018: pending
+]
+
+
+def workbook(units=UNITS, terms=TERMS, vacancies=VACANCIES, *, unit_headers=UNIT_HEADERS) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, headers, rows in (
+        (ledger.SHEET_UNITS, unit_headers, units),
+        (ledger.SHEET_TERMS, ledger.HEADERS[ledger.SHEET_TERMS], terms),
+        (ledger.SHEET_VACANCIES, ledger.HEADERS[ledger.SHEET_VACANCIES], vacancies),
+    ):
+        ws = wb.create_sheet(title)
+        ws.append(list(headers))
+        for row in rows:
+            ws.append(list(row))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "units": Unit.objects.count(),
+        "committees": Committee.objects.count(),
+        "terms": Term.objects.count(),
+        "vacancies": Vacancy.objects.count(),
+        "audit": AuditEvent.objects.count(),
+    }
+
+
+def test_every_date_form_is_read():
+    for text in ("2017-12-31", "2017/12/31", "2017.12.31", "2017年12月31日", D(2017, 12, 31), dt.date(2017, 12, 31)):
+        assert ledger.parse_date(text) == dt.date(2017, 12, 31)
+    assert ledger.parse_date("2017/1/5") == dt.date(2017, 1, 5)
+    assert ledger.parse_date(" ") is None
+    for bad in ("2017-13-01", "去年", "2017-02-30", 20171231):
+        with pytest.raises(ledger.CellError):
+            ledger.parse_date(bad)
+    assert ledger.parse_bool("是") and not ledger.parse_bool("否") and ledger.parse_bool("Y")
+    assert ledger.parse_term_number("第3届") == 3 and ledger.parse_term_number("第十二届") == 12
+    with pytest.raises(ledger.CellError):
+        ledger.parse_term_number(0)
+
+
+def test_import_builds_the_history_and_the_rates_follow(world):
+    result = import_ledger(federation=world.fed_a, data=workbook(), filename="台账.xlsx")
+
+    assert result.ok, result.problems
+    # 区教育局 and 区财政局 exist in the test world (区教育局 gains its 女职工人数); four units are new.
+    assert result.counts["units"] == {"created": 4, "updated": 1, "unchanged": 1}
+    assert result.counts["committees"]["created"] == 4
+    assert result.counts["terms"]["created"] == 8
+    assert result.counts["vacancies"]["created"] == 4
+    assert result.ignored_columns == {"单位": ["联系人"]}
+
+    jiaoyu = Unit.objects.get(federation=world.fed_a, name="区教育局")
+    assert jiaoyu.female_staff_count == 120
+    terms = list(Term.objects.filter(committee__unit=jiaoyu).order_by("number"))
+    assert [(t.number, t.started_on, t.ended_on) for t in terms] == [
+        (1, dt.date(2005, 6, 18), dt.date(2010, 6, 10)),
+        (2, dt.date(2010, 6, 10), dt.date(2015, 7, 20)),
+        (3, dt.date(2015, 7, 20), None),
+    ]
+    sifa = Committee.objects.get(unit__name="区司法局")
+    assert sifa.dissolved_on == dt.date(2019, 3, 15)  # ends with its unit
+    assert Term.objects.get(committee__unit__name="区新建局").due_on == dt.date(2025, 6, 1)
+
+    # Counted by hand from the rows above.
+    r2017 = rates_for(world.staff, dt.date(2017, 1, 1), dt.date(2017, 12, 31), federation=world.fed_a)
+    # Active required units on 2017-12-31: 教育局 财政局 卫健委 司法局; with a committee: all but 财政局.
+    assert (r2017.formation.numerator, r2017.formation.denominator) == (3, 4)
+    # Terms due in 2017: 卫健委 第1届 (re-elected early: on time), 司法局 第2届 (never re-elected: late).
+    assert (r2017.on_time_reelection.numerator, r2017.on_time_reelection.denominator) == (1, 2)
+    # Vacancies of 2017 judged: 教育局 副主任 (on time), 卫健委 委员 (late), 司法局 主任 (open, late).
+    assert (r2017.vacancy_fill.numerator, r2017.vacancy_fill.denominator) == (1, 3)
+    r2020 = rates_for(world.staff, dt.date(2020, 1, 1), dt.date(2020, 12, 31), federation=world.fed_a)
+    # 2020-12-31: 司法局 dissolved, 新建局 formed: 教育局 卫健委 新建局 of 教育局 财政局 卫健委 新建局.
+    assert (r2020.formation.numerator, r2020.formation.denominator) == (3, 4)
+    # Due in 2020: 教育局 第3届 (2020-07-19), no successor: late.
+    assert (r2020.on_time_reelection.numerator, r2020.on_time_reelection.denominator) == (0, 1)
+
+    event = AuditEvent.objects.filter(action="import").get()
+    assert event.federation_id == world.fed_a.pk
+    assert event.changes["counts"]["units"]["created"] == 4
+
+
+def test_reimporting_the_same_workbook_changes_nothing(world):
+    data = workbook()
+    import_ledger(federation=world.fed_a, data=data)
+    before = counts()
+    versions = sorted(Term.objects.values_list("id", "version"))
+
+    again = import_ledger(federation=world.fed_a, data=data)
+
+    assert again.ok and again.changed == 0
+    assert again.counts["terms"] == {"created": 0, "updated": 0, "unchanged": 8}
+    assert again.counts["units"]["unchanged"] == 6
+    # Only the second import's own audit event was written.
+    assert counts() == {**before, "audit": before["audit"] + 1}
+    assert sorted(Term.objects.values_list("id", "version")) == versions
+
+
+def test_a_changed_row_updates_only_that_row(world):
+    import_ledger(federation=world.fed_a, data=workbook())
+    vacancies = list(VACANCIES)
+    vacancies[3] = ("区教育局", "委员", "2017.11.15", "2018-01-10")
+
+    result = import_ledger(federation=world.fed_a, data=workbook(vacancies=vacancies))
+
+    assert result.counts["vacancies"] == {"created": 0, "updated": 1, "unchanged": 3}
+    assert result.changed == 1
+    assert Vacancy.objects.get(role="member", committee__unit__name="区教育局").filled_on == dt.date(2018, 1, 10)
+
+
+def test_one_bad_cell_writes_nothing_and_is_named(world):
+    before = counts()
+    terms = list(TERMS)
+    terms[4] = ("区卫健委", 2, "2017-04-31", "2022-04-19")  # Excel row 6; April has 30 days
+
+    result = import_ledger(federation=world.fed_a, data=workbook(terms=terms))
+
+    assert counts() == before
+    assert [p.as_dict() for p in result.problems] == [
+        {"sheet": "届次", "row": 6, "column": "选举日期", "value": "2017-04-31", "reason": ledger.MSG_BAD_DATE}
+    ]
+
+
+def test_every_problem_is_collected_across_sheets(world):
+    before = counts()
+    units = [*UNITS, ("区税务局", "2010-01-01", "2009-01-01", "是", None, None, None, None),
+             ("区卫健委", "2001.3.1", None, "是", None, None, None, None),
+             ("区统计局", "2010-01-01", None, "也许", None, None, None, None)]
+    terms = [*TERMS, ("区不存在局", 1, "2015-01-01", "2020-01-01"),
+             ("区卫健委", 3, "2016-01-01", "2021-01-01"),  # elected before 第2届 (2017-04-20)
+             ("区司法局", 2, "2013-06-30", "2017-06-29"),  # duplicate
+             ("区教育局", "三", "2020-01-01", "2019-01-01"),  # 届次 "三" is 3: duplicate too
+             ("区财政局", 0, "2020-01-01", "2025-01-01")]
+    vacancies = [*VACANCIES, ("区卫健委", "秘书长", "2018-01-01", None),
+                 ("区教育局", "委员", "2018-03-01", "2018-02-01")]
+
+    result = import_ledger(federation=world.fed_a, data=workbook(units, terms, vacancies))
+
+    assert counts() == before
+    found = {(p.sheet, p.row, p.column, p.reason.split("（")[0]) for p in result.problems}
+    assert ("单位", 8, "撤销日期", "撤销日期早于成立日期") in found
+    assert ("单位", 10, "是否需建妇委会", ledger.MSG_BAD_BOOL) in found
+    assert ("单位", 9, "单位名称", "单位名称重复") in found
+    assert ("届次", 10, "单位名称", ledger.MSG_UNKNOWN_UNIT) in found
+    assert ("届次", 11, "选举日期", "与第2届时间重叠：第3届的选举日期应晚于第2届的选举日期") in found
+    assert ("届次", 12, "届次", "同一单位的届次重复") in found
+    assert ("届次", 13, "届次", "同一单位的届次重复") in found
+    assert ("届次", 14, "届次", ledger.MSG_BAD_NUMBER.split("（")[0]) in found
+    assert ("缺位", 6, "职务", ledger.MSG_BAD_ROLE) in found
+    assert ("缺位", 7, "补充日期", "补充日期早于缺位日期") in found
+    assert all(p.value or p.column == "" for p in result.problems if p.reason != ledger.MSG_REQUIRED)
+
+
+def test_inverted_terms_and_committee_dates_are_refused(world):
+    units = [("区审计局", "2000-01-01", None, "是", "2010-01-01", "2009-01-01", None, None)]
+    terms = [("区审计局", 1, "2010-01-01", "2009-12-31")]
+    result = import_ledger(federation=world.fed_a, data=workbook(units, terms, []))
+    reasons = {(p.sheet, p.column): p.reason for p in result.problems}
+    assert reasons[("单位", "妇委会撤销日期")].startswith("妇委会撤销日期早于妇委会成立日期")
+    assert reasons[("届次", "届满日期")].startswith("届满日期必须晚于选举日期")
+    assert not Unit.objects.filter(name="区审计局").exists()
+
+
+def test_a_missing_sheet_or_column_is_reported(world):
+    wb = Workbook()
+    wb.active.title = "单位"
+    wb.active.append(["单位名称", "成立日期"])
+    out = io.BytesIO()
+    wb.save(out)
+    result = import_ledger(federation=world.fed_a, data=out.getvalue())
+    messages = {str(p) for p in result.problems}
+    assert any("缺少工作表「届次」" in m for m in messages)
+    assert any("表头缺少列「是否需建妇委会」" in m for m in messages)
+
+
+def test_dry_run_reports_and_writes_nothing(world):
+    before = counts()
+    result = import_ledger(federation=world.fed_a, data=workbook(), dry_run=True)
+    assert result.ok and not result.applied
+    assert result.counts["terms"]["created"] == 8 and result.counts["units"]["created"] == 4
+    assert counts() == before
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def test_command_imports_and_exits_zero(world, tmp_path: Path, capsys):
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(workbook())
+    call_command("import_ledger", str(path), "--federation", world.fed_a.name)
+    out = capsys.readouterr().out
+    assert "导入完成" in out and "联系人" in out
+    assert Term.objects.count() == 8
+
+
+def test_command_dry_run_writes_nothing(world, tmp_path: Path, capsys):
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(workbook())
+    before = counts()
+    call_command("import_ledger", str(path), "--dry-run", "--federation", world.fed_a.name)
+    assert "仅校验" in capsys.readouterr().out
+    assert counts() == before
+
+
+def test_command_fails_on_a_bad_workbook_and_prints_every_problem(world, tmp_path: Path, capsys):
+    terms = [*TERMS, ("区不存在局", 1, "2015-01-01", "2020-01-01")]
+    vacancies = [*VACANCIES, ("区教育局", "委员", "昨天", None)]
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(workbook(terms=terms, vacancies=vacancies))
+    before = counts()
+    with pytest.raises(CommandError, match="2 处问题"):
+        call_command("import_ledger", str(path), "--federation", world.fed_a.name)
+    err = capsys.readouterr().err
+    assert "「届次」第10行「单位名称」" in err and "「缺位」第6行「缺位日期」 “昨天”" in err
+    assert counts() == before
+
+
+def test_command_exit_status_is_non_zero(world, tmp_path: Path, capsys):
+    from committees.management.commands.import_ledger import Command
+
+    path = tmp_path / "not.xlsx"
+    path.write_bytes(b"just text, renamed .xlsx")
+    with pytest.raises(CommandError, match="不是 Excel 工作簿"):
+        call_command("import_ledger", str(path), "--federation", world.fed_a.name)
+    with pytest.raises(CommandError, match="多个妇联"):
+        call_command("import_ledger", str(path))
+    # Run as from the shell: a CommandError becomes exit status 1 and its text goes to stderr.
+    with pytest.raises(SystemExit) as exited:
+        Command().run_from_argv(["manage.py", "import_ledger", str(path), "--federation", world.fed_a.name])
+    assert exited.value.code == 1
+    assert "不是 Excel 工作簿" in capsys.readouterr().err
+
+
+def test_template_workbook_reads_back_clean(world):
+    data = ledger.template_workbook()
+    wb = load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["单位", "届次", "缺位"]
+    assert [c.value for c in wb["届次"][1]] == list(ledger.HEADERS["届次"])
+    assert wb["单位"]["B2"].number_format == "yyyy-mm-dd"
+    parsed = ledger.read_workbook(data)
+    assert parsed.problems == [] and [u.name for u in parsed.units] == ["区教育局"]
+
+
+def test_error_workbook_escapes_formulas():
+    data = ledger.error_workbook([ledger.Problem("缺位", 3, "职务", "=HYPERLINK(\"x\")", ledger.MSG_BAD_ROLE)])
+    ws = load_workbook(io.BytesIO(data)).active
+    assert [c.value for c in ws[1]] == list(ledger.ERROR_HEADERS)
+    assert ws["D2"].value == "'=HYPERLINK(\"x\")" and ws["D2"].data_type == "s"
+    assert ws["B2"].value == 3
