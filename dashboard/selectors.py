@@ -1,7 +1,8 @@
 """What the self-check dashboard (自查工作台) shows, read through the user's scope.
 
 The three rates come from committees.selectors / committees.rates (one set of facts, loaded once,
-from which every year of the trend is computed in Python); the three lists are scoped queries here.
+from which every year of the trend is computed in Python); the three lists are committees.selectors'
+scoped queries, turned into the rows the page and the Excel exports show.
 Nothing below runs a query per unit: the page's query count does not grow with the district.
 """
 
@@ -11,20 +12,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Min
 
-from committees.models import Committee, Term, Vacancy
-from committees.rates import (
-    Facts,
-    RateResult,
-    Rates,
-    RateSettings,
-    TermFact,
-    UnitFact,
-    VacancyFact,
-    YearRates,
-)
-from orgs.models import Unit
+from committees import selectors as committee_selectors
+from committees.models import Term
+from committees.rates import RateResult, Rates, YearRates, all_rates, yearly_trend
 
 # How many years the trend chart reaches back at most.
 TREND_MAX_YEARS = 12
@@ -114,101 +106,63 @@ def rate_views(rates: Rates) -> list[RateView]:
 
 def first_year_for(user: Any) -> int | None:
     """The first year with committee history the user can see (for the year picker and the trend)."""
-    committees = Committee.objects.visible_to(user)
-    terms = Term.objects.visible_to(user)
-    years = [
-        d.year
-        for d in (
-            committees.aggregate(m=Min("formed_on"))["m"],
-            terms.aggregate(m=Min("due_on"))["m"],
-        )
-        if d is not None
+    committees = committee_selectors.rate_committees_for(user)
+    found = [
+        committees.aggregate(m=Min("formed_on"))["m"],
+        Term.objects.visible_to(user).filter(committee__in=committees).aggregate(m=Min("due_on"))["m"],
     ]
+    years = [d.year for d in found if d is not None]
     return min(years) if years else None
 
 
 def units_without_committee(user: Any, as_of: dt.date) -> list[NoCommitteeRow]:
     """Active units that must have a committee and had none on `as_of` (未组建)."""
-    has_committee = Committee.objects.filter(unit_id=OuterRef("pk"), formed_on__lte=as_of).filter(
-        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=as_of)
-    )
-    units = (
-        Unit.objects.visible_to(user)
-        .active_on(as_of)
-        .filter(requires_committee=True)
-        .exclude(Exists(has_committee))
-        .order_by("name", "id")
-    )
-    return [NoCommitteeRow(u.pk, u.name, u.get_kind_display(), u.established_on) for u in units]
+    return [
+        NoCommitteeRow(u.pk, u.name, u.get_kind_display(), u.established_on)
+        for u in committee_selectors.units_without_committee(user, as_of)
+    ]
 
 
 def overdue_terms(user: Any, as_of: dt.date) -> list[OverdueRow]:
     """Terms in office on `as_of` whose planned end has passed (超期服役), longest overdue first."""
-    successor_started = Term.objects.filter(
-        committee_id=OuterRef("committee_id"), number__gt=OuterRef("number"), started_on__lte=as_of
-    )
-    terms = (
-        Term.objects.visible_to(user)
-        .filter(started_on__lte=as_of, due_on__lt=as_of)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of))
-        .filter(Q(committee__dissolved_on__isnull=True) | Q(committee__dissolved_on__gt=as_of))
-        .filter(Q(committee__unit__dissolved_on__isnull=True) | Q(committee__unit__dissolved_on__gt=as_of))
-        .exclude(Exists(successor_started))
-        .select_related("committee__unit")
-        .order_by("due_on", "id")
-    )
     return [
         OverdueRow(
-            unit_id=t.committee.unit_id,
-            unit_name=t.committee.unit.name,
-            term_number=t.number,
-            started_on=t.started_on,
-            due_on=t.due_on,
-            days_overdue=(as_of - t.due_on).days,
+            unit_id=o.unit.pk,
+            unit_name=o.unit.name,
+            term_number=o.term.number,
+            started_on=o.term.started_on,
+            due_on=o.term.due_on,
+            days_overdue=o.days_overdue,
         )
-        for t in terms
+        for o in committee_selectors.overdue_committees(user, as_of)
     ]
 
 
 def vacancies_past_deadline(user: Any, as_of: dt.date) -> list[VacancyRow]:
     """Posts open on `as_of` longer than the federation's fill deadline, longest open first."""
-    vacancies = (
-        Vacancy.objects.visible_to(user)
-        .filter(vacated_on__lte=as_of)
-        .filter(Q(filled_on__isnull=True) | Q(filled_on__gt=as_of))
-        .filter(Q(committee__dissolved_on__isnull=True) | Q(committee__dissolved_on__gt=as_of))
-        .filter(Q(committee__unit__dissolved_on__isnull=True) | Q(committee__unit__dissolved_on__gt=as_of))
-        .select_related("committee__unit", "federation")
-        .order_by("vacated_on", "id")
-    )
-    rows = []
-    for v in vacancies:
-        deadline = v.vacated_on + dt.timedelta(days=v.federation.vacancy_fill_days)
-        if as_of > deadline:
-            rows.append(
-                VacancyRow(
-                    unit_id=v.committee.unit_id,
-                    unit_name=v.committee.unit.name,
-                    post=v.get_role_display(),
-                    vacated_on=v.vacated_on,
-                    deadline=deadline,
-                    days_open=(as_of - v.vacated_on).days,
-                )
-            )
-    return rows
+    return [
+        VacancyRow(
+            unit_id=late.committee.unit_id,
+            unit_name=late.committee.unit.name,
+            post=late.vacancy.get_role_display(),
+            vacated_on=late.vacancy.vacated_on,
+            deadline=late.deadline,
+            days_open=(as_of - late.vacancy.vacated_on).days,
+        )
+        for late in committee_selectors.vacancies_past_deadline(user, as_of)
+    ]
 
 
 def dashboard_for(user: Any, *, start: dt.date, end: dt.date, trend_from: int, trend_to: int) -> Dashboard:
     """Everything the dashboard shows for the period [start, end], in a fixed number of queries."""
-    from committees import rates as rate_lib
-
-    facts, rate_settings = _facts_and_settings(user)
+    facts = committee_selectors.rate_facts_for(user)
+    rate_settings = committee_selectors.rate_settings_for(user)
     return Dashboard(
         start=start,
         end=end,
         as_of=end,
-        rates=rate_views(rate_lib.all_rates(facts, start, end, rate_settings)),
-        trend=trend_series(rate_lib.yearly_trend(facts, trend_from, trend_to, rate_settings)),
+        rates=rate_views(all_rates(facts, start, end, rate_settings)),
+        trend=trend_series(yearly_trend(facts, trend_from, trend_to, rate_settings)),
         no_committee=units_without_committee(user, end),
         overdue=overdue_terms(user, end),
         vacancies=vacancies_past_deadline(user, end),
@@ -235,42 +189,3 @@ def trend_series(rows: list[YearRates]) -> dict[str, Any]:
     ]
     return {"years": [str(row.year) for row in rows], "series": series, "table": table}
 
-
-def _facts_and_settings(user: Any) -> tuple[Facts, RateSettings]:
-    """The rate facts of everything the user sees (five queries, whatever the number of units)."""
-    from collections import defaultdict
-
-    from orgs.models import Federation
-
-    spans: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    for unit_id, formed_on, dissolved_on in Committee.objects.visible_to(user).values_list(
-        "unit_id", "formed_on", "dissolved_on"
-    ):
-        spans[unit_id].append((formed_on, dissolved_on))
-    units = [
-        UnitFact(pk, established, dissolved, requires, tuple(spans.get(pk, ())))
-        for pk, established, dissolved, requires in Unit.objects.visible_to(user).values_list(
-            "pk", "established_on", "dissolved_on", "requires_committee"
-        )
-    ]
-    rows = list(
-        Term.objects.visible_to(user)
-        .order_by("committee_id", "number")
-        .values_list("pk", "committee_id", "due_on", "started_on", "committee__dissolved_on")
-    )
-    terms = []
-    for i, (pk, committee_id, due_on, _started, committee_dissolved) in enumerate(rows):
-        following = rows[i + 1] if i + 1 < len(rows) else None
-        successor = following[3] if following is not None and following[1] == committee_id else None
-        terms.append(TermFact(pk, committee_dissolved, due_on, successor))
-    vacancies = [
-        VacancyFact(pk, vacated, filled)
-        for pk, vacated, filled in Vacancy.objects.visible_to(user).values_list("pk", "vacated_on", "filled_on")
-    ]
-    federation = Federation.objects.visible_to(user).filter(parent__isnull=False).first() or (
-        Federation.objects.visible_to(user).first()
-    )
-    rate_settings = (
-        RateSettings(federation.reelection_grace_days, federation.vacancy_fill_days) if federation else RateSettings()
-    )
-    return Facts(units=units, terms=terms, vacancies=vacancies), rate_settings
