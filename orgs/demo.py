@@ -79,7 +79,8 @@ def load(*, password: str, rng: random.Random | None = None) -> DemoOrg:
             federation=federation,
             name=name,
             kind=kind,
-            established_on=dt.date(1993 + i % 20, 1 + i % 12, 1),
+            # All established before the committee history of committees.demo begins (2008).
+            established_on=dt.date(1983 + i % 20, 1 + i % 12, 1),
             female_staff_count=rng.randint(12, 260),
             address=f"深圳市龙岗区龙城街道{rng.choice(['中心城', '清林路', '龙福路', '爱龙路', '龙翔大道'])}{rng.randint(1, 400)}号",
         )
