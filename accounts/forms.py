@@ -100,20 +100,13 @@ ROLE_CHOICES = [(r.value, r.label) for r in Role]
 
 class RoleGrantForm(StyledForm):
     user = forms.ModelChoiceField(label="账号", queryset=User.objects.none())
-    role = forms.ChoiceField(label="角色", choices=ROLE_CHOICES)
-    unit: forms.ModelChoiceField = forms.ModelChoiceField(label="单位（联络员必填）", queryset=None, required=False)  # type: ignore[arg-type]
+    role = forms.ChoiceField(label="角色", choices=ROLE_CHOICES, help_text="联络员角色绑定到该账号人员所在的单位。")
 
     def __init__(self, *args: Any, request: HttpRequest, federation_ids: frozenset[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from orgs.models import Unit
-
         user_field: forms.ModelChoiceField = self.fields["user"]  # type: ignore[assignment]
         user_field.queryset = (
             User.objects.visible_to(request.user).filter(federation_id__in=federation_ids, is_active=True)
             .exclude(pk=request.user.pk).order_by("username")
         )
         user_field.label_from_instance = lambda obj: f"{obj.username}（{obj.label}）"  # type: ignore[method-assign,assignment]
-        # The unit list is the federation's registry of names, needed to bind a liaison to a unit; the
-        # security administrator reads no unit records beyond that.
-        unit_field: forms.ModelChoiceField = self.fields["unit"]  # type: ignore[assignment]
-        unit_field.queryset = Unit.objects.filter(federation_id__in=federation_ids).order_by("name")

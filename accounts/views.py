@@ -243,7 +243,7 @@ class RoleListView(ScopedListView):
     paginate_by = 100
 
     def get_queryset(self) -> QuerySet[RoleAssignment]:
-        return super().get_queryset().select_related("user", "unit").order_by("user__username", "role")
+        return super().get_queryset().select_related("user").order_by("user__username", "role")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -263,10 +263,13 @@ def role_grant(request: HttpRequest) -> HttpResponse:
     form = RoleGrantForm(request.POST or None, request=request, federation_ids=feds)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        unit = data["unit"] if data["role"] == Role.UNIT_LIAISON else None
+        # A liaison is bound to the unit of the account's person: the security administrator picks no unit
+        # (and reads no unit registry, 三员分立).
+        person = data["user"].person
+        unit_id = person.unit_id if data["role"] == Role.UNIT_LIAISON and person is not None else None
         try:
             services.role_grant(user=data["user"], role=data["role"], federation_id=federation_id,
-                                unit_id=unit.pk if unit else None, acting_user=request.user)  # type: ignore[arg-type]
+                                unit_id=unit_id, acting_user=request.user)  # type: ignore[arg-type]
         except ValidationError as exc:
             for m in exc.messages:
                 form.add_error(None, m)

@@ -99,5 +99,6 @@ def login(client: Any, user: User) -> Any:
 
 
 def login_client(client: object, user: User) -> None:
-    """Logs a test client in as `user` (force_login: the log-in form itself is tested in accounts)."""
-    client.force_login(user)  # type: ignore[attr-defined]
+    """Logs a test client in as `user` (force_login plus the second factor where the role needs it; the
+    log-in form itself is tested in accounts)."""
+    login(client, user)
