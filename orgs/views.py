@@ -47,6 +47,9 @@ class UnitDetailView(ScopedDetailView):
         unit: Unit = self.object
         ctx["can_change"] = Unit.objects.changeable_by(self.request.user).filter(pk=unit.pk).exists()
         ctx["predecessors"] = list(unit.predecessors.all())
+        from committees.views import unit_committee_panel
+
+        ctx["committee_panel"] = unit_committee_panel(self.request.user, unit)
         return ctx
 
 

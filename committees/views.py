@@ -1,0 +1,99 @@
+"""Committee pages. For now: the committee panel (妇委会) shown on a unit's detail page.
+
+The unit page (orgs.views.UnitDetailView) calls `unit_committee_panel(user, unit)` and includes
+templates/committees/unit_panel.html; every read goes through the committee rows' scoping, so a user
+who may see the unit but not its committee (e.g. a volunteer of that unit) sees no committee data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from committees.models import Committee, Seat, Term, Vacancy
+from orgs.models import Unit
+
+SEAT_ORDER: dict[str, int] = {Seat.Role.CHAIR: 0, Seat.Role.VICE_CHAIR: 1, Seat.Role.MEMBER: 2}
+
+
+@dataclass(frozen=True)
+class VacancyLine:
+    post: str
+    vacated_on: dt.date
+    deadline: dt.date
+    days_open: int
+    late: bool
+
+
+@dataclass
+class CommitteePanel:
+    """What the unit page shows about the unit's women's committee."""
+
+    visible: bool
+    today: dt.date
+    committee: Committee | None = None
+    current_term: Term | None = None
+    days_to_due: int | None = None
+    seats: list[Seat] = field(default_factory=list)
+    vacancies: list[VacancyLine] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+    past_committees: list[Committee] = field(default_factory=list)
+
+    @property
+    def overdue_days(self) -> int:
+        return -self.days_to_due if self.days_to_due is not None and self.days_to_due < 0 else 0
+
+    @property
+    def due_soon(self) -> bool:
+        return self.days_to_due is not None and 0 <= self.days_to_due <= 180
+
+
+def unit_committee_panel(user: Any, unit: Unit, today: dt.date | None = None) -> CommitteePanel:
+    """The unit's current committee, its current term, seats and open vacancies (five queries at most)."""
+    today = today or timezone.localdate()
+    committees = list(
+        Committee.objects.visible_to(user).filter(unit_id=unit.pk).select_related("federation").order_by("-formed_on")
+    )
+    # Staff and liaisons read committee rows; other roles that may see the unit read none of them.
+    panel = CommitteePanel(visible=bool(committees) or _reads_committees_of(user, unit), today=today)
+    current = next((c for c in committees if c.dissolved_on is None or c.dissolved_on > today), None)
+    panel.past_committees = [c for c in committees if c is not current]
+    if current is None:
+        return panel
+    panel.committee = current
+    panel.terms = list(Term.objects.filter(committee=current).order_by("-number"))
+    started = [t for t in panel.terms if t.started_on <= today]
+    panel.current_term = started[0] if started else None
+    if panel.current_term is not None:
+        panel.days_to_due = (panel.current_term.due_on - today).days
+    seats = Seat.objects.filter(committee=current, started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+    ).select_related("person")
+    panel.seats = sorted(seats, key=lambda s: (SEAT_ORDER.get(s.role, 9), s.started_on))
+    fill_days = current.federation.vacancy_fill_days
+    for v in Vacancy.objects.filter(committee=current, vacated_on__lte=today).filter(
+        Q(filled_on__isnull=True) | Q(filled_on__gt=today)
+    ):
+        deadline = v.vacated_on + dt.timedelta(days=fill_days)
+        panel.vacancies.append(
+            VacancyLine(v.get_role_display(), v.vacated_on, deadline, (today - v.vacated_on).days, today > deadline)
+        )
+    return panel
+
+
+def _reads_committees_of(user: Any, unit: Unit) -> bool:
+    """Whether the user's scope reaches committee rows of this unit (core.scoping.unit_rows_q's rule)."""
+    from core.roles import FEDERATION_WIDE_ROLES
+    from core.scoping import scope_for
+
+    scope = scope_for(user)
+    return (
+        scope.is_superuser
+        or unit.federation_id in scope.federations_with(*FEDERATION_WIDE_ROLES)
+        or unit.pk in scope.liaison_unit_ids
+    )
+
