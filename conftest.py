@@ -20,6 +20,41 @@ def _flush_may_clear_audit_log():
     flush.sql_flush = original
 
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (sync API); skipped when Chromium is not installed."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """new_page(width=1280, height=900) -> a page in a fresh context (own cookies); closed after the test."""
+    contexts = []
+
+    def make(width=1280, height=900, **options):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture
 def world(db):
     from core.testing.world import build_world
