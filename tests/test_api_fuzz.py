@@ -28,7 +28,7 @@ from core.testing.world import PASSWORD, PERSONA_ROLES
 
 API = "/api/v1"
 TOKEN_OPERATION = ("POST", f"{API}/auth/token")  # as APIOperation.path spells it
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 20
 # (method, path, status) of every request sent by the running test, to check the fuzz reached the data.
 SEEN: list[tuple[str, str, int]] = []
 PERSONAS = ["anonymous", *PERSONA_ROLES]
