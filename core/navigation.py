@@ -6,12 +6,15 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from core.scoping import Scope
 
 
 @dataclass(frozen=True)
 class NavEntry:
+    # Chinese source strings, translated when the menu is drawn: mark them with gettext_noop in nav.py
+    # so that makemessages finds them.
     section: str  # the system it belongs to (自查, 志愿讲课, 执委履职, 系统)
     label: str
     url_name: str
@@ -35,7 +38,7 @@ def menu_for(request: HttpRequest, scope: Scope) -> list[dict[str, object]]:
         if not (scope.is_superuser or scope.roles & e.roles):
             continue
         url = reverse(e.url_name)
-        sections.setdefault(e.section, []).append(
-            {"label": e.label, "url": url, "icon": e.icon, "active": request.path.startswith(url) and url != "/"}
+        sections.setdefault(gettext(e.section), []).append(
+            {"label": gettext(e.label), "url": url, "icon": e.icon, "active": request.path.startswith(url) and url != "/"}
         )
     return [{"section": s, "entries": entries} for s, entries in sections.items()]

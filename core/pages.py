@@ -21,7 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("audit-log")
     if scope.has(Role.FEDERATION_STAFF, Role.UNIT_LIAISON) and _has_url("dashboard:index"):
         return redirect("dashboard:index")
-    return render(request, "core/home.html", {"scope": scope})
+    role_labels = sorted(str(Role(r).label) for r in scope.roles if r in Role.values)
+    return render(request, "core/home.html", {"scope": scope, "role_labels": role_labels})
 
 
 def _has_url(name: str) -> bool:
@@ -47,7 +48,11 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         items.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("notifications")
-    return render(request, "core/notifications.html", {"items": items[:200]})
+    return render(
+        request,
+        "core/notifications.html",
+        {"items": items[:200], "has_unread": items.filter(read_at__isnull=True).exists()},
+    )
 
 
 class AuditLogView(RoleRequiredMixin, ListView):
