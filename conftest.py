@@ -56,6 +56,12 @@ def new_page(browser):
 
 
 @pytest.fixture
+def page(new_page):
+    """A desktop-sized page (1280x800) in a fresh context; overrides pytest-playwright's `page`."""
+    return new_page(1280, 800)
+
+
+@pytest.fixture
 def world(db):
     from core.testing.world import build_world
 
