@@ -21,7 +21,6 @@ from django.utils import timezone
 from committees import ledger
 from committees.ledger_import import KIND_LABELS, KINDS, run_ledger_import_job
 from committees.models_ledger import LedgerImportJob
-from core.forms import StyledForm
 from core.roles import Role
 from core.scoping import scope_for
 from core.uploads import UploadRefused, check_xlsx
@@ -42,24 +41,33 @@ def staff_federations(user: Any) -> Any:
     return Federation.objects.filter(pk__in=scope.federations_with(Role.FEDERATION_STAFF))
 
 
-class LedgerUploadForm(StyledForm):
+class LedgerUploadForm(forms.Form):
+    # Not core.forms.StyledForm: its __init__ validates a bound form before the federation field
+    # below is narrowed to the user's federations, so the choice would be judged against none.
     file = forms.FileField(
         label="台账文件", error_messages={"required": MSG_CHOOSE_FILE},
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX_TYPE}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX_TYPE, "class": "form-control"}),
         help_text="Excel 工作簿（.xlsx），含「单位」「届次」「缺位」三个工作表。",
     )
-    federation = forms.ModelChoiceField(label="导入到", queryset=Federation.objects.none(), empty_label=None)
-    dry_run = forms.BooleanField(label="仅校验，不写入（先看看会改动什么）", required=False)
+    federation = forms.ModelChoiceField(label="导入到", queryset=Federation.objects.none(), empty_label=None,
+                                        widget=forms.Select(attrs={"class": "form-select"}))
+    dry_run = forms.BooleanField(label="仅校验，不写入（先看看会改动什么）", required=False,
+                                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         feds = staff_federations(user)
         federation_field: Any = self.fields["federation"]
         federation_field.queryset = feds
-        if feds.count() == 1:
+        self.only_federation = feds.first() if feds.count() == 1 else None
+        if self.only_federation is not None:
+            # Staff of one federation: nothing to choose.
             federation_field.widget = forms.HiddenInput()
-            federation_field.initial = feds.first()
+            federation_field.required = False
         self.content: bytes = b""
+
+    def clean_federation(self) -> Any:
+        return self.cleaned_data.get("federation") or self.only_federation
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -96,7 +104,7 @@ class LedgerUploadView(ScopedTemplateView):
             f"ledger_imports/{timezone.now():%Y%m}/{uuid.uuid4().hex}.xlsx", ContentFile(form.content)
         )
         job = LedgerImportJob.objects.create(
-            federation=federation, created_by=request.user, dry_run=form.cleaned_data["dry_run"],
+            federation=federation, created_by=request.user, dry_run=form.cleaned_data["dry_run"],  # type: ignore[misc]
             original_name=(upload.name or "")[:255], file_path=stored, message="排队中……",
         )
         # The job row is committed (autocommit) before the worker looks for it.

@@ -79,6 +79,12 @@ def build_world() -> World:
             if requires_otp(user):
                 TOTPDevice.objects.create(user=user, name="test", key=base32_to_hex(TOTP_SECRET), confirmed=True)
             world.users[name] = user
+        # One finished ledger import per federation, for the URL walker (committees.views_ledger).
+        from committees.models_ledger import LedgerImportJob
+
+        for fed in (fed_a, fed_b):
+            LedgerImportJob.objects.create(federation=fed, status=LedgerImportJob.Status.SUCCEEDED, progress=100,
+                                           original_name="台账.xlsx", message="导入完成")
     return world
 
 
