@@ -98,7 +98,10 @@ class AccountCreateForm(StyledForm):
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
 
 
-class RoleGrantForm(StyledForm):
+class RoleGrantForm(forms.Form):
+    """Not a StyledForm: StyledFormMixin looks at `errors` inside __init__, which would validate before the
+    account queryset below is set."""
+
     user = forms.ModelChoiceField(label="账号", queryset=User.objects.none())
     role = forms.ChoiceField(label="角色", choices=ROLE_CHOICES, help_text="联络员角色绑定到该账号人员所在的单位。")
 
@@ -110,3 +113,5 @@ class RoleGrantForm(StyledForm):
             .exclude(pk=request.user.pk).order_by("username")
         )
         user_field.label_from_instance = lambda obj: f"{obj.username}（{obj.label}）"  # type: ignore[method-assign,assignment]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
