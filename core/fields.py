@@ -7,7 +7,7 @@ The encrypted column is `text` whatever `max_length` says (max_length limits the
 Values are encrypted on every write (bulk_create and bulk_update included) and decrypted on load; a
 value that does not decrypt raises core.crypto.DecryptionError. Empty strings and NULL stay as they are.
 
-Only `isnull` lookups work on encrypted columns (the ciphertext is randomised); search through the
+Only `isnull` and `=""` (empty) lookups work on encrypted columns (the ciphertext is randomised); search through the
 BlindIndexField beside it (e.g. `Person.objects.by_phone(...)`). The hash is computed in
 `pre_save`, so it follows `save()` and `bulk_create()`; `QuerySet.update(phone=...)` and
 `save(update_fields=["phone"])` without the hash field leave the hash stale: don't.
@@ -19,10 +19,23 @@ from typing import Any
 
 from django.core.exceptions import FieldError
 from django.db import models
+from django.db.models.lookups import Exact
 
 from core import crypto
 
 LOOKUP_REFUSED_MESSAGE = "加密字段不能按内容查询：请使用对应的哈希检索（如 by_phone）。"
+
+
+class EmptyOnlyExact(Exact):
+    """`phone=""` works (empty values are stored as they are); any other value would compare ciphertext."""
+
+    def get_prep_lookup(self) -> Any:
+        if self.rhs != "":
+            raise FieldError(LOOKUP_REFUSED_MESSAGE)
+        return self.rhs
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:
+        return ("%s", [value])
 
 
 class EncryptedMixin:
@@ -51,6 +64,8 @@ class EncryptedMixin:
         return crypto.encrypt(str(value), aad=self.aad())
 
     def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name == "exact":
+            return EmptyOnlyExact
         if lookup_name != "isnull":
             raise FieldError(f"{LOOKUP_REFUSED_MESSAGE} ({getattr(self, 'name', '')}__{lookup_name})")
         return super().get_lookup(lookup_name)  # type: ignore[misc]

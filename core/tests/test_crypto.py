@@ -231,6 +231,10 @@ def test_lookups_on_ciphertext_are_refused(keys, fed):
     with pytest.raises(FieldError):
         list(Person.objects.filter(id_number__contains="1101"))
     assert Person.objects.filter(phone__isnull=True).count() == 0
+    Person.objects.create(federation=fed, name="甲", phone="13800001111")
+    Person.objects.create(federation=fed, name="乙")
+    assert list(Person.objects.exclude(phone="").values_list("name", flat=True)) == ["甲"]
+    assert list(Person.objects.filter(phone="").values_list("name", flat=True)) == ["乙"]
 
 
 def test_bulk_create_and_bulk_update_encrypt(keys, fed):
