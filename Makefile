@@ -13,12 +13,12 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 # Debian packages the browser tests and PDF/Chinese rendering need (installed only when missing, as root).
 system-packages:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v msgfmt >/dev/null; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian packages: chromium fonts-noto-cjk"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	    echo "Installing Debian packages: chromium fonts-noto-cjk gettext"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gettext >/dev/null; \
 	  else \
-	    echo "NOTE: /usr/bin/chromium or fonts-noto-cjk missing; install them (apt-get install chromium fonts-noto-cjk) for the browser tests."; \
+	    echo "NOTE: /usr/bin/chromium, fonts-noto-cjk or gettext missing; install them (apt-get install chromium fonts-noto-cjk gettext) for the browser tests and compilemessages."; \
 	  fi; \
 	fi
 

@@ -1,6 +1,15 @@
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from core.navigation import NavEntry, register
 from core.roles import Role
 
-register(NavEntry(N_("系统"), N_("审计日志"), "audit-log", frozenset({Role.AUDITOR}), "bi-journal-check", 900))
+register(
+    NavEntry(
+        gettext_noop("系统"),
+        gettext_noop("审计日志"),
+        "audit-log",
+        frozenset({Role.AUDITOR}),
+        "bi-journal-check",
+        900,
+    )
+)

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView, UpdateView
 
 from core.models import ConcurrentEditError
@@ -76,7 +77,7 @@ class ScopedUpdateView(ScopedObjectMixin, UpdateView):
     """An edit page whose save refuses to overwrite someone else's newer change."""
 
     scope_action = "change"
-    success_message = "已保存。"
+    success_message = gettext_lazy("已保存。")
 
     def form_valid(self, form: Any) -> HttpResponse:
         try:
