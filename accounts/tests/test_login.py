@@ -131,3 +131,12 @@ def test_inactive_account_cannot_log_in(client, world):
     world.staff.save()
     assert MSG_BAD_CREDENTIALS in web_login(client, "staff", PASSWORD).content.decode()
     assert api_login(client, "staff", PASSWORD).status_code == 401
+
+
+def test_api_refuses_a_token_until_the_password_is_changed(client, world):
+    from accounts.services import MSG_PASSWORD_CHANGE_REQUIRED
+
+    world.staff.must_change_password = True
+    world.staff.save()
+    res = api_login(client, "staff", PASSWORD)
+    assert res.status_code == 403 and res.json()["message"] == MSG_PASSWORD_CHANGE_REQUIRED
