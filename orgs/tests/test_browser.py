@@ -34,10 +34,14 @@ def log_in(page, base_url: str, username: str) -> None:
 
 
 def unit_names(page) -> list[str]:
-    return [name.strip() for name in page.locator("[data-testid=unit-table] tbody .jg-row-link").all_inner_texts()]
+    return [
+        name.strip() for name in page.locator("[data-testid=unit-table] tbody .jg-row-link").all_inner_texts()
+    ]
 
 
-def test_a_liaison_sees_only_their_own_unit_and_another_units_page_is_the_chinese_404(live_server, live_world, page):
+def test_a_liaison_sees_only_their_own_unit_and_another_units_page_is_the_chinese_404(
+    live_server, live_world, page
+):
     log_in(page, live_server.url, "liaison")
 
     page.goto(f"{live_server.url}/orgs/units/")
@@ -51,7 +55,9 @@ def test_a_liaison_sees_only_their_own_unit_and_another_units_page_is_the_chines
     assert live_world.unit_a2.name not in page.content()
 
 
-def test_federation_staff_see_every_unit_of_their_federation_and_search_narrows_it(live_server, live_world, page):
+def test_federation_staff_see_every_unit_of_their_federation_and_search_narrows_it(
+    live_server, live_world, page
+):
     log_in(page, live_server.url, "staff")
     expected = sorted(Unit.objects.filter(federation=live_world.fed_a).values_list("name", flat=True))
 
@@ -75,7 +81,13 @@ def test_no_page_requests_anything_from_another_host(live_server, live_world, pa
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
 
     log_in(page, live_server.url, "staff")
-    for path in ["/", "/orgs/units/", f"/orgs/units/{live_world.unit_a1.pk}/", f"/orgs/units/{live_world.unit_a1.pk}/edit/", "/notifications/"]:
+    for path in [
+        "/",
+        "/orgs/units/",
+        f"/orgs/units/{live_world.unit_a1.pk}/",
+        f"/orgs/units/{live_world.unit_a1.pk}/edit/",
+        "/notifications/",
+    ]:
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
     page.click("[data-testid=user-menu]")
