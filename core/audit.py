@@ -76,6 +76,18 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     return data
 
 
+REDACTED_CHANGED = "***（已修改）"
+
+
+def changes_between(old: models.Model, new: models.Model) -> dict[str, list[Any]]:
+    """{field: [old, new]} between two states of one row; a changed sensitive field is marked, not shown."""
+    changes = diff(snapshot(old), snapshot(new))
+    for f in new._meta.concrete_fields:
+        if getattr(f, "sensitive", False) and getattr(old, f.attname) != getattr(new, f.attname):
+            changes[f.attname] = [REDACTED, REDACTED_CHANGED]
+    return changes
+
+
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for the fields that differ."""
     return {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}

@@ -53,13 +53,12 @@ class TrackedModel(models.Model):
                 raise ConcurrentEditError()
             if current.version != self.version:
                 raise ConcurrentEditError()
-            before = audit.snapshot(current)
             self.version += 1
             self.updated_at = timezone.now()
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
             super().save(*args, **kwargs)
-            changes = audit.diff(before, audit.snapshot(self))
+            changes = audit.changes_between(current, self)
             changes.pop("version", None)
             changes.pop("updated_at", None)
             audit.record("update", obj=self, changes=changes)

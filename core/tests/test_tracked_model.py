@@ -64,3 +64,17 @@ def test_audit_page_is_for_the_auditor_alone(world, client_as):
     assert client_as(world.auditor).get("/audit/").status_code == 200
     for name in ("staff", "sysadmin", "secadmin", "liaison"):
         assert client_as(world.users[name]).get("/audit/").status_code == 403
+
+
+def test_a_changed_encrypted_field_is_marked_in_the_audit_log_but_not_shown(world):
+    from core.audit import REDACTED, REDACTED_CHANGED
+    from orgs.models import Person
+
+    person = Person.objects.create(federation=world.fed_a, unit=world.unit_a1, name="李娜", phone="13800001111")
+    person.phone = "13900002222"
+    person.title = "科长"
+    person.save()
+    event = AuditEvent.objects.filter(object_type="orgs.person", object_id=str(person.pk), action="update").get()
+    assert event.changes["phone"] == [REDACTED, REDACTED_CHANGED]
+    assert event.changes["title"] == ["", "科长"]
+    assert "13900002222" not in str(event.changes) and "13800001111" not in str(event.changes)
