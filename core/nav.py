@@ -13,3 +13,13 @@ register(
         900,
     )
 )
+register(
+    NavEntry(
+        gettext_noop("系统"),
+        gettext_noop("备份与恢复演练"),
+        "backup-list",
+        frozenset({Role.SYSTEM_ADMIN}),
+        "bi-database-check",
+        910,
+    )
+)

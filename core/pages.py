@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.generic import ListView
 
-from core.models import AuditEvent, Notification
+from core.models import AuditEvent, BackupRecord, Notification
 from core.roles import Role
 from core.scoping import scope_for
-from core.views import RoleRequiredMixin, authenticated, public
+from core.views import RoleRequiredMixin, ScopedListView, authenticated, public
 
 
 @authenticated
@@ -76,3 +76,12 @@ class AuditLogView(RoleRequiredMixin, ListView):
         if action:
             qs = qs.filter(action=action)
         return qs.order_by("-at", "-id")
+
+
+class BackupRecordListView(ScopedListView):
+    """Backups, verifications and restore drills, for the system administrator (三员分立)."""
+
+    model = BackupRecord
+    allowed_roles = frozenset({Role.SYSTEM_ADMIN})
+    template_name = "core/backup_list.html"
+    paginate_by = 50
