@@ -13,3 +13,13 @@ register(
         20,
     )
 )
+register(
+    NavEntry(
+        gettext_noop("组织"),
+        gettext_noop("人员名录"),
+        "orgs:person-list",
+        frozenset({Role.FEDERATION_STAFF, Role.UNIT_LIAISON}),
+        "bi-person-vcard",
+        30,
+    )
+)
