@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.excel import safe_cell, unescape_cell
+
 SHEET_UNITS = "单位"
 SHEET_TERMS = "届次"
 SHEET_VACANCIES = "缺位"
@@ -302,8 +304,13 @@ def parse_kind(value: Any) -> str | None:
 
 
 def clean_name(value: Any) -> str:
-    # Clerks paste names with full-width and trailing spaces; they name the same unit.
-    return re.sub(r"\s+", "", shown(value).replace("\u3000", " "))
+    # Clerks paste names with full-width and trailing spaces; they name the same unit. A name the export
+    # escaped against formulas (core.excel.safe_cell) comes back as it was.
+    return re.sub(r"\s+", "", unescape_cell(shown(value)).replace("\u3000", " "))
+
+
+def clean_text(value: Any) -> str:
+    return unescape_cell(shown(value))
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -415,9 +422,9 @@ def _unit_row(ledger: ParsedLedger, r: _RowReader) -> None:
     if COL_FEMALE_STAFF in present:
         extra["female_staff_count"] = r.get(COL_FEMALE_STAFF, parse_count)
     if COL_ADDRESS in present:
-        extra["address"] = shown(r.cells.get(COL_ADDRESS)) or None
+        extra["address"] = clean_text(r.cells.get(COL_ADDRESS)) or None
     if COL_NOTES in present:
-        extra["notes"] = shown(r.cells.get(COL_NOTES)) or None
+        extra["notes"] = clean_text(r.cells.get(COL_NOTES)) or None
     successor = clean_name(r.cells.get(COL_SUCCESSOR)) if COL_SUCCESSOR in present else ""
     if r.ok:
         ledger.units.append(
@@ -613,13 +620,9 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 # --- workbooks handed back --------------------------------------------------------------------
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe_text(value: Any) -> str:
-    """Text for a cell that Excel will never run as a formula (CSV/formula injection)."""
-    text = shown(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    """A value as shown text, escaped so that Excel never runs it as a formula (core.excel.safe_cell)."""
+    return str(safe_cell(shown(value)))
 
 
 def _style_header(ws: Any, widths: Iterable[int]) -> None:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from committees import ledger
 from committees.ledger_import import KIND_LABELS, KINDS, run_ledger_import_job
 from committees.models_ledger import LedgerImportJob
+from core.excel import XLSX_TYPE, attachment
 from core.roles import Role
 from core.scoping import scope_for
 from core.uploads import UploadRefused, check_xlsx
@@ -28,7 +29,6 @@ from core.views import ScopedDetailView, ScopedTemplateView, scoped_function
 from orgs.models import Federation
 
 STAFF_ONLY = frozenset({Role.FEDERATION_STAFF})
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 MSG_CHOOSE_FILE = "请选择要导入的台账文件（.xlsx）。"
 MSG_NO_FEDERATION = "您不是任何妇联的工作人员，不能导入台账。"
@@ -173,6 +173,4 @@ def ledger_template(request: HttpRequest) -> HttpResponse:
 
 
 def _attachment(filename: str) -> str:
-    from urllib.parse import quote
-
-    return f"attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    return attachment(filename, "ledger.xlsx")

@@ -1,8 +1,7 @@
 """The dashboard's three lists as Excel workbooks (.xlsx, openpyxl).
 
-Cells that a spreadsheet would read as a formula (text beginning with = + - @, or a tab or carriage
-return) are written with a leading apostrophe-quote prefix, so a unit name can never run as a formula
-on the clerk's machine (CSV/formula injection).
+Text cells go through core.excel.safe_cell, so a unit name can never run as a formula on the clerk's
+machine (CSV/formula injection).
 """
 
 from __future__ import annotations
@@ -12,17 +11,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.excel import XLSX_TYPE, attachment, safe_cell
 from dashboard import selectors
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["LISTS", "XLSX_TYPE", "ListSpec", "build_workbook", "safe_cell", "workbook_response"]
 
 
 @dataclass(frozen=True)
@@ -63,13 +61,6 @@ LISTS: dict[str, ListSpec] = {
 }
 
 
-def safe_cell(value: Any) -> Any:
-    """Text that looks like a formula is kept as text by a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def build_workbook(spec: ListSpec, rows: Sequence[Any], *, as_of: dt.date) -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -103,9 +94,6 @@ def build_workbook(spec: ListSpec, rows: Sequence[Any], *, as_of: dt.date) -> by
 def workbook_response(spec: ListSpec, rows: Sequence[Any], *, as_of: dt.date) -> HttpResponse:
     filename = f"{spec.title}_{as_of.isoformat()}.xlsx"
     response = HttpResponse(build_workbook(spec, rows, as_of=as_of), content_type=XLSX_TYPE)
-    # RFC 6266: an ASCII fallback for old clients, the Chinese name in filename* for the rest.
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{spec.key}_{as_of.isoformat()}.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    )
+    response["Content-Disposition"] = attachment(filename, f"{spec.key}_{as_of.isoformat()}.xlsx")
     response["Cache-Control"] = "no-store"
     return response

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from committees.models import Committee, Term, Vacancy
 from core import audit
+from core.excel import safe_cell
 from core.models import AuditEvent
-from dashboard.exports import safe_cell
 from dashboard.views import MSG_BAD_DATE, MSG_BAD_YEAR, MSG_FROM_AFTER_TO
 from orgs.models import Unit
 
