@@ -1,7 +1,7 @@
 """SIGKILL the real server while it is writing: no acknowledged write is lost, the database is intact.
 
 A gunicorn server (config.wsgi, 2 workers) runs on a free loopback port against a fresh database
-(SQLite in a temporary JINGUO_VAR_DIR; PostgreSQL in the scratch database test_kill_h6 when the
+(SQLite in a temporary JINGUO_VAR_DIR; PostgreSQL in a scratch database test_kill_h6_<pid> when the
 server at 127.0.0.1:5432 answers). Client threads write through the real HTTP paths:
 
 * two logged-in browsers save the unit edit form (session + CSRF token + row version) over and over,
@@ -36,7 +36,8 @@ REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "Test-Passw0rd-2026!"  # core.testing.world.PASSWORD (not imported: no Django setup needed)
 WRITE_SECONDS = 2.5
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_SCRATCH = "test_kill_h6"
+# Unique per run: two runs of the suite at once (shared machines) must not drop each other's database.
+PG_SCRATCH = f"test_kill_h6_{os.getpid()}"
 
 SETUP = r"""
 from core.testing.world import build_world
@@ -67,10 +68,17 @@ def server_env(var_dir, database_url=None):
 
 def manage(env, *args, stdin=None):
     done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=REPO, env=env, input=stdin, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
         timeout=180,
     )
-    assert done.returncode == 0, f"manage.py {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+    assert done.returncode == 0, (
+        f"manage.py {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+    )
     return done.stdout
 
 
@@ -125,7 +133,9 @@ def form_fields(html, having):
     for fields in parser.forms:
         if having in fields:
             return fields
-    raise AssertionError(f"no POST form with a field {having!r} on the page: {[sorted(f) for f in parser.forms]}")
+    raise AssertionError(
+        f"no POST form with a field {having!r} on the page: {[sorted(f) for f in parser.forms]}"
+    )
 
 
 class Acks:
@@ -180,7 +190,9 @@ def token_writer(base, acks):
     s = requests.Session()
     while not acks.stop.is_set():
         try:
-            r = s.post(f"{base}/api/v1/auth/token", json={"username": "staff", "password": PASSWORD}, timeout=10)
+            r = s.post(
+                f"{base}/api/v1/auth/token", json={"username": "staff", "password": PASSWORD}, timeout=10
+            )
         except requests.RequestException:
             return
         if r.status_code == 200:
@@ -194,9 +206,27 @@ def token_writer(base, acks):
 def start_server(env, port, log_path):
     log = open(log_path, "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "2", "--timeout", "30", "--graceful-timeout", "1"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "1",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -229,7 +259,13 @@ def drive_and_kill(env, tmp_path):
         t = threading.Thread(target=token_writer, args=(base, acks), daemon=True)
         t.start()
         threads.append(t)
-        time.sleep(WRITE_SECONDS)
+        # Write for WRITE_SECONDS, longer on a busy machine: until each writer has a few acknowledgements.
+        begin = time.monotonic()
+        while time.monotonic() - begin < 30 and not acks.errors:
+            enough = all(len(acks.unit_saves.get(pk, [])) >= 5 for pk in units) and acks.tokens
+            if enough and time.monotonic() - begin >= WRITE_SECONDS:
+                break
+            time.sleep(0.1)
         os.killpg(proc.pid, signal.SIGKILL)  # mid-stream: the writers are still sending
         proc.wait(10)
     finally:
