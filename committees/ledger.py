@@ -705,3 +705,49 @@ def template_workbook() -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+# --- the export: the same three sheets, filled from the platform ----------------------------------
+
+KIND_LABELS = {v: k for k, v in UNIT_KINDS.items()}
+EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {s: HEADERS[s] + OPTIONAL_HEADERS[s] for s in SHEETS}
+
+
+def _unit_cells(u: UnitRow) -> list[Any]:
+    kind = u.extra.get("kind")
+    return [u.name, u.established_on, u.dissolved_on, "是" if u.requires_committee else "否", u.committee_formed_on,
+            u.committee_dissolved_on, KIND_LABELS.get(kind, kind) if kind else None, u.extra.get("female_staff_count"),
+            u.extra.get("address") or None, u.extra.get("notes") or None, u.successor_name]
+
+
+def export_workbook(units: Iterable[UnitRow], terms: Iterable[TermRow], vacancies: Iterable[VacancyRow]) -> bytes:
+    """The ledger as the import reads it: the three sheets with the import's header rows (required
+    columns first, then the optional ones), dates as date cells, text escaped against formulas."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    rows: dict[str, Iterable[list[Any]]] = {
+        SHEET_UNITS: (_unit_cells(u) for u in units),
+        SHEET_TERMS: ([t.unit_name, t.number, t.started_on, t.due_on] for t in terms),
+        SHEET_VACANCIES: ([v.unit_name, ROLE_LABELS[v.role], v.vacated_on, v.filled_on] for v in vacancies),
+    }
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in SHEETS:
+        ws = wb.create_sheet(sheet)
+        headers = EXPORT_COLUMNS[sheet]
+        ws.append(headers)
+        for cells in rows[sheet]:
+            ws.append([safe_cell(c) for c in cells])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+                elif isinstance(cell.value, str):
+                    cell.data_type = "s"
+        _style_header(ws, [26 if h in (COL_UNIT, COL_SUCCESSOR, COL_ADDRESS, COL_NOTES) else 14 for h in headers])
+        for i, h in enumerate(headers, start=1):
+            if h in DATE_COLUMNS:
+                ws.column_dimensions[get_column_letter(i)].number_format = "yyyy-mm-dd"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -228,3 +228,106 @@ def vacancies_past_deadline(user: Any, as_of: dt.date) -> list[LateVacancy]:
         if deadline < as_of:
             result.append(LateVacancy(vacancy=v, deadline=deadline, days_past_deadline=(as_of - deadline).days))
     return result
+
+
+# ---- a unit's committee history (历届情况) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermLine:
+    """One term as the history page shows it, judged the way the on-time rate judges it (committees.rates)."""
+
+    term: Term
+    successor_started_on: dt.date | None
+    status: str
+    # "ok" on time, "late" re-elected late or overdue, "current" serving within its term, "none" not judged
+    kind: str
+
+
+@dataclass(frozen=True)
+class VacancyHistoryLine:
+    vacancy: Vacancy
+    deadline: dt.date
+    days_open: int
+    status: str
+    kind: str
+
+
+@dataclass
+class CommitteeHistory:
+    committee: Committee
+    terms: list[TermLine]
+    seats: list[Any]
+    vacancies: list[VacancyHistoryLine]
+
+
+def _term_line(term: Term, successor: Term | None, dissolved_on: dt.date | None, grace: int, today: dt.date) -> TermLine:
+    limit = term.due_on + dt.timedelta(days=grace)
+    if dissolved_on is not None and dissolved_on < term.due_on:
+        return TermLine(term, successor.started_on if successor else None, "届满前妇委会撤销，不计入按时换届率", "none")
+    if successor is not None:
+        started = successor.started_on
+        if started < term.due_on:
+            return TermLine(term, started, "提前换届（按时）", "ok")
+        if started <= limit:
+            return TermLine(term, started, "按时换届", "ok")
+        return TermLine(term, started, f"逾期换届，晚 {(started - term.due_on).days} 天", "late")
+    if dissolved_on is not None:
+        return TermLine(term, None, "届满后未换届，妇委会撤销", "late")
+    if today > limit:
+        return TermLine(term, None, f"超期服役 {(today - term.due_on).days} 天", "late")
+    if today > term.due_on:
+        return TermLine(term, None, "已届满，在换届宽限期内", "current")
+    return TermLine(term, None, f"在任，{(term.due_on - today).days} 天后届满", "current")
+
+
+def _vacancy_line(v: Vacancy, fill_days: int, today: dt.date) -> VacancyHistoryLine:
+    deadline = v.vacated_on + dt.timedelta(days=fill_days)
+    end = v.filled_on or today
+    days = max((end - v.vacated_on).days, 0)
+    if v.filled_on is not None:
+        if v.filled_on <= deadline:
+            return VacancyHistoryLine(v, deadline, days, "按时补上", "ok")
+        return VacancyHistoryLine(v, deadline, days, f"补上，超过期限 {(v.filled_on - deadline).days} 天", "late")
+    if today > deadline:
+        return VacancyHistoryLine(v, deadline, days, f"未补，已超过期限 {(today - deadline).days} 天", "late")
+    return VacancyHistoryLine(v, deadline, days, "待补", "current")
+
+
+def unit_history_for(user: Any, unit: Unit, today: dt.date) -> list[CommitteeHistory]:
+    """Every committee of the unit the user may read, newest first, with its terms, seats and vacancies.
+
+    Four queries whatever the history's length: committees, terms, seats, vacancies.
+    """
+    from committees.models import Seat
+
+    committees = list(
+        Committee.objects.visible_to(user).filter(unit_id=unit.pk).select_related("federation").order_by("-formed_on")
+    )
+    ids = [c.pk for c in committees]
+    terms: dict[int, list[Term]] = {}
+    for t in Term.objects.filter(committee_id__in=ids).order_by("number"):
+        terms.setdefault(t.committee_id, []).append(t)
+    seats: dict[int, list[Seat]] = {}
+    for s in Seat.objects.filter(committee_id__in=ids).select_related("term").order_by("started_on", "role", "id"):
+        seats.setdefault(s.committee_id, []).append(s)
+    vacancies: dict[int, list[Vacancy]] = {}
+    for v in Vacancy.objects.filter(committee_id__in=ids).order_by("vacated_on", "id"):
+        vacancies.setdefault(v.committee_id, []).append(v)
+    history = []
+    for c in committees:
+        fed = c.federation
+        ts = terms.get(c.pk, [])
+        lines = [
+            _term_line(t, ts[i + 1] if i + 1 < len(ts) else None, c.dissolved_on, fed.reelection_grace_days, today)
+            for i, t in enumerate(ts)
+        ]
+        history.append(
+            CommitteeHistory(
+                committee=c,
+                terms=lines[::-1],
+                seats=seats.get(c.pk, []),
+                vacancies=[_vacancy_line(v, fed.vacancy_fill_days, today) for v in vacancies.get(c.pk, [])][::-1],
+            )
+        )
+    return history

@@ -39,12 +39,15 @@ MSG_SEAT_BEFORE_FORMED = "任职日期不能早于妇委会成立日期。"
 MSG_SEAT_NEEDS_HOLDER = "请选择人员或填写姓名。"
 MSG_PERSON_OTHER_FEDERATION = "该人员不属于本妇联。"
 MSG_PERSON_HOLDS_POST = "该人员已在本妇委会担任此职务，不能重复任职。"
+MSG_NAME_HOLDS_POST = "同名人员已在本妇委会担任此职务，不能重复任职。"
 MSG_CHAIR_TAKEN = "本妇委会已有在任主任，请先登记原主任离任。"
 MSG_SEAT_ALREADY_ENDED = "该职务已经离任，不能重复登记缺位。"
 MSG_VACATED_BEFORE_START = "缺位日期不能早于任职日期。"
 MSG_VACANCY_BEFORE_FORMED = "缺位日期不能早于妇委会成立日期。"
 MSG_VACANCY_ALREADY_FILLED = "该缺位已补充，不能重复补充。"
 MSG_FILLED_BEFORE_VACATED = "补充日期不能早于缺位日期。"
+MSG_VACANCY_OTHER_COMMITTEE = "该缺位不属于本妇委会。"
+MSG_VACANCY_OTHER_ROLE = "补缺的职务须与缺位的职务相同。"
 
 
 @contextlib.contextmanager
@@ -241,12 +244,14 @@ def seat_assign(
     person: Person | None = None,
     holder_name: str = "",
     started_on: dt.date,
+    vacancy: Vacancy | None = None,
     acting_user: Any | None = None,
 ) -> Seat:
     """Puts a person in a post (任职) in the term current on `started_on`.
 
-    If a vacancy of that role is open (vacated on or before `started_on`), the oldest is filled by
-    this seat on `started_on`.
+    The seat fills `vacancy` when given (补缺 of that very vacancy); otherwise, if a vacancy of that role
+    is open (vacated on or before `started_on`), the oldest is filled by this seat on `started_on`.
+    A person (or, without one, a typed name) holds each post of a committee at most once at a time.
     """
     with _acting(acting_user), transaction.atomic():
         committee = _locked_committee(committee)
@@ -263,8 +268,20 @@ def seat_assign(
             if open_seats.filter(person=person, role=role).exists():
                 raise _refuse(MSG_PERSON_HOLDS_POST, "holds_post")
             holder_name = holder_name.strip() or person.name
+        elif open_seats.filter(person__isnull=True, holder_name=holder_name.strip(), role=role).exists():
+            raise _refuse(MSG_NAME_HOLDS_POST, "holds_post")
         if role == Seat.Role.CHAIR and open_seats.filter(role=Seat.Role.CHAIR).exists():
             raise _refuse(MSG_CHAIR_TAKEN, "chair_taken")
+        if vacancy is not None:
+            vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
+            if vacancy.committee_id != committee.pk:
+                raise _refuse(MSG_VACANCY_OTHER_COMMITTEE, "vacancy_other_committee")
+            if vacancy.role != role:
+                raise _refuse(MSG_VACANCY_OTHER_ROLE, "vacancy_other_role")
+            if vacancy.filled_on is not None:
+                raise _refuse(MSG_VACANCY_ALREADY_FILLED, "already_filled")
+            if started_on < vacancy.vacated_on:
+                raise _refuse(MSG_FILLED_BEFORE_VACATED, "filled_before_vacated")
         term = (
             Term.objects.filter(committee=committee, started_on__lte=started_on).order_by("-number").first()
         )
@@ -278,11 +295,12 @@ def seat_assign(
             started_on=started_on,
         )
         seat.save()
-        vacancy = (
-            Vacancy.objects.filter(committee=committee, role=role, filled_on__isnull=True, vacated_on__lte=started_on)
-            .order_by("vacated_on", "id")
-            .first()
-        )
+        if vacancy is None:
+            vacancy = (
+                Vacancy.objects.filter(committee=committee, role=role, filled_on__isnull=True, vacated_on__lte=started_on)
+                .order_by("vacated_on", "id")
+                .first()
+            )
         if vacancy is not None:
             vacancy.filled_on = started_on
             vacancy.filled_by = seat

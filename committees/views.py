@@ -1,8 +1,9 @@
-"""Committee pages. For now: the committee panel (妇委会) shown on a unit's detail page.
+"""Committee pages: the committee panel (妇委会) on a unit's page and the unit's history (历届情况).
 
 The unit page (orgs.views.UnitDetailView) calls `unit_committee_panel(user, unit)` and includes
 templates/committees/unit_panel.html; every read goes through the committee rows' scoping, so a user
 who may see the unit but not its committee (e.g. a volunteer of that unit) sees no committee data.
+The panel's action buttons lead to committees.views_actions.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from committees.models import Committee, Seat, Term, Vacancy
+from committees.selectors import unit_history_for
+from core.views import ScopedDetailView
 from orgs.models import Unit
 
 SEAT_ORDER: dict[str, int] = {Seat.Role.CHAIR: 0, Seat.Role.VICE_CHAIR: 1, Seat.Role.MEMBER: 2}
@@ -27,6 +30,7 @@ class VacancyLine:
     deadline: dt.date
     days_open: int
     late: bool
+    pk: int | None = None
 
 
 @dataclass
@@ -35,6 +39,8 @@ class CommitteePanel:
 
     visible: bool
     today: dt.date
+    # Whether the user may record the committee's history (staff of the federation, the unit's liaison).
+    can_change: bool = False
     committee: Committee | None = None
     current_term: Term | None = None
     days_to_due: int | None = None
@@ -59,7 +65,10 @@ def unit_committee_panel(user: Any, unit: Unit, today: dt.date | None = None) ->
         Committee.objects.visible_to(user).filter(unit_id=unit.pk).select_related("federation").order_by("-formed_on")
     )
     # Staff and liaisons read committee rows; other roles that may see the unit read none of them.
-    panel = CommitteePanel(visible=bool(committees) or _reads_committees_of(user, unit), today=today)
+    panel = CommitteePanel(
+        visible=bool(committees) or _reads_committees_of(user, unit), today=today,
+        can_change=_changes_committees_of(user, unit),
+    )
     current = next((c for c in committees if c.dissolved_on is None or c.dissolved_on > today), None)
     panel.past_committees = [c for c in committees if c is not current]
     if current is None:
@@ -80,7 +89,7 @@ def unit_committee_panel(user: Any, unit: Unit, today: dt.date | None = None) ->
     ):
         deadline = v.vacated_on + dt.timedelta(days=fill_days)
         panel.vacancies.append(
-            VacancyLine(v.get_role_display(), v.vacated_on, deadline, (today - v.vacated_on).days, today > deadline)
+            VacancyLine(v.get_role_display(), v.vacated_on, deadline, (today - v.vacated_on).days, today > deadline, v.pk)
         )
     return panel
 
@@ -97,3 +106,34 @@ def _reads_committees_of(user: Any, unit: Unit) -> bool:
         or unit.pk in scope.liaison_unit_ids
     )
 
+
+
+def _changes_committees_of(user: Any, unit: Unit) -> bool:
+    """core.scoping.unit_rows_changeable_q's rule for this unit's committee rows."""
+    from core.roles import Role
+    from core.scoping import scope_for
+
+    scope = scope_for(user)
+    return (
+        scope.is_superuser
+        or unit.federation_id in scope.federations_with(Role.FEDERATION_STAFF)
+        or unit.pk in scope.liaison_unit_ids
+    )
+
+
+class UnitCommitteeHistoryView(ScopedDetailView):
+    """历届情况: every committee of the unit with its terms, seats and vacancies over time."""
+
+    model = Unit
+    template_name = "committees/unit_history.html"
+    context_object_name = "unit"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        unit: Unit = self.object
+        today = timezone.localdate()
+        ctx["today"] = today
+        ctx["history"] = unit_history_for(self.request.user, unit, today)
+        ctx["reads_committees"] = _reads_committees_of(self.request.user, unit)
+        ctx["can_change"] = _changes_committees_of(self.request.user, unit)
+        return ctx

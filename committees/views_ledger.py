@@ -1,4 +1,5 @@
-"""The ledger import (台账导入) on the web: upload, progress, summary, problem list, workbooks to download.
+"""The ledger import (台账导入) on the web: upload, progress, summary, problem list, workbooks to download;
+and the export (台账导出) of a federation's ledger in the same format.
 
 Federation staff only. The upload is checked by its content (core.uploads) before it is stored; the
 import runs as a huey job (committees.ledger_import.run_ledger_import_job) whose progress the job page
@@ -23,10 +24,10 @@ from committees.ledger_import import KIND_LABELS, KINDS, run_ledger_import_job
 from committees.models_ledger import LedgerImportJob
 from core.excel import XLSX_TYPE, attachment
 from core.roles import Role
-from core.scoping import scope_for
 from core.uploads import UploadRefused, check_xlsx
 from core.views import ScopedDetailView, ScopedTemplateView, scoped_function
 from orgs.models import Federation
+from orgs.selectors import staff_federations_for
 
 STAFF_ONLY = frozenset({Role.FEDERATION_STAFF})
 
@@ -35,10 +36,7 @@ MSG_NO_FEDERATION = "您不是任何妇联的工作人员，不能导入台账�
 
 
 def staff_federations(user: Any) -> Any:
-    scope = scope_for(user)
-    if scope.is_superuser:
-        return Federation.objects.all()
-    return Federation.objects.filter(pk__in=scope.federations_with(Role.FEDERATION_STAFF))
+    return staff_federations_for(user)
 
 
 class LedgerUploadForm(forms.Form):
@@ -90,6 +88,7 @@ class LedgerUploadView(ScopedTemplateView):
         ctx["jobs"] = LedgerImportJob.objects.visible_to(self.request.user).select_related("created_by")[:10]
         ctx["headers"] = ledger.HEADERS
         ctx["optional_headers"] = ledger.OPTIONAL_HEADERS
+        ctx["export_federations"] = list(staff_federations(self.request.user).order_by("name")[:10])
         return ctx
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -174,3 +173,32 @@ def ledger_template(request: HttpRequest) -> HttpResponse:
 
 def _attachment(filename: str) -> str:
     return attachment(filename, "ledger.xlsx")
+
+
+@scoped_function(roles=STAFF_ONLY)
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    """The federation's ledger in the import's format (?federation=<id> for staff of several federations)."""
+    from django.core.exceptions import PermissionDenied
+
+    from committees.ledger_export import ledger_export_for
+    from core import audit
+
+    feds = staff_federations(request.user)
+    wanted = request.GET.get("federation", "")
+    federation = feds.filter(pk=int(wanted)).first() if wanted.isdigit() else feds.order_by("name").first()
+    if federation is None:
+        raise PermissionDenied
+    export = ledger_export_for(request.user, federation)
+    today = timezone.localdate()
+    response = HttpResponse(export.workbook(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = attachment(
+        f"{federation.short_name or federation.name}台账_{today.isoformat()}.xlsx", f"ledger_{today.isoformat()}.xlsx"
+    )
+    response["Cache-Control"] = "no-store"
+    counts = {"units": len(export.units), "terms": len(export.terms), "vacancies": len(export.vacancies)}
+    audit.record(
+        "export", object_type="committees.ledger", object_repr=f"{federation.name}台账", federation_id=federation.pk,
+        changes={**counts, "units_with_earlier_committees": export.units_with_earlier_committees},
+        detail=f"台账导出：单位 {counts['units']} 行，届次 {counts['terms']} 行，缺位 {counts['vacancies']} 行",
+    )
+    return response

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from core.scoping import get_visible_or_404
-from orgs.models import Unit
+from core.roles import Role
+from core.scoping import get_visible_or_404, scope_for
+from orgs.models import Federation, Unit
 
 
 def unit_list_for(user: Any, *, q: str | None = None, status: str | None = None, kind: str | None = None) -> QuerySet[Unit]:
@@ -25,3 +26,16 @@ def unit_list_for(user: Any, *, q: str | None = None, status: str | None = None,
 
 def unit_get_for(user: Any, unit_id: int) -> Unit:
     return get_visible_or_404(Unit, user, pk=unit_id)
+
+
+def staff_federations_for(user: Any) -> QuerySet[Federation]:
+    """The federations in which the user is federation staff (all of them for a superuser)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Federation.objects.all()
+    return Federation.objects.filter(pk__in=scope.federations_with(Role.FEDERATION_STAFF))
+
+
+def is_staff_of(user: Any, federation_id: int) -> bool:
+    scope = scope_for(user)
+    return scope.is_superuser or federation_id in scope.federations_with(Role.FEDERATION_STAFF)

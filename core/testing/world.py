@@ -4,6 +4,10 @@
           └─ unit_a2 (liaison: other_liaison)
 
 Every persona of fed_a holds exactly one role; `outsider` is the liaison of another federation's unit.
+
+With `committee_history=True` unit_a1 and unit_b1 also get a committee with a term, seats and an open
+vacancy (built through committees.services), so that the URL walker has every committee row to try.
+It is off by default: most tests build the committee history they are about themselves.
 """
 
 from __future__ import annotations
@@ -57,7 +61,7 @@ class World:
             raise AttributeError(name) from None
 
 
-def build_world() -> World:
+def build_world(*, committee_history: bool = False) -> World:
     with audit.acting_as(None, source="test"):
         fed_a = Federation.objects.create(name="测试区妇联")
         fed_b = Federation.objects.create(name="另一区妇联")
@@ -85,7 +89,23 @@ def build_world() -> World:
         for fed in (fed_a, fed_b):
             LedgerImportJob.objects.create(federation=fed, status=LedgerImportJob.Status.SUCCEEDED, progress=100,
                                            original_name="台账.xlsx", message="导入完成")
+        if committee_history:
+            add_committee_history(world)
     return world
+
+
+def add_committee_history(world: World) -> None:
+    """A committee of unit_a1 and of unit_b1, each with 第1届, a chair (the unit's liaison), and a member
+    who left (an open vacancy). Through the services, as the system."""
+    from committees import services
+
+    with audit.acting_as(None, source="test"):
+        for unit, chair in ((world.unit_a1, world.liaison), (world.unit_b1, world.outsider)):
+            committee = services.committee_form(unit=unit, formed_on=dt.date(2012, 3, 8))
+            services.seat_assign(committee=committee, role="chair", person=chair.person, started_on=dt.date(2012, 3, 8))
+            member = services.seat_assign(committee=committee, role="member", holder_name="王芳",
+                                          started_on=dt.date(2012, 3, 8))
+            services.seat_vacate(seat=member, vacated_on=dt.date(2017, 5, 1))
 
 
 def login(client: Any, user: User) -> Any:

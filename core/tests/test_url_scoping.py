@@ -1,12 +1,20 @@
 """Every URL of the site and the API, as every persona: nothing unscoped, nothing leaks."""
 
+import pytest
 from django.http import HttpResponse
 from django.urls import include, path
 from django.views import View
 
 from core.testing import urlwalk
+from core.testing.world import build_world
 from core.views import ScopedDetailView
 from orgs.models import Unit
+
+
+@pytest.fixture
+def world(db):
+    """The test world with a committee, term, seats and a vacancy in both federations, for the walker."""
+    return build_world(committee_history=True)
 
 
 def persona_map(world):
@@ -36,6 +44,11 @@ def test_every_url_as_every_role_leaks_nothing(world):
     personas, invisible = persona_map(world)
     # The world really has out-of-scope units for the walker to look for.
     assert "外区民政局" in invisible["staff"] and "区财政局" in invisible["liaison"]
+    # ... and committee rows of both federations for the committee pages' <pk> URLs.
+    from committees.models import Committee, Seat, Term, Vacancy
+
+    for model in (Committee, Term, Seat, Vacancy):
+        assert {world.fed_a.pk, world.fed_b.pk} <= set(model.objects.values_list("federation_id", flat=True))
     assert urlwalk.dynamic_problems(personas, invisible, login) == []
 
 

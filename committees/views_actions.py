@@ -1,0 +1,314 @@
+"""The committee actions of a unit's page: 组建妇委会, 换届, 任命委员, 离任, 补缺, 撤销妇委会.
+
+Each action is a plain page with one form (it works on a phone and without JavaScript). The object in
+the URL is fetched for a change (`scope_action = "change"`): another unit's liaison gets 404, a user who
+may see it but not change it 403. The form feeds one service of committees.services; a refusal comes
+back on the form with nothing written, a success is a message on the unit page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from committees import forms as cf
+from committees import services
+from committees.ledger import ROLE_LABELS
+from committees.models import Committee, Seat, Vacancy
+from core.forms import StyledForm, add_refusal
+from core.views import ScopedDetailView
+from orgs.models import Unit
+
+
+def _d(day: dt.date) -> str:
+    return day.isoformat()
+
+
+class CommitteeActionView(ScopedDetailView):
+    """GET shows the form, POST runs the service: refusal → the form again (400), success → the unit page."""
+
+    scope_action = "change"
+    template_name = "committees/action_form.html"
+    title = ""
+    intro = ""
+    submit_label = "保存"
+    danger = False
+    # service refusal code -> form field it belongs under (others go on top of the form)
+    fields_by_code: dict[str, str] = {}
+
+    def unit_of(self, obj: Any) -> Unit:
+        raise NotImplementedError
+
+    def make_form(self, data: Any = None) -> StyledForm:
+        raise NotImplementedError
+
+    def perform(self, form: StyledForm) -> str:
+        """Runs the service with the cleaned data; returns the success message."""
+        raise NotImplementedError
+
+    def facts(self) -> list[tuple[str, str]]:
+        """What the clerk should see next to the form (current term, the seat, the vacancy...)."""
+        return []
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        return self.show(self.make_form())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            try:
+                message = self.perform(form)
+            except ValidationError as refused:
+                add_refusal(form, refused, self.fields_by_code)
+            else:
+                messages.success(request, message)
+                return redirect(reverse("orgs:unit-detail", args=[self.unit.pk]) + "#committee")
+        return self.show(form, status=400)
+
+    @property
+    def unit(self) -> Unit:
+        return self.unit_of(self.object)
+
+    @property
+    def today(self) -> dt.date:
+        return timezone.localdate()
+
+    def show(self, form: StyledForm, status: int = 200) -> HttpResponse:
+        context = {
+            "object": self.object,
+            "unit": self.unit,
+            "form": form,
+            "title": self.title,
+            "intro": self.intro,
+            "facts": self.facts(),
+            "submit_label": self.submit_label,
+            "danger": self.danger,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class OnCommittee(CommitteeActionView):
+    model = Committee
+
+    def unit_of(self, obj: Any) -> Unit:
+        return obj.unit
+
+    @property
+    def committee(self) -> Committee:
+        return self.object  # type: ignore[return-value]
+
+    def facts(self) -> list[tuple[str, str]]:
+        c = self.committee
+        term = c.terms.order_by("-number").first()
+        out = [("妇委会成立日期", _d(c.formed_on))]
+        if c.dissolved_on:
+            out.append(("妇委会撤销日期", _d(c.dissolved_on)))
+        if term is not None:
+            out.append(("当前届次", f"第{term.number}届（{_d(term.started_on)} 选举，{_d(term.due_on)} 届满）"))
+        return out
+
+
+class CommitteeFormView(CommitteeActionView):
+    """组建妇委会 for a unit without a standing committee."""
+
+    model = Unit
+    title = "组建妇委会"
+    intro = "登记本单位妇委会的成立，同时建立第1届。"
+    submit_label = "登记组建"
+    fields_by_code = {
+        "formed_before_unit": "formed_on", "formed_after_unit_dissolved": "formed_on", "committee_overlap": "formed_on",
+        "before_formed": "first_term_started_on", "due_not_after_start": "first_term_due_on",
+    }
+
+    def unit_of(self, obj: Any) -> Unit:
+        return obj
+
+    def make_form(self, data: Any = None) -> StyledForm:
+        return cf.CommitteeFormForm(data, term_years=self.unit.federation.term_length_years)
+
+    def facts(self) -> list[tuple[str, str]]:
+        u = self.unit
+        return [("单位成立日期", _d(u.established_on) if u.established_on else "—")]
+
+    def perform(self, form: StyledForm) -> str:
+        d = form.cleaned_data
+        committee = services.committee_form(
+            unit=self.unit, formed_on=d["formed_on"], first_term_started_on=d["first_term_started_on"],
+            first_term_due_on=d["first_term_due_on"], acting_user=self.request.user,
+        )
+        term = committee.terms.get()
+        return (f"已登记组建妇委会（{_d(committee.formed_on)} 成立）：第1届 {_d(term.started_on)} 选举，"
+                f"{_d(term.due_on)} 届满。下一步请任命主任、副主任和委员。")
+
+
+class TermReelectView(OnCommittee):
+    """换届."""
+
+    title = "换届"
+    intro = "登记新一届的选举：上一届在选举当天结束，新一届从这一天开始。"
+    submit_label = "登记换届"
+    fields_by_code = {
+        "before_formed": "started_on", "term_before_previous": "started_on", "term_overlap": "started_on",
+        "due_not_after_start": "due_on",
+    }
+
+    def make_form(self, data: Any = None) -> StyledForm:
+        return cf.ReelectForm(data, term_years=self.committee.federation.term_length_years)
+
+    def perform(self, form: StyledForm) -> str:
+        d = form.cleaned_data
+        term = services.term_reelect(
+            committee=self.committee, started_on=d["started_on"], due_on=d["due_on"],
+            carry_seats=d["carry_seats"], acting_user=self.request.user,
+        )
+        carried = Seat.objects.filter(term=term, started_on=term.started_on).count()
+        if d["carry_seats"]:
+            seats = f"原 {carried} 名委员连任到第{term.number}届。" if carried else "上一届没有在任委员，请任命新一届委员。"
+        else:
+            seats = "上一届委员已全部离任，请任命新一届委员。"
+        return f"已登记换届：第{term.number}届 {_d(term.started_on)} 选举，{_d(term.due_on)} 届满。{seats}"
+
+
+class SeatAssignView(OnCommittee):
+    """任命委员: fills the oldest open vacancy of the role automatically."""
+
+    title = "任命委员"
+    intro = "登记一名主任、副主任或委员的任职。若该职务有尚未补上的缺位，系统自动把最早的一个登记为已补上。"
+    submit_label = "登记任职"
+    fields_by_code = {
+        "before_formed": "started_on", "needs_holder": "person", "other_federation": "person",
+        "holds_post": "person", "chair_taken": "role",
+    }
+
+    def make_form(self, data: Any = None) -> StyledForm:
+        return cf.SeatAssignForm(data, people=cf.unit_people(self.request.user, self.unit))
+
+    def perform(self, form: StyledForm) -> str:
+        d = form.cleaned_data
+        seat = services.seat_assign(
+            committee=self.committee, role=d["role"], person=d["person"], holder_name=d["holder_name"],
+            started_on=d["started_on"], acting_user=self.request.user,
+        )
+        return seat_message(seat)
+
+
+def seat_message(seat: Seat) -> str:
+    role = ROLE_LABELS[seat.role]
+    message = f"已登记 {seat.holder_name} 任{role}（{_d(seat.started_on)} 起）。"
+    filled = Vacancy.objects.filter(filled_by=seat).select_related("federation").first()
+    if filled is not None:
+        days = (seat.started_on - filled.vacated_on).days
+        deadline = filled.vacated_on + dt.timedelta(days=filled.federation.vacancy_fill_days)
+        timely = "在补缺期限内" if seat.started_on <= deadline else f"超过补缺期限（{_d(deadline)}）"
+        message += f"同时补上了 {_d(filled.vacated_on)} 起的{role}缺位：缺位 {days} 天，{timely}。"
+    return message
+
+
+class CommitteeDissolveView(OnCommittee):
+    """撤销妇委会."""
+
+    title = "撤销妇委会"
+    intro = "撤销后，本单位显示为“未组建”，计入组建率的分子也相应减少。单位撤销或合并时请改用“撤销/合并单位”。"
+    submit_label = "确认撤销妇委会"
+    danger = True
+    fields_by_code = {"dissolved_before_formed": "dissolved_on", "dissolved_before_term": "dissolved_on"}
+
+    def make_form(self, data: Any = None) -> StyledForm:
+        return cf.CommitteeDissolveForm(data)
+
+    def perform(self, form: StyledForm) -> str:
+        c = services.committee_dissolve(
+            committee=self.committee, dissolved_on=form.cleaned_data["dissolved_on"], acting_user=self.request.user
+        )
+        return f"已登记撤销妇委会（{_d(c.dissolved_on)}）；当前届次和在任委员于当天结束。"  # type: ignore[arg-type]
+
+
+class SeatVacateView(CommitteeActionView):
+    """离任: the seat ends and a vacancy opens."""
+
+    model = Seat
+    title = "登记离任"
+    intro = "登记该委员离任。离任后该职务缺位，须在补缺期限内补上。"
+    submit_label = "登记离任"
+    fields_by_code = {"vacated_before_start": "vacated_on"}
+
+    def unit_of(self, obj: Any) -> Unit:
+        return obj.committee.unit
+
+    def get_object(self, queryset: Any = None) -> Model:
+        seat: Seat = super().get_object(queryset)  # type: ignore[assignment]
+        return Seat.objects.select_related("committee__unit", "committee__federation", "term").get(pk=seat.pk)
+
+    def facts(self) -> list[tuple[str, str]]:
+        s: Seat = self.object  # type: ignore[assignment]
+        term = f"（第{s.term.number}届）" if s.term else ""
+        out = [("职务", ROLE_LABELS[s.role]), ("姓名", s.holder_name or "—"), ("任职日期", _d(s.started_on) + term)]
+        if s.ended_on:
+            out.append(("离任日期", _d(s.ended_on)))
+        return out
+
+    def make_form(self, data: Any = None) -> StyledForm:
+        return cf.SeatVacateForm(data)
+
+    def perform(self, form: StyledForm) -> str:
+        vacancy = services.seat_vacate(seat=self.object, vacated_on=form.cleaned_data["vacated_on"],  # type: ignore[arg-type]
+                                       acting_user=self.request.user)
+        fill_days = self.unit.federation.vacancy_fill_days
+        deadline = vacancy.vacated_on + dt.timedelta(days=fill_days)
+        return (f"已登记 {self.object.holder_name} 于 {_d(vacancy.vacated_on)} 离任{vacancy.get_role_display()}。"  # type: ignore[attr-defined]
+                f"该职务缺位，请在 {_d(deadline)} 前补上（补缺期限 {fill_days} 天）。")
+
+
+class VacancyFillView(CommitteeActionView):
+    """补缺 of this vacancy: with the new holder (a seat) or just the date."""
+
+    model = Vacancy
+    title = "补缺"
+    intro = "登记这个缺位已补上。填写接任人员时，系统同时登记其任职。"
+    submit_label = "登记补缺"
+    fields_by_code = {
+        "filled_before_vacated": "filled_on", "before_formed": "filled_on", "needs_holder": "person",
+        "other_federation": "person", "holds_post": "person", "chair_taken": "person",
+    }
+
+    def unit_of(self, obj: Any) -> Unit:
+        return obj.committee.unit
+
+    def get_object(self, queryset: Any = None) -> Model:
+        vacancy: Vacancy = super().get_object(queryset)  # type: ignore[assignment]
+        return Vacancy.objects.select_related("committee__unit", "committee__federation").get(pk=vacancy.pk)
+
+    def facts(self) -> list[tuple[str, str]]:
+        v: Vacancy = self.object  # type: ignore[assignment]
+        fill_days = v.committee.federation.vacancy_fill_days
+        deadline = v.vacated_on + dt.timedelta(days=fill_days)
+        out = [("职务", str(v.get_role_display())), ("缺位日期", _d(v.vacated_on)), ("补缺期限", f"{_d(deadline)}（{fill_days} 天）")]
+        if v.filled_on:
+            out.append(("补充日期", _d(v.filled_on)))
+        return out
+
+    def make_form(self, data: Any = None) -> StyledForm:
+        return cf.VacancyFillForm(data, people=cf.unit_people(self.request.user, self.unit))
+
+    def perform(self, form: StyledForm) -> str:
+        d = form.cleaned_data
+        vacancy: Vacancy = self.object  # type: ignore[assignment]
+        if d["person"] is None and not d["holder_name"]:
+            vacancy = services.vacancy_fill(vacancy=vacancy, filled_on=d["filled_on"], acting_user=self.request.user)
+            days = (d["filled_on"] - vacancy.vacated_on).days
+            return f"已登记 {_d(vacancy.vacated_on)} 起的{vacancy.get_role_display()}缺位于 {_d(d['filled_on'])} 补上（缺位 {days} 天）。"
+        seat = services.seat_assign(
+            committee=vacancy.committee, role=vacancy.role, person=d["person"], holder_name=d["holder_name"],
+            started_on=d["filled_on"], vacancy=vacancy, acting_user=self.request.user,
+        )
+        return seat_message(seat)
