@@ -254,3 +254,36 @@ def test_acting_user_is_recorded(world):
     c = s.committee_form(unit=world.unit_a2, formed_on=D(2015, 1, 1), acting_user=world.staff)
     event = AuditEvent.objects.get(object_type="committees.committee", object_id=str(c.pk))
     assert event.actor_id == world.staff.pk
+
+
+# ---- filling a given vacancy, and typed names -------------------------------------------------------
+
+def test_a_seat_fills_the_vacancy_it_is_given_not_the_oldest(world, committee):
+    older = s.vacancy_record(committee=committee, role="member", vacated_on=D(2014, 1, 1))
+    later = s.vacancy_record(committee=committee, role="member", vacated_on=D(2015, 1, 1))
+    seat = s.seat_assign(committee=committee, role="member", holder_name="孙丽", started_on=D(2015, 2, 1), vacancy=later)
+    later.refresh_from_db()
+    older.refresh_from_db()
+    assert (later.filled_on, later.filled_by) == (D(2015, 2, 1), seat) and older.filled_on is None
+
+
+def test_a_given_vacancy_must_be_open_of_that_post_and_committee_and_before_the_seat(world, committee):
+    vacancy = s.vacancy_record(committee=committee, role="member", vacated_on=D(2015, 1, 1))
+    with refused(s.MSG_VACANCY_OTHER_ROLE):
+        s.seat_assign(committee=committee, role="vice_chair", holder_name="孙丽", started_on=D(2015, 2, 1), vacancy=vacancy)
+    with refused(s.MSG_FILLED_BEFORE_VACATED):
+        s.seat_assign(committee=committee, role="member", holder_name="孙丽", started_on=D(2014, 12, 1), vacancy=vacancy)
+    other = s.committee_form(unit=world.unit_a2, formed_on=D(2012, 3, 8))
+    with refused(s.MSG_VACANCY_OTHER_COMMITTEE):
+        s.seat_assign(committee=other, role="member", holder_name="孙丽", started_on=D(2015, 2, 1), vacancy=vacancy)
+    s.vacancy_fill(vacancy=vacancy, filled_on=D(2015, 1, 20))
+    with refused(s.MSG_VACANCY_ALREADY_FILLED):
+        s.seat_assign(committee=committee, role="member", holder_name="孙丽", started_on=D(2015, 2, 1), vacancy=vacancy)
+    assert not Seat.objects.filter(holder_name="孙丽").exists()
+
+
+def test_a_typed_name_holds_a_post_once_at_a_time(world, committee):
+    s.seat_assign(committee=committee, role="member", holder_name="赵敏", started_on=D(2013, 1, 1))
+    with refused(s.MSG_NAME_HOLDS_POST):
+        s.seat_assign(committee=committee, role="member", holder_name=" 赵敏 ", started_on=D(2013, 2, 1))
+    s.seat_assign(committee=committee, role="vice_chair", holder_name="赵敏", started_on=D(2013, 2, 1))

@@ -1,0 +1,153 @@
+"""台账导出: the ledger in the import's format; export → import into an empty federation → the same rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.models import User
+from committees import ledger, selectors
+from committees import services as s
+from committees.ledger_export import ledger_export_for
+from committees.ledger_import import import_ledger
+from committees.models import Committee, Term, Vacancy
+from core import audit
+from core.models import AuditEvent
+from core.scoping import Scope
+from orgs import demo as org_demo
+from orgs.models import Federation, Unit
+
+D = dt.date
+EXPORT = "committees:ledger-export"
+SYSTEM = Scope(user_id=0, is_superuser=True)
+
+
+def trend(federation, first=2008, last=2022):
+    """Each year's three rates as (numerator, denominator) pairs."""
+    return [
+        (y.year, *((r.numerator, r.denominator) for r in (y.rates.formation, y.rates.on_time_reelection,
+                                                           y.rates.vacancy_fill)))
+        for y in selectors.rate_trend_for(SYSTEM, first, last, federation=federation)
+    ]
+
+
+@pytest.fixture
+def history(world):
+    """fed_a's history through the services: early, late and missing re-elections, a merger, vacancies
+    filled in time, late and never, and unit names and texts that look like formulas."""
+    with audit.acting_as(None, source="test"):
+        a1, a2 = world.unit_a1, world.unit_a2
+        evil = Unit.objects.create(federation=world.fed_a, name="=HYPERLINK(1)", established_on=D(2005, 1, 1),
+                                   address="+86 龙岗大道", notes="-备注\n第二行", kind=Unit.Kind.STATIONED,
+                                   female_staff_count=12)
+        Unit.objects.create(federation=world.fed_a, name="区卫生健康局", established_on=D(2019, 1, 18))
+        Unit.objects.create(federation=world.fed_a, name="区档案馆", requires_committee=False)
+        c1 = s.committee_form(unit=a1, formed_on=D(2011, 3, 8))
+        s.term_reelect(committee=c1, started_on=D(2016, 3, 4))  # early: on time
+        seat = s.seat_assign(committee=c1, role="member", holder_name="王芳", started_on=D(2016, 3, 4))
+        s.seat_vacate(seat=seat, vacated_on=D(2017, 5, 8))
+        s.seat_assign(committee=c1, role="member", holder_name="李丽", started_on=D(2017, 7, 1))  # in time
+        s.vacancy_record(committee=c1, role="vice_chair", vacated_on=D(2020, 2, 1))  # never filled
+        s.committee_form(unit=a2, formed_on=D(2012, 7, 9))  # overdue from 2017
+        s.vacancy_record(committee=a2.committees.get(), role="member", vacated_on=D(2017, 1, 10),
+                         filled_on=D(2017, 6, 30))  # late
+        s.unit_dissolve(unit=a2, dissolved_on=D(2019, 1, 18), successor=a1)
+        c3 = s.committee_form(unit=evil, formed_on=D(2014, 1, 1), first_term_due_on=D(2019, 1, 1))
+        s.term_reelect(committee=c3, started_on=D(2019, 6, 1))  # late
+    return world
+
+
+def export(client):
+    response = client.get(reverse(EXPORT))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in response["Content-Disposition"]
+    return response.content
+
+
+def test_the_export_has_the_imports_sheets_and_header_rows(history, client_as):
+    wb = load_workbook(io.BytesIO(export(client_as(history.staff))))
+    assert wb.sheetnames == list(ledger.SHEETS)
+    for sheet in ledger.SHEETS:
+        header = [c.value for c in wb[sheet][1]]
+        assert header[: len(ledger.HEADERS[sheet])] == list(ledger.HEADERS[sheet])
+        assert header == list(ledger.HEADERS[sheet]) + list(ledger.OPTIONAL_HEADERS[sheet])
+    units = {row[0]: row for row in wb["单位"].iter_rows(min_row=2, values_only=True)}
+    assert units["区财政局"][2].date() == D(2019, 1, 18) and units["区财政局"][10] == "区教育局"
+    assert units["区档案馆"][3] == "否" and units["区卫生健康局"][4] is None
+    terms = [row for row in wb["届次"].iter_rows(min_row=2, values_only=True)]
+    assert ("区教育局", 2) in {(t[0], t[1]) for t in terms} and len(terms) == Term.objects.count()
+    assert wb["缺位"].max_row - 1 == Vacancy.objects.count()
+    assert wb["单位"]["B2"].number_format == "yyyy-mm-dd"
+
+
+def test_formula_looking_cells_are_escaped(history, client_as):
+    wb = load_workbook(io.BytesIO(export(client_as(history.staff))))
+    row = next(r for r in wb["单位"].iter_rows(min_row=2) if "HYPERLINK" in str(r[0].value))
+    assert row[0].value == "'=HYPERLINK(1)" and row[0].data_type == "s"
+    assert row[8].value == "'+86 龙岗大道" and row[9].value.startswith("'-备注")
+    assert row[6].value == "驻区单位" and row[7].value == 12
+    terms = [r for r in wb["届次"].iter_rows(min_row=2, values_only=True) if "HYPERLINK" in str(r[0])]
+    assert {t[0] for t in terms} == {"'=HYPERLINK(1)"}
+
+
+def test_the_export_is_audited(history, client_as):
+    export(client_as(history.staff))
+    event = AuditEvent.objects.get(action="export", object_type="committees.ledger")
+    assert event.actor == history.staff and event.federation_id == history.fed_a.pk
+    assert event.changes["units"] == Unit.objects.filter(federation=history.fed_a).count()
+
+
+@pytest.mark.parametrize("persona", ["liaison", "executive", "supervisor", "outsider"])
+def test_only_staff_export(history, client_as, persona):
+    assert client_as(history.users[persona]).get(reverse(EXPORT)).status_code == 403
+
+
+def test_the_export_is_offered_on_the_ledger_page_and_the_unit_list(world, client_as):
+    client = client_as(world.staff)
+    assert reverse(EXPORT) in client.get(reverse("committees:ledger-upload")).content.decode()
+    assert reverse(EXPORT) in client.get(reverse("orgs:unit-list")).content.decode()
+
+
+def test_export_then_import_into_an_empty_federation_gives_the_same_rates(history, client_as):
+    data = export(client_as(history.staff))
+    empty = Federation.objects.create(name="空白区妇联")
+    result = import_ledger(federation=empty, data=data)
+    assert result.problems == [] and result.applied
+    assert trend(empty) == trend(history.fed_a)
+    # The rows came back as they were, names with formula characters included.
+    assert Unit.objects.get(federation=empty, name="=HYPERLINK(1)").address == "+86 龙岗大道"
+    assert Unit.objects.get(federation=empty, name="区财政局").successor.name == "区教育局"
+    assert Term.objects.filter(federation=empty).count() == Term.objects.filter(federation=history.fed_a).count()
+    # ... and importing the same file again changes nothing.
+    again = import_ledger(federation=empty, data=data)
+    assert again.problems == [] and again.changes == []
+
+
+def test_the_demo_district_survives_the_round_trip(db):
+    call_command("load_demo", verbosity=0)
+    federation = Federation.objects.get(name=org_demo.FEDERATION_NAME)
+    staff = User.objects.get(username="demo_staff")
+    data = ledger_export_for(staff, federation).workbook()
+    empty = Federation.objects.create(name="空白区妇联")
+    result = import_ledger(federation=empty, data=data)
+    assert result.problems == []
+    assert trend(empty) == trend(federation)
+    assert selectors.rates_for(SYSTEM, D(2020, 1, 1), D(2020, 12, 31), federation=empty).formation.percent == "89.8%"
+
+
+def test_a_unit_with_an_earlier_committee_exports_its_latest_one(history):
+    with audit.acting_as(None, source="test"):
+        c = Committee.objects.get(unit=history.unit_a1)
+        s.committee_dissolve(committee=c, dissolved_on=D(2020, 6, 1))
+        s.committee_form(unit=history.unit_a1, formed_on=D(2021, 1, 1))
+    out = ledger_export_for(history.staff, history.fed_a)
+    row = next(u for u in out.units if u.name == "区教育局")
+    assert (row.committee_formed_on, row.committee_dissolved_on) == (D(2021, 1, 1), None)
+    assert out.units_with_earlier_committees == ["区教育局"]
+    assert [t.number for t in out.terms if t.unit_name == "区教育局"] == [1]
