@@ -33,7 +33,7 @@ class CommitteeFormForm(StyledForm):
 class ReelectForm(StyledForm):
     """换届: term_reelect."""
 
-    started_on = date_field("换届选举日期", help_text="即新一届的选举日期；上一届在这一天结束。")
+    started_on = date_field("换届选举日期", help_text="新一届的选举日期。")
     due_on = date_field("新一届届满日期", required=False)
     carry_seats = forms.BooleanField(
         label="原委员连任到新一届", required=False, initial=True,
@@ -50,9 +50,9 @@ class HolderFields(StyledForm):
 
     person = forms.ModelChoiceField(
         label="人员（本单位人员名单）", queryset=Person.objects.none(), required=False,
-        empty_label="— 不在名单中，请在下面填写姓名 —",
+        empty_label="— 从名单中选择 —",
     )
-    holder_name = forms.CharField(label="或填写姓名", max_length=50, required=False)
+    holder_name = forms.CharField(label="不在名单中时，填写姓名", max_length=50, required=False)
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

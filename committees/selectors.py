@@ -309,8 +309,12 @@ def unit_history_for(user: Any, unit: Unit, today: dt.date) -> list[CommitteeHis
     for t in Term.objects.filter(committee_id__in=ids).order_by("number"):
         terms.setdefault(t.committee_id, []).append(t)
     seats: dict[int, list[Seat]] = {}
-    for s in Seat.objects.filter(committee_id__in=ids).select_related("term").order_by("started_on", "role", "id"):
+    for s in Seat.objects.filter(committee_id__in=ids).select_related("term"):
         seats.setdefault(s.committee_id, []).append(s)
+    # Newest term first (like the terms table); within a term chair, vice-chair, members, by start.
+    posts: dict[str, int] = {Seat.Role.CHAIR: 0, Seat.Role.VICE_CHAIR: 1, Seat.Role.MEMBER: 2}
+    for held in seats.values():
+        held.sort(key=lambda s: (-(s.term.number if s.term else 0), posts.get(s.role, 9), s.started_on, s.pk))
     vacancies: dict[int, list[Vacancy]] = {}
     for v in Vacancy.objects.filter(committee_id__in=ids).order_by("vacated_on", "id"):
         vacancies.setdefault(v.committee_id, []).append(v)

@@ -155,7 +155,7 @@ class TermReelectView(OnCommittee):
     """换届."""
 
     title = "换届"
-    intro = "登记新一届的选举：上一届在选举当天结束，新一届从这一天开始。"
+    intro = "登记新一届妇委会的选举（换届）：上一届在选举当天结束，新一届从这一天开始。届满前换届也算按时。"
     submit_label = "登记换届"
     fields_by_code = {
         "before_formed": "started_on", "term_before_previous": "started_on", "term_overlap": "started_on",
