@@ -66,7 +66,7 @@ test-sqlite: install
 test-postgres: install
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "=== pytest on PostgreSQL ($(PG_URL)) ==="; \
-	  DATABASE_URL='$(PG_URL)' $(VENV)/bin/pytest -q -m "not browser"; \
+	  DATABASE_URL='$(PG_URL)' $(VENV)/bin/pytest -q; \
 	else \
 	  echo "=== PostgreSQL at $(PG_URL) is not reachable: the PostgreSQL pass did NOT run ==="; \
 	  if [ -n "$(REQUIRE_POSTGRES)" ]; then exit 1; fi; \

@@ -181,7 +181,9 @@ HUEY = {
     "consumer": {"workers": 1, "worker_type": "thread", "periodic": True},
 }
 
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {"BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")},
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "jinguo@localhost")
 
 # Keys for encrypted personal information live outside the database and outside SECRET_KEY.

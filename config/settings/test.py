@@ -11,7 +11,7 @@ from .base import HUEY, VAR_DIR
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 HUEY = {**HUEY, "immediate": True}
 JINGUO_KEYS_FILE = Path(VAR_DIR) / "keys.json"
 (Path(VAR_DIR) / "staticfiles").mkdir(exist_ok=True)
