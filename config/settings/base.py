@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -181,7 +182,7 @@ HUEY = {
     "consumer": {"workers": 1, "worker_type": "thread", "periodic": True},
 }
 
-MAILERS = {
+MAILERS: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")},
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "jinguo@localhost")
