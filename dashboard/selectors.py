@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Min
+from django.utils.translation import gettext_lazy as _
 
 from committees import selectors as committee_selectors
 from committees.models import Term
@@ -90,10 +91,11 @@ class Dashboard:
     vacancies: list[VacancyRow] = field(default_factory=list)
 
 
+# Lazy: the page, the chart and the Excel exports show them in the language of the request.
 RATE_LABELS = {
-    "formation": ("组建率", "应建妇委会的单位中已组建的比例（截至期末）"),
-    "on_time_reelection": ("按时换届率", "期内届满的届次中按时换届的比例"),
-    "vacancy_fill": ("及时补缺率", "期内缺位中在期限内补齐的比例"),
+    "formation": (_("组建率"), _("应建妇委会的单位中已组建的比例（截至期末）")),
+    "on_time_reelection": (_("按时换届率"), _("期内届满的届次中按时换届的比例")),
+    "vacancy_fill": (_("及时补缺率"), _("期内缺位中在期限内补齐的比例")),
 }
 
 
