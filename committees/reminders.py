@@ -187,15 +187,26 @@ def _recipients(federation_ids: set[int]) -> _Recipients:
     return result
 
 
-def run_reminders(today: dt.date) -> ReminderReport:
-    """Notice everything due on `today` and notify each person once per notice."""
-    report = ReminderReport(today=today, notices=term_notices(today) + vacancy_notices(today))
+def run_reminders(
+    today: dt.date, *, federation_id: int | None = None, email: bool = True, sms: bool = True
+) -> ReminderReport:
+    """Notice everything due on `today` and notify each person once per notice.
+
+    `federation_id` limits the run to one federation; `email=False` / `sms=False` leave only the in-app
+    notices (the demo loader uses both: its addresses and phone numbers are made up). A notice not
+    e-mailed now is e-mailed by a later run with `email=True`, as after a failed send.
+    """
+    notices = term_notices(today) + vacancy_notices(today)
+    if federation_id is not None:
+        notices = [n for n in notices if n.federation_id == federation_id]
+    report = ReminderReport(today=today, notices=notices)
     recipients = _recipients({n.federation_id for n in report.notices})
     for notice in report.notices:
         for user, is_liaison in recipients.for_notice(notice):
             delivery = notify(
                 recipient=user, federation_id=notice.federation_id, kind=notice.kind, title=notice.title,
-                body=notice.body, url=notice.url, dedup_key=notice.key, sms=notice.urgent and is_liaison,
+                body=notice.body, url=notice.url, dedup_key=notice.key, email=email,
+                sms=sms and notice.urgent and is_liaison,
             )
             report.notifications_created += delivery.created
             report.emails_sent += delivery.emailed

@@ -4,11 +4,16 @@ import datetime as dt
 import time
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
+from django.db.models import Max
 
 from accounts.models import User
+from committees import demo as committees_demo
 from committees import selectors
-from committees.models import Committee, Seat, Term
+from committees.models import Committee, Seat, Term, Vacancy
+from committees.reminders import run_reminders
+from core.models import Notification
 from core.scoping import Scope
 from orgs import demo as org_demo
 from orgs.models import Federation, Unit
@@ -71,3 +76,61 @@ def test_demo_has_overdue_committees_long_vacancies_a_reform_and_a_scoped_liaiso
     assert (rates.formation.numerator, rates.formation.denominator) == (1, 1)
     chair = Seat.objects.get(committee__unit__name=org_demo.LIAISON_UNIT, role="chair", ended_on__isnull=True)
     assert chair.person == liaison.person
+
+
+def test_demo_history_runs_to_its_fixed_today_and_looks_alive(demo):
+    """2021 to DEMO_TODAY: most committees re-elect in time, a few are overdue, a few seats are open."""
+    federation, _ = demo
+    today = committees_demo.DEMO_TODAY
+    assert today == D(2026, 11, 27)
+    staff = User.objects.get(username="demo_staff")
+
+    # Nothing happens after the demo's today.
+    latest = [
+        Committee.objects.filter(federation=federation).aggregate(d=Max("formed_on"))["d"],
+        Term.objects.filter(federation=federation).aggregate(d=Max("started_on"))["d"],
+        Seat.objects.filter(federation=federation).aggregate(d=Max("started_on"))["d"],
+        Vacancy.objects.filter(federation=federation).aggregate(d=Max("vacated_on"))["d"],
+        Vacancy.objects.filter(federation=federation).aggregate(d=Max("filled_on"))["d"],
+        Unit.objects.filter(federation=federation).aggregate(d=Max("dissolved_on"))["d"],
+    ]
+    assert max(latest) <= today
+
+    y2017 = system_rates(federation, D(2017, 1, 1), D(2017, 12, 31))
+    # The vacancy of November 2020 was filled in time in January 2021: 2020's fill rate stays 100%.
+    assert system_rates(federation, D(2020, 1, 1), D(2020, 12, 31)).vacancy_fill.rate == 1
+    since_2021 = system_rates(federation, D(2021, 1, 1), today)
+    assert 0.85 <= since_2021.formation.rate <= 1
+    assert since_2021.on_time_reelection.rate > y2017.on_time_reelection.rate
+    assert since_2021.on_time_reelection.denominator >= 40
+    assert since_2021.vacancy_fill.denominator >= 20
+    # Two new committees and one more merger since 2020.
+    assert Committee.objects.filter(federation=federation, formed_on__gt=D(2020, 12, 31)).count() == 2
+    assert Unit.objects.filter(federation=federation, dissolved_on__gt=D(2020, 12, 31)).count() == 1
+    # Every year since 2020 the formation rate holds at 2020's level or above.
+    trend = selectors.rate_trend_for(staff, 2020, 2026)
+    assert all(p.rates.formation.rate >= trend[0].rates.formation.rate for p in trend)
+
+    # A handful of committees overdue today, none of them for years.
+    overdue = selectors.overdue_committees(staff, today)
+    assert 3 <= len(overdue) <= 5
+    assert all(o.days_overdue < 365 for o in overdue)
+
+    # Two or three seats open today, all vacated since 2021: one past its whole deadline, others past half.
+    open_now = list(Vacancy.objects.filter(federation=federation, filled_on__isnull=True))
+    assert 2 <= len(open_now) <= 3
+    assert all(v.vacated_on > D(2020, 12, 31) for v in open_now)
+    fill_days = federation.vacancy_fill_days
+    days_open = sorted((today - v.vacated_on).days for v in open_now)
+    assert any(fill_days / 2 <= d <= fill_days for d in days_open)
+    assert len(selectors.vacancies_past_deadline(staff, today)) == 1
+
+    # The reminders ran for that day: notices wait in the app, and no e-mail or SMS went out.
+    liaison = User.objects.get(username="demo_liaison")
+    staff_kinds = set(Notification.objects.filter(recipient=staff).values_list("kind", flat=True))
+    assert staff_kinds == {"term_overdue", "term_due", "vacancy_overdue", "vacancy_half"}
+    assert Notification.objects.filter(recipient=staff).count() >= 8
+    assert Notification.objects.filter(recipient=liaison, kind="vacancy_half").exists()
+    assert mail.outbox == []
+    # Running them again for the same day adds nothing.
+    assert run_reminders(today, federation_id=federation.pk, email=False, sms=False).notifications_created == 0

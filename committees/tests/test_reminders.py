@@ -178,3 +178,23 @@ def test_the_notifications_page_lists_them(world, history, client_as):
     run_reminders(D(2026, 7, 4))
     page = client_as(world.liaison).get("/notifications/")
     assert "区教育局妇委会第1届将于2026年12月31日届满" in page.content.decode()
+
+
+def test_a_run_for_one_federation_in_app_only_sends_nothing_and_a_later_run_e_mails(world, history, settings):
+    settings.JINGUO_SMS_BACKEND = "core.notify.MemorySmsBackend"
+    MemorySmsBackend.outbox.clear()
+    person = world.liaison.person
+    person.phone = "13800001111"
+    with audit.acting_as(None, source="test"):
+        person.save()
+
+    assert run_reminders(D(2027, 1, 5), federation_id=world.fed_b.pk).notices == []
+    report = run_reminders(D(2027, 1, 5), federation_id=world.fed_a.pk, email=False, sms=False)
+
+    assert report.notifications_created == 4 and report.emails_sent == report.sms_sent == 0
+    assert mail.outbox == [] and MemorySmsBackend.outbox == []
+    assert Notification.objects.filter(emailed_at__isnull=True).count() == 4
+    # The next ordinary run e-mails the notices (as after a failed send) and creates nothing new.
+    again = run_reminders(D(2027, 1, 5))
+    assert again.notifications_created == 0 and again.emails_sent == 4
+    MemorySmsBackend.outbox.clear()
