@@ -205,10 +205,18 @@ def all_rates(facts: Facts, start: dt.date, end: dt.date, settings: RateSettings
 
 
 def yearly_trend(
-    facts: Facts, first_year: int, last_year: int, settings: RateSettings | None = None
+    facts: Facts, first_year: int, last_year: int, settings: RateSettings | None = None, *, until: dt.date | None = None
 ) -> list[YearRates]:
-    """One `YearRates` per calendar year from `first_year` to `last_year` inclusive (the trend chart)."""
+    """One `YearRates` per calendar year from `first_year` to `last_year` inclusive (the trend chart).
+
+    `until` (usually today) cuts the last year short, so terms due later this year are not yet late.
+    """
+    def year_end(year: int) -> dt.date:
+        end = dt.date(year, 12, 31)
+        return min(end, until) if until is not None else end
+
     return [
-        YearRates(year, all_rates(facts, dt.date(year, 1, 1), dt.date(year, 12, 31), settings))
+        YearRates(year, all_rates(facts, dt.date(year, 1, 1), year_end(year), settings))
         for year in range(first_year, last_year + 1)
+        if until is None or dt.date(year, 1, 1) <= until
     ]

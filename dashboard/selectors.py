@@ -101,7 +101,7 @@ RATE_LABELS = {
 
 def rate_views(rates: Rates) -> list[RateView]:
     return [
-        RateView(key=key, label=label, hint=hint, result=getattr(rates, key))
+        RateView(key=key, label=str(label), hint=str(hint), result=getattr(rates, key))
         for key, (label, hint) in RATE_LABELS.items()
     ]
 
@@ -164,7 +164,7 @@ def dashboard_for(user: Any, *, start: dt.date, end: dt.date, trend_from: int, t
         end=end,
         as_of=end,
         rates=rate_views(all_rates(facts, start, end, rate_settings)),
-        trend=trend_series(yearly_trend(facts, trend_from, trend_to, rate_settings)),
+        trend=trend_series(yearly_trend(facts, trend_from, trend_to, rate_settings, until=end)),
         no_committee=units_without_committee(user, end),
         overdue=overdue_terms(user, end),
         vacancies=vacancies_past_deadline(user, end),

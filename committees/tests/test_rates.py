@@ -242,3 +242,18 @@ def test_yearly_trend_gives_one_point_per_calendar_year(grace, expected):
     assert trend[2].rates.on_time_reelection == expected
     assert trend[2].rates.start == D(2018, 1, 1) and trend[2].rates.end == D(2018, 12, 31)
     assert trend[2].rates.vacancy_fill == RateResult(0, 1)
+
+
+def test_yearly_trend_stops_the_current_year_at_until():
+    terms = [
+        TermFact(id=1, committee_dissolved_on=None, due_on=D(2026, 3, 1), successor_started_on=D(2026, 2, 20)),
+        TermFact(id=2, committee_dissolved_on=None, due_on=D(2026, 12, 16), successor_started_on=None),
+    ]
+    facts = Facts(terms=terms)
+    whole_year = yearly_trend(facts, 2025, 2026)
+    assert whole_year[-1].rates.on_time_reelection == RateResult(1, 2)
+    until_today = yearly_trend(facts, 2025, 2027, until=D(2026, 11, 27))
+    assert [p.year for p in until_today] == [2025, 2026]
+    assert until_today[-1].rates.end == D(2026, 11, 27)
+    # The term due on 16 December is not late yet.
+    assert until_today[-1].rates.on_time_reelection == RateResult(1, 1)
