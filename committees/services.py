@@ -7,9 +7,7 @@ module constants below (tests import them).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -48,17 +46,6 @@ MSG_VACANCY_ALREADY_FILLED = "该缺位已补充，不能重复补充。"
 MSG_FILLED_BEFORE_VACATED = "补充日期不能早于缺位日期。"
 MSG_VACANCY_OTHER_COMMITTEE = "该缺位不属于本妇委会。"
 MSG_VACANCY_OTHER_ROLE = "补缺的职务须与缺位的职务相同。"
-
-
-@contextlib.contextmanager
-def _acting(acting_user: Any | None) -> Iterator[None]:
-    """Attribute the writes to `acting_user` when given; otherwise keep the caller's audit context."""
-    if acting_user is None:
-        yield
-        return
-    context = audit.current()
-    with audit.acting_as(acting_user, source=context.source if context else "web"):
-        yield
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -106,7 +93,7 @@ def committee_form(
     federation's `term_length_years` unless `first_term_due_on` is given.
     """
     started_on = first_term_started_on or formed_on
-    with _acting(acting_user), transaction.atomic():
+    with audit.attributed_to(acting_user), transaction.atomic():
         unit = Unit.objects.select_for_update().select_related("federation").get(pk=unit.pk)
         if unit.established_on is not None and formed_on < unit.established_on:
             raise _refuse(MSG_FORMED_BEFORE_UNIT, "formed_before_unit")
@@ -133,7 +120,7 @@ def committee_dissolve(*, committee: Committee, dissolved_on: dt.date, acting_us
 
     Open vacancies stay as recorded: they are history, and the rates judge them by their dates.
     """
-    with _acting(acting_user), transaction.atomic():
+    with audit.attributed_to(acting_user), transaction.atomic():
         committee = _locked_committee(committee)
         if committee.dissolved_on is not None:
             raise _refuse(MSG_ALREADY_DISSOLVED, "already_dissolved")
@@ -157,7 +144,7 @@ def unit_dissolve(
     *, unit: Unit, dissolved_on: dt.date, successor: Unit | None = None, acting_user: Any | None = None
 ) -> Unit:
     """Dissolves a unit, or merges it into `successor` (机构改革); its committee ends the same day."""
-    with _acting(acting_user), transaction.atomic():
+    with audit.attributed_to(acting_user), transaction.atomic():
         unit = Unit.objects.select_for_update().get(pk=unit.pk)
         if unit.dissolved_on is not None:
             raise _refuse(MSG_ALREADY_DISSOLVED, "already_dissolved")
@@ -195,7 +182,7 @@ def term_reelect(
     With `carry_seats` the holders of the open posts continue into the new term (their old seats end
     and new ones start on `started_on`); without it the old seats just end. Open vacancies stay open.
     """
-    with _acting(acting_user), transaction.atomic():
+    with audit.attributed_to(acting_user), transaction.atomic():
         committee = _locked_committee(committee)
         _check_committee_open(committee, started_on)
         previous = _current_term(committee)
@@ -253,7 +240,7 @@ def seat_assign(
     is open (vacated on or before `started_on`), the oldest is filled by this seat on `started_on`.
     A person (or, without one, a typed name) holds each post of a committee at most once at a time.
     """
-    with _acting(acting_user), transaction.atomic():
+    with audit.attributed_to(acting_user), transaction.atomic():
         committee = _locked_committee(committee)
         if committee.dissolved_on is not None:
             raise _refuse(MSG_COMMITTEE_DISSOLVED, "committee_dissolved")
@@ -310,7 +297,7 @@ def seat_assign(
 
 def seat_vacate(*, seat: Seat, vacated_on: dt.date, acting_user: Any | None = None) -> Vacancy:
     """A holder leaves a post (离任): the seat ends on `vacated_on` and a vacancy (缺位) opens."""
-    with _acting(acting_user), transaction.atomic():
+    with audit.attributed_to(acting_user), transaction.atomic():
         seat = Seat.objects.select_for_update().select_related("committee").get(pk=seat.pk)
         if seat.ended_on is not None:
             raise _refuse(MSG_SEAT_ALREADY_ENDED, "seat_ended")
@@ -336,7 +323,7 @@ def vacancy_record(
     acting_user: Any | None = None,
 ) -> Vacancy:
     """Records a vacancy from history without people (e.g. a ledger import): role and dates only."""
-    with _acting(acting_user), transaction.atomic():
+    with audit.attributed_to(acting_user), transaction.atomic():
         committee = _locked_committee(committee)
         if vacated_on < committee.formed_on:
             raise _refuse(MSG_VACANCY_BEFORE_FORMED, "before_formed")
@@ -359,7 +346,7 @@ def vacancy_fill(
     *, vacancy: Vacancy, filled_on: dt.date, seat: Seat | None = None, acting_user: Any | None = None
 ) -> Vacancy:
     """Marks a vacancy filled (补缺) on `filled_on`, optionally by the seat that filled it."""
-    with _acting(acting_user), transaction.atomic():
+    with audit.attributed_to(acting_user), transaction.atomic():
         vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
         if vacancy.filled_on is not None:
             raise _refuse(MSG_VACANCY_ALREADY_FILLED, "already_filled")

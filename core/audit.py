@@ -48,6 +48,17 @@ def acting_as(user: Any | None, *, ip: str | None = None, source: str = "command
         _context.reset(token)
 
 
+@contextlib.contextmanager
+def attributed_to(acting_user: Any | None) -> Iterator[None]:
+    """For services: attribute the writes to `acting_user` when given, else keep the caller's context."""
+    if acting_user is None:
+        yield
+        return
+    context = current()
+    with acting_as(acting_user, source=context.source if context else "web"):
+        yield
+
+
 def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value

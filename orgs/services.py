@@ -7,9 +7,7 @@ with one of the module constants below.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,17 +18,6 @@ from orgs.models import Federation, Unit
 
 MSG_UNIT_NAME_REQUIRED = "请填写单位名称。"
 MSG_UNIT_NAME_TAKEN = "本妇联已有同名单位，请换一个名称，或在单位名录中找到原单位。"
-
-
-@contextlib.contextmanager
-def _acting(acting_user: Any | None) -> Iterator[None]:
-    """Attribute the writes to `acting_user` when given; otherwise keep the caller's audit context."""
-    if acting_user is None:
-        yield
-        return
-    context = audit.current()
-    with audit.acting_as(acting_user, source=context.source if context else "web"):
-        yield
 
 
 def unit_create(
@@ -49,7 +36,7 @@ def unit_create(
     name = " ".join(name.split())
     if not name:
         raise ValidationError(MSG_UNIT_NAME_REQUIRED, code="name_required")
-    with _acting(acting_user), transaction.atomic():
+    with audit.attributed_to(acting_user), transaction.atomic():
         federation = Federation.objects.select_for_update().get(pk=federation.pk)
         if Unit.objects.filter(federation=federation, name=name).exists():
             raise ValidationError(MSG_UNIT_NAME_TAKEN, code="name_taken")
