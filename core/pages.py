@@ -12,6 +12,7 @@ from core.models import AuditEvent, BackupRecord, Notification
 from core.roles import Role
 from core.scoping import scope_for
 from core.views import RoleRequiredMixin, ScopedListView, authenticated, public
+from orgs.models import Unit
 
 
 @authenticated
@@ -22,7 +23,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.has(Role.FEDERATION_STAFF, Role.UNIT_LIAISON) and _has_url("dashboard:index"):
         return redirect("dashboard:index")
     role_labels = sorted(str(Role(r).label) for r in scope.roles if r in Role.values)
-    return render(request, "core/home.html", {"scope": scope, "role_labels": role_labels})
+    # Roles without a registry page still reach their own unit (volunteers, executives, contacts).
+    my_unit = Unit.objects.visible_to(request.user).filter(pk=scope.person_unit_id).first() if scope.person_unit_id else None
+    return render(request, "core/home.html", {"scope": scope, "role_labels": role_labels, "my_unit": my_unit})
 
 
 def _has_url(name: str) -> bool:

@@ -79,12 +79,3 @@ def test_a_changed_encrypted_field_is_marked_in_the_audit_log_but_not_shown(worl
     assert event.changes["title"] == ["", "科长"]
     assert "13900002222" not in str(event.changes) and "13800001111" not in str(event.changes)
 
-
-def test_backup_records_are_for_the_system_admin_alone(world, client_as):
-    from core.models import BackupRecord
-
-    BackupRecord.objects.create(kind="backup", file="/srv/backups/jinguo-20261127.jgbk", size=2048, vendor="sqlite")
-    resp = client_as(world.sysadmin).get("/backups/")
-    assert resp.status_code == 200 and "jinguo-20261127.jgbk" in resp.content.decode()
-    for name in ("staff", "secadmin", "auditor"):
-        assert client_as(world.users[name]).get("/backups/").status_code == 403
