@@ -152,7 +152,7 @@ def units_without_committee(user: Any, as_of: dt.date) -> QuerySet[Unit]:
         .filter(requires_committee=True)
         .filter(~Exists(active_committee))
         .select_related("federation")
-        .order_by("name", "id")
+        .order_by("name_pinyin", "name", "id")
     )
 
 

@@ -124,3 +124,28 @@ class BlindIndexField(models.CharField):
 def encrypted_fields(model: type[models.Model]) -> list[Any]:
     """The encrypted concrete fields of `model` (EncryptedCharField / EncryptedTextField)."""
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedMixin)]
+
+
+class PinyinSortField(models.CharField):
+    """The pinyin of another field (`source`), kept up to date on every save, for 拼音 ordering."""
+
+    def __init__(self, *args: Any, source: str = "name", **kwargs: Any) -> None:
+        self.source = source
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        from core.textsort import pinyin_key
+
+        value = pinyin_key(str(getattr(model_instance, self.source) or ""))
+        setattr(model_instance, self.attname, value)
+        return value

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.crypto import blind_index
-from core.fields import BlindIndexField, EncryptedCharField
+from core.fields import BlindIndexField, EncryptedCharField, PinyinSortField
 from core.models import TrackedModel
 from core.roles import FEDERATION_WIDE_ROLES, Role
 from core.scoping import Scope, ScopedQuerySet
@@ -97,11 +97,12 @@ class Unit(TrackedModel):
     female_staff_count = models.PositiveIntegerField(_("女职工人数"), null=True, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     notes = models.TextField(_("备注"), blank=True)
+    name_pinyin = PinyinSortField(source="name")
 
     objects = UnitQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_pinyin", "name"]
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         constraints = [
@@ -176,11 +177,12 @@ class Person(TrackedModel):
     id_number = EncryptedCharField(_("身份证号"), max_length=32, blank=True)
     id_number_hash = BlindIndexField(source="id_number", kind="id_number")
     email = models.EmailField(_("电子邮箱"), blank=True)
+    name_pinyin = PinyinSortField(source="name")
 
     objects = PersonQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name", "id"]
+        ordering = ["name_pinyin", "name", "id"]
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
 

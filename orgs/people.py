@@ -36,7 +36,7 @@ def mask_id_number(value: str) -> str:
 
 def person_list_for(user: Any, *, q: str | None = None) -> QuerySet[Person]:
     """People the user may see; `q` matches a name, or a whole phone / ID number by keyed hash."""
-    qs = Person.objects.visible_to(user).select_related("unit").order_by("name", "id")
+    qs = Person.objects.visible_to(user).select_related("unit").order_by("name_pinyin", "name", "id")
     if q:
         by_hash = Person.objects.by_phone(q).values("pk").union(Person.objects.by_id_number(q).values("pk"))
         qs = qs.filter(Q(name__icontains=q) | Q(pk__in=by_hash))

@@ -12,7 +12,7 @@ from orgs.models import Federation, Unit
 
 
 def unit_list_for(user: Any, *, q: str | None = None, status: str | None = None, kind: str | None = None) -> QuerySet[Unit]:
-    qs = Unit.objects.visible_to(user).select_related("successor").order_by("name", "id")
+    qs = Unit.objects.visible_to(user).select_related("successor").order_by("name_pinyin", "name", "id")
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
     if status == "active":

@@ -106,3 +106,13 @@ def test_admin_roles_read_no_business_data(world, client_as):
         resp = client_as(world.users[name]).get("/orgs/units/")
         assert resp.status_code == 403
         assert Unit.objects.visible_to(world.users[name]).count() == 0
+
+
+def test_units_are_listed_in_pinyin_order(world, client_as):
+    with audit.acting_as(None):
+        for name in ("区卫生健康局", "团区委", "区档案馆", "龙岗交警大队"):
+            Unit.objects.create(federation=world.fed_a, name=name)
+    listed = names(client_as(world.staff).get("/orgs/units/"))
+    # long gang… < qu cai… < qu dang… < qu jiao… < qu wei… < tuan…
+    assert listed == ["龙岗交警大队", "区财政局", "区档案馆", "区教育局", "区卫生健康局", "团区委"]
+    assert Unit.objects.get(name="团区委").name_pinyin == "tuan qu wei"
