@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ( cd "$work" && npm init -y >/dev/null && npm install --no-audit --no-fund --silent \
-    bootstrap@5.3.9 bootstrap-icons@1.13.2 htmx.org@2.0.11 echarts@6.1.0 @fontsource/noto-sans-sc@5.3.0 )
+    bootstrap@5.3.9 bootstrap-icons@1.13.2 htmx.org@2.0.11 echarts@6.1.0 @fontsource/noto-sans-sc@5.3.0 \
+    axe-core@4.14.1 )
 m="$work/node_modules"
 dest=static/vendor
 rm -rf "$dest"; mkdir -p "$dest/bootstrap" "$dest/bootstrap-icons/fonts" "$dest/htmx" "$dest/echarts" "$dest/noto-sans-sc/files"
@@ -25,5 +26,12 @@ cp "$m"/@fontsource/noto-sans-sc/files/noto-sans-sc-*-400-normal.woff2 "$m"/@fon
 # Keep only the woff2 sources, so every url() in the CSS names a file that is here.
 sed -i "s/, url(\.\/files\/[^)]*\.woff) format('woff')//" "$dest/noto-sans-sc/400.css" "$dest/noto-sans-sc/700.css"
 cp "$m/@fontsource/noto-sans-sc/LICENSE" "$dest/noto-sans-sc/LICENSE"
-( cd "$work" && npm ls --depth=0 ) > "$dest/VERSIONS.txt"
+( cd "$work" && npm ls --depth=0 ) | grep -v axe-core > "$dest/VERSIONS.txt"
 echo "static/vendor refreshed:"; cat "$dest/VERSIONS.txt"
+# axe-core is for the accessibility tests only (tests/test_accessibility.py injects it into the page):
+# it lives outside static/ so it is never collected or served to users.
+tests_dest=tests/vendor/axe-core
+rm -rf "$tests_dest"; mkdir -p "$tests_dest"
+cp "$m/axe-core/axe.min.js" "$m/axe-core/LICENSE" "$tests_dest/"
+( cd "$work" && npm ls --depth=0 axe-core ) > "$tests_dest/VERSION.txt"
+echo "$tests_dest refreshed:"; cat "$tests_dest/VERSION.txt"
