@@ -85,12 +85,36 @@ def connection_supports_row_locks(alias: str) -> bool:
     return bool(connections[alias].features.has_select_for_update)
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyMixin:
+    """Refuses bulk updates and deletes (the database triggers refuse them too: core.auditguard)."""
+
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("The audit log is append-only.")
 
     def delete(self) -> Any:
         raise PermissionError("The audit log is append-only.")
+
+
+class AppendOnlyQuerySet(AppendOnlyMixin, models.QuerySet):
+    pass
+
+
+class AuditEventQuerySet(AppendOnlyMixin, ScopedQuerySet):
+    """The auditor reads the events of the federations where they hold the role, and the events that belong
+    to no federation (log-ins of administrators, backups, key rotations); nobody changes any (三员分立)."""
+
+    def for_scope(self, scope: Scope) -> AuditEventQuerySet:
+        from core.roles import Role
+
+        if scope.is_superuser:
+            return self.all()
+        federations = scope.federations_with(Role.AUDITOR)
+        if not federations:
+            return self.none()
+        return self.filter(models.Q(federation_id__in=federations) | models.Q(federation_id__isnull=True))
+
+    def changeable_for_scope(self, scope: Scope) -> AuditEventQuerySet:
+        return self.none()
 
 
 class AuditEvent(models.Model):
@@ -113,7 +137,7 @@ class AuditEvent(models.Model):
     source = models.CharField(_("渠道"), max_length=20, blank=True)
     detail = models.CharField(_("说明"), max_length=500, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

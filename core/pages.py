@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.views.generic import ListView
+from typing import Any
 
+from django.contrib import messages
+from django.db import connection, models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+
+from core import audit, auditlog
+from core.auditlog import AuditFilterForm
+from core.excel import XLSX_TYPE, attachment
 from core.models import AuditEvent, BackupRecord, Notification
 from core.roles import Role
-from core.scoping import scope_for
-from core.views import RoleRequiredMixin, ScopedListView, authenticated, public
+from core.scoping import get_visible_or_404, scope_for
+from core.views import ScopedDetailView, ScopedListView, authenticated, public, scoped_function
 from orgs.models import Unit
 
 
@@ -45,22 +53,52 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "time": timezone.now().isoformat()})
 
 
+NOTIFICATION_LINK_REFUSED = _("这条通知的链接不是本站地址，已忽略。")
+
+
 @authenticated
 def notifications(request: HttpRequest) -> HttpResponse:
     items = Notification.objects.visible_to(request.user)
     if request.method == "POST":
         items.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("notifications")
+    unread_first = models.Case(models.When(read_at__isnull=True, then=0), default=1)
+    unread = items.filter(read_at__isnull=True).count()
     return render(
         request,
         "core/notifications.html",
-        {"items": items[:200], "has_unread": items.filter(read_at__isnull=True).exists()},
+        {"items": items.order_by(unread_first, "-created_at", "-id")[:200], "has_unread": unread > 0,
+         "unread": unread},
     )
 
 
-class AuditLogView(RoleRequiredMixin, ListView):
-    """The audit log, for the auditor alone (三员分立)."""
+@authenticated
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Opening a notice (POST) marks it read and follows its link, if the link stays on this site."""
+    notice = get_visible_or_404(Notification, request.user, pk=pk)
+    if request.method != "POST":
+        return redirect("notifications")
+    if notice.read_at is None:
+        Notification.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
+    if notice.url and is_local_path(notice.url):
+        return HttpResponseRedirect(notice.url)
+    if notice.url:
+        messages.warning(request, NOTIFICATION_LINK_REFUSED)
+    return redirect("notifications")
 
+
+notification_open.jinguo_model = Notification  # type: ignore[attr-defined]
+
+
+def is_local_path(url: str) -> bool:
+    """A path on this site ("/committees/3/"), never a scheme, a host or a protocol-relative "//host"."""
+    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=set())
+
+
+class AuditLogView(ScopedListView):
+    """The audit log, for the auditor alone (三员分立), filtered through the query string (bookmarkable)."""
+
+    model = AuditEvent
     allowed_roles = frozenset({Role.AUDITOR})
     # The log names every object acted on: that is the auditor's remit, not a leak.
     jinguo_names_any_object = True
@@ -68,17 +106,92 @@ class AuditLogView(RoleRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        scope = scope_for(self.request.user)
-        qs = AuditEvent.objects.all()
-        if not scope.is_superuser:
-            qs = qs.filter(federation_id__in=scope.federations_with(Role.AUDITOR)) | qs.filter(federation_id__isnull=True)
-        q = self.request.GET.get("q", "").strip()
-        if q:
-            qs = qs.filter(actor_name__icontains=q) | qs.filter(object_repr__icontains=q)
-        action = self.request.GET.get("action", "").strip()
-        if action:
-            qs = qs.filter(action=action)
-        return qs.order_by("-at", "-id")
+        visible = super().get_queryset()
+        self.filter_form = AuditFilterForm(self.request.GET or None, events=visible)
+        if not self.request.GET:
+            return visible.order_by("-at", "-id")
+        return self.filter_form.filter(visible).order_by("-at", "-id")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            form=self.filter_form,
+            filter_query=query.urlencode(),
+            events=[_list_row(e) for e in context["object_list"]],
+        )
+        return context
+
+
+def _list_row(event: AuditEvent) -> dict[str, Any]:
+    changes = auditlog.changes_of(event)
+    return {
+        "event": event,
+        "action": auditlog.action_label(event.action),
+        "result": auditlog.result_label(event.result),
+        "object_type": auditlog.object_type_label(event.object_type) if event.object_type else "",
+        "changes": changes[:AUDIT_LIST_CHANGES],
+        "more": len(changes) - AUDIT_LIST_CHANGES,
+    }
+
+
+AUDIT_LIST_CHANGES = 3  # the list shows the first few changed fields; the event's own page shows them all
+
+
+class AuditEventDetailView(ScopedDetailView):
+    """One audit event with every change as field / old / new."""
+
+    model = AuditEvent
+    allowed_roles = frozenset({Role.AUDITOR})
+    jinguo_names_any_object = True
+    template_name = "core/audit_event.html"
+    context_object_name = "event"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        event = context["event"]
+        query = self.request.GET.copy()
+        context.update(
+            action=auditlog.action_label(event.action),
+            result=auditlog.result_label(event.result),
+            object_type=auditlog.object_type_label(event.object_type) if event.object_type else "",
+            changes=auditlog.changes_of(event),
+            back_query=query.urlencode(),
+        )
+        return context
+
+
+@scoped_function(roles={Role.AUDITOR})
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """The filtered log as an Excel workbook (newest first, capped); the export is itself recorded."""
+    visible = AuditEvent.objects.visible_to(request.user)
+    form = AuditFilterForm(request.GET or None, events=visible)
+    if request.GET and not form.is_valid():
+        # The list page shows the same filters with their errors.
+        return redirect(f"{reverse('audit-log')}?{request.GET.urlencode()}")
+    events = (form.filter(visible) if request.GET else visible).order_by("-at", "-id")
+    total = events.count()
+    now = timezone.now()
+    filters = form.describe() if request.GET else str(auditlog.NO_FILTERS)
+    content, written = auditlog.build_workbook(
+        events[: auditlog.EXPORT_MAX_ROWS].iterator(chunk_size=2000), total=total, filters=filters, exported_at=now
+    )
+    stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M%S")
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = attachment(f"审计日志_{stamp}.xlsx", f"audit-log_{stamp}.xlsx")
+    response["Cache-Control"] = "no-store"
+    capped = total > written
+    audit.record(
+        "export",
+        object_type="core.auditevent",
+        object_repr="审计日志",
+        detail=f"导出审计日志 {written} 条（符合条件 {total} 条{'，已截断' if capped else ''}）；筛选：{filters}",
+        changes={"filters": form.active_filters() if request.GET else {}, "rows": written, "total": total,
+                 "capped": capped},
+        federation_id=getattr(request.user, "federation_id", None),
+    )
+    return response
 
 
 class BackupRecordListView(ScopedListView):

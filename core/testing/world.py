@@ -8,6 +8,8 @@ Every persona of fed_a holds exactly one role; `outsider` is the liaison of anot
 With `committee_history=True` unit_a1 and unit_b1 also get a committee with a term, seats and an open
 vacancy (built through committees.services), so that the URL walker has every committee row to try.
 It is off by default: most tests build the committee history they are about themselves.
+`notifications=True` gives `staff` (fed_a) and `outsider` (fed_b) one unread notification each, for the
+walker's /notifications/<pk>/open/; off by default, since the reminder tests count notifications.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ class World:
             raise AttributeError(name) from None
 
 
-def build_world(*, committee_history: bool = False) -> World:
+def build_world(*, committee_history: bool = False, notifications: bool = False) -> World:
     with audit.acting_as(None, source="test"):
         fed_a = Federation.objects.create(name="测试区妇联")
         fed_b = Federation.objects.create(name="另一区妇联")
@@ -91,7 +93,20 @@ def build_world(*, committee_history: bool = False) -> World:
                                            original_name="台账.xlsx", message="导入完成")
         if committee_history:
             add_committee_history(world)
+        if notifications:
+            add_notifications(world)
     return world
+
+
+def add_notifications(world: World) -> None:
+    """One unread notification for a user of each federation, linking to a unit of their own."""
+    from core.models import Notification
+
+    for user, unit in ((world.staff, world.unit_a1), (world.outsider, world.unit_b1)):
+        Notification.objects.create(
+            recipient=user, federation_id=unit.federation_id, kind="test", title=f"{unit.name}：请核对换届信息",
+            url=f"/orgs/units/{unit.pk}/", dedup_key=f"test-world-{unit.pk}",
+        )
 
 
 def add_committee_history(world: World) -> None:

@@ -13,8 +13,8 @@ from orgs.models import Unit
 
 @pytest.fixture
 def world(db):
-    """The test world with a committee, term, seats and a vacancy in both federations, for the walker."""
-    return build_world(committee_history=True)
+    """The test world with a committee, term, seats, a vacancy and a notification in both federations, for the walker."""
+    return build_world(committee_history=True, notifications=True)
 
 
 def persona_map(world):
