@@ -196,6 +196,10 @@ def password_reset(*, user: User, acting_user: User | None = None) -> str:
     user.must_change_password = True
     user.save()
     ApiToken.objects.filter(user=user).delete()
+    # The administrator has checked who is asking: a lock-out from earlier guesses ends with the reset.
+    from axes.utils import reset as axes_reset
+
+    axes_reset(username=user.get_username())
     audit.record("password_reset", obj=user, actor=acting_user)
     return raw
 

@@ -216,7 +216,7 @@ def main() -> int:
         log_ins = ("/accounts/login/ [POST]", "/api/v1/auth/token")
         pages = [t for t in times if t[1] not in log_ins]
         print()
-        summary("log-ins (form + token, PBKDF2)", [t for t in times if t[1] in log_ins], args.seconds)
+        summary("log-ins (form + token, Argon2id)", [t for t in times if t[1] in log_ins], args.seconds)
         summary("pages and API reads, whole run", pages, args.seconds)
         if logged_in and len(logged_in) >= args.users:
             settled = max(logged_in)

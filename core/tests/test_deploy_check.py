@@ -32,3 +32,13 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_passwords_are_hashed_with_argon2id_outside_tests():
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from config.settings import base
+
+    assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    encoded = Argon2PasswordHasher().encode("Jinguo-Demo-2026!", "somesaltsomesalt")
+    assert encoded.startswith("argon2$argon2id$")
