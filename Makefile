@@ -46,7 +46,7 @@ run: demo
 	@echo "  demo_staff demo_liaison demo_executive demo_supervisor demo_volunteer demo_requester"
 	@echo "  demo_sysadmin demo_secadmin demo_auditor"
 	@echo "Accounts with a second factor take the TOTP code of secret $(DEMO_TOTP_SECRET)"
-	@echo "  (python manage.py totp_now prints the current code)."
+	@echo "  ($(PY) manage.py totp_now prints the current code)."
 	@echo ""
 	@$(PY) manage.py run_huey --quiet & HUEY_PID=$$!; \
 	trap "kill $$HUEY_PID 2>/dev/null" EXIT INT TERM; \
