@@ -204,6 +204,20 @@ def password_reset(*, user: User, acting_user: User | None = None) -> str:
     return raw
 
 
+@transaction.atomic
+def otp_reset(*, user: User, acting_user: User | None = None) -> int:
+    """Remove the account's authenticator devices (a lost phone); it enrols again at its next log-in.
+
+    The password must be reset with it when the phone may be in someone else's hands.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _refuse_self(user, acting_user)
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    audit.record("otp_reset", obj=user, actor=acting_user, changes={"devices": [removed, 0]})
+    return removed
+
+
 # -------------------------------------------------------------------------------------------- roles
 def role_grant(
     *, user: User, role: str, federation_id: int, unit_id: int | None = None, acting_user: User | None = None

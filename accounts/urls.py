@@ -14,6 +14,7 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user-create"),
     path("users/<int:pk>/deactivate/", views.UserDeactivateView.as_view(), name="user-deactivate"),
     path("users/<int:pk>/reset-password/", views.UserPasswordResetView.as_view(), name="user-reset-password"),
+    path("users/<int:pk>/reset-otp/", views.UserOtpResetView.as_view(), name="user-reset-otp"),
     # Security administrator: roles and the password policy.
     path("roles/", views.RoleListView.as_view(), name="role-list"),
     path("roles/grant/", views.role_grant, name="role-grant"),

@@ -30,6 +30,7 @@ from core.views import ScopedListView, ScopedObjectMixin, authenticated, public,
 MSG_PASSWORD_CHANGED = "密码已修改。"
 MSG_OTP_ENROLLED = "动态验证码已绑定，今后登录须输入验证器中的6位数字。"
 MSG_ACCOUNT_DEACTIVATED = "账号已停用。"
+MSG_OTP_RESET = "动态验证码已重置：该账号下次登录时须重新绑定验证器。"
 MSG_ROLE_GRANTED = "已授予角色。"
 MSG_ROLE_REVOKED = "已撤销角色。"
 MSG_NO_FEDERATION = "您的管理员角色未关联妇联，无法操作。"
@@ -233,6 +234,20 @@ class UserPasswordResetView(_ConfirmedAction):
     def act(self, request: HttpRequest, obj: Any) -> HttpResponse:
         raw = services.password_reset(user=obj, acting_user=request.user)  # type: ignore[arg-type]
         return _show_once(request, obj, raw, created=False)
+
+
+class UserOtpResetView(_ConfirmedAction):
+    """For a lost phone: the account binds a new authenticator at its next log-in."""
+
+    model = User
+    allowed_roles = SYSTEM_ADMIN_ONLY
+    question = "确定重置该账号的动态验证码吗？原验证器立即失效，账号下次登录时须重新绑定。如手机可能落入他人之手，请同时重置密码。"
+    back_url = "accounts:user-list"
+
+    def act(self, request: HttpRequest, obj: Any) -> HttpResponse:
+        services.otp_reset(user=obj, acting_user=request.user)  # type: ignore[arg-type]
+        messages.success(request, MSG_OTP_RESET)
+        return redirect(self.back_url)
 
 
 # ---------------------------------------------------------------------------- security administrator

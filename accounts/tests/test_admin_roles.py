@@ -132,3 +132,23 @@ def test_menu_entries(client_as, world):
 
 def test_admin_roles_constant_matches():
     assert {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR} == set(ADMIN_ROLES)
+
+
+def test_sysadmin_resets_a_lost_authenticator(client_as, world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.views import MSG_OTP_RESET
+
+    assert TOTPDevice.objects.filter(user=world.supervisor).exists()
+    client = client_as(world.sysadmin)
+    url = reverse("accounts:user-reset-otp", args=[world.supervisor.pk])
+    assert client.get(url).status_code == 200
+    res = client.post(url, follow=True)
+    assert MSG_OTP_RESET in res.content.decode()
+    assert not TOTPDevice.objects.filter(user=world.supervisor).exists()
+    assert AuditEvent.objects.filter(action="otp_reset", object_id=str(world.supervisor.pk), actor_name="sysadmin").exists()
+    # Not on oneself, not across federations, not by anyone else.
+    assert client.post(reverse("accounts:user-reset-otp", args=[world.sysadmin.pk]), follow=True).status_code == 200
+    assert TOTPDevice.objects.filter(user=world.sysadmin).exists()
+    assert client.post(reverse("accounts:user-reset-otp", args=[world.outsider.pk])).status_code == 404
+    assert client_as(world.secadmin).post(reverse("accounts:user-reset-otp", args=[world.staff.pk])).status_code == 403
