@@ -82,7 +82,38 @@ class EncryptedTextField(EncryptedMixin, models.TextField):
     """A long piece of personal information (a case narrative), encrypted at rest."""
 
 
-class BlindIndexField(models.CharField):
+class DerivedCharField(models.CharField):
+    """A column computed from another field (`source`) on every save; not editable, indexed."""
+
+    derived_defaults: dict[str, Any] = {"max_length": 64}
+
+    def __init__(self, *args: Any, source: str, **kwargs: Any) -> None:
+        self.source = source
+        for key, default in self._defaults().items():
+            kwargs.setdefault(key, default)
+        super().__init__(*args, **kwargs)
+
+    def _defaults(self) -> dict[str, Any]:
+        return {"editable": False, "blank": True, "default": "", "db_index": True, **self.derived_defaults}
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        for key, default in self._defaults().items():
+            if kwargs.get(key, default) == default:
+                kwargs.pop(key, None)
+        return name, path, args, kwargs
+
+    def derive(self, value: Any) -> str:
+        raise NotImplementedError
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        value = self.derive(getattr(model_instance, self.source))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class BlindIndexField(DerivedCharField):
     """The keyed hash (HMAC-SHA256, hex) of another field's normalised value, kept up to date on save.
 
     Empty source -> empty hash. Indexed; not editable; not sensitive by itself (it reveals equality
@@ -90,35 +121,16 @@ class BlindIndexField(models.CharField):
     """
 
     def __init__(self, *args: Any, source: str, kind: str, **kwargs: Any) -> None:
-        self.source = source
         self.kind = kind
-        kwargs.setdefault("max_length", 64)
-        kwargs.setdefault("editable", False)
-        kwargs.setdefault("blank", True)
-        kwargs.setdefault("default", "")
-        kwargs.setdefault("db_index", True)
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, source=source, **kwargs)
 
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
-        kwargs["source"] = self.source
         kwargs["kind"] = self.kind
-        for key, default in (
-            ("max_length", 64),
-            ("editable", False),
-            ("blank", True),
-            ("default", ""),
-            ("db_index", True),
-        ):
-            if kwargs.get(key, default) == default:
-                kwargs.pop(key, None)
         return name, path, args, kwargs
 
-    def pre_save(self, model_instance: models.Model, add: bool) -> str:
-        value = getattr(model_instance, self.source)
-        digest = crypto.blind_index(value, kind=self.kind) if value else ""
-        setattr(model_instance, self.attname, digest)
-        return digest
+    def derive(self, value: Any) -> str:
+        return crypto.blind_index(value, kind=self.kind) if value else ""
 
 
 def encrypted_fields(model: type[models.Model]) -> list[Any]:
@@ -126,26 +138,15 @@ def encrypted_fields(model: type[models.Model]) -> list[Any]:
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedMixin)]
 
 
-class PinyinSortField(models.CharField):
+class PinyinSortField(DerivedCharField):
     """The pinyin of another field (`source`), kept up to date on every save, for 拼音 ordering."""
 
+    derived_defaults = {"max_length": 200}
+
     def __init__(self, *args: Any, source: str = "name", **kwargs: Any) -> None:
-        self.source = source
-        kwargs.setdefault("max_length", 200)
-        kwargs.setdefault("editable", False)
-        kwargs.setdefault("blank", True)
-        kwargs.setdefault("default", "")
-        kwargs.setdefault("db_index", True)
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, source=source, **kwargs)
 
-    def deconstruct(self) -> Any:
-        name, path, args, kwargs = super().deconstruct()
-        kwargs["source"] = self.source
-        return name, path, args, kwargs
-
-    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+    def derive(self, value: Any) -> str:
         from core.textsort import pinyin_key
 
-        value = pinyin_key(str(getattr(model_instance, self.source) or ""))
-        setattr(model_instance, self.attname, value)
-        return value
+        return pinyin_key(str(value or ""))

@@ -4,9 +4,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -16,8 +13,8 @@ from django.db import connection
 from core import backup, crypto
 from core.models import AuditEvent, BackupRecord
 from core.scoping import scope_for
+from core.testing.commands import manage
 
-ROOT = Path(__file__).resolve().parents[2]
 SCRATCH_DB = "test_restore_h5"
 
 
@@ -124,20 +121,6 @@ def test_backup_records_are_visible_to_the_system_admin_only(world):
 
 
 # --- SQLite round trip (subprocesses on a file database) -------------------------------------------
-
-
-def manage(var_dir, *args, check=True):
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "JINGUO_KEYS", "JINGUO_KEYS_FILE")
-    }
-    env |= {"JINGUO_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    env.pop("JINGUO_TEST_DB_NAME", None)
-    proc = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"manage.py {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
-    return proc
 
 
 STATE = """

@@ -18,6 +18,7 @@ from django.db import connection
 from core import crypto
 from core.management.commands import rotate_keys
 from core.models import AuditEvent
+from core.testing.commands import manage
 from orgs.models import Federation, Person
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -324,20 +325,6 @@ def test_rotation_to_a_named_key_and_new_backup_key(keys, fed):
 
 
 # --- no plaintext on disk ---------------------------------------------------------------------------
-
-
-def manage(var_dir, *args, check=True):
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "JINGUO_KEYS", "JINGUO_KEYS_FILE")
-    }
-    env |= {"JINGUO_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    env.pop("JINGUO_TEST_DB_NAME", None)
-    proc = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"manage.py {args[0]} failed:\n{proc.stdout}\n{proc.stderr}")
-    return proc
 
 
 PLANT = f"""
