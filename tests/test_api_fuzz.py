@@ -47,6 +47,10 @@ def _no_server_error(ctx, response, case):
     assert response.status_code < 500, f"{case.method} {case.formatted_path} -> {response.status_code}"
 
 
+# What every well-formed request's response must satisfy.
+VALID_CHECKS = [_no_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
 @pytest.fixture(scope="module")
 def same_connection():
     """Calls the WSGI app in the test's own database transaction.
@@ -120,12 +124,7 @@ def test_fuzz_api_as_persona(schema, world, persona):
             response = _send(case, token)
             case.validate_response(
                 response,
-                checks=[
-                    _no_server_error,
-                    status_code_conformance,
-                    content_type_conformance,
-                    response_schema_conformance,
-                ],
+                checks=VALID_CHECKS,
             )
 
         @FUZZ_SETTINGS
@@ -153,12 +152,7 @@ def test_fuzz_api_as_persona(schema, world, persona):
                     response = _send(case, token)
                     case.validate_response(
                         response,
-                        checks=[
-                            _no_server_error,
-                            status_code_conformance,
-                            content_type_conformance,
-                            response_schema_conformance,
-                        ],
+                        checks=VALID_CHECKS,
                     )
 
                 existing_object()
