@@ -39,3 +39,36 @@ class AuditContextMiddleware:
         source = "api" if request.path.startswith("/api/") else "web"
         with audit.acting_as(user, ip=client_ip(request), source=source):
             return self.get_response(request)
+
+
+MSG_NUL_IN_REQUEST = "请求中不能包含空字符（NUL）。"
+
+
+class RejectNulInApiMiddleware:
+    """A NUL character can be neither stored nor compared on PostgreSQL: the API refuses it up front.
+
+    The web forms refuse it field by field (Django's ProhibitNullCharactersValidator); this is the one
+    place for every API endpoint, query string and JSON body alike.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and self._has_nul(request):
+            from django.http import JsonResponse
+
+            return JsonResponse({"message": MSG_NUL_IN_REQUEST, "detail": None}, status=422,
+                                json_dumps_params={"ensure_ascii": False})
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        from urllib.parse import unquote
+
+        if "\x00" in unquote(request.META.get("QUERY_STRING", "")) or "\x00" in request.path:
+            return True
+        if request.method in ("POST", "PUT", "PATCH"):
+            body = request.body
+            return b"\x00" in body or b"\\u0000" in body
+        return False

@@ -56,3 +56,15 @@ def test_malformed_input_is_a_json_422_not_a_500(world, client):
 def test_unknown_api_path_is_json(world, client):
     resp = client.get("/api/v1/nothing-here", **bearer(world.staff))
     assert resp.status_code == 404 and resp["Content-Type"].startswith("application/json")
+
+
+
+
+def test_a_nul_character_anywhere_in_an_api_request_is_a_json_422(world, client):
+    from core.middleware import MSG_NUL_IN_REQUEST
+
+    body = '{"username": "sta\\u0000ff", "password": "x"}'
+    resp = client.post("/api/v1/auth/token", body, content_type="application/json")
+    assert resp.status_code == 422 and resp.json()["message"] == MSG_NUL_IN_REQUEST
+    resp = client.get("/api/v1/units?q=%00", **bearer(world.staff))
+    assert resp.status_code == 422 and resp.json()["message"] == MSG_NUL_IN_REQUEST
