@@ -6,4 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与角色"
 
     def ready(self) -> None:
-        from accounts import nav, signals  # noqa: F401
+        from accounts import nav, plugs, signals  # noqa: F401
+
+        plugs.register()

@@ -14,25 +14,25 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import ADMIN_ROLES, BUSINESS_ROLES, UNIT_ROLES, Role
+from core.roles import ADMIN_ROLES, BINDING_REQUIRED, BUSINESS_ROLES, ROLE_BINDINGS, Role
 from core.scoping import Scope, ScopedQuerySet
 
 MSG_UNIT_REQUIRED = "该角色须指定单位。"
+MSG_COMMUNITY_REQUIRED = "该角色须指定基层组织（社区、街道）。"
+MSG_NO_UNIT_FOR_ROLE = "该角色不绑定单位。"
+MSG_NO_COMMUNITY_FOR_ROLE = "该角色不绑定基层组织。"
+MSG_BINDING_OTHER_FEDERATION = "所选单位或基层组织不属于该妇联。"
 MSG_SEPARATION_OF_DUTIES = "三员分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任。"
 MSG_ADMIN_AND_BUSINESS = "三员分立：系统管理员、安全管理员、审计管理员不能同时持有业务角色。"
 
 
 class UserQuerySet(ScopedQuerySet):
-    def for_scope(self, scope: Scope) -> Self:
-        if scope.is_superuser:
-            return self.all()
+    def view_rule(self, scope: Scope) -> Self:
         # Account administration belongs to the system and security administrators.
         feds = scope.federations_with(Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
         return self.filter(Q(pk=scope.user_id) | Q(federation_id__in=feds))
 
-    def changeable_for_scope(self, scope: Scope) -> Self:
-        if scope.is_superuser:
-            return self.all()
+    def change_rule(self, scope: Scope) -> Self:
         return self.filter(federation_id__in=scope.federations_with(Role.SYSTEM_ADMIN))
 
 
@@ -97,24 +97,28 @@ class PasswordHistory(models.Model):
 
 
 class RoleAssignmentQuerySet(ScopedQuerySet):
-    def for_scope(self, scope: Scope) -> Self:
-        if scope.is_superuser:
-            return self.all()
+    def view_rule(self, scope: Scope) -> Self:
         feds = scope.federations_with(Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN)
         return self.filter(Q(user_id=scope.user_id) | Q(federation_id__in=feds))
 
-    def changeable_for_scope(self, scope: Scope) -> Self:
+    def change_rule(self, scope: Scope) -> Self:
         # Roles are the security administrator's (三员分立).
         return self.filter(federation_id__in=scope.federations_with(Role.SECURITY_ADMIN))
 
 
 class RoleAssignment(models.Model):
-    """One role held by one account in one federation (and, for a liaison, one unit)."""
+    """One role held by one account in one federation, bound for some roles to one organisation: a
+    liaison to a unit, a community contact to a community (core.roles.ROLE_BINDINGS)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
     federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    community = models.ForeignKey(
+        "orgs.Community", verbose_name=_("基层组织"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     granted_at = models.DateTimeField(default=timezone.now)
 
     objects = RoleAssignmentQuerySet.as_manager()
@@ -127,7 +131,16 @@ class RoleAssignment(models.Model):
                 fields=["user", "role", "federation", "unit"], name="role_once_in_unit", condition=Q(unit__isnull=False)
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "federation"], name="role_once_in_federation", condition=Q(unit__isnull=True)
+                fields=["user", "role", "federation", "community"], name="role_once_in_community",
+                condition=Q(community__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "federation"], name="role_once_in_federation",
+                condition=Q(unit__isnull=True, community__isnull=True),
+            ),
+            # An assignment is bound to a unit or to a community, never both.
+            models.CheckConstraint(
+                condition=Q(unit__isnull=True) | Q(community__isnull=True), name="role_bound_to_one_organisation"
             ),
             # 三员分立 in the database: an account holds at most one administrator assignment.
             models.UniqueConstraint(
@@ -140,8 +153,19 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()}"
 
     def clean(self) -> None:
-        if self.role in UNIT_ROLES and not self.unit_id:
-            raise ValidationError({"unit": MSG_UNIT_REQUIRED})
+        binding = ROLE_BINDINGS.get(self.role)
+        if self.unit_id and binding != "unit":
+            raise ValidationError({"unit": MSG_NO_UNIT_FOR_ROLE})
+        if self.community_id and binding != "community":
+            raise ValidationError({"community": MSG_NO_COMMUNITY_FOR_ROLE})
+        if self.role in BINDING_REQUIRED:
+            if binding == "unit" and not self.unit_id:
+                raise ValidationError({"unit": MSG_UNIT_REQUIRED})
+            if binding == "community" and not self.community_id:
+                raise ValidationError({"community": MSG_COMMUNITY_REQUIRED})
+        bound = self.unit if self.unit_id else (self.community if self.community_id else None)
+        if bound is not None and bound.federation_id != self.federation_id:
+            raise ValidationError(MSG_BINDING_OTHER_FEDERATION)
         held = RoleAssignment.objects.filter(user_id=self.user_id).exclude(pk=self.pk)
         if self.role in ADMIN_ROLES:
             if held.filter(role__in=ADMIN_ROLES).exclude(role=self.role).exists():
@@ -156,10 +180,13 @@ TOKEN_PREFIX = "jg_"
 
 
 class ApiTokenQuerySet(ScopedQuerySet):
-    def for_scope(self, scope: Scope) -> Self:
+    # A token is its owner's alone, a superuser's included.
+    superuser_sees_all = False
+
+    def view_rule(self, scope: Scope) -> Self:
         return self.filter(user_id=scope.user_id)
 
-    def changeable_for_scope(self, scope: Scope) -> Self:
+    def change_rule(self, scope: Scope) -> Self:
         return self.filter(user_id=scope.user_id)
 
 

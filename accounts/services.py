@@ -21,6 +21,7 @@ from accounts.models import ApiToken, RoleAssignment, User
 from accounts.policy import requires_otp
 from core import audit
 from core.middleware import client_ip
+from core.roles import ROLE_BINDINGS
 from core.scoping import forget_scope
 
 MSG_BAD_CREDENTIALS = "用户名或密码错误。"
@@ -219,10 +220,29 @@ def otp_reset(*, user: User, acting_user: User | None = None) -> int:
 
 
 # -------------------------------------------------------------------------------------------- roles
+def role_binding_of(user: User, role: str) -> tuple[int | None, int | None]:
+    """(unit id, community id) a bound role takes from the account's person (core.roles.ROLE_BINDINGS)."""
+    person = user.person
+    binding = ROLE_BINDINGS.get(role)
+    if person is None or binding is None:
+        return None, None
+    if binding == "unit":
+        return person.unit_id, None
+    return None, person.community_id
+
+
 def role_grant(
-    *, user: User, role: str, federation_id: int, unit_id: int | None = None, acting_user: User | None = None
+    *,
+    user: User,
+    role: str,
+    federation_id: int,
+    unit_id: int | None = None,
+    community_id: int | None = None,
+    acting_user: User | None = None,
 ) -> RoleAssignment:
-    """Give `user` a role; refuses a second 三员 role, a 三员 role beside business roles, a liaison without unit.
+    """Give `user` a role, bound to a unit or community where the role binds to one (core.roles.ROLE_BINDINGS).
+
+    Refuses a second 三员 role, a 三员 role beside business roles, a bound role without its organisation.
 
     The account row is locked while its roles are checked, so two concurrent grants cannot both pass the
     三员 rule (and the database refuses a second administrator assignment in any case).
@@ -231,11 +251,13 @@ def role_grant(
         if acting_user is not None and acting_user.pk == user.pk:
             raise ValidationError(MSG_CANNOT_CHANGE_SELF)
         User.objects.select_for_update().filter(pk=user.pk).first()
-        assignment = RoleAssignment(user=user, role=role, federation_id=federation_id, unit_id=unit_id)
+        assignment = RoleAssignment(user=user, role=role, federation_id=federation_id, unit_id=unit_id,
+                                    community_id=community_id)
         assignment.full_clean()
         assignment.save()
         audit.record("permission_change", obj=user, actor=acting_user, detail="role_grant",
-                     changes={"role": [None, role], "unit": [None, unit_id]}, federation_id=federation_id)
+                     changes={"role": [None, role], "unit": [None, unit_id], "community": [None, community_id]},
+                     federation_id=federation_id)
     forget_scope(user)
     return assignment
 

@@ -278,13 +278,14 @@ def role_grant(request: HttpRequest) -> HttpResponse:
     form = RoleGrantForm(request.POST or None, request=request, federation_ids=feds)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        # A liaison is bound to the unit of the account's person: the security administrator picks no unit
-        # (and reads no unit registry, 三员分立).
-        person = data["user"].person
-        unit_id = person.unit_id if data["role"] == Role.UNIT_LIAISON and person is not None else None
+        # A bound role is bound to the organisation of the account's person (a liaison to her unit, a
+        # community contact to her community): the security administrator picks none (and reads no
+        # registry, 三员分立).
+        unit_id, community_id = services.role_binding_of(data["user"], data["role"])
         try:
             services.role_grant(user=data["user"], role=data["role"], federation_id=federation_id,
-                                unit_id=unit_id, acting_user=request.user)  # type: ignore[arg-type]
+                                unit_id=unit_id, community_id=community_id,
+                                acting_user=request.user)  # type: ignore[arg-type]
         except ValidationError as exc:
             for m in exc.messages:
                 form.add_error(None, m)

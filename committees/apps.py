@@ -7,4 +7,6 @@ class CommitteesConfig(AppConfig):
 
     def ready(self) -> None:
         # nav: the menu entries; ledger_import: registers its huey task, so the consumer knows it too.
-        from committees import ledger_import, nav  # noqa: F401
+        from committees import ledger_import, nav, plugs  # noqa: F401
+
+        plugs.register()

@@ -23,8 +23,8 @@ Figures it reproduces (tests: committees/tests/test_demo.py):
 * the one vacancy of late 2020 is filled in time in January 2021, so 2020's 及时补缺率 reads 3/3
   instead of the pending 2/2 (100% either way); the 2017 rate stays 4/9.
 
-DEMO_TODAY is fixed, not `date.today()`, so the data (and its notices) are the same on every load;
-`load_demo` runs the reminders once for that day, in-app only.
+DEMO_TODAY is fixed, not `date.today()`, so the data are the same on every load; `load_demo` then runs
+the reminders for the platform's today (core.clock), in-app only, so they count the days as every page does.
 """
 
 from __future__ import annotations
@@ -36,7 +36,10 @@ from typing import Any
 from committees import services
 from committees.models import Committee, Seat, Vacancy
 from committees.reminders import run_reminders
+from core import clock
+from core.registry import DemoContext
 from orgs import demo as org_demo
+from orgs import services as org_services
 from orgs.models import Person, Unit
 
 D = dt.date
@@ -342,13 +345,15 @@ class _History:
         )
 
     def dissolve(self, name: str, successor: str, dissolved_on: dt.date) -> None:
-        services.unit_dissolve(unit=self.units[name], dissolved_on=dissolved_on, successor=self.units[successor])
+        org_services.unit_dissolve(unit=self.units[name], dissolved_on=dissolved_on, successor=self.units[successor])
 
 
-def load_demo(*, org: Any, rng: random.Random, options: dict[str, Any]) -> None:
+def load_demo(ctx: DemoContext) -> None:
     """Adds the committee history (2008 to DEMO_TODAY) to the demo district built by orgs.demo, then runs
-    the reminders for DEMO_TODAY so the demo's staff and liaison find notices waiting (in-app only)."""
-    history = _History(org, rng)
+    the reminders for the platform's today (core.clock, the same day every page counts from), so the
+    demo's staff and liaison find notices waiting (in-app only)."""
+    org = ctx.data["org"]
+    history = _History(org, ctx.rng)
     events: list[tuple[dt.date, int, Any, tuple[Any, ...]]] = []
     for name, kind in NEW_UNITS:
         events.append((REFORM_ON, NEW_UNIT, history.new_unit, (name, kind)))
@@ -370,4 +375,10 @@ def load_demo(*, org: Any, rng: random.Random, options: dict[str, Any]) -> None:
     assert events[-1][0] <= DEMO_TODAY, events[-1]
     for _day, _order, action, args in events:
         action(*args)
-    run_reminders(DEMO_TODAY, federation_id=org.federation.pk, email=False, sms=False)
+    ctx.data["committee_history"] = history
+    run_reminders(clock.today(), federation_id=org.federation.pk, email=False, sms=False)
+    active = Unit.objects.filter(federation=org.federation, dissolved_on__isnull=True)
+    ctx.summary.append(
+        f"妇委会历史 2008–{DEMO_TODAY:%Y-%m-%d}：机构改革后存续单位 {active.count()} 个，"
+        f"存续妇委会 {Committee.objects.filter(federation=org.federation, dissolved_on__isnull=True).count()} 个"
+    )

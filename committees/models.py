@@ -13,18 +13,15 @@ from core.scoping import Scope, ScopedQuerySet, unit_rows_changeable_q, unit_row
 
 
 class CommitteeScopedQuerySet(ScopedQuerySet):
-    """Committee rows: the federation's staff see all, a unit's liaison sees their unit's."""
+    """Committee rows: the federation-wide roles see their federation's, a unit's liaison their unit's;
+    the federation's staff and the unit's liaison record them (change)."""
 
     unit_path = "committee__unit_id"
 
-    def for_scope(self, scope: Scope) -> Self:
-        if scope.is_superuser:
-            return self.all()
+    def view_rule(self, scope: Scope) -> Self:
         return self.filter(unit_rows_q(scope, self.unit_path))
 
-    def changeable_for_scope(self, scope: Scope) -> Self:
-        if scope.is_superuser:
-            return self.all()
+    def change_rule(self, scope: Scope) -> Self:
         return self.filter(unit_rows_changeable_q(scope, self.unit_path))
 
 

@@ -20,13 +20,11 @@ from core.scoping import Scope, ScopedQuerySet
 class LedgerImportJobQuerySet(ScopedQuerySet):
     """Visible to the federation staff of the job's federation."""
 
-    def for_scope(self, scope: Scope) -> Self:
-        if scope.is_superuser:
-            return self.all()
+    def view_rule(self, scope: Scope) -> Self:
         return self.filter(federation_id__in=scope.federations_with(Role.FEDERATION_STAFF))
 
-    def changeable_for_scope(self, scope: Scope) -> Self:
-        return self.for_scope(scope)
+    def change_rule(self, scope: Scope) -> Self:
+        return self.view_rule(scope)
 
 
 class LedgerImportJob(models.Model):

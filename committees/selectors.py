@@ -1,6 +1,6 @@
 """Scoped reads of committee history: the facts behind the three rates, and the dashboard's lists.
 
-Everything goes through the scoping of the models (`visible_to(user)` / `for_scope(scope)`): a
+Everything goes through the scoping of the models (`permitted(user_or_scope, action)`): a
 federation's staff read their federation, a unit liaison reads only their own unit.
 """
 
@@ -45,7 +45,7 @@ def rate_units_for(
     scope = _scope(user_or_scope)
     if scope.is_anonymous:
         return Unit.objects.none()
-    units: UnitQuerySet = Unit.objects.for_scope(scope)
+    units: UnitQuerySet = Unit.objects.visible_to(scope)
     if not scope.is_superuser:
         units = units.filter(unit_rows_q(scope, "id"))
     fed_id = _federation_id(federation)

@@ -30,9 +30,7 @@ MSG_DATE_AFTER_DISSOLVED = "日期不能晚于妇委会撤销日期。"
 MSG_ALREADY_DISSOLVED = "已撤销，不能重复撤销。"
 MSG_DISSOLVED_BEFORE_FORMED = "撤销日期不能早于成立日期。"
 MSG_DISSOLVED_BEFORE_TERM = "撤销日期不能早于当前届次的选举日期。"
-MSG_UNIT_DISSOLVED_BEFORE_ESTABLISHED = "单位撤销日期不能早于单位成立日期。"
 MSG_UNIT_HAS_LATER_COMMITTEE = "该单位的妇委会成立于撤销日期之后，请先更正妇委会记录。"
-MSG_BAD_SUCCESSOR = "并入单位须为同一妇联下存续的其他单位。"
 MSG_SEAT_BEFORE_FORMED = "任职日期不能早于妇委会成立日期。"
 MSG_SEAT_NEEDS_HOLDER = "请选择人员或填写姓名。"
 MSG_PERSON_OTHER_FEDERATION = "该人员不属于本妇联。"
@@ -140,30 +138,16 @@ def committee_dissolve(*, committee: Committee, dissolved_on: dt.date, acting_us
         return committee
 
 
-def unit_dissolve(
-    *, unit: Unit, dissolved_on: dt.date, successor: Unit | None = None, acting_user: Any | None = None
-) -> Unit:
-    """Dissolves a unit, or merges it into `successor` (机构改革); its committee ends the same day."""
-    with audit.attributed_to(acting_user), transaction.atomic():
-        unit = Unit.objects.select_for_update().get(pk=unit.pk)
-        if unit.dissolved_on is not None:
-            raise _refuse(MSG_ALREADY_DISSOLVED, "already_dissolved")
-        if unit.established_on is not None and dissolved_on < unit.established_on:
-            raise _refuse(MSG_UNIT_DISSOLVED_BEFORE_ESTABLISHED, "dissolved_before_established")
-        if successor is not None and (
-            successor.pk == unit.pk
-            or successor.federation_id != unit.federation_id
-            or (successor.dissolved_on is not None and successor.dissolved_on <= dissolved_on)
-        ):
-            raise _refuse(MSG_BAD_SUCCESSOR, "bad_successor")
-        if Committee.objects.filter(unit=unit, formed_on__gt=dissolved_on).exists():
-            raise _refuse(MSG_UNIT_HAS_LATER_COMMITTEE, "later_committee")
-        for committee in Committee.objects.filter(unit=unit, dissolved_on__isnull=True):
-            committee_dissolve(committee=committee, dissolved_on=dissolved_on)
-        unit.dissolved_on = dissolved_on
-        unit.successor = successor
-        unit.save()
-        return unit
+def committees_end_with_unit_check(unit: Unit, dissolved_on: dt.date, successor: Unit | None) -> None:
+    """Lifecycle hook (orgs.registry.unit_lifecycle): a unit cannot end before its committee was formed."""
+    if Committee.objects.filter(unit=unit, formed_on__gt=dissolved_on).exists():
+        raise _refuse(MSG_UNIT_HAS_LATER_COMMITTEE, "later_committee")
+
+
+def committees_end_with_unit(unit: Unit, dissolved_on: dt.date, successor: Unit | None) -> None:
+    """Lifecycle hook: the unit's standing committee ends the day the unit does (its term and seats too)."""
+    for committee in Committee.objects.filter(unit=unit, dissolved_on__isnull=True):
+        committee_dissolve(committee=committee, dissolved_on=dissolved_on)
 
 
 # ---- terms ------------------------------------------------------------------------------------------

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
 from huey.contrib.djhuey import HUEY, db_periodic_task
 
 from committees.reminders import ReminderReport, run_reminders
+from core import clock
 
 REMINDER_HOUR, REMINDER_MINUTE = 7, 0
 
@@ -36,5 +36,5 @@ def daily_at(hour: int, minute: int, tz: str | None = None) -> Callable[[dt.date
 @db_periodic_task(daily_at(REMINDER_HOUR, REMINDER_MINUTE))
 def daily_reminders() -> str:
     """Every day at 07:00 Asia/Shanghai: term and vacancy reminders (committees.reminders)."""
-    report: ReminderReport = run_reminders(timezone.localdate())
+    report: ReminderReport = run_reminders(clock.today())
     return str(report)

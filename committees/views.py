@@ -1,9 +1,9 @@
 """Committee pages: the committee panel (妇委会) on a unit's page and the unit's history (历届情况).
 
-The unit page (orgs.views.UnitDetailView) calls `unit_committee_panel(user, unit)` and includes
-templates/committees/unit_panel.html; every read goes through the committee rows' scoping, so a user
-who may see the unit but not its committee (e.g. a volunteer of that unit) sees no committee data.
-The panel's action buttons lead to committees.views_actions.
+The unit page (orgs.views.UnitDetailView) shows the panel this app registers (committees.apps:
+`unit_committee_panel(user, unit)` rendered with committees/unit_panel.html); every read goes through the
+committee rows' scoping, so a user who may see the unit but not its committee (e.g. a volunteer of that
+unit) sees no committee data. The panel's action buttons lead to committees.views_actions.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
 from committees.models import Committee, Seat, Term, Vacancy
 from committees.selectors import unit_history_for
+from core import clock
+from core.scoping import scope_for, unit_rows_changeable_q, unit_rows_q
 from core.views import ScopedDetailView
 from orgs.models import Unit
 
@@ -60,7 +61,7 @@ class CommitteePanel:
 
 def unit_committee_panel(user: Any, unit: Unit, today: dt.date | None = None) -> CommitteePanel:
     """The unit's current committee, its current term, seats and open vacancies (five queries at most)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     committees = list(
         Committee.objects.visible_to(user).filter(unit_id=unit.pk).select_related("federation").order_by("-formed_on")
     )
@@ -95,30 +96,22 @@ def unit_committee_panel(user: Any, unit: Unit, today: dt.date | None = None) ->
 
 
 def _reads_committees_of(user: Any, unit: Unit) -> bool:
-    """Whether the user's scope reaches committee rows of this unit (core.scoping.unit_rows_q's rule)."""
-    from core.roles import FEDERATION_WIDE_ROLES
-    from core.scoping import scope_for
-
-    scope = scope_for(user)
-    return (
-        scope.is_superuser
-        or unit.federation_id in scope.federations_with(*FEDERATION_WIDE_ROLES)
-        or unit.pk in scope.liaison_unit_ids
-    )
-
+    """Whether the committee rows' view rule reaches this unit (even before it has a committee)."""
+    return Unit.objects.filter(unit_rows_q(scope_for(user), "id"), pk=unit.pk).exists() or scope_for(user).is_superuser
 
 
 def _changes_committees_of(user: Any, unit: Unit) -> bool:
-    """core.scoping.unit_rows_changeable_q's rule for this unit's committee rows."""
-    from core.roles import Role
-    from core.scoping import scope_for
-
-    scope = scope_for(user)
+    """Whether the committee rows' change rule reaches this unit."""
     return (
-        scope.is_superuser
-        or unit.federation_id in scope.federations_with(Role.FEDERATION_STAFF)
-        or unit.pk in scope.liaison_unit_ids
+        Unit.objects.filter(unit_rows_changeable_q(scope_for(user), "id"), pk=unit.pk).exists()
+        or scope_for(user).is_superuser
     )
+
+
+def unit_panel_context(user: Any, unit: Unit) -> dict[str, Any] | None:
+    """The committee panel of a unit's page (orgs.registry.unit_panels), or nothing for who may not read it."""
+    panel = unit_committee_panel(user, unit)
+    return {"committee_panel": panel} if panel.visible else None
 
 
 class UnitCommitteeHistoryView(ScopedDetailView):
@@ -131,7 +124,7 @@ class UnitCommitteeHistoryView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         unit: Unit = self.object
-        today = timezone.localdate()
+        today = clock.today()
         ctx["today"] = today
         ctx["history"] = unit_history_for(self.request.user, unit, today)
         ctx["reads_committees"] = _reads_committees_of(self.request.user, unit)

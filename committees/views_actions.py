@@ -1,7 +1,7 @@
 """The committee actions of a unit's page: 组建妇委会, 换届, 任命委员, 离任, 补缺, 撤销妇委会.
 
 Each action is a plain page with one form (it works on a phone and without JavaScript). The object in
-the URL is fetched for a change (`scope_action = "change"`): another unit's liaison gets 404, a user who
+the URL is fetched for the action "change" (core.views.ObjectActionView): another unit's liaison gets 404, a user who
 may see it but not change it 403. The form feeds one service of committees.services; a refusal comes
 back on the form with nothing written, a success is a message on the unit page.
 """
@@ -11,20 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.translation import gettext
 
 from committees import forms as cf
 from committees import services
 from committees.ledger import ROLE_LABELS
 from committees.models import Committee, Seat, Vacancy
-from core.forms import StyledForm, add_refusal
-from core.views import ScopedDetailView
+from core import clock
+from core.forms import StyledForm
+from core.views import ObjectActionView
 from orgs.models import Unit
 
 
@@ -32,48 +29,12 @@ def _d(day: dt.date) -> str:
     return day.isoformat()
 
 
-class CommitteeActionView(ScopedDetailView):
-    """GET shows the form, POST runs the service: refusal → the form again (400), success → the unit page."""
-
-    scope_action = "change"
-    template_name = "committees/action_form.html"
-    title = ""
-    intro = ""
-    submit_label = "保存"
-    danger = False
-    # service refusal code -> form field it belongs under (others go on top of the form)
-    fields_by_code: dict[str, str] = {}
+class CommitteeActionView(ObjectActionView):
+    """A committee action on a unit's page: the core action page, with the unit in the breadcrumbs and back
+    to the unit's committee panel on success."""
 
     def unit_of(self, obj: Any) -> Unit:
         raise NotImplementedError
-
-    def make_form(self, data: Any = None) -> StyledForm:
-        raise NotImplementedError
-
-    def perform(self, form: StyledForm) -> str:
-        """Runs the service with the cleaned data; returns the success message."""
-        raise NotImplementedError
-
-    def facts(self) -> list[tuple[str, str]]:
-        """What the clerk should see next to the form (current term, the seat, the vacancy...)."""
-        return []
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.object = self.get_object()
-        return self.show(self.make_form())
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.object = self.get_object()
-        form = self.make_form(request.POST)
-        if form.is_valid():
-            try:
-                message = self.perform(form)
-            except ValidationError as refused:
-                add_refusal(form, refused, self.fields_by_code)
-            else:
-                messages.success(request, message)
-                return redirect(reverse("orgs:unit-detail", args=[self.unit.pk]) + "#committee")
-        return self.show(form, status=400)
 
     @property
     def unit(self) -> Unit:
@@ -81,20 +42,20 @@ class CommitteeActionView(ScopedDetailView):
 
     @property
     def today(self) -> dt.date:
-        return timezone.localdate()
+        return clock.today()
 
-    def show(self, form: StyledForm, status: int = 200) -> HttpResponse:
-        context = {
-            "object": self.object,
-            "unit": self.unit,
-            "form": form,
-            "title": self.title,
-            "intro": self.intro,
-            "facts": self.facts(),
-            "submit_label": self.submit_label,
-            "danger": self.danger,
+    def get_success_url(self) -> str:
+        return reverse("orgs:unit-detail", args=[self.unit.pk]) + "#committee"
+
+    def get_cancel_url(self) -> str:
+        return reverse("orgs:unit-detail", args=[self.unit.pk])
+
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            "subject": self.unit.name,
+            "breadcrumbs": [(gettext("单位名录"), reverse("orgs:unit-list")),
+                            (self.unit.name, reverse("orgs:unit-detail", args=[self.unit.pk]))],
         }
-        return render(self.request, self.template_name, context, status=status)
 
 
 class OnCommittee(CommitteeActionView):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from committees import ledger
 from committees.ledger_import import KIND_LABELS, KINDS, run_ledger_import_job
 from committees.models_ledger import LedgerImportJob
+from core import clock
 from core.excel import XLSX_TYPE, attachment
 from core.roles import Role
 from core.uploads import UploadRefused, check_xlsx
@@ -189,7 +190,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     if federation is None:
         raise PermissionDenied
     export = ledger_export_for(request.user, federation)
-    today = timezone.localdate()
+    today = clock.today()
     response = HttpResponse(export.workbook(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = attachment(
         f"{federation.short_name or federation.name}台账_{today.isoformat()}.xlsx", f"ledger_{today.isoformat()}.xlsx"

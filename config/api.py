@@ -2,7 +2,8 @@
 
 from ninja import NinjaAPI
 
-from core.api import BearerToken, UnicodeJSONRenderer, docs_require_login, install_error_handlers
+from accounts.api_auth import BearerToken, docs_require_login
+from core.api import UnicodeJSONRenderer, install_error_handlers
 
 api = NinjaAPI(
     title="巾帼 Jinguo API",

@@ -6,7 +6,7 @@ from config.api import api
 
 
 def _api_urls() -> list[URLPattern | URLResolver]:
-    # The API authenticates each request by its bearer token (core.api.BearerToken), not the session.
+    # The API authenticates each request by its bearer token (accounts.api_auth.BearerToken), not the session.
     patterns, app_name, namespace = api.urls
     for p in patterns:
         if isinstance(p, URLPattern):

@@ -1,4 +1,5 @@
-"""The JSON API's shared parts: bearer-token auth, scoped endpoints, JSON errors, pagination."""
+"""The JSON API's shared parts: scoped endpoints, JSON errors, pagination (authentication is the
+accounts app's: accounts.api_auth)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
-from ninja.security import HttpBearer
 
 from core import audit
 from core.middleware import client_ip
 from core.roles import BUSINESS_ROLES
-from core.scoping import scope_for
+from core.scoping import get_permitted_or_403, scope_for
 
 MSG_NOT_FOUND = "未找到该对象，或您无权查看。"
 MSG_FORBIDDEN = "您无权执行此操作。"
@@ -34,52 +33,19 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-def docs_require_login(view: Callable[..., Any]) -> Callable[..., Any]:
-    """The OpenAPI schema and docs are for logged-in users or token holders, like everything else."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        from django.http import JsonResponse
-
-        if not request.user.is_authenticated:
-            header = request.headers.get("Authorization", "")
-            token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-            if not token or BearerToken().authenticate(request, token) is None:
-                return JsonResponse({"message": MSG_UNAUTHORIZED}, status=401, json_dumps_params={"ensure_ascii": False})
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 class ErrorOut(Schema):
     message: str
     detail: Any = None
 
 
-class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>` with a token from POST /api/v1/auth/token."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from accounts.models import ApiToken
-
-        found = (
-            ApiToken.objects.select_related("user", "user__person")
-            .filter(key_hash=ApiToken.hash(token), expires_at__gt=timezone.now(), user__is_active=True)
-            .first()
-        )
-        if found is None:
-            return None
-        request.user = found.user
-        return found.user
-
-
 def scoped_endpoint(
-    *, roles: Iterable[str] = BUSINESS_ROLES, model: type[models.Model] | None = None
+    *, roles: Iterable[str] = BUSINESS_ROLES, model: type[models.Model] | None = None, action: str = "view"
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Marks and guards an API operation: callers without one of `roles` get 403.
 
-    The operation itself fetches its objects through `visible_to` / `changeable_by`; `model` tells the
-    URL-walking test which model a `{id}` path parameter names.
+    The operation fetches its objects through `model.objects.permitted(user, action)` (see
+    `get_object`); `model` and `action` tell the URL-walking test which model a `{id}` path parameter
+    names and what the operation does to it.
     """
     allowed = frozenset(roles)
 
@@ -95,9 +61,15 @@ def scoped_endpoint(
         wrapper.jinguo_scoping = "roles"  # type: ignore[attr-defined]
         wrapper.jinguo_model = model  # type: ignore[attr-defined]
         wrapper.jinguo_roles = allowed  # type: ignore[attr-defined]
+        wrapper.jinguo_action = action  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
+
+
+def get_object[M: models.Model](request: HttpRequest, model: type[M], pk: Any, action: str = "view") -> M:
+    """The object `pk` if the caller may do `action` to it: 404 when it is not even visible, else 403."""
+    return get_permitted_or_403(model, request.user, action, pk=pk)
 
 
 def public_endpoint(func: Callable[..., Any]) -> Callable[..., Any]:

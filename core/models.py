@@ -103,18 +103,13 @@ class AuditEventQuerySet(AppendOnlyMixin, ScopedQuerySet):
     """The auditor reads the events of the federations where they hold the role, and the events that belong
     to no federation (log-ins of administrators, backups, key rotations); nobody changes any (三员分立)."""
 
-    def for_scope(self, scope: Scope) -> AuditEventQuerySet:
+    def view_rule(self, scope: Scope) -> AuditEventQuerySet:
         from core.roles import Role
 
-        if scope.is_superuser:
-            return self.all()
         federations = scope.federations_with(Role.AUDITOR)
         if not federations:
             return self.none()
         return self.filter(models.Q(federation_id__in=federations) | models.Q(federation_id__isnull=True))
-
-    def changeable_for_scope(self, scope: Scope) -> AuditEventQuerySet:
-        return self.none()
 
 
 class AuditEvent(models.Model):
@@ -157,10 +152,13 @@ class AuditEvent(models.Model):
 
 
 class NotificationQuerySet(ScopedQuerySet):
-    def for_scope(self, scope: Scope) -> NotificationQuerySet:
+    # A notice is its recipient's alone, a superuser's included.
+    superuser_sees_all = False
+
+    def view_rule(self, scope: Scope) -> NotificationQuerySet:
         return self.filter(recipient_id=scope.user_id)
 
-    def changeable_for_scope(self, scope: Scope) -> NotificationQuerySet:
+    def change_rule(self, scope: Scope) -> NotificationQuerySet:
         return self.filter(recipient_id=scope.user_id)
 
 
@@ -168,7 +166,8 @@ class Notification(models.Model):
     """An in-app notice (站内通知) to one user; `dedup_key` makes every reminder idempotent."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
+    # The tenant key, as a plain column: core knows no app's models.
+    federation_id = models.BigIntegerField(db_index=True)
     kind = models.CharField(_("类别"), max_length=40)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
@@ -193,15 +192,11 @@ class Notification(models.Model):
 class BackupRecordQuerySet(ScopedQuerySet):
     """Backups and restore drills are the system administrator's (三员分立): nobody else sees them."""
 
-    def for_scope(self, scope: Scope) -> BackupRecordQuerySet:
+    def view_rule(self, scope: Scope) -> BackupRecordQuerySet:
         from core.roles import Role
 
-        if scope.is_superuser or scope.has(Role.SYSTEM_ADMIN):
-            return self.all()
-        return self.none()
-
-    def changeable_for_scope(self, scope: Scope) -> BackupRecordQuerySet:
-        return self.none()
+        # Backups hold every federation's data: the system administrator of any federation sees them.
+        return self.all() if scope.has(Role.SYSTEM_ADMIN) else self.none()
 
 
 class BackupRecord(models.Model):

@@ -23,3 +23,8 @@ register(
         910,
     )
 )
+
+# The auditor's working page is the audit log.
+from core.registry import LandingPage, landing_pages  # noqa: E402
+
+landing_pages.register("core.audit", LandingPage(url_name="audit-log", roles=frozenset({Role.AUDITOR})), order=90)

@@ -8,42 +8,50 @@ from django.contrib import messages
 from django.db import connection, models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core import audit, auditlog
 from core.auditlog import AuditFilterForm
 from core.excel import XLSX_TYPE, attachment
 from core.models import AuditEvent, BackupRecord, Notification
-from core.roles import Role
+from core.registry import home_cards, landing_pages
+from core.roles import ROLE_PROMISES, Role
 from core.scoping import get_visible_or_404, scope_for
 from core.views import ScopedDetailView, ScopedListView, authenticated, public, scoped_function
-from orgs.models import Unit
 
 
 @authenticated
 def home(request: HttpRequest) -> HttpResponse:
+    """Sends a role to its working page (registered by the apps), else shows the cards the apps register
+    for the user's roles; a role that no app serves yet is told what the platform will do for it."""
     scope = scope_for(request.user)
-    if scope.roles == {Role.AUDITOR}:
-        return redirect("audit-log")
-    if scope.has(Role.FEDERATION_STAFF, Role.UNIT_LIAISON) and _has_url("dashboard:index"):
-        return redirect("dashboard:index")
+    for landing in landing_pages.entries():
+        if scope.is_superuser or scope.roles & landing.roles:
+            return redirect(landing.url_name)
+    cards = []
+    served: set[str] = set()
+    for card in home_cards.entries():
+        if card.roles and not (scope.roles & card.roles):
+            continue
+        if card.serves_roles:
+            served |= set(card.roles)
+        context = card.context(request, scope)
+        if context is not None:
+            cards.append(render_to_string(card.template, context, request=request))
+    promises = [
+        {"role": Role(r).label, "text": ROLE_PROMISES[r]}
+        for r in sorted(scope.roles) if r in ROLE_PROMISES and r not in served
+    ]
     role_labels = sorted(str(Role(r).label) for r in scope.roles if r in Role.values)
-    # Roles without a registry page still reach their own unit (volunteers, executives, contacts).
-    my_unit = Unit.objects.visible_to(request.user).filter(pk=scope.person_unit_id).first() if scope.person_unit_id else None
-    return render(request, "core/home.html", {"scope": scope, "role_labels": role_labels, "my_unit": my_unit})
-
-
-def _has_url(name: str) -> bool:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
+    return render(request, "core/home.html", {
+        "scope": scope, "role_labels": role_labels, "cards": [mark_safe(c) for c in cards],  # noqa: S308
+        "promises": promises,
+    })
 
 
 @public

@@ -1,8 +1,12 @@
-"""Base views that fetch everything through the scoped querysets.
+"""Base views that fetch everything through the scoped querysets, by action.
 
 Every URL pattern must resolve to a view that declares how it is scoped (`jinguo_scoping`): the
-object views below ("object"), role-gated pages whose data come from scoped selectors ("roles"), or
-the few public pages ("public"). tests/test_url_scoping.py walks the URLconf and fails on any other.
+object views below ("object": they name a `model` and the `action` they perform on it), role-gated
+pages whose data come from scoped selectors ("roles"), or the few public pages ("public").
+core/tests/test_url_scoping.py walks the URLconf and fails on any other.
+
+An object view fetches `model.objects.permitted(user, action)`: out of the user's "view" rule is 404,
+visible but not permitted for the action is 403 (core.scoping.get_permitted_or_403).
 """
 
 from __future__ import annotations
@@ -11,21 +15,26 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView, UpdateView
 
+from core.forms import add_refusal
 from core.models import ConcurrentEditError
 from core.roles import BUSINESS_ROLES
-from core.scoping import ScopedQuerySet, get_changeable_or_403, get_visible_or_404, scope_for
+from core.scoping import ScopedQuerySet, get_permitted_or_403, scope_for
 
 SCOPING_KINDS = ("object", "roles", "public")
 
 
 def user_has_any_role(user: Any, roles: Iterable[str]) -> bool:
+    """A coarse gate: holds one of `roles` in some federation. Data are then scoped per federation."""
     scope = scope_for(user)
     return scope.is_superuser or bool(scope.roles & frozenset(roles))
 
@@ -44,25 +53,34 @@ class RoleRequiredMixin:
 
 
 class ScopedObjectMixin(RoleRequiredMixin):
-    """Objects come from `model.objects.visible_to(user)`; changes need `changeable_by(user)`."""
+    """The object comes from `model.objects.permitted(user, action)` (404 unseen, 403 seen but not permitted)."""
 
     jinguo_scoping = "object"
     model: Any = None
-    # "view" pages answer 200 for any visible object; "change" pages 403 for visible-only objects.
-    scope_action = "view"
+    # What the page does to its object: one of the model's declared actions (core.scoping).
+    action = "view"
     kwargs: dict[str, Any]
 
-    def get_queryset(self) -> models.QuerySet:
+    def scoped_queryset(self) -> ScopedQuerySet:
+        if self.model is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} names no model")
         qs = self.model._default_manager.all()
         if not isinstance(qs, ScopedQuerySet):
             raise ImproperlyConfigured(f"{self.model.__name__} has no scoped queryset")
-        if self.scope_action == "change":
-            return qs.changeable_by(self.request.user)
-        return qs.visible_to(self.request.user)
+        return qs
+
+    def get_queryset(self) -> models.QuerySet:
+        return self.scoped_queryset().permitted(self.request.user, self.action)
 
     def get_object(self, queryset: models.QuerySet | None = None) -> models.Model:
-        getter = get_changeable_or_403 if self.scope_action == "change" else get_visible_or_404
-        return getter(self.model, self.request.user, pk=self.kwargs["pk"])
+        return get_permitted_or_403(self.model, self.request.user, self.action, pk=self.kwargs["pk"])
+
+    def permits(self, action: str, obj: models.Model | None = None) -> bool:
+        """Whether the user may also do `action` to the object (for buttons on the page)."""
+        target = obj if obj is not None else getattr(self, "object", None)
+        if target is None:
+            return False
+        return self.scoped_queryset().permitted(self.request.user, action).filter(pk=target.pk).exists()
 
 
 class ScopedListView(ScopedObjectMixin, ListView):
@@ -76,7 +94,7 @@ class ScopedDetailView(ScopedObjectMixin, DetailView):
 class ScopedUpdateView(ScopedObjectMixin, UpdateView):
     """An edit page whose save refuses to overwrite someone else's newer change."""
 
-    scope_action = "change"
+    action = "change"
     success_message = gettext_lazy("已保存。")
 
     def form_valid(self, form: Any) -> HttpResponse:
@@ -94,8 +112,88 @@ class ScopedTemplateView(RoleRequiredMixin, TemplateView):
     """A page without one object: its data come from selectors that take the user."""
 
 
-def scoped_function(*, roles: Iterable[str] = BUSINESS_ROLES) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Marks and guards a function view whose data come from scoped selectors or querysets."""
+class ObjectActionView(ScopedObjectMixin, View):
+    """One action on one object: GET shows its form (or a confirmation), POST runs one service.
+
+    A refusal (`ValidationError` from the service) comes back on the form under the field its code
+    names (`fields_by_code`), status 400, nothing written; success is a message and a redirect. The
+    page works on a phone and without JavaScript. Subclasses set `model`, `action`, the texts, and
+    define `make_form`, `perform` (returns the success message) and `get_success_url`.
+    """
+
+    action = "change"
+    template_name = "core/action_form.html"
+    title: Any = ""
+    intro: Any = ""
+    submit_label: Any = gettext_lazy("保存")
+    danger = False
+    fields_by_code: dict[str, str] = {}
+    object: Any
+
+    def make_form(self, data: Any = None) -> Any:
+        """The action's form; the default has no fields (a confirmation)."""
+        from core.forms import StyledForm
+
+        return StyledForm(data)
+
+    def perform(self, form: Any) -> str:
+        raise NotImplementedError
+
+    def get_success_url(self) -> str:
+        raise NotImplementedError
+
+    def get_cancel_url(self) -> str:
+        return self.get_success_url()
+
+    def facts(self) -> list[tuple[str, str]]:
+        """What the clerk should see next to the form (the object's current state)."""
+        return []
+
+    def extra_context(self) -> dict[str, Any]:
+        return {}
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        return self.show(self.make_form())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            try:
+                message = self.perform(form)
+            except ConcurrentEditError as conflict:
+                form.add_error(None, conflict)
+            except ValidationError as refused:
+                add_refusal(form, refused, self.fields_by_code)
+            else:
+                messages.success(request, message)
+                return redirect(self.get_success_url())
+        return self.show(form, status=400)
+
+    def show(self, form: forms.Form, status: int = 200) -> HttpResponse:
+        context = {
+            "object": self.object,
+            "form": form,
+            "title": self.title,
+            "intro": self.intro,
+            "facts": self.facts(),
+            "submit_label": self.submit_label,
+            "danger": self.danger,
+            "cancel_url": self.get_cancel_url(),
+            **self.extra_context(),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+def scoped_function(
+    *, roles: Iterable[str] = BUSINESS_ROLES, model: type[models.Model] | None = None, action: str = "view"
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Marks and guards a function view whose data come from scoped selectors or querysets.
+
+    A function view with `<pk>` in its URL names the `model` and the `action` it performs, and fetches
+    its object with core.scoping.get_permitted_or_403 (the URL walker checks it does).
+    """
     allowed = frozenset(roles)
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -107,6 +205,8 @@ def scoped_function(*, roles: Iterable[str] = BUSINESS_ROLES) -> Callable[[Calla
 
         wrapper.jinguo_scoping = "roles"  # type: ignore[attr-defined]
         wrapper.jinguo_roles = allowed  # type: ignore[attr-defined]
+        wrapper.jinguo_model = model  # type: ignore[attr-defined]
+        wrapper.jinguo_action = action  # type: ignore[attr-defined]
         return wrapper
 
     return decorate

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 
-from core import audit
+from core import audit, clock
 from core.htmx import render_page_or_partial
 from core.roles import Role
 from core.scoping import scope_for
@@ -82,7 +81,7 @@ def parse_period(params: Any, today: dt.date, first_year: int | None) -> Period:
 
 def _context(request: HttpRequest) -> dict[str, Any]:
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     first_year = selectors.first_year_for(user)
     period = parse_period(request.GET, today, first_year)
     trend_to = period.end.year
@@ -116,7 +115,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     """One of the three lists as an Excel workbook, for the same period as the page."""
     if kind not in exports.LISTS:
         raise Http404
-    today = timezone.localdate()
+    today = clock.today()
     period = parse_period(request.GET, today, selectors.first_year_for(request.user))
     spec = exports.LISTS[kind]
     rows = spec.rows(request.user, period.end)

@@ -6,4 +6,6 @@ class OrgsConfig(AppConfig):
     verbose_name = "组织"
 
     def ready(self) -> None:
-        from orgs import nav  # noqa: F401
+        from orgs import nav, plugs  # noqa: F401
+
+        plugs.register()

@@ -1,18 +1,18 @@
-"""Demo organisation: the district federation, its units and one account per role.
+"""Demo organisation: the district federation, its units, their people and the communities.
 
-Unit names are plausible Longgang departments; committee history lives in committees.demo.
+Unit names are plausible Longgang departments; the demo accounts are accounts.demo's, the committee
+history is committees.demo's (each a loader registered in core.registry.demo_loaders).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from accounts.models import User
-from accounts.services import role_grant
-from core.roles import Role
-from orgs.models import Federation, Person, Unit
+from core.registry import DemoContext
+from orgs.models import Community, Federation, Person, Unit
 
 FEDERATION_NAME = "深圳市龙岗区妇女联合会"
 CITY_FEDERATION_NAME = "深圳市妇女联合会"
@@ -40,19 +40,15 @@ ALL_UNITS = (
 )
 assert len(ALL_UNITS) == 57, len(ALL_UNITS)
 
-LIAISON_UNIT = "区教育局"
-
-DEMO_ACCOUNTS = [
-    ("demo_staff", "王丽华", [Role.FEDERATION_STAFF]),
-    ("demo_liaison", "陈晓敏", [Role.UNIT_LIAISON]),
-    ("demo_executive", "林秀英", [Role.EXECUTIVE]),
-    ("demo_supervisor", "黄静", [Role.HOTLINE_SUPERVISOR]),
-    ("demo_volunteer", "张雅琴", [Role.VOLUNTEER]),
-    ("demo_requester", "刘春燕", [Role.REQUESTER]),
-    ("demo_sysadmin", "赵明", [Role.SYSTEM_ADMIN]),
-    ("demo_secadmin", "孙洁", [Role.SECURITY_ADMIN]),
-    ("demo_auditor", "周敏", [Role.AUDITOR]),
-]
+# Grassroots communities (基层组织) whose contacts order lectures: street -> communities.
+COMMUNITIES: dict[str, list[str]] = {
+    "龙城街道": ["爱联社区", "回龙埔社区", "黄阁坑社区", "龙西社区"],
+    "龙岗街道": ["南联社区", "龙岗社区"],
+    "布吉街道": ["布吉社区", "德兴社区"],
+    "坂田街道": ["坂田社区", "五和社区"],
+    "横岗街道": ["六约社区", "荷坳社区"],
+    "平湖街道": ["平湖社区"],
+}
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱戴严欧莫孔向常汤康易乔赖文"
 GIVEN = ["秀英", "桂英", "秀兰", "玉兰", "丽", "静", "敏", "燕", "艳", "娟", "霞", "芳", "婷", "雪", "慧", "洁", "琳", "颖", "倩", "晓红", "丽华", "春梅", "海燕", "晓燕", "美玲", "雅琴", "佳怡", "思琪", "梦瑶", "欣怡", "晓敏", "红梅", "丽娟", "婉清", "淑芬", "月华", "惠珍", "翠萍", "凤英", "小红"]
@@ -60,17 +56,21 @@ GIVEN = ["秀英", "桂英", "秀兰", "玉兰", "丽", "静", "敏", "燕", "�
 
 @dataclass
 class DemoOrg:
+    """The demo district as the loaders after orgs find it (`ctx.data["org"]`); accounts adds the users."""
+
     federation: Federation
     units: dict[str, Unit]
-    users: dict[str, User]
+    communities: dict[str, Community] = field(default_factory=dict)
+    users: dict[str, Any] = field(default_factory=dict)
 
 
 def random_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
 
-def load(*, password: str, rng: random.Random | None = None) -> DemoOrg:
-    rng = rng or random.Random(2017)
+def load_demo(ctx: DemoContext) -> None:
+    """The city and district federations, the 57 units of 2017 with their staff, and the communities."""
+    rng = ctx.rng
     city, _ = Federation.objects.get_or_create(name=CITY_FEDERATION_NAME, defaults={"short_name": "市妇联"})
     federation = Federation.objects.create(name=FEDERATION_NAME, short_name="龙岗区妇联", parent=city)
     units: dict[str, Unit] = {}
@@ -93,23 +93,15 @@ def load(*, password: str, rng: random.Random | None = None) -> DemoOrg:
                 title=rng.choice(["科员", "副科长", "科长", "主任科员", "副主任", "干部"]),
                 phone=f"13{rng.randint(100000000, 999999999)}",
             )
-    users: dict[str, User] = {}
-    home_units = list(units.values())
-    for username, name, roles in DEMO_ACCOUNTS:
-        unit = units[LIAISON_UNIT] if Role.UNIT_LIAISON in roles else rng.choice(home_units)
-        person = None
-        if not set(roles) & {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR}:
-            person = Person.objects.create(
-                federation=federation, unit=unit, name=name, title="妇委会主任" if Role.UNIT_LIAISON in roles else "干部",
-                phone=f"139{rng.randint(10000000, 99999999)}", email=f"{username}@example.org",
+    communities: dict[str, Community] = {}
+    for street, names in COMMUNITIES.items():
+        for name in names:
+            communities[name] = Community.objects.create(
+                federation=federation, name=f"{street}{name}", street=street,
+                address=f"深圳市龙岗区{street}{name}党群服务中心",
             )
-        user = User.objects.create_user(
-            username=username, password=password, display_name=name, federation=federation, person=person,
-            email=f"{username}@example.org",
-        )
-        user.must_change_password = False
-        user.save()
-        for role in roles:
-            role_grant(user=user, role=role, federation_id=federation.pk, unit_id=unit.pk if role == Role.UNIT_LIAISON else None)
-        users[username] = user
-    return DemoOrg(federation=federation, units=units, users=users)
+    ctx.data["org"] = DemoOrg(federation=federation, units=units, communities=communities)
+    ctx.summary.append(
+        f"{federation.name}：{len(units)} 个机关单位（2017 年底，均需建妇委会），{len(communities)} 个社区，"
+        f"{Person.objects.filter(federation=federation).count()} 名人员"
+    )

@@ -13,19 +13,27 @@ from django.utils.translation import gettext_lazy as _
 from core.crypto import blind_index
 from core.fields import BlindIndexField, EncryptedCharField, PinyinSortField
 from core.models import TrackedModel
-from core.roles import FEDERATION_WIDE_ROLES, Role
+from core.roles import BUSINESS_ROLES, FEDERATION_WIDE_ROLES, ROLE_BINDINGS, Role
 from core.scoping import Scope, ScopedQuerySet
 
 
 class FederationQuerySet(ScopedQuerySet):
-    def for_scope(self, scope: Scope) -> Self:
-        if scope.is_superuser:
-            return self.all()
+    actions = frozenset({"view", "change", "manage"})
+
+    def view_rule(self, scope: Scope) -> Self:
         return self.filter(pk__in=scope.federation_ids)
 
-    def changeable_for_scope(self, scope: Scope) -> Self:
-        # Federation settings belong to the system administrator (三员分立).
+    def change_rule(self, scope: Scope) -> Self:
+        # The federation's record (name, place in the tree) belongs to the system administrator (三员分立).
         return self.filter(pk__in=scope.federations_with(Role.SYSTEM_ADMIN))
+
+    def manage_rule(self, scope: Scope) -> Self:
+        # Its business rules (term length, fill deadline, each app's settings) are its staff's.
+        return self.filter(pk__in=scope.federations_with(Role.FEDERATION_STAFF))
+
+
+# Roles bound to a unit (a liaison's, a volunteer's or an executive's): they see that unit.
+UNIT_BOUND_ROLES: tuple[str, ...] = tuple(r for r, kind in ROLE_BINDINGS.items() if kind == "unit")
 
 
 class Federation(TrackedModel):
@@ -40,7 +48,6 @@ class Federation(TrackedModel):
     term_length_years = models.PositiveSmallIntegerField(_("每届任期（年）"), default=5)
     reelection_grace_days = models.PositiveSmallIntegerField(_("换届宽限天数"), default=0)
     vacancy_fill_days = models.PositiveSmallIntegerField(_("补缺期限（天）"), default=90)
-    min_shifts_per_year = models.PositiveSmallIntegerField(_("执委每年最少接访班次"), default=4)
 
     objects = FederationQuerySet.as_manager()
 
@@ -54,21 +61,28 @@ class Federation(TrackedModel):
 
 
 class UnitQuerySet(ScopedQuerySet):
-    def for_scope(self, scope: Scope) -> Self:
-        if scope.is_superuser:
-            return self.all()
-        q = Q(federation_id__in=scope.federations_with(*FEDERATION_WIDE_ROLES)) | Q(pk__in=scope.liaison_unit_ids)
-        # Business roles see their own unit; the 三员 roles see no business data.
+    """view: the federation-wide roles, the unit's bound roles, one's own unit; change: its staff and its
+    liaison (the liaison only the unit's own details); manage: its federation's staff (all fields,
+    dissolution and merger)."""
+
+    actions = frozenset({"view", "change", "manage"})
+
+    def view_rule(self, scope: Scope) -> Self:
+        q = Q(federation_id__in=scope.federations_with(*FEDERATION_WIDE_ROLES))
+        q |= Q(pk__in=scope.units_for(*UNIT_BOUND_ROLES))
+        # Business roles see the unit they work at; the 三员 roles see no business data.
         if scope.person_unit_id and scope.has(Role.EXECUTIVE, Role.VOLUNTEER, Role.REQUESTER):
             q |= Q(pk=scope.person_unit_id)
         return self.filter(q)
 
-    def changeable_for_scope(self, scope: Scope) -> Self:
-        if scope.is_superuser:
-            return self.all()
+    def change_rule(self, scope: Scope) -> Self:
         return self.filter(
-            Q(federation_id__in=scope.federations_with(Role.FEDERATION_STAFF)) | Q(pk__in=scope.liaison_unit_ids)
+            Q(federation_id__in=scope.federations_with(Role.FEDERATION_STAFF))
+            | Q(pk__in=scope.units_for(Role.UNIT_LIAISON))
         )
+
+    def manage_rule(self, scope: Scope) -> Self:
+        return self.filter(federation_id__in=scope.federations_with(Role.FEDERATION_STAFF))
 
     def active_on(self, day: dt.date) -> Self:
         return self.filter(Q(established_on__isnull=True) | Q(established_on__lte=day)).filter(
@@ -137,16 +151,17 @@ class Unit(TrackedModel):
 
 
 class PersonQuerySet(ScopedQuerySet):
-    def for_scope(self, scope: Scope) -> Self:
-        if scope.is_superuser:
-            return self.all()
-        q = Q(federation_id__in=scope.federations_with(Role.FEDERATION_STAFF)) | Q(unit_id__in=scope.liaison_unit_ids)
+    """view and change: the federation's staff, the liaison of the person's unit, and the person."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        q = Q(federation_id__in=scope.federations_with(Role.FEDERATION_STAFF))
+        q |= Q(unit_id__in=scope.units_for(Role.UNIT_LIAISON))
         if scope.person_id:
             q |= Q(pk=scope.person_id)
         return self.filter(q)
 
-    def changeable_for_scope(self, scope: Scope) -> Self:
-        return self.for_scope(scope)
+    def change_rule(self, scope: Scope) -> Self:
+        return self.view_rule(scope)
 
     def by_phone(self, number: str) -> Self:
         """People whose phone number equals `number` (spaces and dashes ignored), by keyed hash."""
@@ -168,6 +183,11 @@ class Person(TrackedModel):
     unit = models.ForeignKey(
         Unit, verbose_name=_("工作单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
+    # A community contact's grassroots organisation (her role is bound to it, as a liaison's to her unit).
+    community = models.ForeignKey(
+        "Community", verbose_name=_("所在基层组织"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="people",
+    )
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, default=Gender.FEMALE)
     title = models.CharField(_("职务"), max_length=100, blank=True)
@@ -185,6 +205,55 @@ class Person(TrackedModel):
         ordering = ["name_pinyin", "name", "id"]
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommunityQuerySet(ScopedQuerySet):
+    """Grassroots organisations are no secret inside their federation: every business role there sees
+    them (a volunteer must know where she lectures); their contacts see their own; staff manage them."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        q = Q(federation_id__in=scope.federations_with(*BUSINESS_ROLES))
+        q |= Q(pk__in=scope.communities_for(Role.REQUESTER))
+        return self.filter(q)
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(federation_id__in=scope.federations_with(Role.FEDERATION_STAFF))
+
+
+class Community(TrackedModel):
+    """A grassroots organisation (社区、街道、村): its contacts order lectures for it (点单).
+
+    It needs no women's committee and is outside the three rates: a kind of organisation beside units.
+    """
+
+    class Kind(models.TextChoices):
+        COMMUNITY = "community", _("社区")
+        STREET = "street", _("街道")
+        VILLAGE = "village", _("村")
+        OTHER = "other", _("其他基层组织")
+
+    federation = models.ForeignKey(
+        Federation, verbose_name=_("所属妇联"), on_delete=models.PROTECT, related_name="communities"
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.COMMUNITY)
+    street = models.CharField(_("所属街道"), max_length=100, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    name_pinyin = PinyinSortField(source="name")
+
+    objects = CommunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_pinyin", "name", "id"]
+        verbose_name = _("基层组织")
+        verbose_name_plural = _("基层组织")
+        constraints = [
+            models.UniqueConstraint(fields=["federation", "name"], name="community_name_unique_in_federation"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -6,9 +6,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from core.roles import Role
-from core.scoping import get_visible_or_404, scope_for
-from orgs.models import Federation, Unit
+from core.scoping import get_visible_or_404
+from orgs.models import Community, Federation, Unit
 
 
 def unit_list_for(user: Any, *, q: str | None = None, status: str | None = None, kind: str | None = None) -> QuerySet[Unit]:
@@ -29,13 +28,9 @@ def unit_get_for(user: Any, unit_id: int) -> Unit:
 
 
 def staff_federations_for(user: Any) -> QuerySet[Federation]:
-    """The federations in which the user is federation staff (all of them for a superuser)."""
-    scope = scope_for(user)
-    if scope.is_superuser:
-        return Federation.objects.all()
-    return Federation.objects.filter(pk__in=scope.federations_with(Role.FEDERATION_STAFF))
+    """The federations whose registry the user manages (their staff; all of them for a superuser)."""
+    return Federation.objects.permitted(user, "manage")
 
 
-def is_staff_of(user: Any, federation_id: int) -> bool:
-    scope = scope_for(user)
-    return scope.is_superuser or federation_id in scope.federations_with(Role.FEDERATION_STAFF)
+def community_list_for(user: Any) -> QuerySet[Community]:
+    return Community.objects.visible_to(user).order_by("name_pinyin", "name", "id")

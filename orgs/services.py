@@ -1,5 +1,8 @@
-"""Writes of the organisation registry: creating a unit (dissolving and merging one end its committee,
-so that lives with the committee history: committees.services.unit_dissolve).
+"""Writes of the organisation registry: creating, editing, dissolving and merging units.
+
+Every write to a unit goes through here (the web forms, the API and the ledger import alike). What other
+apps keep about a unit follows its end through the lifecycle hooks they register (orgs.registry): the
+committee ends with its unit, in the same transaction.
 
 Keyword-only, one transaction, saved through `TrackedModel` (audited); refusals are `ValidationError`s
 with one of the module constants below.
@@ -12,12 +15,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from core import audit
+from core import audit, clock
 from orgs.models import Federation, Unit
+from orgs.registry import unit_lifecycle
 
-MSG_UNIT_NAME_REQUIRED = "请填写单位名称。"
-MSG_UNIT_NAME_TAKEN = "本妇联已有同名单位，请换一个名称，或在单位名录中找到原单位。"
+MSG_UNIT_NAME_REQUIRED = _("请填写单位名称。")
+MSG_UNIT_NAME_TAKEN = _("本妇联已有同名单位，请换一个名称，或在单位名录中找到原单位。")
+MSG_ALREADY_DISSOLVED = _("该单位已撤销，不能重复撤销。")
+MSG_UNIT_DISSOLVED_BEFORE_ESTABLISHED = _("单位撤销日期不能早于单位成立日期。")
+MSG_BAD_SUCCESSOR = _("并入单位须为同一妇联下存续的其他单位。")
+MSG_DISSOLVED_IN_FUTURE = _("撤销日期不能晚于今天。")
+
+# Fields of a unit a liaison may keep up to date; the rest are the federation staff's (action "manage").
+LIAISON_FIELDS = frozenset({"female_staff_count", "address", "notes"})
+UNIT_FIELDS = frozenset({"name", "kind", "requires_committee", "female_staff_count", "address", "notes"})
 
 
 def unit_create(
@@ -53,3 +66,68 @@ def unit_create(
         unit.save()
         return unit
 
+
+
+def unit_update(*, unit: Unit, changes: dict[str, Any], version: int | None, acting_user: Any | None = None) -> Unit:
+    """Edits a unit's details. `version` is the row version the editor saw: a stale or missing one is a
+    conflict (core.models.ConcurrentEditError), so a second editor overwrites nothing."""
+    unknown = set(changes) - UNIT_FIELDS
+    if unknown:
+        raise ValueError(f"unit_update: not editable here: {sorted(unknown)}")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        unit = Unit.objects.select_for_update().get(pk=unit.pk)
+        unit.version = version if version is not None else -1
+        if "name" in changes:
+            name = " ".join(str(changes["name"]).split())
+            if not name:
+                raise ValidationError(MSG_UNIT_NAME_REQUIRED, code="name_required")
+            if Unit.objects.filter(federation_id=unit.federation_id, name=name).exclude(pk=unit.pk).exists():
+                raise ValidationError(MSG_UNIT_NAME_TAKEN, code="name_taken")
+            changes = {**changes, "name": name}
+        for field, value in changes.items():
+            setattr(unit, field, value.strip() if isinstance(value, str) else value)
+        unit.save()
+        return unit
+
+
+def unit_dissolve(
+    *, unit: Unit, dissolved_on: dt.date, successor: Unit | None = None, acting_user: Any | None = None
+) -> Unit:
+    """Dissolves a unit, or merges it into `successor` (机构改革). Every app's lifecycle hook checks first
+    (any may refuse, before anything is written), then does its part in the same transaction."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        unit = Unit.objects.select_for_update().get(pk=unit.pk)
+        if unit.dissolved_on is not None:
+            raise ValidationError(MSG_ALREADY_DISSOLVED, code="already_dissolved")
+        if dissolved_on > clock.today():
+            raise ValidationError(MSG_DISSOLVED_IN_FUTURE, code="in_future")
+        if unit.established_on is not None and dissolved_on < unit.established_on:
+            raise ValidationError(MSG_UNIT_DISSOLVED_BEFORE_ESTABLISHED, code="dissolved_before_established")
+        if successor is not None and (
+            successor.pk == unit.pk
+            or successor.federation_id != unit.federation_id
+            or (successor.dissolved_on is not None and successor.dissolved_on <= dissolved_on)
+        ):
+            raise ValidationError(MSG_BAD_SUCCESSOR, code="bad_successor")
+        hooks = unit_lifecycle.entries()
+        for hook in hooks:
+            if hook.check is not None:
+                hook.check(unit, dissolved_on, successor)
+        for hook in hooks:
+            if hook.apply is not None:
+                hook.apply(unit, dissolved_on, successor)
+        unit.dissolved_on = dissolved_on
+        unit.successor = successor
+        unit.save()
+        return unit
+
+
+def unit_dissolve_consequences(user: Any, unit: Unit) -> list[str]:
+    """What dissolving `unit` will do to other apps' records, for the confirmation page."""
+    lines = []
+    for hook in unit_lifecycle.entries():
+        if hook.describe is not None:
+            line = hook.describe(user, unit)
+            if line:
+                lines.append(line)
+    return lines

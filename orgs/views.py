@@ -1,24 +1,36 @@
-"""The unit registry: list with search and filters, detail, edit; federation staff add, dissolve and merge units."""
+"""The unit registry: list with search and filters, detail with the apps' panels, edit; federation staff
+add, dissolve and merge units."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import add_refusal
 from core.htmx import render_page_or_partial
 from core.roles import Role
-from core.scoping import scope_for
-from core.views import ScopedDetailView, ScopedListView, ScopedTemplateView, ScopedUpdateView
+from core.views import (
+    ObjectActionView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedTemplateView,
+    ScopedUpdateView,
+)
 from orgs import selectors, services
 from orgs.forms import UnitCreateForm, UnitDissolveForm, UnitForm, UnitLiaisonForm
 from orgs.models import Unit
+from orgs.registry import unit_panels
 
 STAFF_ONLY = frozenset({Role.FEDERATION_STAFF})
 
@@ -45,6 +57,17 @@ class UnitListView(ScopedListView):
         return render_page_or_partial(self.request, self.template_name, "results", context)
 
 
+def render_unit_panels(request: HttpRequest, unit: Unit) -> list[SafeString]:
+    """Each registered panel (orgs.registry.unit_panels) that has something for this user, rendered."""
+    rendered = []
+    for panel in unit_panels.entries():
+        context = panel.context(request.user, unit)
+        if context is not None:
+            html = render_to_string(panel.template, {"object": unit, **context}, request=request)
+            rendered.append(mark_safe(html))  # noqa: S308 - our own template's output
+    return rendered
+
+
 class UnitDetailView(ScopedDetailView):
     model = Unit
     template_name = "orgs/unit_detail.html"
@@ -52,24 +75,32 @@ class UnitDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         unit: Unit = self.object
-        ctx["can_change"] = Unit.objects.changeable_by(self.request.user).filter(pk=unit.pk).exists()
+        ctx["can_change"] = self.permits("change")
         ctx["predecessors"] = list(unit.predecessors.all())
-        ctx["can_dissolve"] = unit.dissolved_on is None and selectors.is_staff_of(self.request.user, unit.federation_id)
-        from committees.views import unit_committee_panel
-
-        ctx["committee_panel"] = unit_committee_panel(self.request.user, unit)
+        ctx["can_dissolve"] = unit.dissolved_on is None and self.permits("manage")
+        ctx["panels"] = render_unit_panels(self.request, unit)
         return ctx
 
 
 class UnitUpdateView(ScopedUpdateView):
+    """编辑单位: staff of the unit's federation edit every detail, the unit's liaison its own details."""
+
     model = Unit
     template_name = "orgs/unit_form.html"
 
-    def get_form_class(self) -> type:
-        scope = scope_for(self.request.user)
-        if scope.is_superuser or self.object.federation_id in scope.federations_with(Role.FEDERATION_STAFF):
-            return UnitForm
-        return UnitLiaisonForm
+    def get_form_class(self) -> type[forms.ModelForm]:
+        return UnitForm if self.permits("manage") else UnitLiaisonForm
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        changes = {name: form.cleaned_data[name] for name in form._meta.fields}
+        try:
+            services.unit_update(unit=self.object, changes=changes, version=form.cleaned_data.get("version"),
+                                 acting_user=self.request.user)
+        except ValidationError as refused:
+            add_refusal(form, refused, {"name_required": "name", "name_taken": "name"})
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
 
     def get_success_url(self) -> str:
         return reverse("orgs:unit-detail", args=[self.object.pk])
@@ -100,64 +131,62 @@ class UnitCreateView(ScopedTemplateView):
             except ValidationError as refused:
                 add_refusal(form, refused, {"name_required": "name", "name_taken": "name"})
             else:
-                messages.success(request, f"已新增单位：{unit.name}。")
+                messages.success(request, gettext("已新增单位：%(name)s。") % {"name": unit.name})
                 return redirect("orgs:unit-detail", pk=unit.pk)
         return render(request, self.template_name, {"form": form}, status=400)
 
 
-class UnitDissolveView(ScopedDetailView):
-    """撤销/合并单位: federation staff only (a liaison may change their unit, not end it)."""
+class UnitDissolveView(ObjectActionView):
+    """撤销/合并单位: the staff of the unit's federation (action "manage": a liaison may edit her unit's
+    details, not end it; staff of another federation may not even see it)."""
 
     model = Unit
-    scope_action = "change"
-    allowed_roles = STAFF_ONLY
-    template_name = "orgs/unit_dissolve.html"
+    action = "manage"
+    title = _("撤销/合并单位")
+    intro = _("机构改革中单位撤销或并入其他单位时登记。撤销后，本单位不再计入组建率；历史记录全部保留。")
+    submit_label = _("确认撤销/合并")
+    danger = True
     fields_by_code = {
-        "dissolved_before_established": "dissolved_on", "later_committee": "dissolved_on",
+        "dissolved_before_established": "dissolved_on", "later_committee": "dissolved_on", "in_future": "dissolved_on",
         "dissolved_before_term": "dissolved_on", "dissolved_before_formed": "dissolved_on", "bad_successor": "successor",
     }
 
-    def unit(self) -> Unit:
-        unit: Unit = self.get_object()  # type: ignore[assignment]
-        # Staff of this unit's federation: holding the role elsewhere (or being its liaison) is not enough.
-        if not selectors.is_staff_of(self.request.user, unit.federation_id):
-            raise PermissionDenied
-        return unit
-
-    def form(self, unit: Unit, data: Any = None) -> UnitDissolveForm:
+    def make_form(self, data: Any = None) -> UnitDissolveForm:
+        unit: Unit = self.object
         successors = (
-            Unit.objects.changeable_by(self.request.user)
+            Unit.objects.permitted(self.request.user, "manage")
             .filter(federation_id=unit.federation_id, dissolved_on__isnull=True)
             .exclude(pk=unit.pk)
-            .order_by("name")
+            .order_by("name_pinyin", "name", "id")
         )
         return UnitDissolveForm(data, successors=successors)
 
-    def show(self, unit: Unit, form: UnitDissolveForm, status: int = 200) -> HttpResponse:
-        from committees.models import Committee
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            "warnings": services.unit_dissolve_consequences(self.request.user, self.object),
+            "breadcrumbs": [(gettext("单位名录"), reverse("orgs:unit-list")),
+                            (self.object.name, reverse("orgs:unit-detail", args=[self.object.pk]))],
+        }
 
-        committee = Committee.objects.visible_to(self.request.user).filter(unit=unit, dissolved_on__isnull=True).first()
-        context = {"object": unit, "form": form, "committee": committee}
-        return render(self.request, self.template_name, context, status=status)
+    def perform(self, form: forms.Form) -> str:
+        d = form.cleaned_data
+        unit = services.unit_dissolve(unit=self.object, dissolved_on=d["dissolved_on"], successor=d["successor"],
+                                      acting_user=self.request.user)
+        self.object = unit
+        day = unit.dissolved_on.isoformat() if unit.dissolved_on else ""
+        if unit.successor:
+            return gettext("%(unit)s 已并入%(successor)s（%(day)s）。") % {
+                "unit": unit.name, "successor": unit.successor.name, "day": day}
+        return gettext("%(unit)s 已撤销（%(day)s）。") % {"unit": unit.name, "day": day}
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        unit = self.unit()
-        return self.show(unit, self.form(unit))
+    def get_success_url(self) -> str:
+        return reverse("orgs:unit-detail", args=[self.object.pk])
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from committees.services import unit_dissolve
 
-        unit = self.unit()
-        form = self.form(unit, request.POST)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                unit = unit_dissolve(unit=unit, dissolved_on=d["dissolved_on"], successor=d["successor"],
-                                     acting_user=request.user)
-            except ValidationError as refused:
-                add_refusal(form, refused, self.fields_by_code)
-            else:
-                done = f"已并入{unit.successor.name}" if unit.successor else "已撤销"
-                messages.success(request, f"{unit.name} {done}（{unit.dissolved_on:%Y-%m-%d}）；其妇委会（如有）同日结束。")
-                return redirect("orgs:unit-detail", pk=unit.pk)
-        return self.show(unit, form, status=400)
+def my_unit_card(request: HttpRequest, scope: Any) -> dict[str, Any] | None:
+    """Home card (core.registry.home_cards): the unit the user works at, for roles without a registry page."""
+    if not scope.person_unit_id:
+        return None
+    unit = Unit.objects.visible_to(request.user).filter(pk=scope.person_unit_id).first()
+    return {"my_unit": unit} if unit is not None else None
+

@@ -24,7 +24,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from core.testing.world import PASSWORD, PERSONA_ROLES
+from accounts.testing import PERSONA_ROLES
+from core.testing.world import PASSWORD
 
 API = "/api/v1"
 TOKEN_OPERATION = ("POST", f"{API}/auth/token")  # as APIOperation.path spells it

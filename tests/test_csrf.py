@@ -22,7 +22,7 @@ from django.core.exceptions import FieldError
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from core.testing.world import PERSONA_ROLES
+from accounts.testing import PERSONA_ROLES
 
 CSRF_MARKER = "X-Test-Csrf-Failure"
 _original_failure_view = django_settings.CSRF_FAILURE_VIEW

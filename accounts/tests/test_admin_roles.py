@@ -6,11 +6,17 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts import services
-from accounts.models import MSG_ADMIN_AND_BUSINESS, MSG_SEPARATION_OF_DUTIES, RoleAssignment, User
+from accounts.models import (
+    MSG_ADMIN_AND_BUSINESS,
+    MSG_COMMUNITY_REQUIRED,
+    MSG_SEPARATION_OF_DUTIES,
+    RoleAssignment,
+    User,
+)
 from accounts.services import MSG_CANNOT_CHANGE_SELF
 from core.models import AuditEvent
 from core.roles import ADMIN_ROLES, Role
-from orgs.models import Unit
+from orgs.models import Person, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -91,9 +97,16 @@ def test_only_the_sysadmin_manages_accounts(client_as, world, name):
 def test_secadmin_grants_and_revokes_roles_audited(client_as, world):
     client = client_as(world.secadmin)
     assert client.get(reverse("accounts:role-list")).status_code == 200
+    # A community contact is bound to her person's community: without one, the grant is refused ...
+    res = client.post(reverse("accounts:role-grant"), {"user": world.volunteer.pk, "role": Role.REQUESTER})
+    assert res.status_code == 400 and str(MSG_COMMUNITY_REQUIRED) in res.content.decode()
+    assert not RoleAssignment.objects.filter(user=world.volunteer, role=Role.REQUESTER).exists()
+    # ... with one, it is bound to it.
+    Person.objects.filter(pk=world.volunteer.person_id).update(community=world.comm_a1)
     res = client.post(reverse("accounts:role-grant"), {"user": world.volunteer.pk, "role": Role.REQUESTER})
     assert res.status_code == 302
     ra = RoleAssignment.objects.get(user=world.volunteer, role=Role.REQUESTER)
+    assert ra.community_id == world.comm_a1.pk and ra.unit_id is None
     # liaison: bound to the person's unit
     client.post(reverse("accounts:role-grant"), {"user": world.staff.pk, "role": Role.UNIT_LIAISON})
     assert RoleAssignment.objects.get(user=world.staff, role=Role.UNIT_LIAISON).unit_id == world.staff.person.unit_id

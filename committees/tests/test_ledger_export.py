@@ -20,6 +20,7 @@ from core import audit
 from core.models import AuditEvent
 from core.scoping import Scope
 from orgs import demo as org_demo
+from orgs import services as org_services
 from orgs.models import Federation, Unit
 
 D = dt.date
@@ -56,7 +57,7 @@ def history(world):
         s.committee_form(unit=a2, formed_on=D(2012, 7, 9))  # overdue from 2017
         s.vacancy_record(committee=a2.committees.get(), role="member", vacated_on=D(2017, 1, 10),
                          filled_on=D(2017, 6, 30))  # late
-        s.unit_dissolve(unit=a2, dissolved_on=D(2019, 1, 18), successor=a1)
+        org_services.unit_dissolve(unit=a2, dissolved_on=D(2019, 1, 18), successor=a1)
         c3 = s.committee_form(unit=evil, formed_on=D(2014, 1, 1), first_term_due_on=D(2019, 1, 1))
         s.term_reelect(committee=c3, started_on=D(2019, 6, 1))  # late
     return world

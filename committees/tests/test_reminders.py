@@ -53,10 +53,12 @@ def test_a_term_180_days_before_its_end_notifies_the_liaison_and_the_staff_once(
     # Neither the other unit's liaison nor another federation hears of it.
     assert keys_of(world.other_liaison) == set()
     assert keys_of(world.outsider) == set()
-    assert report.notifications_created == 4
+    # Staff of fed_a hear of it, also the one who is besides a liaison in fed_b (`dual`, no address).
+    assert keys_of(world.dual) == keys_of(world.staff)
+    assert report.notifications_created == 6
     assert report.emails_sent == 4
     assert sorted(m.to[0] for m in mail.outbox) == ["liaison@example.org"] * 2 + ["staff@example.org"] * 2
-    assert all(n.emailed_at for n in Notification.objects.all())
+    assert all(n.emailed_at for n in Notification.objects.exclude(recipient=world.dual))
 
 
 def test_running_twice_on_the_same_day_sends_nothing_twice(world, history):
@@ -162,7 +164,7 @@ def test_users_without_an_address_get_the_in_app_notice_only(world, history):
 def test_the_command_runs_for_a_given_day(world, history):
     out = StringIO()
     call_command("send_reminders", "--date", "2026-07-04", stdout=out)
-    assert "新建站内通知 4 条" in out.getvalue()
+    assert "新建站内通知 6 条" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("send_reminders", "--date", "2026-13-01")
 
@@ -191,9 +193,9 @@ def test_a_run_for_one_federation_in_app_only_sends_nothing_and_a_later_run_e_ma
     assert run_reminders(D(2027, 1, 5), federation_id=world.fed_b.pk).notices == []
     report = run_reminders(D(2027, 1, 5), federation_id=world.fed_a.pk, email=False, sms=False)
 
-    assert report.notifications_created == 4 and report.emails_sent == report.sms_sent == 0
+    assert report.notifications_created == 6 and report.emails_sent == report.sms_sent == 0
     assert mail.outbox == [] and MemorySmsBackend.outbox == []
-    assert Notification.objects.filter(emailed_at__isnull=True).count() == 4
+    assert Notification.objects.filter(emailed_at__isnull=True).count() == 6
     # The next ordinary run e-mails the notices (as after a failed send) and creates nothing new.
     again = run_reminders(D(2027, 1, 5))
     assert again.notifications_created == 0 and again.emails_sent == 4

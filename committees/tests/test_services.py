@@ -3,18 +3,15 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from committees import services as s
 from committees.models import Committee, Seat, Term, Vacancy
 from core.models import AuditEvent
+from core.testing.asserts import refused
+from orgs import services as org_services
 from orgs.models import Person, Unit
 
 D = dt.date
-
-
-def refused(message):
-    return pytest.raises(ValidationError, match=message)
 
 
 @pytest.fixture
@@ -53,7 +50,7 @@ def test_committee_cannot_be_formed_before_the_unit(world):
 
 
 def test_committee_cannot_be_formed_once_the_unit_is_dissolved(world):
-    s.unit_dissolve(unit=world.unit_a2, dissolved_on=D(2019, 1, 18))
+    org_services.unit_dissolve(unit=world.unit_a2, dissolved_on=D(2019, 1, 18))
     with refused(s.MSG_FORMED_AFTER_UNIT_DISSOLVED):
         s.committee_form(unit=world.unit_a2, formed_on=D(2019, 1, 18))
     s.committee_form(unit=world.unit_a2, formed_on=D(2019, 1, 17))
@@ -229,7 +226,7 @@ def test_a_committee_is_not_dissolved_before_it_was_formed_or_its_current_term_b
 
 
 def test_merging_a_unit_ends_its_committee(world, committee):
-    unit = s.unit_dissolve(unit=world.unit_a1, dissolved_on=D(2019, 1, 18), successor=world.unit_a2)
+    unit = org_services.unit_dissolve(unit=world.unit_a1, dissolved_on=D(2019, 1, 18), successor=world.unit_a2)
     assert (unit.dissolved_on, unit.successor) == (D(2019, 1, 18), world.unit_a2)
     committee.refresh_from_db()
     assert committee.dissolved_on == D(2019, 1, 18)
@@ -237,17 +234,17 @@ def test_merging_a_unit_ends_its_committee(world, committee):
 
 
 def test_unit_dissolution_refusals(world, committee):
-    with refused(s.MSG_UNIT_DISSOLVED_BEFORE_ESTABLISHED):
-        s.unit_dissolve(unit=world.unit_a1, dissolved_on=D(1999, 1, 1))
-    with refused(s.MSG_BAD_SUCCESSOR):
-        s.unit_dissolve(unit=world.unit_a1, dissolved_on=D(2019, 1, 1), successor=world.unit_a1)
-    with refused(s.MSG_BAD_SUCCESSOR):
-        s.unit_dissolve(unit=world.unit_a1, dissolved_on=D(2019, 1, 1), successor=world.unit_b1)
+    with refused(org_services.MSG_UNIT_DISSOLVED_BEFORE_ESTABLISHED):
+        org_services.unit_dissolve(unit=world.unit_a1, dissolved_on=D(1999, 1, 1))
+    with refused(org_services.MSG_BAD_SUCCESSOR):
+        org_services.unit_dissolve(unit=world.unit_a1, dissolved_on=D(2019, 1, 1), successor=world.unit_a1)
+    with refused(org_services.MSG_BAD_SUCCESSOR):
+        org_services.unit_dissolve(unit=world.unit_a1, dissolved_on=D(2019, 1, 1), successor=world.unit_b1)
     with refused(s.MSG_UNIT_HAS_LATER_COMMITTEE):
-        s.unit_dissolve(unit=world.unit_a1, dissolved_on=D(2012, 1, 1))
-    s.unit_dissolve(unit=world.unit_a2, dissolved_on=D(2019, 1, 1))
-    with refused(s.MSG_ALREADY_DISSOLVED):
-        s.unit_dissolve(unit=Unit.objects.get(pk=world.unit_a2.pk), dissolved_on=D(2020, 1, 1))
+        org_services.unit_dissolve(unit=world.unit_a1, dissolved_on=D(2012, 1, 1))
+    org_services.unit_dissolve(unit=world.unit_a2, dissolved_on=D(2019, 1, 1))
+    with refused(org_services.MSG_ALREADY_DISSOLVED):
+        org_services.unit_dissolve(unit=Unit.objects.get(pk=world.unit_a2.pk), dissolved_on=D(2020, 1, 1))
 
 
 def test_acting_user_is_recorded(world):

@@ -61,6 +61,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# The JSON API (a NinjaAPI instance), for the tools that walk every operation (core.testing.urlwalk).
+JINGUO_API = "config.api.api"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

@@ -1,28 +1,43 @@
 """Walks every URL pattern of the site and the API as every persona and reports what is unscoped or leaks.
 
 Static check: every pattern resolves to a view that declares its scoping (core.views bases,
-`scoped_function`, `authenticated`, `public`; API operations `scoped_endpoint` / `public_endpoint`).
-Dynamic check: each URL is requested as each persona; an object outside the persona's scope must answer
-404, a visible one that the persona may not change must answer 403 to a change page, a role-gated page
-403 to the roles it does not admit, and no page may show the name of a unit the persona cannot see.
+`scoped_function`, `authenticated`, `public`; API operations `scoped_endpoint` / `public_endpoint`), and an
+object view names a scoped model and one of its declared actions.
+
+Dynamic checks, by GET and by POST (the API: every method), as each persona:
+- anonymous is sent to log in (401 in the API); a role-gated page answers 403 to the roles it does not admit;
+- an object outside the persona's "view" rule answers exactly as a missing object does (404, or the same
+  405/422 for any id) and writes nothing;
+- a visible object the persona may not do the page's action to answers 403 and writes nothing;
+- no page shows the name of a unit the persona cannot see; nothing answers 5xx.
+
+Each POST runs inside a savepoint that is rolled back afterwards, so the walk leaves the world as it
+found it whatever a permitted POST did; the writes it made are seen by a statement recorder first.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.db import connection, models, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.module_loading import import_string
 
 from core.scoping import ScopedQuerySet, scope_for
 
 # Django's own views that carry no data of anyone's: allowed without a marker.
 FRAMEWORK_VIEWS = {"set_language"}
-PK_RE = re.compile(r"<(?:int:)?pk>")
+# An id no row has: what "missing" answers.
+MISSING_PK = 987654321
+# Tables whose writes are bookkeeping of the request itself, not data.
+BOOKKEEPING_TABLES = ("django_session", "axes_", "core_auditevent", "otp_")
+WRITE_RE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
 
 
 @dataclass
@@ -41,6 +56,18 @@ class Route:
         if vc is not None and hasattr(vc, name):
             return getattr(vc, name)
         return getattr(self.callback, name, default)
+
+    @property
+    def action(self) -> str:
+        return self.attr("action") or self.attr("jinguo_action") or "view"
+
+    @property
+    def accepts_post(self) -> bool | None:
+        """False when a class-based view has no post handler; None when it cannot be told (functions)."""
+        vc = self.view_class
+        if vc is None:
+            return None
+        return hasattr(vc, "post") and "post" in vc.http_method_names
 
 
 def iter_routes(urlconf: str | None = None) -> Iterator[Route]:
@@ -61,6 +88,18 @@ def is_api(route: Route) -> bool:
     return route.route.startswith("api/")
 
 
+def _model_of(route: Route) -> type[models.Model] | None:
+    model = route.attr("model") or route.attr("jinguo_model")
+    if model is not None and isinstance(model._default_manager.all(), ScopedQuerySet):
+        return model
+    return None
+
+
+def _scoped_actions(model: type[models.Model]) -> frozenset[str]:
+    qs = model._default_manager.all()
+    return qs.actions if isinstance(qs, ScopedQuerySet) else frozenset()
+
+
 def static_problems(urlconf: str | None = None) -> list[str]:
     """Patterns whose view does not declare how it is scoped."""
     problems = []
@@ -74,16 +113,21 @@ def static_problems(urlconf: str | None = None) -> list[str]:
         extra = set(r.kwargs) - {"pk"} - set(r.attr("jinguo_example_kwargs", {}) or {})
         if extra:
             problems.append(f"{r.route}: URL kwargs {sorted(extra)} unknown to the walker (use pk or jinguo_example_kwargs)")
-        if "pk" in r.kwargs and _model_of(r) is None:
+        model = _model_of(r)
+        if "pk" in r.kwargs and model is None:
             problems.append(f"{r.route}: has <pk> but its view names no scoped model")
+        if model is not None and r.action not in _scoped_actions(model):
+            problems.append(f"{r.route}: action {r.action!r} is not one of {model.__name__}'s actions")
     return problems
+
+
+def the_api() -> Any:
+    return import_string(settings.JINGUO_API)
 
 
 def api_operations() -> Iterator[tuple[str, str, Any]]:
     """(method, path under /api/v1, view function) for every API operation."""
-    from config.api import api
-
-    for prefix, router in api._routers:
+    for prefix, router in the_api()._routers:
         for path, path_view in router.path_operations.items():
             for op in path_view.operations:
                 for method in op.methods:
@@ -95,18 +139,14 @@ def api_static_problems() -> list[str]:
     problems = []
     for method, path, func in api_operations():
         kind = getattr(func, "jinguo_scoping", None)
+        model = getattr(func, "jinguo_model", None)
         if kind not in ("roles", "public"):
             problems.append(f"API {method} {path}: operation declares no scoping")
-        elif "{id}" in path and getattr(func, "jinguo_model", None) is None:
+        elif "{id}" in path and model is None:
             problems.append(f"API {method} {path}: has {{id}} but names no model")
+        elif model is not None and getattr(func, "jinguo_action", "view") not in _scoped_actions(model):
+            problems.append(f"API {method} {path}: action is not one of {model.__name__}'s actions")
     return problems
-
-
-def _model_of(route: Route) -> type[models.Model] | None:
-    model = route.attr("model") or route.attr("jinguo_model")
-    if model is not None and isinstance(model._default_manager.all(), ScopedQuerySet):
-        return model
-    return None
 
 
 def _roles_of(route: Route) -> frozenset[str] | None:
@@ -130,129 +170,223 @@ def _fill(route: str, values: dict[str, Any]) -> str:
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", sub, route)
 
 
-def dynamic_problems(personas: dict[str, Any], invisible_names: dict[str, list[str]], login: Any) -> list[str]:
-    """Requests every non-API URL as every persona; see the module docstring for the rules.
+@dataclass
+class WriteRecorder:
+    """Records the data tables written by the statements it sees (connection.execute_wrapper)."""
+
+    tables: list[str] = field(default_factory=list)
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        match = WRITE_RE.match(sql)
+        if match and not match.group(1).lower().startswith(BOOKKEEPING_TABLES):
+            self.tables.append(match.group(1))
+        return execute(sql, params, many, context)
+
+
+@dataclass
+class Answer:
+    status: int
+    location: str
+    content_type: str
+    body: str
+    writes: list[str]
+
+
+def _request(client: Client, method: str, url: str, **extra: Any) -> Answer:
+    """One request; a POST (or any API write) inside a savepoint rolled back after it."""
+    recorder = WriteRecorder()
+    if method == "GET":
+        with connection.execute_wrapper(recorder):
+            resp = client.get(url, HTTP_ACCEPT="text/html", **extra)
+    else:
+        with transaction.atomic():
+            with connection.execute_wrapper(recorder):
+                resp = client.generic(method, url, data=extra.pop("data", b""), content_type=extra.pop(
+                    "content_type", "application/x-www-form-urlencoded"), **extra)
+            transaction.set_rollback(True)
+    ctype = resp.get("Content-Type", "")
+    body = ""
+    if resp.status_code == 200 and ctype.startswith(("text/html", "application/json")) and not getattr(resp, "streaming", False):
+        body = resp.content.decode(errors="replace")
+        if ctype.startswith("application/json"):
+            try:
+                body = json.dumps(json.loads(body), ensure_ascii=False)
+            except ValueError:
+                pass
+    return Answer(resp.status_code, resp.get("Location", ""), ctype, body, recorder.tables)
+
+
+def _leaks(answer: Answer, persona: str, invisible_names: dict[str, list[str]]) -> list[str]:
+    return [n for n in invisible_names.get(persona, []) if n in answer.body] if answer.body else []
+
+
+class _Walk:
+    def __init__(self, personas: dict[str, Any], invisible: dict[str, list[str]], login: Any, methods: tuple[str, ...]):
+        self.personas = personas
+        self.invisible = invisible
+        self.login = login
+        self.methods = methods
+        self.problems: list[str] = []
+
+    def client_for(self, user: Any) -> Client:
+        # Server errors come back as 500 answers (reported), not as exceptions that end the walk.
+        client = Client(raise_request_exception=False)
+        if user is not None:
+            self.login(client, user)
+        return client
+
+    def ensure_logged_in(self, client: Client, user: Any) -> None:
+        # A POST (a log-out) may have ended the session before its rollback: log in again.
+        if user is not None and "_auth_user_id" not in client.session:
+            self.login(client, user)
+
+    def run(self) -> list[str]:
+        routes = [r for r in iter_routes() if not is_api(r) and r.name not in FRAMEWORK_VIEWS]
+        for persona, user in self.personas.items():
+            client = self.client_for(user)
+            for r in routes:
+                for method in self.methods:
+                    self.ensure_logged_in(client, user)
+                    self.walk_route(r, method, persona, user, client)
+        return self.problems
+
+    def walk_route(self, r: Route, method: str, persona: str, user: Any, client: Client) -> None:
+        example = dict(r.attr("jinguo_example_kwargs", {}) or {})
+        model = _model_of(r)
+        if "pk" in r.kwargs and model is not None:
+            qs: ScopedQuerySet = model._default_manager.all()  # type: ignore[assignment]
+            objects = list(qs.order_by("pk")[:50])
+            if not objects:
+                self.problems.append(f"{r.route}: no {model.__name__} in the test world to walk with")
+                return
+            missing = _request(client, method, _fill(r.route, {**example, "pk": MISSING_PK}))
+            for obj in objects:
+                url = _fill(r.route, {**example, "pk": obj.pk})
+                self.check_object(r, method, url, persona, user, client, qs, obj, missing)
+        else:
+            self.check_plain(r, method, _fill(r.route, example), persona, user, client)
+
+    def check_plain(self, r: Route, method: str, url: str, persona: str, user: Any, client: Client) -> None:
+        answer = _request(client, method, url)
+        where = f"{method} {url} as {persona}"
+        if answer.status >= 500:
+            self.problems.append(f"{where}: server error {answer.status}")
+        elif user is None:
+            if r.attr("jinguo_scoping") != "public" and not (answer.status == 302 and "/accounts/login/" in answer.location):
+                self.problems.append(f"{where}: anonymous not sent to log-in (got {answer.status})")
+        elif not _admits(user, _roles_of(r)):
+            if answer.status != 403:
+                self.problems.append(f"{where}: role not admitted but got {answer.status}, expected 403")
+            elif answer.writes:
+                self.problems.append(f"{where}: refused but wrote to {answer.writes}")
+        elif not r.attr("jinguo_names_any_object") and (leaked := _leaks(answer, persona, self.invisible)):
+            self.problems.append(f"{where}: shows units outside the scope: {leaked}")
+
+    def check_object(self, r: Route, method: str, url: str, persona: str, user: Any, client: Client,
+                     qs: ScopedQuerySet, obj: models.Model, missing: Answer) -> None:
+        answer = _request(client, method, url)
+        where = f"{method} {url} ({type(obj).__name__} #{obj.pk}) as {persona}"
+        if answer.status >= 500:
+            self.problems.append(f"{where}: server error {answer.status}")
+            return
+        if user is None:
+            if not (answer.status == 302 and "/accounts/login/" in answer.location):
+                self.problems.append(f"{where}: anonymous not sent to log-in (got {answer.status})")
+            return
+        refused_for_role = not _admits(user, _roles_of(r))
+        visible = qs.visible_to(user).filter(pk=obj.pk).exists()
+        permitted = qs.permitted(user, r.action).filter(pk=obj.pk).exists()
+        if refused_for_role:
+            if answer.status not in (403, 404):
+                self.problems.append(f"{where}: role not admitted but got {answer.status}")
+        elif not visible:
+            # Out of scope answers as a missing object does: nothing to learn from the id.
+            if answer.status != missing.status or answer.status not in (404, 405):
+                self.problems.append(
+                    f"{where}: outside the scope but got {answer.status} (a missing object gets {missing.status}), "
+                    "expected 404")
+        elif not permitted:
+            if answer.status not in (403, 405):
+                self.problems.append(f"{where}: visible but not permitted ({r.action}), got {answer.status}, expected 403")
+        else:
+            if method == "GET" and answer.status not in (200, 302):
+                self.problems.append(f"{where}: in scope but got {answer.status}")
+            elif not r.attr("jinguo_names_any_object") and (leaked := _leaks(answer, persona, self.invisible)):
+                self.problems.append(f"{where}: shows units outside the scope: {leaked}")
+            return
+        if answer.writes:
+            self.problems.append(f"{where}: refused ({answer.status}) but wrote to {sorted(set(answer.writes))}")
+
+
+def dynamic_problems(personas: dict[str, Any], invisible_names: dict[str, list[str]], login: Any,
+                     methods: tuple[str, ...] = ("GET",)) -> list[str]:
+    """Requests every non-API URL as every persona with each method; see the module docstring for the rules.
 
     `personas` maps a name to a user (None for anonymous); `invisible_names[persona]` lists names of
     units that persona may not see; `login(client, user)` logs a client in.
     """
-    problems: list[str] = []
-    routes = [r for r in iter_routes() if not is_api(r) and r.name not in FRAMEWORK_VIEWS]
-    for persona, user in personas.items():
-        client = Client()
-        if user is not None:
-            login(client, user)
-        for r in routes:
-            kind = r.attr("jinguo_scoping")
-            example = dict(r.attr("jinguo_example_kwargs", {}) or {})
-            model = _model_of(r)
-            if "pk" in r.kwargs and model is not None:
-                qs: ScopedQuerySet = model._default_manager.all()  # type: ignore[assignment]
-                objects = list(qs.order_by("pk")[:50])
-                if not objects:
-                    problems.append(f"{r.route}: no {model.__name__} in the test world to walk with")
-                    continue
-                for obj in objects:
-                    url = _fill(r.route, {**example, "pk": obj.pk})
-                    problems += _check_object_url(r, url, persona, user, client, qs, obj, invisible_names)
-            else:
-                url = _fill(r.route, example)
-                problems += _check_plain_url(r, kind, url, persona, user, client, invisible_names)
-    return problems
+    return _Walk(personas, invisible_names, login, methods).run()
 
 
-def _get(client: Client, url: str) -> Any:
-    return client.get(url, HTTP_ACCEPT="text/html")
-
-
-def _leaks(response: Any, persona: str, invisible_names: dict[str, list[str]]) -> list[str]:
-    if response.status_code != 200 or not response.get("Content-Type", "").startswith(("text/html", "application/json")):
-        return []
-    body = response.content.decode(errors="replace")
-    if response["Content-Type"].startswith("application/json"):
-        import json
-
-        body = json.dumps(response.json(), ensure_ascii=False)
-    return [n for n in invisible_names.get(persona, []) if n in body]
-
-
-def _check_plain_url(r: Route, kind: str, url: str, persona: str, user: Any, client: Client, invisible: dict[str, list[str]]) -> list[str]:
-    resp = _get(client, url)
-    where = f"GET {url} as {persona}"
-    if resp.status_code >= 500:
-        return [f"{where}: server error {resp.status_code}"]
-    if user is None:
-        if kind != "public" and not (resp.status_code == 302 and "/accounts/login/" in resp["Location"]):
-            return [f"{where}: anonymous not sent to log-in (got {resp.status_code})"]
-        return []
-    if not _admits(user, _roles_of(r)):
-        if resp.status_code != 403:
-            return [f"{where}: role not admitted but got {resp.status_code}, expected 403"]
-        return []
-    leaked = [] if r.attr("jinguo_names_any_object") else _leaks(resp, persona, invisible)
-    return [f"{where}: shows units outside the scope: {leaked}"] if leaked else []
-
-
-def _check_object_url(r: Route, url: str, persona: str, user: Any, client: Client, qs: ScopedQuerySet, obj: models.Model, invisible: dict[str, list[str]]) -> list[str]:
-    resp = _get(client, url)
-    where = f"GET {url} ({type(obj).__name__} #{obj.pk}) as {persona}"
-    if resp.status_code >= 500:
-        return [f"{where}: server error {resp.status_code}"]
-    if user is None:
-        if not (resp.status_code == 302 and "/accounts/login/" in resp["Location"]):
-            return [f"{where}: anonymous not sent to log-in (got {resp.status_code})"]
-        return []
-    if not _admits(user, _roles_of(r)):
-        return [] if resp.status_code in (403, 404) else [f"{where}: role not admitted but got {resp.status_code}"]
-    visible = qs.visible_to(user).filter(pk=obj.pk).exists()
-    if not visible:
-        return [] if resp.status_code == 404 else [f"{where}: outside the scope but got {resp.status_code}, expected 404"]
-    if r.attr("scope_action") == "change" and not qs.changeable_by(user).filter(pk=obj.pk).exists():
-        return [] if resp.status_code == 403 else [f"{where}: visible but not changeable, got {resp.status_code}, expected 403"]
-    if resp.status_code not in (200, 302):
-        return [f"{where}: in scope but got {resp.status_code}"]
-    # A view may declare that naming any object is its remit (the auditor's event page); its scope still holds.
-    leaked = [] if r.attr("jinguo_names_any_object") else _leaks(resp, persona, invisible)
-    return [f"{where}: shows units outside the scope: {leaked}"] if leaked else []
-
-
-def api_dynamic_problems(personas: dict[str, Any], invisible_names: dict[str, list[str]]) -> list[str]:
-    """Calls every GET API operation as every persona with a bearer token."""
-    from accounts.models import ApiToken
+def api_dynamic_problems(personas: dict[str, Any], invisible_names: dict[str, list[str]],
+                         methods: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE")) -> list[str]:
+    """Calls every API operation as every persona with a bearer token (writes with an empty JSON body)."""
+    from core.testing.world import api_headers
 
     problems: list[str] = []
     for persona, user in personas.items():
-        client = Client()
-        headers: dict[str, Any] = {}
-        if user is not None:
-            _, raw = ApiToken.issue(user)
-            headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        client = Client(raise_request_exception=False)
+        headers: dict[str, Any] = api_headers(user) if user is not None else {}
         for method, path, func in api_operations():
-            if getattr(func, "jinguo_scoping", None) == "public" or method != "GET":
+            if getattr(func, "jinguo_scoping", None) == "public" or method not in methods:
                 continue
             model = getattr(func, "jinguo_model", None)
             roles = getattr(func, "jinguo_roles", None)
-            urls: list[tuple[str, models.Model | None]] = []
+            action = getattr(func, "jinguo_action", "view")
+            targets: list[models.Model | None] = []
             if "{id}" in path and model is not None:
-                urls = [(f"/api/v1{path.replace('{id}', str(o.pk))}", o) for o in model._default_manager.order_by("pk")[:50]]
+                targets = list(model._default_manager.order_by("pk")[:50])
             elif "{" not in path:
-                urls = [(f"/api/v1{path}", None)]
-            for url, obj in urls:
-                resp = client.get(url, **headers)
-                where = f"API GET {url} as {persona}"
-                if resp.status_code >= 500:
-                    problems.append(f"{where}: server error")
-                elif user is None:
-                    if resp.status_code != 401:
-                        problems.append(f"{where}: anonymous got {resp.status_code}, expected 401")
-                elif not _admits(user, roles):
-                    if resp.status_code != 403:
-                        problems.append(f"{where}: role not admitted, got {resp.status_code}, expected 403")
-                elif obj is not None and model is not None and not model._default_manager.visible_to(user).filter(pk=obj.pk).exists():
-                    if resp.status_code != 404:
-                        problems.append(f"{where}: outside the scope, got {resp.status_code}, expected 404")
-                else:
-                    leaked = _leaks(resp, persona, invisible_names)
-                    if leaked:
-                        problems.append(f"{where}: shows units outside the scope: {leaked}")
+                targets = [None]
+            extra: dict[str, Any] = {} if method == "GET" else {"data": "{}", "content_type": "application/json"}
+            missing = None
+            if "{id}" in path:
+                missing = _request(client, method, f"/api/v1{path.replace('{id}', str(MISSING_PK))}", **headers, **extra)
+            for obj in targets:
+                url = f"/api/v1{path.replace('{id}', str(obj.pk))}" if obj is not None else f"/api/v1{path}"
+                answer = _request(client, method, url, **headers, **dict(extra))
+                where = f"API {method} {url} as {persona}"
+                problems += _check_api(answer, where, persona, user, roles, model, action, obj, missing, invisible_names)
     return problems
+
+
+def _check_api(answer: Answer, where: str, persona: str, user: Any, roles: Any, model: Any, action: str,
+               obj: models.Model | None, missing: Answer | None, invisible: dict[str, list[str]]) -> list[str]:
+    if answer.status >= 500:
+        return [f"{where}: server error {answer.status}"]
+    if user is None:
+        return [] if answer.status == 401 else [f"{where}: anonymous got {answer.status}, expected 401"]
+    if not _admits(user, frozenset(roles) if roles is not None else None):
+        if answer.status != 403:
+            return [f"{where}: role not admitted, got {answer.status}, expected 403"]
+        return [f"{where}: refused but wrote to {answer.writes}"] if answer.writes else []
+    if obj is not None and model is not None:
+        qs = model._default_manager.all()
+        if not qs.visible_to(user).filter(pk=obj.pk).exists():
+            out = []
+            if missing is not None and answer.status != missing.status:
+                out.append(f"{where}: outside the scope got {answer.status}, a missing object {missing.status}")
+            elif answer.status not in (404, 405, 422):
+                out.append(f"{where}: outside the scope, got {answer.status}, expected 404")
+            if answer.writes:
+                out.append(f"{where}: outside the scope but wrote to {sorted(set(answer.writes))}")
+            return out
+        if not qs.permitted(user, action).filter(pk=obj.pk).exists():
+            out = []
+            if answer.status not in (403, 405, 422):
+                out.append(f"{where}: visible but not permitted ({action}), got {answer.status}, expected 403")
+            if answer.writes:
+                out.append(f"{where}: not permitted but wrote to {sorted(set(answer.writes))}")
+            return out
+    leaked = _leaks(answer, persona, invisible)
+    return [f"{where}: shows units outside the scope: {leaked}"] if leaked else []

@@ -1,101 +1,98 @@
-"""A small world for tests: two federations, three units, one account per role, and an outsider.
+"""A small world for tests, built by the apps: each registers a world extender in its `ready()`.
 
-    fed_a ── unit_a1 (liaison: liaison)      fed_b ── unit_b1 (liaison: outsider)
-          └─ unit_a2 (liaison: other_liaison)
+core knows no app, so the world is whatever the registered extenders make, in their order:
 
-Every persona of fed_a holds exactly one role; `outsider` is the liaison of another federation's unit.
+    orgs        fed_a ── unit_a1, unit_a2, community comm_a1      fed_b ── unit_b1, community comm_b1
+    accounts    one account per role in fed_a (liaison of unit_a1, other_liaison of unit_a2, requester
+                of comm_a1), `outsider` (liaison of unit_b1 in fed_b), `dual` (staff in fed_a and liaison
+                of unit_b1 in fed_b) and `norole`
+    committees  a finished ledger import per federation; with `committee_history=True` a committee of
+                unit_a1 and of unit_b1 with a term, seats and an open vacancy
+    core        with `notifications=True` one unread notification for `staff` and for `outsider`
 
-With `committee_history=True` unit_a1 and unit_b1 also get a committee with a term, seats and an open
-vacancy (built through committees.services), so that the URL walker has every committee row to try.
-It is off by default: most tests build the committee history they are about themselves.
-`notifications=True` gives `staff` (fed_a) and `outsider` (fed_b) one unread notification each, for the
-walker's /notifications/<pk>/open/; off by default, since the reminder tests count notifications.
+`build_world(**flags)` runs every extender whose flag is unset or true; the walker's world turns them all
+on. Objects are reached as attributes (`world.unit_a1`, `world.staff`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from accounts.models import User
-from accounts.policy import base32_to_hex, requires_otp
-from accounts.services import role_grant
 from core import audit
-from core.roles import Role
-from orgs.models import Federation, Person, Unit
+from core.registry import Registry
 
 PASSWORD = "Test-Passw0rd-2026!"
 # Personas whose roles need a second factor get a confirmed TOTP device with this secret.
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
-PERSONA_ROLES: dict[str, str | None] = {
-    "staff": Role.FEDERATION_STAFF,
-    "liaison": Role.UNIT_LIAISON,
-    "other_liaison": Role.UNIT_LIAISON,
-    "executive": Role.EXECUTIVE,
-    "supervisor": Role.HOTLINE_SUPERVISOR,
-    "volunteer": Role.VOLUNTEER,
-    "requester": Role.REQUESTER,
-    "sysadmin": Role.SYSTEM_ADMIN,
-    "secadmin": Role.SECURITY_ADMIN,
-    "auditor": Role.AUDITOR,
-    "outsider": Role.UNIT_LIAISON,
-    "norole": None,
-}
-
 
 @dataclass
 class World:
-    fed_a: Federation
-    fed_b: Federation
-    unit_a1: Unit
-    unit_a2: Unit
-    unit_b1: Unit
-    users: dict[str, User] = field(default_factory=dict)
+    objects: dict[str, Any] = field(default_factory=dict)
+    users: dict[str, Any] = field(default_factory=dict)
+    flags: dict[str, bool] = field(default_factory=dict)
 
-    def __getattr__(self, name: str) -> User:
-        try:
-            return self.__dict__["users"][name]
-        except KeyError:
-            raise AttributeError(name) from None
+    def __getattr__(self, name: str) -> Any:
+        for bag in ("objects", "users"):
+            found = self.__dict__.get(bag, {})
+            if name in found:
+                return found[name]
+        raise AttributeError(name)
+
+    def add(self, **objects: Any) -> None:
+        self.objects.update(objects)
 
 
-def build_world(*, committee_history: bool = False, notifications: bool = False) -> World:
+@dataclass(frozen=True)
+class WorldExtender:
+    """Adds an app's part to the test world. With `flag`, only when build_world(flag=True)."""
+
+    extend: Callable[[World], None]
+    flag: str | None = None
+
+
+@dataclass(frozen=True)
+class TestingHooks:
+    """How tests log a client in and call the API as a user (the accounts app provides both)."""
+
+    login: Callable[[Any, Any], Any]
+    api_headers: Callable[[Any], dict[str, str]]
+
+
+world_extenders: Registry[WorldExtender] = Registry("world_extenders")
+testing_hooks: Registry[TestingHooks] = Registry("testing_hooks")
+
+
+def build_world(**flags: bool) -> World:
+    world = World(flags=dict(flags))
     with audit.acting_as(None, source="test"):
-        fed_a = Federation.objects.create(name="测试区妇联")
-        fed_b = Federation.objects.create(name="另一区妇联")
-        unit_a1 = Unit.objects.create(federation=fed_a, name="区教育局", established_on=dt.date(2000, 1, 1))
-        unit_a2 = Unit.objects.create(federation=fed_a, name="区财政局", established_on=dt.date(2000, 1, 1))
-        unit_b1 = Unit.objects.create(federation=fed_b, name="外区民政局", established_on=dt.date(2000, 1, 1))
-        world = World(fed_a, fed_b, unit_a1, unit_a2, unit_b1)
-        for name, role in PERSONA_ROLES.items():
-            fed = fed_b if name == "outsider" else fed_a
-            unit = {"liaison": unit_a1, "other_liaison": unit_a2, "outsider": unit_b1}.get(name, unit_a1)
-            person = None
-            if role not in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR):
-                person = Person.objects.create(federation=fed, unit=unit, name=f"{name}人员")
-            user = User.objects.create_user(
-                username=name, password=PASSWORD, federation=fed, person=person, must_change_password=False
-            )
-            if role:
-                role_grant(user=user, role=role, federation_id=fed.pk, unit_id=unit.pk if role == Role.UNIT_LIAISON else None)
-            if requires_otp(user):
-                TOTPDevice.objects.create(user=user, name="test", key=base32_to_hex(TOTP_SECRET), confirmed=True)
-            world.users[name] = user
-        # One finished ledger import per federation, for the URL walker (committees.views_ledger).
-        from committees.models_ledger import LedgerImportJob
-
-        for fed in (fed_a, fed_b):
-            LedgerImportJob.objects.create(federation=fed, status=LedgerImportJob.Status.SUCCEEDED, progress=100,
-                                           original_name="台账.xlsx", message="导入完成")
-        if committee_history:
-            add_committee_history(world)
-        if notifications:
-            add_notifications(world)
+        for extender in world_extenders.entries():
+            if extender.flag is None or flags.get(extender.flag):
+                extender.extend(world)
     return world
+
+
+def _hooks() -> TestingHooks:
+    hooks = testing_hooks.get("accounts")
+    if hooks is None:
+        raise RuntimeError("No testing hooks registered (the accounts app registers them).")
+    return hooks
+
+
+def login(client: Any, user: Any) -> Any:
+    """Log the test client in as `user`, second factor included where the user's roles need it."""
+    return _hooks().login(client, user)
+
+
+def login_client(client: Any, user: Any) -> None:
+    login(client, user)
+
+
+def api_headers(user: Any) -> dict[str, str]:
+    """Request headers that authenticate an API call as `user` (a fresh bearer token)."""
+    return _hooks().api_headers(user)
 
 
 def add_notifications(world: World) -> None:
@@ -109,37 +106,4 @@ def add_notifications(world: World) -> None:
         )
 
 
-def add_committee_history(world: World) -> None:
-    """A committee of unit_a1 and of unit_b1, each with 第1届, a chair (the unit's liaison), and a member
-    who left (an open vacancy). Through the services, as the system."""
-    from committees import services
-
-    with audit.acting_as(None, source="test"):
-        for unit, chair in ((world.unit_a1, world.liaison), (world.unit_b1, world.outsider)):
-            committee = services.committee_form(unit=unit, formed_on=dt.date(2012, 3, 8))
-            services.seat_assign(committee=committee, role="chair", person=chair.person, started_on=dt.date(2012, 3, 8))
-            member = services.seat_assign(committee=committee, role="member", holder_name="王芳",
-                                          started_on=dt.date(2012, 3, 8))
-            services.seat_vacate(seat=member, vacated_on=dt.date(2017, 5, 1))
-
-
-def login(client: Any, user: User) -> Any:
-    """Log the test client in as `user`, second factor included: force_login, then mark the session
-    OTP-verified the way django_otp.login() does, for the roles that need it (accounts.policy)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    client.force_login(user)
-    if requires_otp(user):
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="test", key=base32_to_hex(TOTP_SECRET), confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
-
-
-def login_client(client: object, user: User) -> None:
-    """Logs a test client in as `user` (force_login plus the second factor where the role needs it; the
-    log-in form itself is tested in accounts)."""
-    login(client, user)
+world_extenders.register("core.notifications", WorldExtender(extend=add_notifications, flag="notifications"), order=90)

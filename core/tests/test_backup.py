@@ -12,7 +12,6 @@ from django.db import connection
 
 from core import backup, crypto
 from core.models import AuditEvent, BackupRecord
-from core.scoping import scope_for
 from core.testing.commands import manage
 
 SCRATCH_DB = "test_restore_h5"
@@ -114,10 +113,10 @@ def test_old_backups_stay_readable_after_a_new_backup_key(keys, db):
 
 def test_backup_records_are_visible_to_the_system_admin_only(world):
     BackupRecord.objects.create(kind="backup", file="/x.jgbk")
-    assert BackupRecord.objects.for_scope(scope_for(world.sysadmin)).count() == 1
+    assert BackupRecord.objects.visible_to(world.sysadmin).count() == 1
     for name in ("staff", "secadmin", "auditor", "supervisor", "liaison", "outsider"):
-        assert BackupRecord.objects.for_scope(scope_for(world.users[name])).count() == 0, name
-        assert BackupRecord.objects.changeable_for_scope(scope_for(world.users[name])).count() == 0
+        assert BackupRecord.objects.visible_to(world.users[name]).count() == 0, name
+        assert BackupRecord.objects.changeable_by(world.users[name]).count() == 0
 
 
 # --- SQLite round trip (subprocesses on a file database) -------------------------------------------

@@ -1,4 +1,5 @@
-"""Every URL of the site and the API, as every persona: nothing unscoped, nothing leaks."""
+"""Every URL of the site and the API, as every persona, by GET and by POST: nothing unscoped, nothing leaks,
+nothing written where the persona may not write."""
 
 import pytest
 from django.http import HttpResponse
@@ -6,14 +7,14 @@ from django.urls import include, path
 from django.views import View
 
 from core.testing import urlwalk
-from core.testing.world import build_world
+from core.testing.world import build_world, login_client
 from core.views import ScopedDetailView
 from orgs.models import Unit
 
 
 @pytest.fixture
 def world(db):
-    """The test world with a committee, term, seats, a vacancy and a notification in both federations, for the walker."""
+    """The test world with every optional part, so the walker has a row of each model to try."""
     return build_world(committee_history=True, notifications=True)
 
 
@@ -27,8 +28,6 @@ def persona_map(world):
 
 
 def login(client, user):
-    from core.testing.world import login_client
-
     login_client(client, user)
 
 
@@ -40,16 +39,27 @@ def test_every_api_operation_declares_its_scoping():
     assert urlwalk.api_static_problems() == []
 
 
-def test_every_url_as_every_role_leaks_nothing(world):
-    personas, invisible = persona_map(world)
-    # The world really has out-of-scope units for the walker to look for.
+def test_the_world_has_what_the_walker_needs(world):
+    _, invisible = persona_map(world)
+    # Out-of-scope units for the walker to look for ...
     assert "外区民政局" in invisible["staff"] and "区财政局" in invisible["liaison"]
+    # ... the two-federation persona sees its own unit in fed_b and not the rest of it ...
+    assert "外区民政局" not in invisible["dual"]
     # ... and committee rows of both federations for the committee pages' <pk> URLs.
     from committees.models import Committee, Seat, Term, Vacancy
 
     for model in (Committee, Term, Seat, Vacancy):
         assert {world.fed_a.pk, world.fed_b.pk} <= set(model.objects.values_list("federation_id", flat=True))
+
+
+def test_every_url_as_every_role_leaks_nothing(world):
+    personas, invisible = persona_map(world)
     assert urlwalk.dynamic_problems(personas, invisible, login) == []
+
+
+def test_every_post_as_every_role_writes_nothing_out_of_scope(world):
+    personas, invisible = persona_map(world)
+    assert urlwalk.dynamic_problems(personas, invisible, login, methods=("POST",)) == []
 
 
 def test_every_api_operation_as_every_role_leaks_nothing(world):
@@ -57,7 +67,8 @@ def test_every_api_operation_as_every_role_leaks_nothing(world):
     assert urlwalk.api_dynamic_problems(personas, invisible) == []
 
 
-# --- The walker itself catches a view added without scoping, and a scoped-looking view that leaks. ---
+# --- The walker itself catches a view added without scoping, one that fetches around the scope, and one
+# --- that writes around it.
 
 
 class UnscopedUnitView(View):
@@ -76,22 +87,29 @@ class LeakyUnitView(ScopedDetailView):
         return HttpResponse(Unit.objects.get(pk=pk).name)
 
 
-urlpatterns_unscoped = [
-    path("", include("config.urls")),
-    path("bad/units/<int:pk>/", UnscopedUnitView.as_view(), name="bad-unit"),
-]
-urlpatterns_leaky = [
-    path("", include("config.urls")),
-    path("leaky/units/<int:pk>/", LeakyUnitView.as_view(), name="leaky-unit"),
-]
+class UnscopedWriteView(ScopedDetailView):
+    """Declares a model and reads through the scope, but its POST writes to any unit."""
+
+    model = Unit
+    action = "change"
+
+    def post(self, request, pk):
+        unit = Unit.objects.get(pk=pk)
+        Unit.objects.filter(pk=unit.pk).update(notes="改写")
+        return HttpResponse("ok")
 
 
 class UnscopedUrls:
-    urlpatterns = urlpatterns_unscoped
+    urlpatterns = [path("", include("config.urls")), path("bad/units/<int:pk>/", UnscopedUnitView.as_view(), name="bad-unit")]
 
 
 class LeakyUrls:
-    urlpatterns = urlpatterns_leaky
+    urlpatterns = [path("", include("config.urls")), path("leaky/units/<int:pk>/", LeakyUnitView.as_view(), name="leaky")]
+
+
+class WritingUrls:
+    urlpatterns = [path("", include("config.urls")),
+                   path("writes/units/<int:pk>/", UnscopedWriteView.as_view(), name="writes")]
 
 
 def test_walker_reports_a_view_added_without_scoping(settings):
@@ -107,8 +125,16 @@ def test_walker_reports_a_view_that_fetches_around_the_scope(world, settings):
     assert any("leaky/units/" in p and "expected 404" in p for p in problems), problems
 
 
+def test_walker_reports_a_write_that_is_not_scoped(world, settings):
+    settings.ROOT_URLCONF = WritingUrls
+    _, invisible = persona_map(world)
+    problems = urlwalk.dynamic_problems({"liaison": world.liaison}, invisible, login, methods=("POST",))
+    out_of_scope = f"/writes/units/{world.unit_a2.pk}/"
+    assert any(out_of_scope in p and "orgs_unit" in p for p in problems), problems
+    # The walk rolled its writes back.
+    assert not Unit.objects.filter(notes="改写").exists()
+
+
 def test_public_pages_are_only_login_and_health():
     public = sorted(r.route for r in urlwalk.iter_routes() if not urlwalk.is_api(r) and r.attr("jinguo_scoping") == "public")
     assert public == ["accounts/login/", "healthz"]
-
-

@@ -6,10 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from committees.reminders import run_reminders
-from core import audit
+from core import audit, clock
 
 MSG_BAD_DATE = "日期格式应为 YYYY-MM-DD，例如 2026-07-01。"
 
@@ -27,7 +26,7 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(MSG_BAD_DATE) from None
         else:
-            today = timezone.localdate()
+            today = clock.today()
         with audit.acting_as(None, source="command"):
             report = run_reminders(today)
         self.stdout.write(self.style.SUCCESS(str(report)))

@@ -6,9 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
-from core import audit
+from core import audit, clock
 from core.auditguard import purge_before
 
 BAD_DATE_MESSAGE = "日期格式应为 YYYY-MM-DD：{value}"
@@ -28,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(BAD_DATE_MESSAGE.format(value=options["before"])) from None
         with audit.acting_as(None, source="command"):
             try:
-                count = purge_before(before, today=timezone.localdate())
+                count = purge_before(before, today=clock.today())
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
         self.stdout.write(DONE_MESSAGE.format(before=before.isoformat(), count=count))

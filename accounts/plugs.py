@@ -1,0 +1,43 @@
+"""What the accounts app contributes to core's registries (called from AccountsConfig.ready)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register() -> None:
+    from accounts import demo, testing
+    from accounts.scope import load_scope
+    from core.registry import DemoLoader, HomeCard, demo_loaders, home_cards
+    from core.roles import BUSINESS_ROLES
+    from core.scoping import register_scope_loader
+    from core.testing.world import TestingHooks, WorldExtender, testing_hooks, world_extenders
+
+    register_scope_loader(load_scope)
+    demo_loaders.register("accounts.demo_accounts", DemoLoader(load=demo.load_demo), order=20)
+    world_extenders.register("accounts.personas", WorldExtender(extend=testing.add_personas), order=10)
+    testing_hooks.register("accounts", TestingHooks(login=testing.login, api_headers=testing.api_headers))
+    # Whom to ask, for the roles that have no working page of their own.
+    home_cards.register(
+        "accounts.contacts",
+        HomeCard(template="accounts/home_contacts.html", context=contacts_card, roles=frozenset(BUSINESS_ROLES),
+                 serves_roles=False),
+        order=90,
+    )
+
+
+def contacts_card(request: Any, scope: Any) -> dict[str, Any] | None:
+    """Home card: whom to ask — the federation staff of the user's federations (names and addresses only)."""
+    from accounts.models import RoleAssignment
+    from core.roles import Role
+
+    federations: frozenset[int] = scope.federation_ids
+    rows = (
+        RoleAssignment.objects.filter(federation_id__in=federations, role=Role.FEDERATION_STAFF, user__is_active=True)
+        .exclude(user_id=scope.user_id)
+        .select_related("user", "federation")
+        .order_by("federation__name", "user__display_name", "user__username")[:6]
+    )
+    contacts = [{"name": a.user.label, "email": a.user.email, "role": Role(a.role).label, "federation": a.federation.name}
+                for a in rows]
+    return {"contacts": contacts} if contacts else None
