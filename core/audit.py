@@ -82,7 +82,8 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     """The concrete field values of `obj` as JSON-able data, sensitive fields masked."""
     data: dict[str, Any] = {}
     for f in obj._meta.concrete_fields:
-        value = getattr(obj, f.attname)
+        # A confidential field is read as stored (sealed): the audit log never decrypts.
+        value = obj.__dict__.get(f.attname) if getattr(f, "confidential", False) else getattr(obj, f.attname)
         data[f.attname] = REDACTED if getattr(f, "sensitive", False) and value not in (None, "") else jsonable(value)
     return data
 
@@ -94,9 +95,17 @@ def changes_between(old: models.Model, new: models.Model) -> dict[str, list[Any]
     """{field: [old, new]} between two states of one row; a changed sensitive field is marked, not shown."""
     changes = diff(snapshot(old), snapshot(new))
     for f in new._meta.concrete_fields:
-        if getattr(f, "sensitive", False) and getattr(old, f.attname) != getattr(new, f.attname):
+        if getattr(f, "sensitive", False) and _stored(old, f) != _stored(new, f):
             changes[f.attname] = [REDACTED, REDACTED_CHANGED]
     return changes
+
+
+def _stored(obj: models.Model, f: Any) -> Any:
+    """A field's value for comparison; a confidential one by its ciphertext, a new value as typed."""
+    if not getattr(f, "confidential", False):
+        return getattr(obj, f.attname)
+    value = obj.__dict__.get(f.attname)
+    return getattr(value, "token", value)
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:

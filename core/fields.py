@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models.lookups import Exact
+from django.db.models.query_utils import DeferredAttribute
 
 from core import crypto
 
@@ -74,12 +75,81 @@ class EncryptedMixin:
         raise FieldError(f"{LOOKUP_REFUSED_MESSAGE} ({getattr(self, 'name', '')}__{lookup_name})")
 
 
+class Sealed:
+    """A confidential value as loaded: its ciphertext, decrypted only inside a declared read."""
+
+    __slots__ = ("plain", "token")
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.plain: str | None = None
+
+    def __str__(self) -> str:
+        return "***"
+
+    __repr__ = __str__
+
+
+def raw_value(obj: models.Model, attname: str) -> Any:
+    """A field's value as stored on the instance, without the confidential descriptor's check."""
+    return obj.__dict__.get(attname)
+
+
+class ConfidentialAttribute(DeferredAttribute):
+    """Reading a sealed value needs a declared read (core.confidential.reading), which is audited."""
+
+    def __get__(self, instance: Any, cls: Any = None) -> Any:
+        if instance is None:
+            return self
+        value = super().__get__(instance, cls)
+        if isinstance(value, Sealed):
+            from core.confidential import note_decryption
+
+            note_decryption(instance, self.field.name)
+            if value.plain is None:
+                value.plain = crypto.decrypt(value.token, aad=self.field.aad())  # type: ignore[attr-defined]
+            return value.plain
+        return value
+
+    # A data descriptor (it has __set__), so that it is consulted before the instance's __dict__.
+    def __set__(self, instance: Any, value: Any) -> None:
+        instance.__dict__[self.field.attname] = value
+
+
+class ConfidentialMixin(EncryptedMixin):
+    """Encrypted at rest like EncryptedMixin, and loaded sealed (core.confidential)."""
+
+    confidential = True
+    descriptor_class = ConfidentialAttribute
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return value
+        return Sealed(value)
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        return raw_value(model_instance, self.attname)  # type: ignore[attr-defined]
+
+    def get_db_prep_save(self, value: Any, connection: Any) -> Any:
+        if isinstance(value, Sealed):
+            return value.token  # unchanged: the stored ciphertext as it was
+        return super().get_db_prep_save(value, connection)
+
+
 class EncryptedCharField(EncryptedMixin, models.CharField):
     """A short piece of personal information (phone number, ID number), encrypted at rest."""
 
 
 class EncryptedTextField(EncryptedMixin, models.TextField):
-    """A long piece of personal information (a case narrative), encrypted at rest."""
+    """A long piece of personal information, encrypted at rest."""
+
+
+class ConfidentialCharField(ConfidentialMixin, models.CharField):  # type: ignore[misc]
+    """A short confidential value (a caller's name or phone), encrypted and sealed (core.confidential)."""
+
+
+class ConfidentialTextField(ConfidentialMixin, models.TextField):  # type: ignore[misc]
+    """A long confidential value (a case narrative), encrypted and sealed (core.confidential)."""
 
 
 class DerivedCharField(models.CharField):
@@ -131,6 +201,12 @@ class BlindIndexField(DerivedCharField):
 
     def derive(self, value: Any) -> str:
         return crypto.blind_index(value, kind=self.kind) if value else ""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        if isinstance(raw_value(model_instance, self.source), Sealed):
+            # A confidential source that was not changed: its hash stays as stored.
+            return str(getattr(model_instance, self.attname))
+        return super().pre_save(model_instance, add)
 
 
 def encrypted_fields(model: type[models.Model]) -> list[Any]:

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
-from core import audit
+from core import audit, confidential
+from core.scoping import scope_for
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -37,7 +38,11 @@ class AuditContextMiddleware:
                 logout(request)
                 user = request.user
         source = "api" if request.path.startswith("/api/") else "web"
-        with audit.acting_as(user, ip=client_ip(request), source=source):
+        # The request's scope is active for confidential models (core.confidential), resolved on first use
+        # so that the API's bearer-token user, set later, is the one that counts.
+        with audit.acting_as(user, ip=client_ip(request), source=source), confidential.activate(
+            lambda: scope_for(request.user)
+        ):
             return self.get_response(request)
 
 

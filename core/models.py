@@ -236,3 +236,42 @@ def _ensure_audit_triggers(using: str = "default", **kwargs: Any) -> None:
 
 
 models.signals.post_migrate.connect(_ensure_audit_triggers, dispatch_uid="core.ensure_audit_triggers")
+
+
+class StateChangeQuerySet(models.QuerySet):
+    def for_object(self, obj: models.Model) -> StateChangeQuerySet:
+        """The steps of one record the caller already holds (fetched through its own scoping)."""
+        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("at", "id")
+
+
+class StateChange(models.Model):
+    """One step in a record's lifecycle (core.states): which move, from what to what, when, by whom, why.
+
+    Read only through `for_object(obj)` of a record the reader may already see; nothing lists these rows
+    on their own, so they need no scoping of their own.
+    """
+
+    object_type = models.CharField(_("对象类型"), max_length=100)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    federation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    transition = models.CharField(_("操作"), max_length=40)
+    from_state = models.CharField(_("原状态"), max_length=40)
+    to_state = models.CharField(_("新状态"), max_length=40)
+    reason = models.TextField(_("原因"), blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+
+    objects = StateChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="statechange_object")]
+        verbose_name = _("状态变更")
+        verbose_name_plural = _("状态变更")
+
+    def __str__(self) -> str:
+        return f"{self.object_type}#{self.object_id} {self.from_state}→{self.to_state}"

@@ -19,3 +19,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A stand-in for a new module, attached through the registries only (tests/test_plugin_app.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.plugin_app"]  # noqa: F405
+ROOT_URLCONF = "tests.urls"

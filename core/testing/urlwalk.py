@@ -29,6 +29,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.module_loading import import_string
 
+from core import confidential
 from core.scoping import ScopedQuerySet, scope_for
 
 # Django's own views that carry no data of anyone's: allowed without a marker.
@@ -325,7 +326,8 @@ def dynamic_problems(personas: dict[str, Any], invisible_names: dict[str, list[s
     `personas` maps a name to a user (None for anonymous); `invisible_names[persona]` lists names of
     units that persona may not see; `login(client, user)` logs a client in.
     """
-    return _Walk(personas, invisible_names, login, methods).run()
+    with confidential.system_scope("URL walker: every URL as every persona"):
+        return _Walk(personas, invisible_names, login, methods).run()
 
 
 def api_dynamic_problems(personas: dict[str, Any], invisible_names: dict[str, list[str]],
@@ -333,6 +335,12 @@ def api_dynamic_problems(personas: dict[str, Any], invisible_names: dict[str, li
     """Calls every API operation as every persona with a bearer token (writes with an empty JSON body)."""
     from core.testing.world import api_headers
 
+    with confidential.system_scope("URL walker: every API operation as every persona"):
+        return _api_walk(personas, invisible_names, methods, api_headers)
+
+
+def _api_walk(personas: dict[str, Any], invisible_names: dict[str, list[str]], methods: tuple[str, ...],
+              api_headers: Any) -> list[str]:
     problems: list[str] = []
     for persona, user in personas.items():
         client = Client(raise_request_exception=False)
