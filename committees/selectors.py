@@ -143,11 +143,11 @@ def _committee_active_on(as_of: dt.date, prefix: str = "") -> Q:
     )
 
 
-def units_without_committee(user: Any, as_of: dt.date) -> QuerySet[Unit]:
+def units_without_committee(user: Any, as_of: dt.date, federation: Federation | int | None = None) -> QuerySet[Unit]:
     """Active units that require a committee but had none on `as_of` (未组建), by name."""
     active_committee = Committee.objects.filter(_committee_active_on(as_of), unit_id=OuterRef("pk"))
     return (
-        rate_units_for(user)
+        rate_units_for(user, federation)
         .active_on(as_of)
         .filter(requires_committee=True)
         .filter(~Exists(active_committee))
@@ -169,7 +169,9 @@ class OverdueCommittee:
         return self.committee.unit
 
 
-def overdue_committees(user: Any, as_of: dt.date) -> list[OverdueCommittee]:
+def overdue_committees(
+    user: Any, as_of: dt.date, federation: Federation | int | None = None
+) -> list[OverdueCommittee]:
     """Committees active on `as_of` whose current term was due before `as_of` with no successor by then.
 
     One query: the current term is the one started on or before `as_of` with no later term started by
@@ -180,7 +182,7 @@ def overdue_committees(user: Any, as_of: dt.date) -> list[OverdueCommittee]:
     )
     terms = (
         Term.objects.visible_to(user)
-        .filter(committee__in=rate_committees_for(user))
+        .filter(committee__in=rate_committees_for(user, federation))
         .filter(_committee_active_on(as_of, "committee__"))
         .filter(started_on__lte=as_of, due_on__lt=as_of)
         .filter(~Exists(later_started))
@@ -190,9 +192,9 @@ def overdue_committees(user: Any, as_of: dt.date) -> list[OverdueCommittee]:
     return [OverdueCommittee(committee=t.committee, term=t, days_overdue=(as_of - t.due_on).days) for t in terms]
 
 
-def rate_committees_for(user: Any) -> QuerySet[Committee]:
-    """The committees of the units the user may read."""
-    return Committee.objects.visible_to(user).filter(unit__in=rate_units_for(user))
+def rate_committees_for(user: Any, federation: Federation | int | None = None) -> QuerySet[Committee]:
+    """The committees of the units the user may read (in one federation, when given)."""
+    return Committee.objects.visible_to(user).filter(unit__in=rate_units_for(user, federation))
 
 
 @dataclass(frozen=True)
@@ -208,14 +210,16 @@ class LateVacancy:
         return self.vacancy.committee
 
 
-def vacancies_past_deadline(user: Any, as_of: dt.date) -> list[LateVacancy]:
+def vacancies_past_deadline(
+    user: Any, as_of: dt.date, federation: Federation | int | None = None
+) -> list[LateVacancy]:
     """Vacancies open on `as_of` whose deadline (vacated_on + the federation's fill days) is before it.
 
     One query; the deadline uses each row's federation's `vacancy_fill_days`. Longest overdue first.
     """
     rows = (
         Vacancy.objects.visible_to(user)
-        .filter(committee__in=rate_committees_for(user))
+        .filter(committee__in=rate_committees_for(user, federation))
         .filter(vacated_on__lte=as_of)
         .filter(Q(filled_on__isnull=True) | Q(filled_on__gt=as_of))
         .select_related("committee", "committee__unit", "federation")

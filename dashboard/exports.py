@@ -28,7 +28,7 @@ class ListSpec:
     key: str
     title: str
     headers: Sequence[str]
-    rows: Callable[[Any, dt.date], list[Any]]
+    rows: Callable[[Any, dt.date, int | None], list[Any]]
     cells: Callable[[Any], Sequence[Any]]
     widths: Sequence[int]
 

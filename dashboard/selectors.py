@@ -106,9 +106,9 @@ def rate_views(rates: Rates) -> list[RateView]:
     ]
 
 
-def first_year_for(user: Any) -> int | None:
+def first_year_for(user: Any, federation: int | None = None) -> int | None:
     """The first year with committee history the user can see (for the year picker and the trend)."""
-    committees = committee_selectors.rate_committees_for(user)
+    committees = committee_selectors.rate_committees_for(user, federation)
     found = [
         committees.aggregate(m=Min("formed_on"))["m"],
         Term.objects.visible_to(user).filter(committee__in=committees).aggregate(m=Min("due_on"))["m"],
@@ -117,15 +117,15 @@ def first_year_for(user: Any) -> int | None:
     return min(years) if years else None
 
 
-def units_without_committee(user: Any, as_of: dt.date) -> list[NoCommitteeRow]:
+def units_without_committee(user: Any, as_of: dt.date, federation: int | None = None) -> list[NoCommitteeRow]:
     """Active units that must have a committee and had none on `as_of` (未组建)."""
     return [
         NoCommitteeRow(u.pk, u.name, u.get_kind_display(), u.established_on)
-        for u in committee_selectors.units_without_committee(user, as_of)
+        for u in committee_selectors.units_without_committee(user, as_of, federation)
     ]
 
 
-def overdue_terms(user: Any, as_of: dt.date) -> list[OverdueRow]:
+def overdue_terms(user: Any, as_of: dt.date, federation: int | None = None) -> list[OverdueRow]:
     """Terms in office on `as_of` whose planned end has passed (超期服役), longest overdue first."""
     return [
         OverdueRow(
@@ -136,11 +136,11 @@ def overdue_terms(user: Any, as_of: dt.date) -> list[OverdueRow]:
             due_on=o.term.due_on,
             days_overdue=o.days_overdue,
         )
-        for o in committee_selectors.overdue_committees(user, as_of)
+        for o in committee_selectors.overdue_committees(user, as_of, federation)
     ]
 
 
-def vacancies_past_deadline(user: Any, as_of: dt.date) -> list[VacancyRow]:
+def vacancies_past_deadline(user: Any, as_of: dt.date, federation: int | None = None) -> list[VacancyRow]:
     """Posts open on `as_of` longer than the federation's fill deadline, longest open first."""
     return [
         VacancyRow(
@@ -151,23 +151,26 @@ def vacancies_past_deadline(user: Any, as_of: dt.date) -> list[VacancyRow]:
             deadline=late.deadline,
             days_open=(as_of - late.vacancy.vacated_on).days,
         )
-        for late in committee_selectors.vacancies_past_deadline(user, as_of)
+        for late in committee_selectors.vacancies_past_deadline(user, as_of, federation)
     ]
 
 
-def dashboard_for(user: Any, *, start: dt.date, end: dt.date, trend_from: int, trend_to: int) -> Dashboard:
-    """Everything the dashboard shows for the period [start, end], in a fixed number of queries."""
-    facts = committee_selectors.rate_facts_for(user)
-    rate_settings = committee_selectors.rate_settings_for(user)
+def dashboard_for(
+    user: Any, *, start: dt.date, end: dt.date, trend_from: int, trend_to: int, federation: int | None = None
+) -> Dashboard:
+    """Everything the dashboard shows for the period [start, end] in one federation (the user's part of
+    it), in a fixed number of queries."""
+    facts = committee_selectors.rate_facts_for(user, federation)
+    rate_settings = committee_selectors.rate_settings_for(user, federation)
     return Dashboard(
         start=start,
         end=end,
         as_of=end,
         rates=rate_views(all_rates(facts, start, end, rate_settings)),
         trend=trend_series(yearly_trend(facts, trend_from, trend_to, rate_settings, until=end)),
-        no_committee=units_without_committee(user, end),
-        overdue=overdue_terms(user, end),
-        vacancies=vacancies_past_deadline(user, end),
+        no_committee=units_without_committee(user, end, federation),
+        overdue=overdue_terms(user, end, federation),
+        vacancies=vacancies_past_deadline(user, end, federation),
     )
 
 

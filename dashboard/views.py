@@ -12,8 +12,10 @@ from core import audit, clock
 from core.htmx import render_page_or_partial
 from core.roles import Role
 from core.scoping import scope_for
+from core.tenancy import chosen_federation, federation_choices
 from core.views import ScopedTemplateView, scoped_function
 from dashboard import exports, selectors
+from orgs.models import Federation
 
 DASHBOARD_ROLES = frozenset({Role.FEDERATION_STAFF, Role.UNIT_LIAISON})
 
@@ -82,15 +84,22 @@ def parse_period(params: Any, today: dt.date, first_year: int | None) -> Period:
 def _context(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     today = clock.today()
-    first_year = selectors.first_year_for(user)
+    # Roles are per federation: the page shows one federation (the user's part of it) and says which.
+    federation = chosen_federation(request, DASHBOARD_ROLES)
+    first_year = selectors.first_year_for(user, federation)
     period = parse_period(request.GET, today, first_year)
     trend_to = period.end.year
     trend_from = max(min(first_year or trend_to, trend_to), trend_to - selectors.TREND_MAX_YEARS + 1)
-    data = selectors.dashboard_for(user, start=period.start, end=period.end, trend_from=trend_from, trend_to=trend_to)
+    data = selectors.dashboard_for(user, start=period.start, end=period.end, trend_from=trend_from, trend_to=trend_to,
+                                   federation=federation)
     scope = scope_for(user)
-    federation_view = scope.is_superuser or scope.has(Role.FEDERATION_STAFF)
+    federation_view = scope.has_in(federation, Role.FEDERATION_STAFF)
     picker_first = min(first_year or today.year, today.year)
+    names = dict(Federation.objects.visible_to(user).values_list("pk", "name"))
     return {
+        "federation": federation,
+        "federation_name": names.get(federation or 0, ""),
+        "federation_choices": federation_choices(request, DASHBOARD_ROLES, names),
         "period": period,
         "data": data,
         "today": today,
@@ -116,9 +125,10 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in exports.LISTS:
         raise Http404
     today = clock.today()
-    period = parse_period(request.GET, today, selectors.first_year_for(request.user))
+    federation = chosen_federation(request, DASHBOARD_ROLES)
+    period = parse_period(request.GET, today, selectors.first_year_for(request.user, federation))
     spec = exports.LISTS[kind]
-    rows = spec.rows(request.user, period.end)
+    rows = spec.rows(request.user, period.end, federation)
     response = exports.workbook_response(spec, rows, as_of=period.end)
     audit.record(
         "export",
@@ -126,7 +136,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
         object_repr=spec.title,
         detail=f"{spec.title}（截至 {period.end.isoformat()}，{len(rows)} 行）",
         changes={"list": kind, "as_of": period.end.isoformat(), "rows": len(rows)},
-        federation_id=getattr(request.user, "federation_id", None),
+        federation_id=federation,
     )
     return response
 
