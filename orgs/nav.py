@@ -23,3 +23,13 @@ register(
         30,
     )
 )
+register(
+    NavEntry(
+        gettext_noop("组织"),
+        gettext_noop("规则设置"),
+        "orgs:my-federation-settings",
+        frozenset({Role.FEDERATION_STAFF}),
+        "bi-sliders",
+        40,
+    )
+)

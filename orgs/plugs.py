@@ -6,9 +6,10 @@ from __future__ import annotations
 def register() -> None:
     from core.registry import DemoLoader, HomeCard, demo_loaders, home_cards
     from core.testing.world import WorldExtender, world_extenders
-    from orgs import demo, testing, views
+    from orgs import demo, settings_page, testing, views
     from orgs.models import Federation
 
+    settings_page.register_own_section()
     demo_loaders.register(
         "orgs.district",
         DemoLoader(load=demo.load_demo, present=lambda: Federation.objects.filter(name=demo.FEDERATION_NAME).exists()),

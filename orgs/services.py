@@ -131,3 +131,23 @@ def unit_dissolve_consequences(user: Any, unit: Unit) -> list[str]:
             if line:
                 lines.append(line)
     return lines
+
+
+# The federation's rules behind the three rates (domain.md: "default" values it may change).
+FEDERATION_RULE_FIELDS = ("term_length_years", "reelection_grace_days", "vacancy_fill_days")
+
+
+def federation_rules_update(
+    *, federation: Federation, changes: dict[str, int], version: int | None, acting_user: Any | None = None
+) -> Federation:
+    """Changes the federation's committee rules; a stale or missing `version` is a conflict."""
+    unknown = set(changes) - set(FEDERATION_RULE_FIELDS)
+    if unknown:
+        raise ValueError(f"federation_rules_update: not a rule: {sorted(unknown)}")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        federation = Federation.objects.select_for_update().get(pk=federation.pk)
+        federation.version = version if version is not None else -1
+        for field, value in changes.items():
+            setattr(federation, field, value)
+        federation.save()
+        return federation

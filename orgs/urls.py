@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orgs import people, views
+from orgs import people, settings_page, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.UnitUpdateView.as_view(), name="unit-edit"),
     path("people/", people.PersonListView.as_view(), name="person-list"),
     path("people/<int:pk>/", people.PersonDetailView.as_view(), name="person-detail"),
+    path("settings/", settings_page.my_federation_settings, name="my-federation-settings"),
+    path("federations/<int:pk>/settings/", settings_page.FederationSettingsView.as_view(), name="federation-settings"),
 ]
