@@ -7,31 +7,39 @@ PORT ?= 8000
 DEMO_PASSWORD ?= Jinguo-Demo-2026!
 DEMO_TOTP_SECRET ?= JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The demo shows the pages users see, the branded 404/500 included; `make run DEBUG=1` for Django's debug pages.
+DEBUG ?= 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test test-sqlite test-postgres lint typecheck bench loadtest demo system-packages clean
+.PHONY: install run test test-sqlite test-postgres lint typecheck bench loadtest demo system-packages clean lock
 
-# Debian packages the browser tests and PDF/Chinese rendering need (installed only when missing, as root).
+# Debian packages the browser tests, PDF rendering (WeasyPrint: Pango; Chinese fonts; poppler for the PDF
+# checks) and compilemessages need, installed only when missing, as root.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 system-packages:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v msgfmt >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v msgfmt >/dev/null \
+	    || ! command -v pdffonts >/dev/null || ! ldconfig -p 2>/dev/null | grep -q libpangoft2; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian packages: chromium fonts-noto-cjk gettext"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gettext >/dev/null; \
+	    echo "Installing Debian packages: $(DEBIAN_PACKAGES)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
 	  else \
-	    echo "NOTE: /usr/bin/chromium, fonts-noto-cjk or gettext missing; install them (apt-get install chromium fonts-noto-cjk gettext) for the browser tests and compilemessages."; \
+	    echo "NOTE: some of $(DEBIAN_PACKAGES) are missing; install them (apt-get install ...) for the browser tests, PDFs and compilemessages."; \
 	  fi; \
 	fi
 
-$(VENV)/.installed: pyproject.toml
+# Every Python dependency at the version and hash requirements.lock pins (make lock refreshes it).
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@if [ ! -x $(PY) ]; then \
 	  BOOT=$$(./scripts/find-python) || exit 1; \
 	  echo "Creating $(VENV) with $$BOOT"; \
 	  $$BOOT -m venv $(VENV); \
 	fi
-	$(PIP) install -q --upgrade pip
-	$(PIP) install -q ".[dev]"
-	@rm -rf build *.egg-info
+	$(PIP) install -q --require-hashes --no-deps -r requirements.lock
 	@touch $@
+
+# After changing the dependencies in pyproject.toml: pin them again (versions and hashes, every platform).
+lock: $(VENV)/.installed
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 --generate-hashes -q -o requirements.lock
 
 install: $(VENV)/.installed system-packages
 
@@ -50,7 +58,7 @@ run: demo
 	@echo ""
 	@$(PY) manage.py run_huey --quiet & HUEY_PID=$$!; \
 	trap "kill $$HUEY_PID 2>/dev/null" EXIT INT TERM; \
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=$(DEBUG) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check .

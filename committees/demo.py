@@ -377,8 +377,10 @@ def load_demo(ctx: DemoContext) -> None:
         action(*args)
     ctx.data["committee_history"] = history
     run_reminders(clock.today(), federation_id=org.federation.pk, email=False, sms=False)
-    active = Unit.objects.filter(federation=org.federation, dissolved_on__isnull=True)
+    units = Unit.objects.filter(federation=org.federation)
+    active = units.filter(dissolved_on__isnull=True).count()
+    committees = Committee.objects.filter(federation=org.federation, dissolved_on__isnull=True).count()
     ctx.summary.append(
-        f"妇委会历史 2008–{DEMO_TODAY:%Y-%m-%d}：机构改革后存续单位 {active.count()} 个，"
-        f"存续妇委会 {Committee.objects.filter(federation=org.federation, dissolved_on__isnull=True).count()} 个"
+        f"妇委会历史 2008–{DEMO_TODAY:%Y-%m-%d}：单位名录共 {units.count()} 个单位（含 2019 年机构改革新组建的），"
+        f"其中存续 {active} 个、已撤销或并入 {units.count() - active} 个；存续妇委会 {committees} 个"
     )

@@ -102,6 +102,6 @@ def load_demo(ctx: DemoContext) -> None:
             )
     ctx.data["org"] = DemoOrg(federation=federation, units=units, communities=communities)
     ctx.summary.append(
-        f"{federation.name}：{len(units)} 个机关单位（2017 年底，均需建妇委会），{len(communities)} 个社区，"
-        f"{Person.objects.filter(federation=federation).count()} 名人员"
+        f"{federation.name}：2017 年底的 {len(units)} 个机关单位（均需建妇委会）及其 "
+        f"{Person.objects.filter(federation=federation).count()} 名人员，{len(communities)} 个社区"
     )

@@ -146,6 +146,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# `make run` serves with DEBUG off (the branded error pages, as users see them): WhiteNoise then serves the
+# static files straight from the apps' folders, no collectstatic needed. Production collects them.
+WHITENOISE_USE_FINDERS = True
 
 # Sessions: 30 minutes idle (renewed on each request), 8 hours absolute (core.middleware).
 SESSION_COOKIE_AGE = 30 * 60
