@@ -26,6 +26,10 @@ cp "$m"/@fontsource/noto-sans-sc/files/noto-sans-sc-*-400-normal.woff2 "$m"/@fon
 # Keep only the woff2 sources, so every url() in the CSS names a file that is here.
 sed -i "s/, url(\.\/files\/[^)]*\.woff) format('woff')//" "$dest/noto-sans-sc/400.css" "$dest/noto-sans-sc/700.css"
 cp "$m/@fontsource/noto-sans-sc/LICENSE" "$dest/noto-sans-sc/LICENSE"
+# The source maps are not vendored: drop the comments naming them. A manifest storage's collectstatic (the
+# production settings) refuses a reference to a file that is not there, and browsers would ask for it.
+find "$dest" \( -name '*.js' -o -name '*.css' \) -exec sed -i -E \
+    -e 's@/\*# sourceMappingURL=[^ ]+ \*/@@' -e 's@//# sourceMappingURL=[^ ]+$@@' {} +
 ( cd "$work" && npm ls --depth=0 ) | grep -v axe-core > "$dest/VERSIONS.txt"
 echo "static/vendor refreshed:"; cat "$dest/VERSIONS.txt"
 # axe-core is for the accessibility tests only (tests/test_accessibility.py injects it into the page):

@@ -17,22 +17,18 @@ token's hash is stored.
 
 import os
 import re
-import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
-from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 import requests
 
+from core.testing.commands import manage
+from core.testing.served import form_fields, server_env, start
+
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "Test-Passw0rd-2026!"  # core.testing.world.PASSWORD (not imported: no Django setup needed)
 WRITE_SECONDS = 2.5
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -45,97 +41,6 @@ from orgs.models import Unit
 w = build_world()
 print("UNITS", w.unit_a1.pk, w.unit_a2.pk)
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def server_env(var_dir, database_url=None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "JINGUO_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.base",
-        DJANGO_DEBUG="0",
-        JINGUO_VAR_DIR=str(var_dir),
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
-
-
-def manage(env, *args, stdin=None):
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=REPO,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, (
-        f"manage.py {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
-    )
-    return done.stdout
-
-
-class FormFields(HTMLParser):
-    """The named fields of each form with method=post: a list of {name: value}."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms, self.fields, self.select, self.textarea = [], None, None, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form" and (a.get("method") or "").lower() == "post":
-            self.fields = {}
-            self.forms.append(self.fields)
-        if self.fields is None:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = (a.get("type") or "text").lower()
-            if kind in ("checkbox", "radio"):
-                if "checked" in a:
-                    self.fields[name] = a.get("value") or "on"
-            elif kind not in ("submit", "button", "file"):
-                self.fields[name] = a.get("value") or ""
-        elif tag == "select" and name:
-            self.select = name
-            self.fields.setdefault(name, "")
-        elif tag == "option" and self.select and "selected" in a:
-            self.fields[self.select] = a.get("value") or ""
-        elif tag == "textarea" and name:
-            self.textarea = name
-            self.fields[name] = ""
-
-    def handle_data(self, data):
-        if self.textarea and self.fields is not None:
-            self.fields[self.textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self.select = None
-        elif tag == "textarea":
-            self.textarea = None
-        elif tag == "form":
-            self.fields = None
-
-
-def form_fields(html, having):
-    """The fields of the page's POST form that has a field named `having`."""
-    parser = FormFields()
-    parser.feed(html)
-    for fields in parser.forms:
-        if having in fields:
-            return fields
-    raise AssertionError(
-        f"no POST form with a field {having!r} on the page: {[sorted(f) for f in parser.forms]}"
-    )
 
 
 class Acks:
@@ -203,50 +108,13 @@ def token_writer(base, acks):
             return
 
 
-def start_server(env, port, log_path):
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "2",
-            "--timeout",
-            "30",
-            "--graceful-timeout",
-            "1",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"the server exited: {Path(log_path).read_text()[-3000:]}")
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return proc, base, log
-        except requests.RequestException:
-            time.sleep(0.2)
-    os.killpg(proc.pid, signal.SIGKILL)
-    raise AssertionError("the server did not answer /healthz within 60 s")
-
-
 def drive_and_kill(env, tmp_path):
     """Prepare the database, write through the server, SIGKILL it mid-stream; returns (acks, unit pks)."""
-    manage(env, "migrate", "--noinput", "-v", "0")
-    units = [int(x) for x in re.search(r"UNITS (\d+) (\d+)", manage(env, "shell", stdin=SETUP)).groups()]
-    proc, base, log = start_server(env, free_port(), tmp_path / "server.log")
+    manage(tmp_path, "migrate", "--noinput", "-v", "0", env=env)
+    out = manage(tmp_path, "shell", env=env, stdin=SETUP).stdout
+    units = [int(x) for x in re.search(r"UNITS (\d+) (\d+)", out).groups()]
+    server = start(env, tmp_path / "server.log")
+    base = server.base
     acks = Acks()
     try:
         threads = []
@@ -266,14 +134,10 @@ def drive_and_kill(env, tmp_path):
             if enough and time.monotonic() - begin >= WRITE_SECONDS:
                 break
             time.sleep(0.1)
-        os.killpg(proc.pid, signal.SIGKILL)  # mid-stream: the writers are still sending
-        proc.wait(10)
+        server.kill()  # mid-stream: the writers are still sending
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
+        server.kill()
         acks.stop.set()
-        log.close()
     for t in threads:
         t.join(15)
     # Any surviving worker would keep the database open and might still write.
