@@ -135,6 +135,29 @@ def api_login(request: HttpRequest, *, username: str, password: str, otp: str | 
     return ApiLoginResult(token=raw, expires_at=token.expires_at)
 
 
+def api_login_refused(request: HttpRequest, *, username: str, reason: str) -> ApiLoginResult:
+    """A token request whose body could not be taken: a failed log-in of the account it names all the same
+    (audited, and counted toward its lock-out), so that a malformed body is no way around the lock-out.
+
+    The result carries the lock-out's answer when the account is (or is now) locked, else no error: the
+    caller answers with the body's own refusal.
+    """
+    from axes.handlers.proxy import AxesProxyHandler
+
+    ip = client_ip(request)
+    credentials = {"username": username}
+    locked = bool(username) and AxesProxyHandler.is_locked(request, credentials)
+    audit.record("login_failed", object_type="accounts.user", object_repr=username,
+                 result="locked" if locked else "failure", actor=username, ip=ip, detail=f"api: {reason}")
+    if locked:
+        return ApiLoginResult(error=MSG_LOCKED, status=403)
+    if username:
+        count_failure(request, username, reason=reason)
+        if AxesProxyHandler.is_locked(request, credentials):
+            return ApiLoginResult(error=MSG_LOCKED, status=403)
+    return ApiLoginResult()
+
+
 # ---------------------------------------------------------------------------------------- passwords
 def password_change(*, user: User, new_password: str) -> None:
     """The user's own change (validated by the caller's form): clears the forced change."""

@@ -1,10 +1,12 @@
 """The three rates over the API, scoped to the caller: GET /api/v1/stats/rates?from=&to=."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import WithJsonSchema
 
 from committees import selectors
 from core.api import ErrorOut, scoped_endpoint
@@ -17,6 +19,9 @@ MSG_BAD_DATE = "日期格式有误，应为 YYYY-MM-DD。"
 MSG_INVERTED = "起始日期 from 不能晚于截止日期 to。"
 
 RATE_ROLES = (Role.FEDERATION_STAFF, Role.UNIT_LIAISON)
+# A date as the schema declares it; the string is parsed by _parse, for its own Chinese message.
+IsoDate = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
+FROM, TO = Query(..., alias="from"), Query(..., alias="to")
 
 
 class RateOut(Schema):
@@ -44,9 +49,10 @@ def _parse(value: str | None) -> dt.date:
 @scoped_endpoint(roles=RATE_ROLES, model=None)
 def rates(
     request: HttpRequest,
-    # Strings parsed below, so that a missing or bad date answers with a Chinese message.
-    start: str | None = Query(None, alias="from"),
-    end: str | None = Query(None, alias="to"),
+    # Strings parsed below, so that a bad date answers with its own Chinese message; required dates in the
+    # schema (a missing one is refused by the shared validation, in Chinese too).
+    start: IsoDate = FROM,
+    end: IsoDate = TO,
 ) -> dict[str, dict[str, object]]:
     """组建率 (as of `to`), 按时换届率 and 及时补缺率 over [from, to], with numerators and denominators.
 

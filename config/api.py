@@ -1,11 +1,9 @@
 """The JSON API at /api/v1/: assembles each app's router."""
 
-from ninja import NinjaAPI
-
 from accounts.api_auth import BearerToken, docs_require_login
-from core.api import UnicodeJSONRenderer, install_error_handlers
+from core.api import JinguoAPI, UnicodeJSONRenderer, install_error_handlers
 
-api = NinjaAPI(
+api = JinguoAPI(
     title="巾帼 Jinguo API",
     version="1",
     urls_namespace="api",

@@ -1,8 +1,9 @@
-"""The JSON API's shared parts: scoped endpoints, JSON errors, pagination (authentication is the
-accounts app's: accounts.api_auth)."""
+"""The JSON API's shared parts: scoped endpoints, JSON errors, pagination, JSON bodies, and the refusals
+every operation declares in the OpenAPI schema (authentication is the accounts app's: accounts.api_auth)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -10,13 +11,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from core import audit
 from core.middleware import client_ip
+from core.models import ConcurrentEditError
 from core.roles import BUSINESS_ROLES
 from core.scoping import get_permitted_or_403, scope_for
 
@@ -25,6 +27,46 @@ MSG_FORBIDDEN = "您无权执行此操作。"
 MSG_UNAUTHORIZED = "未登录或令牌无效，请先获取令牌。"
 MSG_INVALID = "请求参数有误。"
 MSG_SERVER_ERROR = "服务器内部错误，请稍后再试。"
+MSG_CONFLICT = "保存失败：这条记录已被其他人修改。请重新读取后再修改。"
+MSG_JSON_ONLY = "请求体须为 JSON：请使用 Content-Type: application/json，正文为 UTF-8 编码的 JSON 对象。"
+MSG_BAD_JSON = "请求体不是有效的 JSON：正文须为 UTF-8 编码的 JSON 对象。"
+MSG_INVALID_AT = "请求参数有误：{problems}。"
+
+# Where a parameter is, and what is wrong with it, in the words of the API's Chinese messages.
+PLACES = {"query": "查询参数", "path": "路径参数", "body": "请求体字段", "header": "请求头", "cookie": "Cookie"}
+PROBLEMS = {
+    "missing": "为必填项",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "int_from_float": "须为整数",
+    "float_parsing": "须为数字",
+    "bool_parsing": "须为 true 或 false",
+    "greater_than_equal": "不能小于 {ge}",
+    "greater_than": "须大于 {gt}",
+    "less_than_equal": "不能大于 {le}",
+    "less_than": "须小于 {lt}",
+    "string_type": "须为字符串",
+    "string_too_short": "长度不能少于 {min_length} 个字符",
+    "string_too_long": "长度不能超过 {max_length} 个字符",
+    "string_pattern_mismatch": "格式不正确",
+    "literal_error": "须为以下之一：{expected}",
+    "enum": "须为以下之一：{expected}",
+    "date_parsing": "须为日期（YYYY-MM-DD）",
+    "date_type": "须为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "须为日期（YYYY-MM-DD）",
+    "date_from_datetime_inexact": "须为日期（YYYY-MM-DD）",
+    "model_type": "须为 JSON 对象",
+    "model_attributes_type": "须为 JSON 对象",
+    "dict_type": "须为 JSON 对象",
+    "json_invalid": "不是有效的 JSON",
+}
+PROBLEM_OTHER = "取值无效"
+
+# Pagination bounds of every list operation: a page is at most MAX_LIMIT rows; an offset beyond
+# MAX_OFFSET (no list of the platform is that long) is refused before it reaches the database, whose
+# integers it could overflow.
+MAX_LIMIT = 200
+MAX_OFFSET = 1_000_000
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -36,6 +78,204 @@ class UnicodeJSONRenderer(JSONRenderer):
 class ErrorOut(Schema):
     message: str
     detail: Any = None
+
+
+class PageIn(Schema):
+    """`limit` and `offset` of a list operation, bounded in the schema (a bad value is a Chinese 422)."""
+
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"每页条数，1–{MAX_LIMIT}")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"跳过的条数，0–{MAX_OFFSET}")
+
+
+def page_of(queryset: Any, page: PageIn) -> dict[str, Any]:
+    """One page of a list: its items and the total count."""
+    return {"items": list(queryset[page.offset : page.offset + page.limit]), "count": queryset.count()}
+
+
+# ------------------------------------------------------------------------------------------ JSON bodies
+class BodyError(Exception):
+    """A request body the API cannot take: `status` 415 (not JSON) or 422 (malformed or invalid).
+
+    `data` is whatever could be read of it (the parsed JSON, else the form fields), so that a caller can
+    still attribute the attempt (the token endpoint counts it toward the lock-out).
+    """
+
+    def __init__(self, status: int, message: str, *, detail: Any = None, data: Any = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.detail, self.data = status, message, detail, data
+
+
+def read_json_body[S: Schema](request: HttpRequest, schema: type[S]) -> S:
+    """The request's body as `schema`; BodyError unless it is a JSON object that fits."""
+    import pydantic
+
+    data: Any = None
+    try:
+        data = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        pass
+    if request.content_type != "application/json":
+        raise BodyError(415, MSG_JSON_ONLY, data=data if data is not None else request.POST.dict())
+    if data is None and request.body.strip() != b"null":
+        raise BodyError(422, MSG_BAD_JSON)
+    try:
+        return schema.model_validate(data)
+    except pydantic.ValidationError as exc:
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+        raise BodyError(422, validation_message(errors), detail=jsonable_errors(errors), data=data) from None
+
+
+def json_body(schema: type[Schema], *, description: str = "") -> dict[str, Any]:
+    """The OpenAPI `requestBody` of an operation that reads its body with read_json_body (openapi_extra)."""
+    body = schema.model_json_schema()
+    return {"requestBody": {"required": True, "description": description,
+                            "content": {"application/json": {"schema": body}}}}
+
+
+def validation_message(errors: Iterable[Any]) -> str:
+    """One Chinese sentence naming each bad parameter and what is wrong with it."""
+    problems = []
+    for error in errors:
+        if not isinstance(error, dict):
+            continue
+        loc = [str(part) for part in error.get("loc", ())]
+        place = PLACES.get(loc[0], "") if loc else ""
+        # ninja puts the name of the schema argument between the place and the field.
+        names = [part for part in loc[1:] if part not in ("payload", "filters", "page")] or loc[1:]
+        name = ".".join(names)
+        text = PROBLEMS.get(str(error.get("type")), PROBLEM_OTHER)
+        ctx = dict(error.get("ctx") or {})
+        if "expected" in ctx:  # pydantic lists the choices in English: "'a' or 'b'"
+            ctx["expected"] = str(ctx["expected"]).replace(", ", "、").replace(" or ", "、")
+        try:
+            text = text.format(**ctx)
+        except (KeyError, IndexError):
+            text = PROBLEM_OTHER
+        problems.append(f"{place} {name} {text}".strip() if name else f"{place}{text}")
+    return MSG_INVALID_AT.format(problems="；".join(problems)) if problems else MSG_INVALID
+
+
+# --------------------------------------------------------------------------------- the API object
+NUL_FREE = r"^[^\x00]*$"
+
+
+class JinguoAPI(NinjaAPI):
+    """The API object. Its OpenAPI schema declares every refusal an operation can answer (declare_refusals),
+    and a caller whose roles an operation does not admit is refused with its authentication, before the
+    parameters are read: a 403, whatever they send, never a 422 that would describe the operation."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        declare_refusals(schema)
+        return schema
+
+    def _get_urls(self) -> Any:
+        urls = super()._get_urls()
+        for pattern in urls:
+            for operation in _operations_behind(getattr(pattern, "callback", None)):
+                _gate_roles(operation)
+        return urls
+
+
+def _operations_behind(view: Any) -> list[Any]:
+    """The ninja operations a URL pattern's view dispatches to (by method)."""
+    from ninja.operation import PathView
+
+    for cell in getattr(view, "__closure__", None) or ():
+        if isinstance(cell.cell_contents, PathView):
+            return list(cell.cell_contents.operations)
+    return []
+
+
+def _gate_roles(operation: Any) -> None:
+    roles = getattr(operation.view_func, "jinguo_roles", None)
+    if roles is None or getattr(operation, "jinguo_gated", False) or not operation.auth_callbacks:
+        return
+
+    def gate(callback: Callable[[HttpRequest], Any]) -> Callable[[HttpRequest], Any]:
+        def gated(request: HttpRequest) -> Any:
+            user = callback(request)
+            if user:
+                scope = scope_for(user)
+                if not (scope.is_superuser or scope.roles & roles):
+                    raise PermissionDenied
+            return user
+
+        return gated
+
+    operation.auth_callbacks = [gate(callback) for callback in operation.auth_callbacks]
+    operation.jinguo_gated = True
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+
+
+def declare_refusals(schema: dict[str, Any]) -> None:
+    """Adds to every operation the answers that the shared mechanisms give, so that a client (and the fuzz
+    test) finds each status code it can meet in the schema:
+
+    * 401 and 403 where a bearer token is required (no valid token; the role does not admit the caller);
+    * 404 where the path names an object (absent or out of scope, alike);
+    * 413 and 415 where a body is read (core.middleware refuses a body over the upload limit;
+      read_json_body anything but JSON); 422 everywhere (a bad parameter, a NUL character);
+    * 414 everywhere: a request line too long for the web server is refused by it (gunicorn, or the
+      proxy) before the application sees it, with the server's own HTML page.
+
+    String parameters and body fields are declared NUL-free: core.middleware refuses a NUL anywhere.
+    """
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("ErrorOut", ErrorOut.model_json_schema())
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+
+            def add(code: int, description: str, responses: dict[Any, Any] = responses) -> None:
+                if code not in responses and str(code) not in responses:
+                    responses[code] = _error_response(description)
+
+            if operation.get("security"):
+                add(401, "未登录或令牌无效")
+                add(403, "角色无权执行此操作")
+            if "{" in path:
+                add(404, "对象不存在或不在您的范围内")
+            if "requestBody" in operation:
+                add(413, "请求体过大")
+                add(415, "请求体不是 JSON")
+                for media in operation["requestBody"].get("content", {}).values():
+                    _nul_free(media.get("schema", {}), components)
+            add(422, "请求参数有误（含空字符 NUL）")
+            if 414 not in responses:
+                responses[414] = {"description": "请求地址过长（由 Web 服务器拒绝）",
+                                  "content": {"text/html": {"schema": {"type": "string"}}}}
+            for parameter in operation.get("parameters", []):
+                _nul_free(parameter.get("schema", {}), components)
+
+
+def _nul_free(node: Any, components: dict[str, Any], seen: set[str] | None = None) -> None:
+    """Marks every plain string in a JSON schema as NUL-free (following $refs into the components)."""
+    seen = set() if seen is None else seen
+    if isinstance(node, list):
+        for item in node:
+            _nul_free(item, components, seen)
+        return
+    if not isinstance(node, dict):
+        return
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        name = ref.rsplit("/", 1)[1]
+        if name not in seen:
+            seen.add(name)
+            _nul_free(components.get(name), components, seen)
+    if node.get("type") == "string" and "pattern" not in node and "format" not in node and "enum" not in node:
+        node["pattern"] = NUL_FREE
+    for key in ("properties", "$defs"):
+        for child in (node.get(key) or {}).values():
+            _nul_free(child, components, seen)
+    for key in ("anyOf", "oneOf", "allOf", "items"):
+        if key in node:
+            _nul_free(node[key], components, seen)
 
 
 def scoped_endpoint(
@@ -97,7 +337,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        return respond(request, 422, MSG_INVALID, jsonable_errors(exc.errors))
+        return respond(request, 422, validation_message(exc.errors), jsonable_errors(exc.errors))
+
+    @api.exception_handler(BodyError)
+    def bad_body(request: HttpRequest, exc: BodyError) -> HttpResponse:
+        return respond(request, exc.status, exc.message, exc.detail)
+
+    @api.exception_handler(ConcurrentEditError)
+    def conflict(request: HttpRequest, exc: ConcurrentEditError) -> HttpResponse:
+        return respond(request, 409, MSG_CONFLICT)
 
     @api.exception_handler(ValidationError)
     def domain_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
@@ -105,6 +353,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
+            return respond(request, 422, MSG_BAD_JSON)  # ninja's own words for a body it cannot read
         return respond(request, exc.status_code, str(exc.message))
 
     @api.exception_handler(Exception)

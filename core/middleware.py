@@ -47,24 +47,40 @@ class AuditContextMiddleware:
 
 
 MSG_NUL_IN_REQUEST = "请求中不能包含空字符（NUL）。"
+MSG_BODY_TOO_LARGE = "请求体过大（上限 {limit} MB）。"
 
 
-class RejectNulInApiMiddleware:
-    """A NUL character can be neither stored nor compared on PostgreSQL: the API refuses it up front.
+class ApiRequestGuardMiddleware:
+    """What every API request must be before any endpoint (or django-axes) reads it; the one place for all.
 
-    The web forms refuse it field by field (Django's ProhibitNullCharactersValidator); this is the one
-    place for every API endpoint, query string and JSON body alike.
+    * A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a JSON 413 (Django would answer an HTML 400).
+    * A NUL character can be neither stored nor compared on PostgreSQL: refused in the query string,
+      the path and the body alike with a JSON 422. (Web forms refuse it field by field, with Django's
+      ProhibitNullCharactersValidator.)
+    * The API reads JSON only, but a form body is parsed here once, so that a malformed one (a
+      multipart body without a boundary) leaves request.POST empty instead of raising later in
+      whatever touches it: django-axes reads it when it records a failed log-in.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/api/") and self._has_nul(request):
-            from django.http import JsonResponse
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        from django.core.exceptions import RequestDataTooBig
+        from django.http import JsonResponse
 
+        try:
+            nul = self._has_nul(request)
+        except RequestDataTooBig:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+            return JsonResponse({"message": MSG_BODY_TOO_LARGE.format(limit=limit), "detail": None}, status=413,
+                                json_dumps_params={"ensure_ascii": False})
+        if nul:
             return JsonResponse({"message": MSG_NUL_IN_REQUEST, "detail": None}, status=422,
                                 json_dumps_params={"ensure_ascii": False})
+        self._parse_form_once(request)
         return self.get_response(request)
 
     @staticmethod
@@ -73,7 +89,21 @@ class RejectNulInApiMiddleware:
 
         if "\x00" in unquote(request.META.get("QUERY_STRING", "")) or "\x00" in request.path:
             return True
-        if request.method in ("POST", "PUT", "PATCH"):
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             body = request.body
             return b"\x00" in body or b"\\u0000" in body
         return False
+
+    @staticmethod
+    def _parse_form_once(request: HttpRequest) -> None:
+        from django.core.exceptions import SuspiciousOperation
+        from django.http.multipartparser import MultiPartParserError
+
+        try:
+            request.POST  # noqa: B018 - parses the form body, if any, once
+        except (MultiPartParserError, SuspiciousOperation, ValueError):
+            # Django leaves an empty QueryDict behind once parsing failed.
+            from django.http import QueryDict
+            from django.utils.datastructures import MultiValueDict
+
+            request._post, request._files = QueryDict(), MultiValueDict()  # type: ignore[attr-defined]

@@ -2,11 +2,12 @@
 
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from core.api import ErrorOut, scoped_endpoint
+from core.api import ErrorOut, PageIn, page_of, scoped_endpoint
 from orgs import selectors
 from orgs.models import Unit
 
@@ -30,20 +31,16 @@ class UnitPage(Schema):
     count: int
 
 
-class UnitFilter(Schema):
+class UnitFilter(PageIn):
     q: str | None = None
-    status: str | None = None
-    limit: int = 50
-    offset: int = 0
+    status: Literal["active", "dissolved"] | None = None
 
 
-@router.get("", response={200: UnitPage, 401: ErrorOut, 403: ErrorOut})
+@router.get("", response={200: UnitPage, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
 @scoped_endpoint(model=Unit)
 def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> dict[str, object]:
     qs = selectors.unit_list_for(request.user, q=filters.q, status=filters.status)
-    limit = max(1, min(filters.limit, 200))
-    offset = max(0, filters.offset)
-    return {"items": list(qs[offset : offset + limit]), "count": qs.count()}
+    return page_of(qs, filters)
 
 
 @router.get("/{id}", response={200: UnitOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut})

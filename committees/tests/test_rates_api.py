@@ -72,8 +72,9 @@ def test_anonymous_is_unauthorized(client, history):
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({}, rates_api.MSG_DATES_REQUIRED),
-        ({"from": "2017-01-01"}, rates_api.MSG_DATES_REQUIRED),
+        ({}, "请求参数有误：查询参数 from 为必填项；查询参数 to 为必填项。"),
+        ({"from": "2017-01-01"}, "请求参数有误：查询参数 to 为必填项。"),
+        ({"from": "", "to": "2017-12-31"}, rates_api.MSG_DATES_REQUIRED),
         ({"from": "2017-13-01", "to": "2017-12-31"}, rates_api.MSG_BAD_DATE),
         ({"from": "2017-01-01", "to": "yesterday"}, rates_api.MSG_BAD_DATE),
         ({"from": "2018-01-01", "to": "2017-12-31"}, rates_api.MSG_INVERTED),

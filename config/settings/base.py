@@ -53,7 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.AuditContextMiddleware",
-    "core.middleware.RejectNulInApiMiddleware",
+    "core.middleware.ApiRequestGuardMiddleware",
     # Second factor for the roles that need it, then forced / expired password change.
     "accounts.middleware.LoginPolicyMiddleware",
     # Last, so that a locked-out login attempt is answered before any view runs.

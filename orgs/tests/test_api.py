@@ -68,3 +68,32 @@ def test_a_nul_character_anywhere_in_an_api_request_is_a_json_422(world, client)
     assert resp.status_code == 422 and resp.json()["message"] == MSG_NUL_IN_REQUEST
     resp = client.get("/api/v1/units?q=%00", **bearer(world.staff))
     assert resp.status_code == 422 and resp.json()["message"] == MSG_NUL_IN_REQUEST
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"offset": "9223372036854775808"}, "请求参数有误：查询参数 offset 不能大于 1000000。"),
+        ({"offset": "-1"}, "请求参数有误：查询参数 offset 不能小于 0。"),
+        ({"limit": "0"}, "请求参数有误：查询参数 limit 不能小于 1。"),
+        ({"limit": "201"}, "请求参数有误：查询参数 limit 不能大于 200。"),
+        ({"limit": "many"}, "请求参数有误：查询参数 limit 须为整数。"),
+        ({"status": "closed"}, "请求参数有误：查询参数 status 须为以下之一：'active'、'dissolved'。"),
+    ],
+)
+def test_pagination_is_bounded_in_the_schema_with_a_chinese_422(world, client, params, message):
+    """The probe: GET /api/v1/units?offset=9223372036854775808 answered 500 (the database's integer overflowed)."""
+    resp = client.get("/api/v1/units", params, **bearer(world.staff))
+    assert resp.status_code == 422, resp.content
+    assert resp.json()["message"] == message
+
+
+def test_the_largest_offset_and_limit_are_served(world, client):
+    from core.api import MAX_LIMIT, MAX_OFFSET
+
+    far = client.get("/api/v1/units", {"offset": MAX_OFFSET, "limit": MAX_LIMIT}, **bearer(world.staff)).json()
+    assert far == {"items": [], "count": 2}
+    schema = client.get("/api/v1/openapi.json", **bearer(world.staff)).json()
+    params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/units"]["get"]["parameters"]}
+    assert (params["offset"]["minimum"], params["offset"]["maximum"]) == (0, MAX_OFFSET)
+    assert (params["limit"]["minimum"], params["limit"]["maximum"]) == (1, MAX_LIMIT)
