@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
+from pydantic import ConfigDict
 
 from accounts import services
 from core.api import BodyError, ErrorOut, json_body, public_endpoint, read_json_body
@@ -19,6 +20,8 @@ router = Router(tags=["auth"])
 
 
 class TokenIn(Schema):
+    model_config = ConfigDict(extra="forbid")  # a field the endpoint does not know is a mistake, said so
+
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=1024)
     otp: str | None = Field(None, max_length=16, description="动态验证码（须双因素认证的账号）")

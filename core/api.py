@@ -59,6 +59,7 @@ PROBLEMS = {
     "model_attributes_type": "须为 JSON 对象",
     "dict_type": "须为 JSON 对象",
     "json_invalid": "不是有效的 JSON",
+    "extra_forbidden": "不是可接受的字段",
 }
 PROBLEM_OTHER = "取值无效"
 

@@ -1,17 +1,30 @@
-"""Fuzzes the JSON API from its own OpenAPI schema as every persona (issue 4, item 7).
+"""Fuzzes the JSON API from its own OpenAPI schema as every persona (issue 4, item 7; issue 7).
 
-For each persona (anonymous, one account per role, the account without a role, the outsider) and each
-operation of /api/v1/openapi.json, schemathesis generates requests (valid ones and, for the server-error
-check, invalid ones) and sends them through the WSGI application in the test database:
+In process: for each persona (anonymous, one account per role, the account without a role, the outsider)
+and each operation of /api/v1/openapi.json, schemathesis generates requests (20 per operation and mode)
+and sends them through the WSGI application in the test database:
 
-* no generated request gets a 5xx;
-* every answer to a valid request conforms to the schema (status code, content type, body);
+* no request gets a 5xx;
+* every answer's status code, content type, headers and body are what the schema declares (the schema
+  declares every refusal: core.api.declare_refusals);
+* a schema-valid request is accepted and a schema-violating one refused (positive and negative data);
 * no operation but POST /auth/token ignores authentication: without a token, and with a garbage one,
   it answers 401.
 
-Tokens for the fuzz are issued with ApiToken.issue (a second factor may be required at the token
-endpoint); the endpoint itself is exercised in test_token_endpoint_*.
+Against a served instance (gunicorn on loopback, as the outside probe ran it): `schemathesis run` with
+every check, every phase (examples, coverage — boundary values, undeclared content types and methods —,
+fuzzing, stateful) and 50 examples per operation, as staff and as a liaison, must report nothing.
+
+What the checks accept is in tests/api_fuzz.toml. Tokens for the fuzz are issued with ApiToken.issue
+(a second factor may be required at the token endpoint); the endpoint itself is exercised in
+test_token_endpoint_* and accounts/tests/test_api_token.py.
 """
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -20,6 +33,9 @@ from hypothesis import settings as hsettings
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -29,6 +45,10 @@ from core.testing.world import PASSWORD
 
 API = "/api/v1"
 TOKEN_OPERATION = ("POST", f"{API}/auth/token")  # as APIOperation.path spells it
+CONFIG = Path(__file__).with_name("api_fuzz.toml")
+# The outside probe's depth, for the personas it used (the run against a served instance).
+DEEP_PERSONAS = {"staff", "liaison"}
+DEEP_EXAMPLES = 50
 MAX_EXAMPLES = 20
 # (method, path, status) of every request sent by the running test, to check the fuzz reached the data.
 SEEN: list[tuple[str, str, int]] = []
@@ -48,8 +68,10 @@ def _no_server_error(ctx, response, case):
     assert response.status_code < 500, f"{case.method} {case.formatted_path} -> {response.status_code}"
 
 
-# What every well-formed request's response must satisfy.
-VALID_CHECKS = [_no_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+# What every response must satisfy, and in addition for well-formed / malformed requests.
+COMMON_CHECKS = [_no_server_error, status_code_conformance, content_type_conformance, response_headers_conformance]
+VALID_CHECKS = [*COMMON_CHECKS, response_schema_conformance, positive_data_acceptance]
+INVALID_CHECKS = [*COMMON_CHECKS, negative_data_rejection]
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +99,7 @@ def schema(same_connection):
 
     raw = api.get_openapi_schema()
     assert set(raw["paths"]) >= {f"{API}/auth/token", f"{API}/units"}
-    loaded = schemathesis.openapi.from_dict(dict(raw))
+    loaded = schemathesis.openapi.from_dict(dict(raw), config=schemathesis.Config.from_path(CONFIG))
     loaded.app = application
     return loaded
 
@@ -122,19 +144,12 @@ def test_fuzz_api_as_persona(schema, world, persona):
         @FUZZ_SETTINGS
         @given(case=op.as_strategy(generation_mode=GenerationMode.POSITIVE))
         def valid_requests(case):
-            response = _send(case, token)
-            case.validate_response(
-                response,
-                checks=VALID_CHECKS,
-            )
+            case.validate_response(_send(case, token), checks=VALID_CHECKS)
 
         @FUZZ_SETTINGS
         @given(case=op.as_strategy(generation_mode=GenerationMode.NEGATIVE))
         def invalid_requests(case):
-            response = _send(case, token)
-            assert response.status_code < 500, (
-                f"{case.method} {case.formatted_path} -> {response.status_code}"
-            )
+            case.validate_response(_send(case, token), checks=INVALID_CHECKS)
 
         valid_requests()
         if op.method.upper() != "GET" or op.path_parameters or op.query:
@@ -150,11 +165,7 @@ def test_fuzz_api_as_persona(schema, world, persona):
                     )
                 )
                 def existing_object(case):
-                    response = _send(case, token)
-                    case.validate_response(
-                        response,
-                        checks=VALID_CHECKS,
-                    )
+                    case.validate_response(_send(case, token), checks=VALID_CHECKS)
 
                 existing_object()
 
@@ -238,3 +249,48 @@ def test_token_endpoint_refuses_a_wrong_password(client, world):
     )
     assert response.status_code == 401
     assert "token" not in response.json()
+
+
+# ------------------------------------------------------------------- against a served instance
+SERVED_SETUP = """
+from accounts.models import ApiToken
+from core.testing.world import build_world
+w = build_world(committee_history=True)
+for name in ("staff", "liaison"):
+    print("TOKEN", name, ApiToken.issue(w.users[name], hours=2)[1])
+"""
+# Fixed, so that a failure can be replayed; JINGUO_FUZZ_SEED explores others.
+FUZZ_SEED = os.environ.get("JINGUO_FUZZ_SEED", "20261127")
+
+
+@pytest.fixture(scope="module")
+def served_api(tmp_path_factory):
+    from core.testing.commands import manage
+    from core.testing.served import server_env, start
+
+    var = tmp_path_factory.mktemp("fuzz")
+    env = server_env(var)
+    manage(var, "migrate", "--noinput", "-v", "0", env=env)
+    tokens = dict(re.findall(r"TOKEN (\w+) (\S+)", manage(var, "shell", env=env, stdin=SERVED_SETUP).stdout))
+    server = start(env, var / "server.log")
+    yield server, tokens
+    server.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("persona", sorted(DEEP_PERSONAS))
+def test_the_outside_fuzzer_finds_nothing(served_api, persona):
+    """`schemathesis run` over loopback, every check and phase, as the outside probe ran it."""
+    server, tokens = served_api
+    cli = Path(sys.executable).with_name("schemathesis")
+    run = subprocess.run(
+        [str(cli), "--config-file", str(CONFIG), "run", f"{server.base}{API}/openapi.json",
+         "--header", f"Authorization: Bearer {tokens[persona]}", "--checks", "all",
+         "--max-examples", str(DEEP_EXAMPLES), "--seed", FUZZ_SEED, "--workers", "1", "--continue-on-failure",
+         "--no-color", "--suppress-health-check", "all"],
+        capture_output=True, text=True, timeout=300,
+    )
+    report = run.stdout + run.stderr
+    assert run.returncode == 0, report[-8000:]
+    assert re.search(r"Tested: 4", report), report[-3000:]
+    assert "Server error" not in server.log()
