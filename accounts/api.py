@@ -6,15 +6,18 @@ toward the lock-out and audited like a wrong password. Otherwise a malformed req
 guess (answering differently for a right and a wrong password) outside the lock-out.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from accounts import services
-from core.api import BodyError, ErrorOut, json_body, public_endpoint, read_json_body
+from accounts.models import ApiToken
+from core.api import BodyError, ErrorOut, json_body, public_endpoint, read_json_body, scoped_endpoint
+from core.roles import Role
 
 router = Router(tags=["auth"])
 
@@ -58,3 +61,36 @@ def token(request: HttpRequest) -> TokenOut:
         raise HttpError(result.status, result.error)
     assert result.token is not None and result.expires_at is not None
     return TokenOut(token=result.token, expires_at=result.expires_at.isoformat())
+
+
+# Every account manages its own tokens, whatever its roles.
+ANY_ROLE = frozenset(Role)
+
+
+class TokenInfo(Schema):
+    id: int
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    current: bool = Field(description="是否为本次请求所用的令牌")
+
+
+@router.get("/tokens", response={200: list[TokenInfo]})
+@scoped_endpoint(roles=ANY_ROLE, model=ApiToken)
+def list_tokens(request: HttpRequest) -> list[TokenInfo]:
+    """The caller's own tokens that still stand, newest first (never the tokens themselves: only their hashes
+    are stored)."""
+    current = getattr(getattr(request, "jinguo_api_token", None), "pk", None)
+    return [TokenInfo(id=t.pk, created_at=t.created_at, expires_at=t.expires_at, last_used_at=t.last_used_at,
+                      current=t.pk == current)
+            for t in services.tokens_of(request.user)]  # type: ignore[arg-type]
+
+
+@router.delete("/token", response={204: None})
+@scoped_endpoint(roles=ANY_ROLE, model=ApiToken)
+def revoke_token(request: HttpRequest) -> Status:
+    """Revokes the token this request carries (log-out of the API)."""
+    token = request.jinguo_api_token  # type: ignore[attr-defined]
+    services.token_revoke(user=request.user, tokens=ApiToken.objects.filter(pk=token.pk),  # type: ignore[arg-type]
+                          acting_user=request.user, detail="api: revoked by its owner")  # type: ignore[arg-type]
+    return Status(204, None)

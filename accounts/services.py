@@ -158,12 +158,66 @@ def api_login_refused(request: HttpRequest, *, username: str, reason: str) -> Ap
     return ApiLoginResult()
 
 
+# --------------------------------------------------------------------------------------- API tokens
+# The rule (SECURITY.md, "API tokens"): a token lives 8 hours at most, and ends before that with the
+# password it was obtained with (any change of it), a web log-out, a forced or expired password, the
+# account's deactivation, and its owner's revocation.
+TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
+
+
+def token_usable(token: ApiToken, now: dt.datetime) -> bool:
+    """Does this token still stand for its user?"""
+    user = token.user
+    if token.expires_at <= now or not user.is_active:
+        return False
+    if user.must_change_password or user.password_expired(now):
+        return False
+    # Issued before the current password was set: it was obtained with another password.
+    return user.password_changed_at is None or token.created_at >= user.password_changed_at
+
+
+def token_authenticate(request: HttpRequest, raw: str) -> User | None:
+    """The user of a bearer token, or None; a token that no longer stands is deleted as it is presented.
+
+    accounts.api_auth.BearerToken calls this.
+    """
+    from django.utils import timezone
+
+    token = ApiToken.objects.select_related("user", "user__person").filter(key_hash=ApiToken.hash(raw)).first()
+    if token is None:
+        return None
+    now = timezone.now()
+    if not token_usable(token, now):
+        ApiToken.objects.filter(pk=token.pk).delete()
+        return None
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    request.jinguo_api_token = token  # type: ignore[attr-defined]  # the token in use, for DELETE /auth/token
+    return token.user
+
+
+def tokens_of(user: User) -> Any:
+    """The user's own tokens that still stand, newest first."""
+    from django.utils import timezone
+
+    return ApiToken.objects.visible_to(user).filter(expires_at__gt=timezone.now()).order_by("-created_at", "-id")
+
+
+def token_revoke(*, user: User, tokens: Any, acting_user: User | None, detail: str) -> int:
+    """Deletes `tokens` (a queryset of `user`'s tokens); audited when there were any."""
+    removed, _ = tokens.filter(user=user).delete()
+    if removed:
+        audit.record("token_revoke", obj=user, actor=acting_user, detail=detail, changes={"tokens": [removed, 0]})
+    return int(removed)
+
+
 # ---------------------------------------------------------------------------------------- passwords
 def password_change(*, user: User, new_password: str) -> None:
-    """The user's own change (validated by the caller's form): clears the forced change."""
+    """The user's own change (validated by the caller's form): clears the forced change, ends API tokens."""
     user.set_password(new_password)
     user.must_change_password = False
     user.save()
+    token_revoke(user=user, tokens=ApiToken.objects.all(), acting_user=user, detail="password change")
     audit.record("password_change", obj=user, actor=user)
 
 

@@ -25,6 +25,11 @@ def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
         audit.record("logout", obj=user, actor=user, ip=client_ip(request) if request else None)
+        # Logging out ends the account's API tokens too (SECURITY.md, "API tokens").
+        from accounts.models import ApiToken
+        from accounts.services import token_revoke
+
+        token_revoke(user=user, tokens=ApiToken.objects.all(), acting_user=user, detail="web log-out")
 
 
 @receiver(user_login_failed)

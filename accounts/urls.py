@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("me/", views.profile, name="profile"),
+    path("me/tokens/revoke/", views.token_revoke, name="token-revoke"),
     path("otp/", views.otp_view, name="otp"),
     path("password/", views.password_change, name="password-change"),
     # System administrator: accounts.

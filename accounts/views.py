@@ -11,11 +11,13 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms import AccountCreateForm, ChangePasswordForm, LoginForm, OtpForm, RoleGrantForm
@@ -28,6 +30,7 @@ from core.scoping import scope_for
 from core.views import ScopedListView, ScopedObjectMixin, authenticated, public, scoped_function
 
 MSG_PASSWORD_CHANGED = "密码已修改。"
+MSG_TOKENS_REVOKED = gettext_lazy("接口令牌已撤销，使用它的程序须重新获取令牌。")
 MSG_OTP_ENROLLED = "动态验证码已绑定，今后登录须输入验证器中的6位数字。"
 MSG_ACCOUNT_DEACTIVATED = "账号已停用。"
 MSG_OTP_RESET = "动态验证码已重置：该账号下次登录时须重新绑定验证器。"
@@ -73,7 +76,28 @@ def profile(request: HttpRequest) -> HttpResponse:
         "scope": scope_for(request.user),
         "needs_otp": requires_otp(request.user),
         "otp_device": services.confirmed_device(request.user),  # type: ignore[arg-type]
+        "tokens": services.tokens_of(request.user),  # type: ignore[arg-type]
     })
+
+
+@require_POST
+@authenticated
+def token_revoke(request: HttpRequest) -> HttpResponse:
+    """Revokes one of the user's own API tokens (`token`), or all of them (`all`)."""
+    from accounts.models import ApiToken
+
+    user: User = request.user  # type: ignore[assignment]
+    own = ApiToken.objects.changeable_by(user)
+    if request.POST.get("all"):
+        tokens = own
+    else:
+        pk = request.POST.get("token", "")
+        tokens = own.filter(pk=int(pk)) if pk.isdigit() else own.none()
+        if not tokens.exists():
+            raise Http404
+    services.token_revoke(user=user, tokens=tokens, acting_user=user, detail="web: revoked by its owner")
+    messages.success(request, MSG_TOKENS_REVOKED)
+    return redirect("accounts:profile")
 
 
 def _next_url(request: HttpRequest) -> str:

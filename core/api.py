@@ -59,7 +59,7 @@ PROBLEMS = {
     "model_attributes_type": "须为 JSON 对象",
     "dict_type": "须为 JSON 对象",
     "json_invalid": "不是有效的 JSON",
-    "extra_forbidden": "不是可接受的字段",
+    "extra_forbidden": "不是本接口接受的参数",
 }
 PROBLEM_OTHER = "取值无效"
 
@@ -175,6 +175,7 @@ class JinguoAPI(NinjaAPI):
         for pattern in urls:
             for operation in _operations_behind(getattr(pattern, "callback", None)):
                 _gate_roles(operation)
+                _refuse_unknown_query(operation)
         return urls
 
 
@@ -189,23 +190,42 @@ def _operations_behind(view: Any) -> list[Any]:
 
 
 def _gate_roles(operation: Any) -> None:
+    """Gives the operation its own BearerToken that also refuses callers without one of its roles."""
+    import copy
+
     roles = getattr(operation.view_func, "jinguo_roles", None)
-    if roles is None or getattr(operation, "jinguo_gated", False) or not operation.auth_callbacks:
+    if roles is None or getattr(operation, "jinguo_gated", False):
         return
-
-    def gate(callback: Callable[[HttpRequest], Any]) -> Callable[[HttpRequest], Any]:
-        def gated(request: HttpRequest) -> Any:
-            user = callback(request)
-            if user:
-                scope = scope_for(user)
-                if not (scope.is_superuser or scope.roles & roles):
-                    raise PermissionDenied
-            return user
-
-        return gated
-
-    operation.auth_callbacks = [gate(callback) for callback in operation.auth_callbacks]
+    gated = []
+    for callback in operation.auth_callbacks:
+        if hasattr(callback, "roles"):  # accounts.api_auth.BearerToken refuses callers without them
+            callback = copy.copy(callback)
+            callback.roles = frozenset(roles)
+        gated.append(callback)
+    operation.auth_callbacks = gated
     operation.jinguo_gated = True
+
+
+def _refuse_unknown_query(operation: Any) -> None:
+    """A query parameter the operation does not declare is refused (422), not ignored: `?staus=active` is a
+    typo whose silently unfiltered answer would mislead."""
+    if getattr(operation, "jinguo_query_checked", False):
+        return
+    declared = frozenset(
+        name for model in operation.models if model.__ninja_param_source__ == "query"
+        for name in (getattr(model, "__ninja_flatten_map__", None) or model.model_fields)
+    )
+    view = operation.view_func
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        unknown = sorted(set(request.GET) - declared)
+        if unknown:
+            raise NinjaValidationError([{"loc": ("query", name), "type": "extra_forbidden"} for name in unknown])
+        return view(request, *args, **kwargs)
+
+    operation.view_func = checked
+    operation.jinguo_query_checked = True
 
 
 def _error_response(description: str) -> dict[str, Any]:

@@ -30,6 +30,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hsettings
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -45,6 +46,8 @@ from core.testing.world import PASSWORD
 
 API = "/api/v1"
 TOKEN_OPERATION = ("POST", f"{API}/auth/token")  # as APIOperation.path spells it
+# Revokes the token it is called with: each of its requests gets a token of its own.
+REVOKE_OPERATION = ("DELETE", f"{API}/auth/token")
 CONFIG = Path(__file__).with_name("api_fuzz.toml")
 # The outside probe's depth, for the personas it used (the run against a served instance).
 DEEP_PERSONAS = {"staff", "liaison"}
@@ -114,10 +117,19 @@ def _label(op):
     return (op.method.upper(), op.path)
 
 
+def _headers_negated(case):
+    component = case.meta.components.get(ParameterLocation.HEADER) if case.meta else None
+    return component is not None and component.mode.is_negative
+
+
 def _send(case, token):
-    headers = {k: v for k, v in (case.headers or {}).items() if k.lower() not in ("authorization", "cookie")}
-    case.headers = headers
-    extra = {"Authorization": f"Bearer {token}"} if token else {}
+    """Sends the case with the persona's token, unless the case is about a malformed header: then with
+    the header it was generated with (the server must refuse it)."""
+    if _headers_negated(case):
+        extra = {}
+    else:
+        case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() not in ("authorization", "cookie")}
+        extra = {"Authorization": f"Bearer {token}"} if token else {}
     response = case.call(headers=extra)
     SEEN.append((case.method.upper(), case.operation.path, response.status_code))
     return response
@@ -141,15 +153,18 @@ def test_fuzz_api_as_persona(schema, world, persona):
         if _label(op) == TOKEN_OPERATION and persona != "anonymous":
             continue  # no bearer token is involved: fuzzed once, as anonymous
 
+        def token_for_case(op=op):
+            return _token_for(world, persona) if _label(op) == REVOKE_OPERATION else token
+
         @FUZZ_SETTINGS
         @given(case=op.as_strategy(generation_mode=GenerationMode.POSITIVE))
         def valid_requests(case):
-            case.validate_response(_send(case, token), checks=VALID_CHECKS)
+            case.validate_response(_send(case, token_for_case()), checks=VALID_CHECKS)
 
         @FUZZ_SETTINGS
         @given(case=op.as_strategy(generation_mode=GenerationMode.NEGATIVE))
         def invalid_requests(case):
-            case.validate_response(_send(case, token), checks=INVALID_CHECKS)
+            case.validate_response(_send(case, token_for_case()), checks=INVALID_CHECKS)
 
         valid_requests()
         if op.method.upper() != "GET" or op.path_parameters or op.query:
