@@ -42,18 +42,19 @@ class LoginForm(AuthenticationForm):
         if user is not None and requires_otp(user) and services.confirmed_device(user) is not None:
             token = (cleaned.get("otp_token") or "").strip()
             if not token:
-                self._otp_failed(user, services.MSG_OTP_REQUIRED, "otp missing")
+                self._otp_failed(user, "otp missing")
             device = services.otp_verify(user, token)
             if device is None:
-                self._otp_failed(user, services.MSG_OTP_INVALID, "otp wrong")
+                self._otp_failed(user, "otp wrong")
             user.otp_device = device  # type: ignore[attr-defined]  # django_otp.login() marks the session
         return cleaned
 
-    def _otp_failed(self, user: User, message: str, reason: str) -> None:
+    def _otp_failed(self, user: User, reason: str) -> None:
+        """Answered exactly like a wrong password (services.MSG_BAD_CREDENTIALS): never confirms one."""
         assert self.request is not None
         services.count_failure(self.request, user.get_username(), reason=reason)
         self.user_cache = None
-        raise ValidationError(message, code="otp")
+        raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
 
 
 class OtpForm(StyledForm):

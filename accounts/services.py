@@ -24,9 +24,11 @@ from core.middleware import client_ip
 from core.roles import ROLE_BINDINGS
 from core.scoping import forget_scope
 
-MSG_BAD_CREDENTIALS = "用户名或密码错误。"
+# One answer for every failed log-in step, the second factor's included: a wrong password, a right one
+# without its code and a right one with a wrong code look alike (the code is asked on the same form), so
+# that the answer never confirms a password. The audit log tells them apart.
+MSG_BAD_CREDENTIALS = "用户名、密码或动态验证码错误。需要动态验证码的账号，请同时输入验证器中最新的6位数字。"
 MSG_LOCKED = "登录失败次数过多，账号已被锁定30分钟，请稍后再试或联系安全管理员。"
-MSG_OTP_REQUIRED = "该账号须输入动态验证码（手机验证器中的6位数字）。"
 MSG_OTP_INVALID = "动态验证码错误或已使用过，请输入验证器中最新的6位数字。"
 MSG_OTP_NOT_ENROLLED = "该账号尚未绑定动态验证码，请先在网页端登录完成绑定。"
 MSG_PASSWORD_CHANGE_REQUIRED = "该账号须先修改密码，请在网页端登录后修改。"
@@ -114,9 +116,9 @@ def api_login(request: HttpRequest, *, username: str, password: str, otp: str | 
         if confirmed_device(user) is None:
             message, detail = MSG_OTP_NOT_ENROLLED, "api: no otp device"
         elif not otp:
-            message, detail = MSG_OTP_REQUIRED, "api: otp missing"
+            message, detail = MSG_BAD_CREDENTIALS, "api: otp missing"
         elif otp_verify(user, otp) is None:
-            message, detail = MSG_OTP_INVALID, "api: otp wrong"
+            message, detail = MSG_BAD_CREDENTIALS, "api: otp wrong"
         else:
             message = ""
         if message:

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.management.commands.totp_now import current_code
 from accounts.models import User
 from accounts.policy import DEMO_TOTP_SECRET, base32_to_hex, requires_otp
-from accounts.services import MSG_LOCKED, MSG_OTP_INVALID, MSG_OTP_NOT_ENROLLED, MSG_OTP_REQUIRED
+from accounts.services import MSG_BAD_CREDENTIALS, MSG_LOCKED, MSG_OTP_NOT_ENROLLED
 from core.models import AuditEvent
 from core.testing.world import PASSWORD, TOTP_SECRET
 
@@ -53,9 +53,9 @@ def test_web_login_requires_the_code(world):
     with time_machine.travel(T0, tick=False):
         client = Client()
         missing = web_login(client, "supervisor")
-        assert MSG_OTP_REQUIRED in missing.content.decode()
+        assert MSG_BAD_CREDENTIALS in missing.content.decode()
         wrong = web_login(client, "supervisor", "000000" if code() != "000000" else "111111")
-        assert MSG_OTP_INVALID in wrong.content.decode()
+        assert MSG_BAD_CREDENTIALS in wrong.content.decode()
         assert client.get(reverse("accounts:profile")).status_code == 302  # not logged in
     with time_machine.travel(T0 + dt.timedelta(seconds=30), tick=False):  # past the throttle delay
         ok = web_login(client, "supervisor", code())
@@ -70,7 +70,7 @@ def test_a_used_code_is_refused_the_second_time(world):
         first = Client()
         assert web_login(first, "auditor", code()).status_code == 302
         replay = web_login(Client(), "auditor", code())
-        assert replay.status_code == 200 and MSG_OTP_INVALID in replay.content.decode()
+        assert replay.status_code == 200 and MSG_BAD_CREDENTIALS in replay.content.decode()
     with time_machine.travel(T0 + dt.timedelta(seconds=5), tick=False):
         # the API refuses it too
         assert api_login(Client(), "auditor", code(T0)).status_code == 401
@@ -142,10 +142,10 @@ def test_account_without_device_enrols_with_a_qr_code(world):
 def test_api_token_needs_the_code(world):
     with time_machine.travel(T0, tick=False):
         missing = api_login(Client(), "supervisor")
-        assert missing.status_code == 401 and missing.json()["message"] == MSG_OTP_REQUIRED
+        assert missing.status_code == 401 and missing.json()["message"] == MSG_BAD_CREDENTIALS
     with time_machine.travel(T0 + dt.timedelta(seconds=10), tick=False):
         wrong = api_login(Client(), "supervisor", "000000" if code() != "000000" else "111111")
-        assert wrong.status_code == 401 and wrong.json()["message"] == MSG_OTP_INVALID
+        assert wrong.status_code == 401 and wrong.json()["message"] == MSG_BAD_CREDENTIALS
     with time_machine.travel(T0 + dt.timedelta(seconds=40), tick=False):
         ok = api_login(Client(), "supervisor", code())
         assert ok.status_code == 200 and ok.json()["token"].startswith("jg_")
@@ -184,3 +184,44 @@ def test_totp_now_matches_django_otp():
         totp = TOTP(bytes.fromhex(base32_to_hex(DEMO_TOTP_SECRET)))
         totp.time = time.time()
         assert totp.verify(int(out.getvalue().strip()), tolerance=0)
+
+
+def _error_text(response):
+    """The log-in page's error message, and nothing else that varies (CSRF token, nonce)."""
+    import re
+
+    html = response.content.decode()
+    alerts = re.findall(r'<div class="alert alert-danger" role="alert">(.*?)</div>', html, re.S)
+    return response.status_code, alerts, 'name="otp_token"' in html
+
+
+def test_the_second_factor_step_does_not_confirm_a_right_password(world):
+    """The probe: "该账号须输入动态验证码" came only after the right password. The code is asked on the same
+    form, and a wrong password, a right one without its code and a right one with a wrong code all get
+    the same answer, on the web and from the API."""
+    wrong_code = "000000" if code() != "000000" else "111111"
+    with time_machine.travel(T0, tick=False):
+        web = [
+            _error_text(Client().post(LOGIN, {"username": "supervisor", "password": "wrong-password"})),
+            _error_text(Client().post(LOGIN, {"username": "supervisor", "password": PASSWORD})),
+            _error_text(Client().post(LOGIN, {"username": "supervisor", "password": PASSWORD,
+                                              "otp_token": wrong_code})),
+            _error_text(Client().post(LOGIN, {"username": "nobody", "password": PASSWORD})),
+        ]
+    assert web[0] == web[1] == web[2] == web[3], web
+    assert web[0][0] == 200 and web[0][2]  # the code field is on the same form
+    from axes.utils import reset
+
+    reset(username="supervisor")  # three failures so far: the API's three would lock the account
+    with time_machine.travel(T0 + dt.timedelta(seconds=40), tick=False):
+        api = [
+            (r.status_code, r.json())
+            for r in (
+                Client().post(TOKEN, json.dumps({"username": "supervisor", "password": "wrong"}),
+                              content_type="application/json"),
+                api_login(Client(), "supervisor"),
+                api_login(Client(), "supervisor", wrong_code),
+            )
+        ]
+    assert api[0] == api[1] == api[2], api
+    assert api[0][0] == 401
