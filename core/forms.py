@@ -41,14 +41,30 @@ class StyledForm(StyledFormMixin, forms.Form):
 
 
 class VersionedModelForm(StyledFormMixin, forms.ModelForm):
-    """Adds a hidden `version`; saving with a stale one raises core.models.ConcurrentEditError."""
+    """Adds a hidden `version`; saving with a stale one raises core.models.ConcurrentEditError.
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    An edit posted without its version (or with one that is not a number) is a conflict too, never a
+    pass: the editor's starting point is unknown, so the save could overwrite someone else's change.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and not self.is_bound:
             self.initial["version"] = self.instance.version
+
+    def clean_version(self) -> int | None:
+        raw = (self.cleaned_data.get("version") or "").strip()
+        return int(raw) if raw.isdigit() else None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk is not None and cleaned.get("version") is None:
+            from core.models import ConcurrentEditError
+
+            raise ConcurrentEditError()
+        return cleaned
 
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]

@@ -79,3 +79,36 @@ def test_a_changed_encrypted_field_is_marked_in_the_audit_log_but_not_shown(worl
     assert event.changes["title"] == ["", "科长"]
     assert "13900002222" not in str(event.changes) and "13800001111" not in str(event.changes)
 
+
+
+@pytest.mark.parametrize("version", [None, "", "abc"])
+def test_an_edit_form_posted_without_its_version_is_a_conflict_not_a_pass(world, client_as, version):
+    """The probe: posting the edit form without its `version` field overwrote another user's change."""
+    client = client_as(world.staff)
+    url = f"/orgs/units/{world.unit_a1.pk}/edit/"
+    other = Unit.objects.get(pk=world.unit_a1.pk)
+    other.address = "另一位编辑保存的地址"
+    other.save()
+    form = {"name": world.unit_a1.name, "kind": "department", "female_staff_count": 30, "address": "覆盖", "notes": ""}
+    if version is not None:
+        form["version"] = version
+    resp = client.post(url, form)
+    assert resp.status_code == 200
+    assert str(CONFLICT_MESSAGE) in resp.content.decode()
+    assert Unit.objects.get(pk=world.unit_a1.pk).address == "另一位编辑保存的地址"
+
+
+def test_a_versioned_form_without_a_version_is_invalid_and_a_save_without_one_is_refused(world):
+    from orgs.forms import UnitForm
+
+    unit = Unit.objects.get(pk=world.unit_a1.pk)
+    form = UnitForm({"name": unit.name, "kind": "department"}, instance=unit)
+    assert not form.is_valid()
+    assert str(CONFLICT_MESSAGE) in form.non_field_errors()
+    # The model refuses it too, whatever form (or code) skipped the version.
+    unit.version = None
+    unit.address = "X"
+    with pytest.raises(ConcurrentEditError):
+        unit.save()
+    # A new row needs no version.
+    assert UnitForm({"name": "区新单位", "kind": "department"}).is_valid()
