@@ -59,7 +59,7 @@ class VersionedModelForm(StyledFormMixin, forms.ModelForm):
         return int(raw) if raw.isdigit() else None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.instance.pk is not None and cleaned.get("version") is None:
             from core.models import ConcurrentEditError
 
