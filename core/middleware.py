@@ -46,6 +46,37 @@ class AuditContextMiddleware:
             return self.get_response(request)
 
 
+def cache_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Marks a view whose answers may be cached although the user is logged in (PrivateResponsesMiddleware)."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(*args: object, **kwargs: object) -> HttpResponse:
+        response = view(*args, **kwargs)
+        response.jinguo_cache_allowed = True  # type: ignore[attr-defined]
+        return response
+
+    return wrapper
+
+
+class PrivateResponsesMiddleware:
+    """Every answer to a logged-in user (a page, a fragment, an export, an API call) carries
+    `Cache-Control: no-store, private`: personal data must not stay in the browser's cache of a shared
+    office PC, nor in a proxy. A view opts out with `cache_allowed`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # the API's bearer token sets it inside the view
+        if user is not None and user.is_authenticated and not getattr(response, "jinguo_cache_allowed", False):
+            from django.utils.cache import patch_cache_control
+
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
 MSG_NUL_IN_REQUEST = "请求中不能包含空字符（NUL）。"
 MSG_BODY_TOO_LARGE = "请求体过大（上限 {limit} MB）。"
 

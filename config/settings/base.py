@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.AuditContextMiddleware",
+    # no-store, private on every answer to a logged-in user.
+    "core.middleware.PrivateResponsesMiddleware",
     "core.middleware.ApiRequestGuardMiddleware",
     # Second factor for the roles that need it, then forced / expired password change.
     "accounts.middleware.LoginPolicyMiddleware",
