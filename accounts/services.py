@@ -19,6 +19,7 @@ from django.http import HttpRequest
 
 from accounts.models import ApiToken, RoleAssignment, User
 from accounts.policy import requires_otp
+from accounts.validators import PatternValidator
 from core import audit
 from core.middleware import client_ip
 from core.roles import ROLE_BINDINGS
@@ -231,6 +232,10 @@ def temporary_password(length: int = 16) -> str:
         candidate = "".join(secrets.choice(alphabet) for _ in range(length))
         if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
                 and any(c.isdigit() for c in candidate) and any(c in symbols for c in candidate)):
+            try:
+                PatternValidator().validate(candidate)
+            except ValidationError:
+                continue
             return candidate
 
 

@@ -349,6 +349,8 @@ def policy_values() -> list[tuple[str, str]]:
         ("密码最小长度", f"{opts.get(cname, {}).get('min_length', policy.PASSWORD_MIN_LENGTH)} 个字符"),
         ("字符类别", f"小写、大写、数字、符号中至少 {opts.get(cname, {}).get('min_classes', policy.PASSWORD_MIN_CLASSES)} 类"),
         ("常见密码", "禁止使用（两万个常见密码表）" if any("CommonPassword" in n for n in names) else "未启用"),
+        ("重复与连续字符", "禁止主要由重复字符或连续序列（aaaa、abcd、qwer）组成的密码"
+         if any("PatternValidator" in n for n in names) else "未启用"),
         ("历史密码", f"不得与最近 {opts.get(hname, {}).get('count', policy.PASSWORD_HISTORY)} 次相同" if hname in names else "未启用"),
         ("密码有效期", f"{policy.PASSWORD_MAX_AGE.days} 天，到期须修改"),
         ("首次登录/重置后", "须修改密码"),

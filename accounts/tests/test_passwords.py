@@ -111,3 +111,37 @@ def test_static_and_health_are_not_gated(client, world):
     client.force_login(user)
     assert client.get(reverse("health")).status_code == 200
     assert client.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.parametrize("password", [
+    "Aaaaaaaaaaa1", "Abcdefghijk1", "Qwertyuiop12",  # the probe's
+    "Zyxwvutsrq-9", "1234567890Ab!", "Asdfghjkl;12", "!!!!!!!!Aa11", "Aa1!Aa1!aaaaaaaaa",
+])
+def test_repeated_characters_and_sequences_are_refused_in_chinese(password):
+    from accounts.validators import MSG_PASSWORD_PATTERN
+
+    assert str(MSG_PASSWORD_PATTERN) in messages_for(password)
+
+
+@pytest.mark.parametrize("password", [
+    PASSWORD, "Jinguo-Demo-2026!", "Lanhua-Spring-2026", "lowerand12345678X", "Abc-Lanhua-7#river",
+])
+def test_passwords_with_a_short_run_or_sequence_still_pass(password):
+    assert messages_for(password) == []
+
+
+def test_the_rule_is_on_the_change_page_and_the_policy_page(client_as, world):
+    from accounts.validators import MSG_PASSWORD_PATTERN
+
+    client = client_as(world.staff)
+    refused = client.post(reverse("accounts:password-change"), {
+        "old_password": PASSWORD, "new_password1": "Qwertyuiop12", "new_password2": "Qwertyuiop12"})
+    assert refused.status_code == 200 and str(MSG_PASSWORD_PATTERN) in refused.content.decode()
+    assert "连续" in client_as(world.secadmin).get(reverse("accounts:password-policy")).content.decode()
+
+
+def test_temporary_passwords_satisfy_the_whole_policy():
+    from accounts.services import temporary_password
+
+    for _ in range(200):
+        assert messages_for(temporary_password()) == []

@@ -124,6 +124,8 @@ AUTH_PASSWORD_VALIDATORS = [
     # 12+ characters with 3 of 4 classes; not common; not one of the last 5 (accounts.validators).
     {"NAME": "accounts.validators.ComplexityValidator", "OPTIONS": {"min_length": 12, "min_classes": 3}},
     {"NAME": "accounts.validators.CommonPasswordValidator"},
+    # Not mostly repeated or consecutive characters (Aaaaaaaaaaa1, Abcdefghijk1, Qwertyuiop12).
+    {"NAME": "accounts.validators.PatternValidator", "OPTIONS": {"min_units": 8}},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.validators.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
@@ -216,9 +218,14 @@ JINGUO_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_on_one_line": {"()": "core.logfilters.RefusalsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"jinguo": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "jinguo": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # A 403 or 404 is one line; server errors keep their traceback.
+        "django.request": {"filters": ["refusals_on_one_line"], "level": "WARNING", "propagate": True},
+    },
 }
 
 # Lock-out counts per account: many clerks share one intranet NAT address, so locking by address
