@@ -55,3 +55,20 @@ def redirect_to(url: str, request: HttpRequest) -> HttpResponse:
         response["HX-Redirect"] = url
         return response
     return redirect(url)
+
+
+class ApiTokenUseMiddleware:
+    """Stamps the bearer token of an API request that was served (2xx) with its last use. A refused
+    request writes nothing, not even this."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        token = getattr(request, "jinguo_api_token", None)
+        if token is not None and 200 <= response.status_code < 300:
+            from accounts.services import token_touch
+
+            token_touch(token)
+        return response

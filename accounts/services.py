@@ -193,10 +193,17 @@ def token_authenticate(request: HttpRequest, raw: str) -> User | None:
     if not token_usable(token, now):
         ApiToken.objects.filter(pk=token.pk).delete()
         return None
-    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     request.jinguo_api_token = token  # type: ignore[attr-defined]  # the token in use, for DELETE /auth/token
     return token.user
+
+
+def token_touch(token: ApiToken) -> None:
+    """Records that the token served a request (at most once a minute: the owner's list shows it)."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
 
 
 def tokens_of(user: User) -> Any:

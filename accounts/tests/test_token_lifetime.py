@@ -129,3 +129,15 @@ def test_the_schema_lists_the_token_operations():
     paths = api.get_openapi_schema()["paths"]
     assert "delete" in paths[TOKEN] and "get" in paths["/api/v1/auth/tokens"]
     assert "204" in {str(c) for c in paths[TOKEN]["delete"]["responses"]}
+
+
+def test_the_last_use_is_stamped_only_when_the_token_served_a_request(world):
+    raw = issue()
+    token = ApiToken.objects.get()
+    assert token.last_used_at is None
+    assert Client().get("/api/v1/units/999999", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 404
+    token.refresh_from_db()
+    assert token.last_used_at is None
+    assert units(raw) == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None

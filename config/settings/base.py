@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "core.middleware.ApiRequestGuardMiddleware",
     # Second factor for the roles that need it, then forced / expired password change.
     "accounts.middleware.LoginPolicyMiddleware",
+    # The last use of an API token that served a request.
+    "accounts.middleware.ApiTokenUseMiddleware",
     # Last, so that a locked-out login attempt is answered before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
