@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from accounts import services
 from accounts.models import User
@@ -116,3 +117,32 @@ class RoleGrantForm(forms.Form):
         user_field.label_from_instance = lambda obj: f"{obj.username}（{obj.label}）"  # type: ignore[method-assign,assignment]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
+
+
+class ResetRedeemForm(StyledForm):
+    """The holder's page: their user name, the code handed to them, and the new password twice."""
+
+    username = forms.CharField(label=gettext_lazy("用户名"), max_length=150)
+    code = forms.CharField(label=gettext_lazy("一次性重置码"), max_length=40,
+                           help_text=gettext_lazy("管理员当面交给您的16位重置码，横线可省略。"))
+    new_password1 = forms.CharField(label=gettext_lazy("新密码"), widget=forms.PasswordInput, strip=False)
+    new_password2 = forms.CharField(label=gettext_lazy("再次输入新密码"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from accounts.policy import PASSWORD_HISTORY, PASSWORD_MIN_CLASSES, PASSWORD_MIN_LENGTH
+        from accounts.validators import HELP_PASSWORD_RULES
+
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        self.fields["code"].widget.attrs.update({"autocomplete": "off", "autocapitalize": "characters",
+                                                 "spellcheck": "false"})
+        self.fields["new_password1"].widget.attrs["autocomplete"] = "new-password"
+        self.fields["new_password2"].widget.attrs["autocomplete"] = "new-password"
+        self.fields["new_password1"].help_text = HELP_PASSWORD_RULES.format(
+            min_length=PASSWORD_MIN_LENGTH, min_classes=PASSWORD_MIN_CLASSES, count=PASSWORD_HISTORY)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("new_password1") and cleaned.get("new_password1") != cleaned.get("new_password2"):
+            self.add_error("new_password2", MSG_PASSWORD_MISMATCH)
+        return cleaned

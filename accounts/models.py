@@ -219,3 +219,78 @@ class ApiToken(models.Model):
             user=user, key_hash=cls.hash(raw), expires_at=timezone.now() + dt.timedelta(hours=hours)
         )
         return token, raw
+
+
+class CredentialResetQuerySet(ScopedQuerySet):
+    """The three administrators of the federation see its resets (never a code: only its hash is kept);
+    the holder sees their own. Who may do what is 三员分立 (accounts.resets)."""
+
+    actions = frozenset({"view", "change", "issue", "cancel"})
+
+    def view_rule(self, scope: Scope) -> Self:
+        feds = scope.federations_with(Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR)
+        return self.filter(Q(federation_id__in=feds) | Q(user_id=scope.user_id))
+
+    def issue_rule(self, scope: Scope) -> Self:
+        # The administrator who hands the code over: never the one who asked, never the holder.
+        handers = Q(federation_id__in=scope.federations_with(Role.SECURITY_ADMIN), handed_by_role=Role.SECURITY_ADMIN)
+        handers |= Q(federation_id__in=scope.federations_with(Role.AUDITOR), handed_by_role=Role.AUDITOR)
+        return self.filter(handers).exclude(user_id=scope.user_id).exclude(requested_by_id=scope.user_id)
+
+    def cancel_rule(self, scope: Scope) -> Self:
+        return self.filter(federation_id__in=scope.federations_with(Role.SYSTEM_ADMIN)).exclude(user_id=scope.user_id)
+
+
+class CredentialReset(models.Model):
+    """A reset of an account's log-in (登录凭据重置), or the first password of a new account: asked for by
+    the system administrator, its one-time code issued by another administrator (安全管理员, or
+    审计管理员 for a security administrator's account) to the holder in person, redeemed by the holder."""
+
+    class Kind(models.TextChoices):
+        RESET = "reset", _("重置密码")
+        ACTIVATION = "activation", _("新账号首次设置密码")
+
+    user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="credential_resets")
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.RESET)
+    with_otp = models.BooleanField(_("同时重置动态验证码"), default=False)
+    handed_by_role = models.CharField(_("交付人角色"), max_length=30, choices=Role.choices)
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("申请人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        User, verbose_name=_("交付人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("重置码生成时间"), null=True, blank=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    expires_at = models.DateTimeField(_("重置码有效期至"), null=True, blank=True)
+    redeemed_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    objects = CredentialResetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("登录凭据重置")
+        verbose_name_plural = _("登录凭据重置")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.user}"
+
+    @property
+    def is_open(self) -> bool:
+        """Neither redeemed nor cancelled (an issued code may still have expired)."""
+        return self.redeemed_at is None and self.cancelled_at is None
+
+    def status(self, now: dt.datetime | None = None) -> str:
+        now = now or timezone.now()
+        if self.redeemed_at:
+            return str(_("已使用"))
+        if self.cancelled_at:
+            return str(_("已撤销"))
+        if self.issued_at is None:
+            return str(_("待交付重置码"))
+        if self.expires_at is not None and self.expires_at <= now:
+            return str(_("重置码已过期"))
+        return str(_("已交付，待本人使用"))

@@ -16,6 +16,8 @@ def register() -> None:
     register_scope_loader(load_scope)
     demo_loaders.register("accounts.demo_accounts", DemoLoader(load=demo.load_demo), order=20)
     world_extenders.register("accounts.personas", WorldExtender(extend=testing.add_personas), order=10)
+    world_extenders.register("accounts.credential_resets", WorldExtender(extend=testing.add_credential_resets),
+                             order=11)
     testing_hooks.register("accounts", TestingHooks(login=testing.login, api_headers=testing.api_headers))
     # Whom to ask, for the roles that have no working page of their own.
     home_cards.register(

@@ -6,8 +6,6 @@ Every function here that changes an account records its own audit event (User is
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-import string
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +17,6 @@ from django.http import HttpRequest
 
 from accounts.models import ApiToken, RoleAssignment, User
 from accounts.policy import requires_otp
-from accounts.validators import PatternValidator
 from core import audit
 from core.middleware import client_ip
 from core.roles import ROLE_BINDINGS
@@ -231,21 +228,6 @@ def password_change(*, user: User, new_password: str) -> None:
     audit.record("password_change", obj=user, actor=user)
 
 
-def temporary_password(length: int = 16) -> str:
-    """A random password that satisfies the policy (all four classes)."""
-    symbols = "!@#$%^&*-_=+?"
-    alphabet = string.ascii_letters + string.digits + symbols
-    while True:
-        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
-        if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
-                and any(c.isdigit() for c in candidate) and any(c in symbols for c in candidate)):
-            try:
-                PatternValidator().validate(candidate)
-            except ValidationError:
-                continue
-            return candidate
-
-
 # ----------------------------------------------------------------------------------------- accounts
 def _refuse_self(user: User, acting_user: User | None) -> None:
     if acting_user is not None and acting_user.pk == user.pk:
@@ -255,18 +237,22 @@ def _refuse_self(user: User, acting_user: User | None) -> None:
 @transaction.atomic
 def account_create(
     *, federation_id: int, username: str, display_name: str = "", email: str = "", acting_user: User | None = None
-) -> tuple[User, str]:
-    """A new account with a temporary password (to be shown once); it must change it at first log-in."""
+) -> User:
+    """A new account without a password: its holder sets the first one with a one-time code that another
+    administrator hands over (accounts.resets), so that the administrator who made it never knows it."""
+    from accounts.models import CredentialReset
+    from accounts.resets import credential_reset_request
+
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": MSG_USERNAME_TAKEN})
-    raw = temporary_password()
     user = User.objects.create_user(
-        username=username, password=raw, display_name=display_name, email=email, federation_id=federation_id,
-        must_change_password=True,
+        username=username, password=None, display_name=display_name, email=email, federation_id=federation_id,
+        must_change_password=False,
     )
     audit.record("account_create", obj=user, actor=acting_user,
                  changes={"username": [None, username], "display_name": [None, display_name]})
-    return user, raw
+    credential_reset_request(user=user, kind=CredentialReset.Kind.ACTIVATION, acting_user=acting_user)
+    return user
 
 
 @transaction.atomic
@@ -277,37 +263,6 @@ def account_deactivate(*, user: User, acting_user: User | None = None) -> None:
     user.save(update_fields=["is_active"])
     ApiToken.objects.filter(user=user).delete()  # sessions end by themselves: inactive users are not loaded
     audit.record("account_deactivate", obj=user, actor=acting_user, changes={"is_active": [True, False]})
-
-
-@transaction.atomic
-def password_reset(*, user: User, acting_user: User | None = None) -> str:
-    """A temporary password (returned to be shown once); the account must change it at next log-in."""
-    _refuse_self(user, acting_user)
-    raw = temporary_password()
-    user.set_password(raw)
-    user.must_change_password = True
-    user.save()
-    ApiToken.objects.filter(user=user).delete()
-    # The administrator has checked who is asking: a lock-out from earlier guesses ends with the reset.
-    from axes.utils import reset as axes_reset
-
-    axes_reset(username=user.get_username())
-    audit.record("password_reset", obj=user, actor=acting_user)
-    return raw
-
-
-@transaction.atomic
-def otp_reset(*, user: User, acting_user: User | None = None) -> int:
-    """Remove the account's authenticator devices (a lost phone); it enrols again at its next log-in.
-
-    The password must be reset with it when the phone may be in someone else's hands.
-    """
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    _refuse_self(user, acting_user)
-    removed, _ = TOTPDevice.objects.filter(user=user).delete()
-    audit.record("otp_reset", obj=user, actor=acting_user, changes={"devices": [removed, 0]})
-    return removed
 
 
 # -------------------------------------------------------------------------------------------- roles

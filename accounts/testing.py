@@ -86,3 +86,13 @@ def login(client: Any, user: User) -> Any:
 def api_headers(user: User) -> dict[str, str]:
     _, raw = ApiToken.issue(user)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def add_credential_resets(world: World) -> None:
+    """An open reset in each federation (staff's, asked by sysadmin; outsider's, asked by nobody), for the
+    URL walker's reset pages. Made directly: no notification, no audit event."""
+    from accounts.models import CredentialReset
+
+    CredentialReset.objects.create(user=world.staff, federation=world.fed_a, requested_by=world.sysadmin,
+                                   handed_by_role=Role.SECURITY_ADMIN)
+    CredentialReset.objects.create(user=world.outsider, federation=world.fed_b, handed_by_role=Role.SECURITY_ADMIN)

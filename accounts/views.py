@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
@@ -20,20 +21,46 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from accounts.forms import AccountCreateForm, ChangePasswordForm, LoginForm, OtpForm, RoleGrantForm
+from accounts.forms import (
+    AccountCreateForm,
+    ChangePasswordForm,
+    LoginForm,
+    OtpForm,
+    ResetRedeemForm,
+    RoleGrantForm,
+)
 from accounts.middleware import MSG_PASSWORD_EXPIRED, MSG_PASSWORD_MUST_CHANGE
-from accounts.models import RoleAssignment, User
+from accounts.models import CredentialReset, RoleAssignment, User
 from accounts.policy import requires_otp
 from accounts.services import MSG_LOCKED
 from core.roles import Role
 from core.scoping import scope_for
-from core.views import ScopedListView, ScopedObjectMixin, authenticated, public, scoped_function
+from core.views import (
+    ObjectActionView,
+    ScopedListView,
+    ScopedObjectMixin,
+    authenticated,
+    public,
+    scoped_function,
+)
 
 MSG_PASSWORD_CHANGED = "密码已修改。"
 MSG_TOKENS_REVOKED = gettext_lazy("接口令牌已撤销，使用它的程序须重新获取令牌。")
 MSG_OTP_ENROLLED = "动态验证码已绑定，今后登录须输入验证器中的6位数字。"
 MSG_ACCOUNT_DEACTIVATED = "账号已停用。"
-MSG_OTP_RESET = "动态验证码已重置：该账号下次登录时须重新绑定验证器。"
+MSG_ACCOUNT_CREATED = gettext_lazy("账号 {username} 已创建。请账号本人到安全管理员处当面领取一次性重置码，用它设置首次登录密码。")
+MSG_RESET_REQUESTED = gettext_lazy("已申请重置账号 {username} 的登录凭据。请本人到{hander}处当面领取一次性重置码；在本人使用前，原密码和验证器不变。")
+MSG_RESET_CANCELLED = gettext_lazy("已撤销重置申请。")
+MSG_RESET_DONE = gettext_lazy("新密码已设置，请用新密码登录。")
+MSG_RESET_DONE_OTP = gettext_lazy("新密码已设置。请用新密码登录，然后用手机验证器重新绑定动态验证码。")
+MSG_TITLE_RESET_PASSWORD = gettext_lazy("重置登录密码")
+MSG_TITLE_RESET_OTP = gettext_lazy("重置动态验证码")
+INTRO_RESET_PASSWORD = gettext_lazy(
+    "重置不会生成密码，您也不会看到任何密码或重置码。申请后，由另一位管理员当面核实本人身份，交给本人一次性重置码；"
+    "本人用重置码自行设置新密码。在此之前，原密码照常可用。每一步都记入审计日志并通知审计管理员。")
+INTRO_RESET_OTP = gettext_lazy(
+    "适用于手机遗失或更换：本人用一次性重置码设置新密码后，原验证器作废，下次登录时重新绑定。"
+    "重置码由另一位管理员当面交给本人，您不会看到。每一步都记入审计日志并通知审计管理员。")
 MSG_ROLE_GRANTED = "已授予角色。"
 MSG_ROLE_REVOKED = "已撤销角色。"
 MSG_NO_FEDERATION = "您的管理员角色未关联妇联，无法操作。"
@@ -193,26 +220,20 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = AccountCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user, raw = services.account_create(federation_id=federation_id, acting_user=request.user,  # type: ignore[arg-type]
-                                                **form.cleaned_data)
+            user = services.account_create(federation_id=federation_id, acting_user=request.user,  # type: ignore[arg-type]
+                                           **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return _show_once(request, user, raw, created=True)
+            messages.success(request, str(MSG_ACCOUNT_CREATED).format(username=user.username))
+            return redirect("accounts:user-list")
     return render(request, "accounts/user_form.html", {"form": form})
-
-
-def _show_once(request: HttpRequest, user: User, raw: str, *, created: bool) -> HttpResponse:
-    """The temporary password, shown this one time and never stored in clear or cached."""
-    response = render(request, "accounts/temporary_password.html", {"account": user, "password": raw, "created": created})
-    add_never_cache_headers(response)
-    return response
 
 
 class _ConfirmedAction(ScopedObjectMixin, View):
     """GET shows a confirmation; POST does the action on a changeable object."""
 
-    scope_action = "change"
+    action = "change"
     question = ""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -249,29 +270,160 @@ class UserDeactivateView(_ConfirmedAction):
         return redirect(self.back_url)
 
 
-class UserPasswordResetView(_ConfirmedAction):
-    model = User
-    allowed_roles = SYSTEM_ADMIN_ONLY
-    question = "确定重置该账号的密码吗？将生成一次性临时密码，账号下次登录须修改密码。"
-    back_url = "accounts:user-list"
-
-    def act(self, request: HttpRequest, obj: Any) -> HttpResponse:
-        raw = services.password_reset(user=obj, acting_user=request.user)  # type: ignore[arg-type]
-        return _show_once(request, obj, raw, created=False)
-
-
-class UserOtpResetView(_ConfirmedAction):
-    """For a lost phone: the account binds a new authenticator at its next log-in."""
+class UserResetRequestView(ObjectActionView):
+    """The system administrator asks for a reset of an account's log-in (accounts.resets): no password and
+    no code is shown to them; the code goes to the holder through another administrator."""
 
     model = User
     allowed_roles = SYSTEM_ADMIN_ONLY
-    question = "确定重置该账号的动态验证码吗？原验证器立即失效，账号下次登录时须重新绑定。如手机可能落入他人之手，请同时重置密码。"
-    back_url = "accounts:user-list"
+    action = "change"
+    with_otp = False
+    submit_label = gettext_lazy("申请重置")
 
-    def act(self, request: HttpRequest, obj: Any) -> HttpResponse:
-        services.otp_reset(user=obj, acting_user=request.user)  # type: ignore[arg-type]
-        messages.success(request, MSG_OTP_RESET)
-        return redirect(self.back_url)
+    @property
+    def title(self) -> Any:  # type: ignore[override]
+        return MSG_TITLE_RESET_OTP if self.with_otp else MSG_TITLE_RESET_PASSWORD
+
+    @property
+    def intro(self) -> Any:  # type: ignore[override]
+        return INTRO_RESET_OTP if self.with_otp else INTRO_RESET_PASSWORD
+
+    def facts(self) -> list[tuple[str, str]]:
+        from accounts.resets import hander_role
+
+        user: User = self.object
+        roles = "、".join(str(ra.get_role_display()) for ra in user.role_assignments.all()) or "—"
+        return [(str(gettext_lazy("账号")), user.username), (str(gettext_lazy("姓名")), user.label),
+                (str(gettext_lazy("角色")), roles),
+                (str(gettext_lazy("重置码交付人")), str(Role(hander_role(user)).label))]
+
+    def perform(self, form: Any) -> str:
+        from accounts.resets import credential_reset_request, hander_role
+
+        credential_reset_request(user=self.object, with_otp=self.with_otp, acting_user=self.request.user)  # type: ignore[arg-type]
+        return str(MSG_RESET_REQUESTED).format(username=self.object.username,
+                                               hander=Role(hander_role(self.object)).label)
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:user-list")
+
+
+class UserOtpResetRequestView(UserResetRequestView):
+    """For a lost phone: the new authenticator is enrolled after the holder has set a new password."""
+
+    with_otp = True
+
+
+# -------------------------------------------------------------------------- resets: handing codes over
+RESET_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
+
+
+class CredentialResetListView(ScopedListView):
+    """The resets of the administrator's federations: who asked, who hands the code over, where it stands."""
+
+    model = CredentialReset
+    allowed_roles = RESET_ROLES
+    template_name = "accounts/reset_list.html"
+
+    def get_queryset(self) -> QuerySet[CredentialReset]:
+        return super().get_queryset().select_related("user", "requested_by", "issued_by").order_by("-requested_at", "-id")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        rows = list(ctx["object_list"])
+        pks = [r.pk for r in rows]
+        issuable = set(CredentialReset.objects.permitted(self.request.user, "issue").filter(pk__in=pks)
+                       .values_list("pk", flat=True))
+        cancellable = set(CredentialReset.objects.permitted(self.request.user, "cancel").filter(pk__in=pks)
+                          .values_list("pk", flat=True))
+        ctx["rows"] = [(r, r.is_open and r.pk in issuable, r.is_open and r.pk in cancellable) for r in rows]
+        return ctx
+
+
+class CredentialResetIssueView(ObjectActionView):
+    """The handing administrator, with the holder in front of them, issues the one-time code: shown once."""
+
+    model = CredentialReset
+    allowed_roles = frozenset({Role.SECURITY_ADMIN, Role.AUDITOR})
+    action = "issue"
+    title = gettext_lazy("生成一次性重置码")
+    intro = gettext_lazy("请先当面核实账号持有人的身份（工作证或身份证），再生成重置码并当面交给本人。重置码仅显示这一次，"
+                         "24 小时内有效，只能使用一次；再次生成会使之前的重置码作废。")
+    submit_label = gettext_lazy("已核实身份，生成重置码")
+
+    def facts(self) -> list[tuple[str, str]]:
+        reset: CredentialReset = self.object
+        return [(str(gettext_lazy("账号")), f"{reset.user.username}（{reset.user.label}）"),
+                (str(gettext_lazy("类别")), str(reset.get_kind_display()) + (
+                    str(gettext_lazy("，含动态验证码")) if reset.with_otp else "")),
+                (str(gettext_lazy("申请人")), reset.requested_by.username if reset.requested_by else "—"),
+                (str(gettext_lazy("状态")), reset.status())]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from accounts.resets import CODE_LIFETIME, credential_reset_issue
+
+        self.object = self.get_object()
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            try:
+                code = credential_reset_issue(reset=self.object, acting_user=request.user)  # type: ignore[arg-type]
+            except ValidationError as refused:
+                form.add_error(None, refused)
+            else:
+                response = render(request, "accounts/reset_code.html", {
+                    "reset": self.object, "code": code, "hours": int(CODE_LIFETIME.total_seconds() // 3600),
+                    "redeem_url": request.build_absolute_uri(reverse("accounts:reset-redeem")),
+                })
+                add_never_cache_headers(response)
+                return response
+        return self.show(form, status=400)
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:reset-list")
+
+
+class CredentialResetCancelView(ObjectActionView):
+    model = CredentialReset
+    allowed_roles = SYSTEM_ADMIN_ONLY
+    action = "cancel"
+    title = gettext_lazy("撤销重置申请")
+    intro = gettext_lazy("撤销后，已交付的重置码也立即作废。")
+    submit_label = gettext_lazy("撤销")
+    danger = True
+
+    def perform(self, form: Any) -> str:
+        from accounts.resets import credential_reset_cancel
+
+        credential_reset_cancel(reset=self.object, acting_user=self.request.user)  # type: ignore[arg-type]
+        return str(MSG_RESET_CANCELLED)
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:reset-list")
+
+
+@public
+def reset_redeem(request: HttpRequest) -> HttpResponse:
+    """The holder sets a new password with the code handed to them (no log-in needed, CSRF-protected)."""
+    from accounts.resets import credential_reset_redeem
+
+    form = ResetRedeemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = credential_reset_redeem(request=request, username=data["username"], code=data["code"],
+                                           new_password=data["new_password1"])
+        except ValidationError as refused:
+            if getattr(refused, "code", None) in ("code", "locked"):
+                form.add_error(None, refused)
+            else:
+                form.add_error("new_password1", refused)
+        else:
+            done = MSG_RESET_DONE_OTP if requires_otp(user) and services.confirmed_device(user) is None else MSG_RESET_DONE
+            messages.success(request, done)
+            return redirect("accounts:login")
+    response = render(request, "accounts/reset_redeem.html", {"form": form}, status=400 if form.errors else 200)
+    add_never_cache_headers(response)
+    return response
 
 
 # ---------------------------------------------------------------------------- security administrator

@@ -53,37 +53,41 @@ def test_database_refuses_a_second_admin_assignment(world):
         RoleAssignment.objects.create(user=world.secadmin, role=Role.SECURITY_ADMIN, federation=world.fed_b)
 
 
-def test_sysadmin_creates_an_account_shown_once_and_audited(client_as, world):
+def test_sysadmin_creates_an_account_without_seeing_a_password_and_it_is_audited(client_as, world):
     client = client_as(world.sysadmin)
     assert client.get(reverse("accounts:user-list")).status_code == 200
     res = client.post(reverse("accounts:user-create"), {"username": "xiaoli", "display_name": "李晓", "email": ""})
-    assert res.status_code == 200 and "no-store" in res["Cache-Control"]
-    raw = res.context["password"]
+    assert res.status_code == 302 and res["Location"] == reverse("accounts:user-list")
     user = User.objects.get(username="xiaoli")
-    assert user.check_password(raw) and user.must_change_password and user.federation == world.fed_a
+    assert not user.has_usable_password() and user.federation == world.fed_a
     assert not user.role_assignments.exists()  # roles are the security admin's
     event = AuditEvent.objects.get(action="account_create")
     assert event.actor_name == "sysadmin" and event.object_id == str(user.pk)
+    # Its first password comes through a one-time code (accounts/tests/test_credential_resets.py).
+    assert AuditEvent.objects.filter(action="credential_reset_request", object_id=str(user.pk)).exists()
 
 
-def test_sysadmin_resets_and_deactivates(client_as, world):
+def test_sysadmin_asks_for_resets_and_deactivates(client_as, world):
     client = client_as(world.sysadmin)
     target = world.staff
     assert client.get(reverse("accounts:user-reset-password", args=[target.pk])).status_code == 200
-    res = client.post(reverse("accounts:user-reset-password", args=[target.pk]))
-    raw = res.context["password"]
-    target.refresh_from_db()
-    assert target.check_password(raw) and target.must_change_password
+    assert client.post(reverse("accounts:user-reset-password", args=[target.pk])).status_code == 302
     client.post(reverse("accounts:user-deactivate", args=[target.pk]))
     target.refresh_from_db()
     assert not target.is_active
     actions = set(AuditEvent.objects.filter(actor_name="sysadmin").values_list("action", flat=True))
-    assert {"password_reset", "account_deactivate"} <= actions
+    assert {"credential_reset_request", "account_deactivate"} <= actions
     # not on oneself, and not across federations
     with pytest.raises(ValidationError) as exc:
         services.account_deactivate(user=world.sysadmin, acting_user=world.sysadmin)
     assert MSG_CANNOT_CHANGE_SELF in exc.value.messages
     assert client.post(reverse("accounts:user-deactivate", args=[world.outsider.pk])).status_code == 404
+    assert client.post(reverse("accounts:user-reset-otp", args=[world.outsider.pk])).status_code == 404
+    own = client.post(reverse("accounts:user-reset-otp", args=[world.sysadmin.pk]))
+    assert own.status_code in (400, 403)
+    from accounts.models import CredentialReset
+
+    assert not CredentialReset.objects.filter(user=world.sysadmin).exists()
 
 
 @pytest.mark.parametrize("name", ["secadmin", "auditor", "staff", "supervisor"])
@@ -145,23 +149,3 @@ def test_menu_entries(client_as, world):
 
 def test_admin_roles_constant_matches():
     assert {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR} == set(ADMIN_ROLES)
-
-
-def test_sysadmin_resets_a_lost_authenticator(client_as, world):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from accounts.views import MSG_OTP_RESET
-
-    assert TOTPDevice.objects.filter(user=world.supervisor).exists()
-    client = client_as(world.sysadmin)
-    url = reverse("accounts:user-reset-otp", args=[world.supervisor.pk])
-    assert client.get(url).status_code == 200
-    res = client.post(url, follow=True)
-    assert MSG_OTP_RESET in res.content.decode()
-    assert not TOTPDevice.objects.filter(user=world.supervisor).exists()
-    assert AuditEvent.objects.filter(action="otp_reset", object_id=str(world.supervisor.pk), actor_name="sysadmin").exists()
-    # Not on oneself, not across federations, not by anyone else.
-    assert client.post(reverse("accounts:user-reset-otp", args=[world.sysadmin.pk]), follow=True).status_code == 200
-    assert TOTPDevice.objects.filter(user=world.sysadmin).exists()
-    assert client.post(reverse("accounts:user-reset-otp", args=[world.outsider.pk])).status_code == 404
-    assert client_as(world.secadmin).post(reverse("accounts:user-reset-otp", args=[world.staff.pk])).status_code == 403

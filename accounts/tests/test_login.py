@@ -140,14 +140,3 @@ def test_api_refuses_a_token_until_the_password_is_changed(client, world):
     world.staff.save()
     res = api_login(client, "staff", PASSWORD)
     assert res.status_code == 403 and res.json()["message"] == MSG_PASSWORD_CHANGE_REQUIRED
-
-
-def test_a_password_reset_by_the_system_admin_ends_the_lock_out(world):
-    from accounts import services
-
-    client = Client()
-    for _ in range(5):
-        web_login(client, "staff", "wrong-password")
-    assert MSG_LOCKED in web_login(client, "staff", PASSWORD).content.decode()
-    temporary = services.password_reset(user=world.staff, acting_user=world.sysadmin)
-    assert web_login(Client(), "staff", temporary).status_code == 302

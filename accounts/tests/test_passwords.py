@@ -138,10 +138,3 @@ def test_the_rule_is_on_the_change_page_and_the_policy_page(client_as, world):
         "old_password": PASSWORD, "new_password1": "Qwertyuiop12", "new_password2": "Qwertyuiop12"})
     assert refused.status_code == 200 and str(MSG_PASSWORD_PATTERN) in refused.content.decode()
     assert "连续" in client_as(world.secadmin).get(reverse("accounts:password-policy")).content.decode()
-
-
-def test_temporary_passwords_satisfy_the_whole_policy():
-    from accounts.services import temporary_password
-
-    for _ in range(200):
-        assert messages_for(temporary_password()) == []
