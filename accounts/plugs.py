@@ -4,16 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+# The audit log's names of the accounts app's own events.
+AUDIT_ACTIONS = {
+    "credential_reset_request": _("申请重置登录凭据"),
+    "credential_reset_issue": _("交付重置码"),
+    "credential_reset_redeem": _("用重置码设置密码"),
+    "credential_reset_cancel": _("撤销重置申请"),
+    "token_revoke": _("撤销接口令牌"),
+}
+
 
 def register() -> None:
     from accounts import demo, testing
     from accounts.scope import load_scope
-    from core.registry import DemoLoader, HomeCard, demo_loaders, home_cards
+    from core.registry import DemoLoader, HomeCard, audit_action_labels, demo_loaders, home_cards
     from core.roles import BUSINESS_ROLES
     from core.scoping import register_scope_loader
     from core.testing.world import TestingHooks, WorldExtender, testing_hooks, world_extenders
 
     register_scope_loader(load_scope)
+    for action, label in AUDIT_ACTIONS.items():
+        audit_action_labels.register(action, label)
     demo_loaders.register("accounts.demo_accounts", DemoLoader(load=demo.load_demo), order=20)
     world_extenders.register("accounts.personas", WorldExtender(extend=testing.add_personas), order=10)
     world_extenders.register("accounts.credential_resets", WorldExtender(extend=testing.add_credential_resets),
