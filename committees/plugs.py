@@ -32,6 +32,7 @@ def register() -> None:
             check=services.committees_end_with_unit_check,
             apply=services.committees_end_with_unit,
             describe=_describe_unit_end,
+            correct=services.committees_follow_unit_correction,
         ),
     )
     demo_loaders.register("committees.history", DemoLoader(load=demo.load_demo), order=30)
