@@ -423,7 +423,8 @@ def _load(unit_id: int) -> _Loaded:
 def _persist(loaded: _Loaded, new: UnitHistory) -> None:
     """Writes the rows that differ between the loaded history and `new` (updates first, then deletions,
     children before parents), each through TrackedModel so that every change is audited."""
-    rows_of = {Committee: new.committees, Term: new.terms, Seat: new.seats, Vacancy: new.vacancies}
+    rows_of: dict[type[Any], dict[int, Any]] = {
+        Committee: new.committees, Term: new.terms, Seat: new.seats, Vacancy: new.vacancies}
     for model in (Committee, Term, Seat, Vacancy):
         for pk, row in rows_of[model].items():
             obj = loaded.rows[model][pk]

@@ -12,6 +12,7 @@ from committees import history as h
 from committees import services as s
 from committees.models import Committee, Correction, Seat, Term, Vacancy
 from committees.selectors import rates_for
+from core import clock
 from core.models import AuditEvent
 from core.testing.asserts import refused
 from orgs import services as org_services
@@ -54,7 +55,7 @@ def test_a_reelection_dated_in_the_future_is_refused_and_the_right_date_accepted
 
 
 def test_a_future_date_is_refused_by_every_recording_service(world, committee):
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    tomorrow = clock.today() + dt.timedelta(days=1)
     chair = seat("李丽")
     with refused(s.MSG_FORMED_IN_FUTURE):
         s.committee_form(unit=world.unit_a2, formed_on=tomorrow)
@@ -276,9 +277,9 @@ def test_a_correction_that_breaks_the_history_is_refused_with_where_and_why(worl
 
 
 def test_a_correction_into_the_future_is_refused(world, committee):
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
-    with refused(h.MSG_IN_FUTURE % {"what": "王芳（委员，%s 起）的任职日期" % tomorrow.isoformat(),
-                                    "day": tomorrow.isoformat(), "limit": dt.date.today().isoformat()}):
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    with refused(h.MSG_IN_FUTURE % {"what": f"王芳（委员，{tomorrow.isoformat()} 起）的任职日期",
+                                    "day": tomorrow.isoformat(), "limit": clock.today().isoformat()}):
         s.seat_correct(seat=seat("王芳"), started_on=tomorrow, reason=WHY)
 
 
@@ -321,7 +322,7 @@ def test_a_unit_end_is_not_corrected_to_before_its_committee_or_into_nonsense(wo
     with refused(org_services.MSG_NOTHING_CHANGED):
         org_services.unit_dissolution_correct(unit=unit, dissolved_on=D(2019, 1, 18), reason=WHY)
     with refused(org_services.MSG_DISSOLVED_IN_FUTURE):
-        org_services.unit_dissolution_correct(unit=unit, dissolved_on=dt.date.today() + dt.timedelta(days=1),
+        org_services.unit_dissolution_correct(unit=unit, dissolved_on=clock.today() + dt.timedelta(days=1),
                                               reason=WHY)
 
 
