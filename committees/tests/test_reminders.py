@@ -10,11 +10,11 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from committees.models import Committee, Term, Vacancy
-from committees.reminders import run_reminders
-from committees.tasks import daily_at
 from core import audit
 from core.models import Notification
 from core.notify import MemorySmsBackend
+from core.reminders import run_reminders
+from core.tasks import daily_at
 
 D = dt.date
 
