@@ -13,12 +13,13 @@ from core.scoping import scope_for
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_menu": [], "unread_count": 0}
+        return {"nav_menu": [], "attention_count": 0}
     from core.models import Notification
 
     scope = scope_for(user)
     return {
         "nav_menu": menu_for(request, scope),
         "user_scope": scope,
-        "unread_count": Notification.objects.visible_to(user).filter(read_at__isnull=True).count(),
+        # The bell counts what still needs the user: open reminders (read or not) and unread messages.
+        "attention_count": Notification.objects.visible_to(user).needing_attention().count(),
     }

@@ -151,6 +151,12 @@ class AuditEvent(models.Model):
         raise PermissionError("The audit log is append-only.")
 
 
+# An open reminder (read or not), or an unread plain message.
+NEEDS_ATTENTION = (~models.Q(cause="") & models.Q(resolved_at__isnull=True)) | (
+    models.Q(cause="") & models.Q(read_at__isnull=True)
+)
+
+
 class NotificationQuerySet(ScopedQuerySet):
     # A notice is its recipient's alone, a superuser's included.
     superuser_sees_all = False
@@ -167,9 +173,7 @@ class NotificationQuerySet(ScopedQuerySet):
 
     def needing_attention(self) -> NotificationQuerySet:
         """What the bell counts: open reminders (read or not) and unread plain messages."""
-        return self.filter(
-            (~models.Q(cause="") & models.Q(resolved_at__isnull=True)) | (models.Q(cause="") & models.Q(read_at__isnull=True))
-        )
+        return self.filter(NEEDS_ATTENTION)
 
 
 class Notification(models.Model):
