@@ -16,9 +16,9 @@ from committees.models import Committee, Term, Vacancy
 from core import audit
 from core.models import Notification
 from core.notify import MemorySmsBackend
-from core.testing.commits import committed
 from core.reminders import run_reminders
 from core.tasks import daily_at
+from core.testing.commits import committed
 
 D = dt.date
 

@@ -9,7 +9,14 @@ import pytest
 
 from core.models import Notification
 from core.notify import MemorySmsBackend
-from core.reminders import Audience, Notice, ReminderProducer, reminder_producers, run_reminders, watched_federation
+from core.reminders import (
+    Audience,
+    Notice,
+    ReminderProducer,
+    reminder_producers,
+    run_reminders,
+    watched_federation,
+)
 from core.roles import Role
 from core.testing.commits import committed
 
@@ -134,6 +141,6 @@ def test_the_bell_counts_open_reminders_and_unread_messages(world, shifts, clien
     run_reminders(D(2026, 12, 2))
     page = client.get("/notifications/")
     assert page.context["attention_count"] == 1
-    items = list(page.context["items"])
-    assert [n.title for n in items][0] == "未读消息"  # what needs attention first, the resolved reminder after
+    # What needs attention first, then the rest newest first (the resolved reminder among them).
+    assert [n.title for n in page.context["items"]] == ["未读消息", "已读消息", "明天值班 1"]
     assert 'data-resolved="true"' in page.content.decode()
