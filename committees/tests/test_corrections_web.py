@@ -309,3 +309,17 @@ def test_corrections_are_kept_for_their_unit_only(world, client_as):
     assert Correction.objects.filter(unit=world.unit_a1).count() == 1
     page = client_as(world.outsider).get(reverse("committees:unit-history", args=[world.unit_b1.pk])).content.decode()
     assert WHY not in page
+
+
+def test_in_english_the_corrections_and_the_status_are_english(world, client_as):
+    client = client_as(world.staff)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    grow_history(world, corrections=1)
+    history = client.get(history_url(world)).content.decode()
+    assert "Corrections" in history and "Correct vacancy" in history and "Withdraw re-election" in history
+    assert "更正记录" not in history and "撤销登记" not in history
+    seat = Seat.objects.filter(committee__unit=world.unit_a1).first()
+    page = client.get(reverse("committees:seat-correct", args=[seat.pk])).content.decode()
+    assert "Correct the appointment record" in page and "Give the reason" not in page and "Reason" in page
+    panel = client.get(reverse("orgs:unit-detail", args=[world.unit_a1.pk])).content.decode()
+    assert "vacancies past their fill deadline" in panel or "vacancy past its fill deadline" in panel
