@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from core import audit, auditlog
+from core import audit, auditlog, clock
 from core.auditlog import AuditFilterForm
 from core.excel import XLSX_TYPE, attachment
 from core.models import NEEDS_ATTENTION, AuditEvent, BackupRecord, Notification
@@ -50,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
     role_labels = sorted(str(Role(r).label) for r in scope.roles if r in Role.values)
     return render(request, "core/home.html", {
         "scope": scope, "role_labels": role_labels, "cards": [mark_safe(c) for c in cards],  # noqa: S308
-        "promises": promises,
+        "promises": promises, "today": clock.today(),
     })
 
 

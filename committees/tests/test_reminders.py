@@ -306,3 +306,18 @@ def test_a_rolled_back_write_schedules_no_refresh_and_the_next_write_does(world,
         assert callbacks == [] and not transaction.get_connection().run_on_commit
         services.vacancy_record(committee=committee, role="member", vacated_on=D(2023, 2, 1))
     assert [c.jinguo_refresh_federation for c in callbacks] == [world.fed_a.pk]
+
+
+def test_every_part_counts_the_days_against_the_one_today(world, history, client_as, settings):
+    """The demo fixes a date (JINGUO_TODAY): reminders, the panel, the dashboard and the home page all read it."""
+    settings.JINGUO_TODAY = "2027-03-01"
+    _, term, _ = history
+    call_command("send_reminders", stdout=StringIO())
+    days = (D(2027, 3, 1) - term.due_on).days
+    overdue = Notification.objects.get(recipient=world.staff, dedup_key=f"term-overdue:{term.pk}")
+    assert f"已超期{days}天" in overdue.body
+    client = client_as(world.staff)
+    assert f"超期服役 {days} 天" in client.get(f"/orgs/units/{world.unit_a1.pk}/").content.decode()
+    dashboard = client.get("/dashboard/")
+    assert [row.days_overdue for row in dashboard.context["data"].overdue] == [days]
+    assert "2027年3月1日" in client_as(world.volunteer).get("/").content.decode()
