@@ -116,6 +116,8 @@ class ReminderReport:
     sms_sent: int = 0
     reopened: int = 0
     resolved: int = 0
+    # Open reminders whose words changed (a day count, a corrected date): kept up to date in place.
+    updated: int = 0
     failed: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
@@ -190,7 +192,7 @@ def run_reminders(
         existing = {
             (n.recipient_id, n.dedup_key): n
             for n in Notification.objects.filter(dedup_key__in={n.key for n in report.notices})
-            .only("id", "recipient_id", "dedup_key", "resolved_at", "emailed_at")
+            .only("id", "recipient_id", "dedup_key", "resolved_at", "emailed_at", "title", "body", "url")
         }
         delivered: set[tuple[int, str]] = set()
         for notice in report.notices:
@@ -199,6 +201,7 @@ def run_reminders(
                 known = existing.get((person.user.pk, notice.key))
                 wants_email = email and bool((getattr(person.user, "email", "") or "").strip())
                 if known is not None and known.resolved_at is None and not (wants_email and known.emailed_at is None):
+                    report.updated += _keep_current(known, notice)
                     continue
                 delivery = notify(
                     recipient=person.user, federation_id=notice.federation_id, kind=notice.kind, cause=notice.cause,
@@ -212,6 +215,15 @@ def run_reminders(
     report.resolved = _resolve_gone(ran_kinds, delivered, federation_id)
     logger.info("Reminders %s", report)
     return report
+
+
+def _keep_current(known: Any, notice: Notice) -> int:
+    """An open reminder says what holds today ("已超期 40 天", a corrected date), not what held when it began."""
+    words = {"title": notice.title[:200], "body": notice.body, "url": notice.url[:300]}
+    if all(getattr(known, k) == v for k, v in words.items()):
+        return 0
+    type(known).objects.filter(pk=known.pk).update(**words)
+    return 1
 
 
 def _resolve_gone(kinds: Iterable[str], delivered: set[tuple[int, str]], federation_id: int | None) -> int:

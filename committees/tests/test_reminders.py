@@ -321,3 +321,17 @@ def test_every_part_counts_the_days_against_the_one_today(world, history, client
     dashboard = client.get("/dashboard/")
     assert [row.days_overdue for row in dashboard.context["data"].overdue] == [days]
     assert "2027年3月1日" in client_as(world.volunteer).get("/").content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 7, 4, 9, 0), tick=False)
+def test_an_open_reminder_follows_a_corrected_date_and_the_day_count(world, history):
+    _, _, vacancy = history
+    run_reminders(D(2026, 7, 4))
+    notice = Notification.objects.get(recipient=world.liaison, dedup_key=f"vacancy-overdue:{vacancy.pk}")
+    assert "自2026年3月1日缺位，已125天" in notice.body
+    with committed():
+        services.vacancy_correct(vacancy=vacancy, vacated_on=D(2026, 2, 20), reason="日期录入有误")
+    notice.refresh_from_db()
+    assert "自2026年2月20日缺位，已134天" in notice.body and notice.resolved_at is None
+    # A day later both notices count one more day (the term one day fewer), for the liaison, staff and dual.
+    assert run_reminders(D(2026, 7, 5)).updated == 6
