@@ -5,7 +5,8 @@ apps keep about a unit follows its end through the lifecycle hooks they register
 committee ends with its unit, in the same transaction.
 
 Keyword-only, one transaction, saved through `TrackedModel` (audited); refusals are `ValidationError`s
-with one of the module constants below.
+with one of the module constants below. A recorded end (撤销/并入) can be corrected or withdrawn with a
+reason (`unit_dissolution_correct` / `unit_dissolution_withdraw`); the apps follow through the hooks' `correct`.
 """
 
 from __future__ import annotations
