@@ -150,7 +150,8 @@ def _end_change(
     if not reason:
         raise ValidationError(MSG_REASON_REQUIRED, code="reason_required")
     with audit.attributed_to(acting_user), transaction.atomic():
-        unit = Unit.objects.select_for_update().select_related("successor").get(pk=unit.pk)
+        # Lock the unit's row only (its successor is joined, possibly empty).
+        unit = Unit.objects.select_for_update(of=("self",)).select_related("successor").get(pk=unit.pk)
         if unit.dissolved_on is None:
             raise ValidationError(MSG_NOT_DISSOLVED, code="not_dissolved")
         if dissolved_on is not None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core import audit, clock
@@ -28,6 +30,6 @@ class Command(BaseCommand):
                 raise CommandError(str(MSG_BAD_DATE)) from None
         else:
             today = clock.today()
-        with audit.acting_as(None, source="command"):
+        with audit.acting_as(None, source="command"), translation.override(settings.LANGUAGE_CODE):
             report = run_reminders(today)
-        self.stdout.write(self.style.SUCCESS(str(report)))
+            self.stdout.write(self.style.SUCCESS(str(report)))
