@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_notification_federation_id'),
+        ('core', '0005_statechange'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
