@@ -123,6 +123,10 @@ def notify(
         Notification.objects.filter(pk=existing.pk).update(resolved_at=None)
         existing.resolved_at = None
         delivery.reopened = True
+    if cause and existing.cause != cause[:100]:
+        # Sent before reminders had causes: from now on it resolves like the others.
+        Notification.objects.filter(pk=existing.pk).update(cause=cause[:100])
+        existing.cause = cause[:100]
     address = (getattr(recipient, "email", "") or "").strip()
     if email and address and existing.emailed_at is None:
         delivery.emailed = _email(existing, address)

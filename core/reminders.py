@@ -192,7 +192,7 @@ def run_reminders(
         existing = {
             (n.recipient_id, n.dedup_key): n
             for n in Notification.objects.filter(dedup_key__in={n.key for n in report.notices})
-            .only("id", "recipient_id", "dedup_key", "resolved_at", "emailed_at", "title", "body", "url")
+            .only("id", "recipient_id", "dedup_key", "resolved_at", "emailed_at", "title", "body", "url", "cause")
         }
         delivered: set[tuple[int, str]] = set()
         for notice in report.notices:
@@ -218,8 +218,9 @@ def run_reminders(
 
 
 def _keep_current(known: Any, notice: Notice) -> int:
-    """An open reminder says what holds today ("已超期 40 天", a corrected date), not what held when it began."""
-    words = {"title": notice.title[:200], "body": notice.body, "url": notice.url[:300]}
+    """An open reminder says what holds today ("已超期 40 天", a corrected date), not what held when it began;
+    one sent before reminders had causes gets its cause, so that it resolves like the others."""
+    words = {"title": notice.title[:200], "body": notice.body, "url": notice.url[:300], "cause": notice.cause[:100]}
     if all(getattr(known, k) == v for k, v in words.items()):
         return 0
     type(known).objects.filter(pk=known.pk).update(**words)

@@ -144,3 +144,16 @@ def test_the_bell_counts_open_reminders_and_unread_messages(world, shifts, clien
     # What needs attention first, then the rest newest first (the resolved reminder among them).
     assert [n.title for n in page.context["items"]] == ["未读消息", "已读消息", "明天值班 1"]
     assert 'data-resolved="true"' in page.content.decode()
+
+
+def test_a_notice_sent_before_reminders_had_causes_gets_its_cause_and_resolves(world, shifts):
+    old = Notification.objects.create(recipient=world.volunteer, federation_id=world.fed_a.pk, kind="shift_tomorrow",
+                                      title="明天值班 1", dedup_key="shift:1")
+    shifts.due = {1}
+    run_reminders(D(2026, 12, 1))
+    old.refresh_from_db()
+    assert old.cause == "shift:1" and old.resolved_at is None
+    shifts.due = set()
+    run_reminders(D(2026, 12, 2))
+    old.refresh_from_db()
+    assert old.resolved_at is not None
