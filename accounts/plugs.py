@@ -20,6 +20,7 @@ def register() -> None:
     from accounts import demo, testing
     from accounts.scope import load_scope
     from core.registry import DemoLoader, HomeCard, audit_action_labels, demo_loaders, home_cards
+    from core.reminders import register_audience_resolver
     from core.roles import BUSINESS_ROLES
     from core.scoping import register_scope_loader
     from core.testing.world import TestingHooks, WorldExtender, testing_hooks, world_extenders
@@ -27,6 +28,7 @@ def register() -> None:
     register_scope_loader(load_scope)
     for action, label in AUDIT_ACTIONS.items():
         audit_action_labels.register(action, label)
+    register_audience_resolver(reminder_audience)
     demo_loaders.register("accounts.demo_accounts", DemoLoader(load=demo.load_demo), order=20)
     world_extenders.register("accounts.personas", WorldExtender(extend=testing.add_personas), order=10)
     world_extenders.register("accounts.credential_resets", WorldExtender(extend=testing.add_credential_resets),
@@ -39,6 +41,24 @@ def register() -> None:
                  serves_roles=False),
         order=90,
     )
+
+
+def reminder_audience(
+    federation_ids: frozenset[int], roles: frozenset[str], user_ids: frozenset[int]
+) -> tuple[list[Any], dict[int, Any]]:
+    """core.reminders' audience resolver: the active holders of `roles` in those federations (with the unit a
+    role is bound to), and the active named users; two queries at most."""
+    from accounts.models import RoleAssignment, User
+    from core.reminders import Holder
+
+    holders = [
+        Holder(user=a.user, role=a.role, federation_id=a.federation_id, unit_id=a.unit_id)
+        for a in RoleAssignment.objects.filter(federation_id__in=federation_ids, role__in=roles, user__is_active=True)
+        .select_related("user__person")
+    ] if federation_ids and roles else []
+    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids, is_active=True).select_related("person")} \
+        if user_ids else {}
+    return holders, users
 
 
 def contacts_card(request: Any, scope: Any) -> dict[str, Any] | None:

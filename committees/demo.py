@@ -35,9 +35,9 @@ from typing import Any
 
 from committees import services
 from committees.models import Committee, Seat, Vacancy
-from committees.reminders import run_reminders
 from core import clock
 from core.registry import DemoContext
+from core.reminders import run_reminders
 from orgs import demo as org_demo
 from orgs import services as org_services
 from orgs.models import Person, Unit

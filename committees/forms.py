@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from committees.models import Seat
-from core.forms import StyledForm, date_field
+from core.forms import StyledForm, date_field, reason_field
 from orgs.models import Person, Unit
 
 MSG_PERSON_OR_NAME = "请在名单中选择人员，或填写姓名（二者选其一）。"
@@ -108,3 +109,82 @@ class CommitteeDissolveForm(StyledForm):
 def unit_people(user: Any, unit: Unit) -> Any:
     """The unit's staff the user may see, for the holder lists."""
     return Person.objects.visible_to(user).filter(unit=unit).order_by("name", "id")
+
+
+# ---- corrections (更正) and withdrawals (撤销登记): each asks for the reason -----------------------------
+
+CORRECTION_DUE_HELP = _("留空则按新的选举日期和每届任期（%(years)s年）推算；选举日期不变时保留原届满日期。")
+
+
+class FormationCorrectForm(StyledForm):
+    """更正组建: committee_formation_correct."""
+
+    formed_on = date_field(_("成立日期"))
+    first_term_started_on = date_field(_("第1届选举日期"), required=False,
+                                       help_text=_("留空：原来与成立日期相同的，随成立日期更正；否则保持不变。"))
+    first_term_due_on = date_field(_("第1届届满日期"), required=False)
+    reason = reason_field()
+
+    def __init__(self, *args: Any, term_years: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["first_term_due_on"].help_text = CORRECTION_DUE_HELP % {"years": term_years}
+
+
+class TermCorrectForm(StyledForm):
+    """更正换届 (or the first term): term_correct."""
+
+    started_on = date_field(_("选举日期"))
+    due_on = date_field(_("届满日期"), required=False)
+    reason = reason_field()
+
+    def __init__(self, *args: Any, term_years: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["due_on"].help_text = CORRECTION_DUE_HELP % {"years": term_years}
+
+
+class SeatCorrectForm(HolderFields):
+    """更正任职: seat_correct."""
+
+    field_order = ["role", "person", "holder_name", "started_on", "reason"]
+    role = forms.ChoiceField(label=_("职务"), choices=Seat.Role.choices)
+    started_on = date_field(_("任职日期"))
+    reason = reason_field()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("person") is None and not data.get("holder_name") and "holder_name" not in self.errors:
+            self.add_error("person", MSG_NEEDS_HOLDER)
+        return data
+
+
+class VacancyCorrectForm(StyledForm):
+    """更正缺位: vacancy_correct (the post only for a vacancy recorded without a seat)."""
+
+    vacated_on = date_field(_("缺位日期"))
+    role = forms.ChoiceField(label=_("职务"), choices=Seat.Role.choices)
+    reason = reason_field()
+
+    def __init__(self, *args: Any, role_editable: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not role_editable:
+            del self.fields["role"]
+
+
+class FillCorrectForm(StyledForm):
+    """更正补缺: vacancy_fill_correct."""
+
+    filled_on = date_field(_("补充日期"))
+    reason = reason_field()
+
+
+class DissolutionCorrectForm(StyledForm):
+    """更正撤销妇委会: committee_dissolution_correct."""
+
+    dissolved_on = date_field(_("撤销日期"))
+    reason = reason_field()
+
+
+class WithdrawForm(StyledForm):
+    """撤销登记 of any event: only the reason."""
+
+    reason = reason_field(label=_("撤销登记的原因"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +157,57 @@ class Vacancy(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.committee} {self.get_role_display()} 缺位"
+
+
+class CorrectionQuerySet(CommitteeScopedQuerySet):
+    unit_path = "unit_id"
+
+
+class Correction(TrackedModel):
+    """A correction (更正) or withdrawal (撤销登记) of a recorded event of a unit's committee history, with
+    the reason given, who made it and what changed (the history page shows them)."""
+
+    class Kind(models.TextChoices):
+        CORRECT = "correct", _("更正")
+        WITHDRAW = "withdraw", _("撤销登记")
+
+    class Event(models.TextChoices):
+        FORMATION = "formation", _("组建妇委会")
+        REELECTION = "reelection", _("换届")
+        APPOINTMENT = "appointment", _("任职")
+        VACANCY = "vacancy", _("离任（缺位）")
+        FILL = "fill", _("补缺")
+        DISSOLUTION = "dissolution", _("撤销妇委会")
+        UNIT_DISSOLUTION = "unit_dissolution", _("单位撤销/合并")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    # The committee concerned; empty once a withdrawn formation took it away.
+    committee = models.ForeignKey(Committee, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    event = models.CharField(_("事项"), max_length=20, choices=Event.choices)
+    # Which record it was, as it stood before (e.g. {"number": 2, "started_on": "2027-03-01"}); the history
+    # page words it in the reader's language.
+    target = models.JSONField(_("登记内容"), default=dict, blank=True)
+    # [[field, old, new], ...]: the values the clerk changed (dates as ISO text; posts as their codes).
+    changes = models.JSONField(_("更正内容"), default=list, blank=True)
+    reason = models.CharField(_("原因"), max_length=500)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("更正记录")
+        verbose_name_plural = _("更正记录")
+        indexes = [models.Index(fields=["unit", "created_at"], name="correction_unit_at")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_event_display()} {self.get_kind_display()}"
 
 
 # The ledger import's job bookkeeping lives in its own module (committees/models_ledger.py).

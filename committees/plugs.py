@@ -17,8 +17,9 @@ def _describe_unit_end(user: Any, unit: Any) -> str | None:
 
 
 def register() -> None:
-    from committees import demo, services, testing, views
+    from committees import demo, reminders, services, testing, views
     from core.registry import DemoLoader, demo_loaders
+    from core.reminders import reminder_producers
     from core.testing.world import WorldExtender, world_extenders
     from orgs.registry import UnitLifecycleHook, UnitPanel, unit_lifecycle, unit_panels
 
@@ -32,8 +33,10 @@ def register() -> None:
             check=services.committees_end_with_unit_check,
             apply=services.committees_end_with_unit,
             describe=_describe_unit_end,
+            correct=services.committees_follow_unit_correction,
         ),
     )
+    reminder_producers.register("committees.terms_and_vacancies", reminders.PRODUCER, order=10)
     demo_loaders.register("committees.history", DemoLoader(load=demo.load_demo), order=30)
     world_extenders.register(
         "committees.ledger_jobs", WorldExtender(extend=testing.add_ledger_jobs), order=30

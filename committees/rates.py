@@ -3,7 +3,8 @@
 Everything here works on plain frozen dataclasses loaded by `committees.selectors.rate_facts_for`, so
 the same functions answer "as of" any date and over any period, and the yearly trend is just a loop.
 
-Boundary semantics (domain.md, made precise):
+Boundary semantics (domain.md, made precise; each rule lives in committees.rules or core.spans, which
+the history page, the panel and the reminders use too):
 
 * A unit is active on D when `established_on` <= D (or unknown) and it is not dissolved by D, i.e.
   `dissolved_on` is null or `dissolved_on` > D. The day a unit is dissolved it no longer counts.
@@ -24,6 +25,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from committees.rules import filled_in_time, left_out_of_reelection_rate, reelected_on_time, vacancy_deadline
+from core.spans import active_on
 
 
 @dataclass(frozen=True)
@@ -131,19 +135,14 @@ class YearRates:
     rates: Rates
 
 
-def _active_on(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
-    """Started on or before `day` and not ended by it (an end on `day` means gone on `day`)."""
-    return (start is None or start <= day) and (end is None or end > day)
-
-
 def formation_rate(units: Iterable[UnitFact], as_of: dt.date) -> RateResult:
     """组建率 as of `as_of`: active units requiring a committee that have an active committee ÷ all such units."""
     numerator = denominator = 0
     for unit in units:
-        if not unit.requires_committee or not _active_on(unit.established_on, unit.dissolved_on, as_of):
+        if not unit.requires_committee or not active_on(unit.established_on, unit.dissolved_on, as_of):
             continue
         denominator += 1
-        if any(_active_on(formed, dissolved, as_of) for formed, dissolved in unit.committees):
+        if any(active_on(formed, dissolved, as_of) for formed, dissolved in unit.committees):
             numerator += 1
     return RateResult(numerator, denominator)
 
@@ -155,15 +154,12 @@ def on_time_reelection_rate(
 
     Terms of committees dissolved before `due_on` (strictly) are left out of both sides.
     """
-    grace = dt.timedelta(days=grace_days)
     numerator = denominator = 0
     for term in terms:
-        if not start <= term.due_on <= end:
-            continue
-        if term.committee_dissolved_on is not None and term.committee_dissolved_on < term.due_on:
+        if not start <= term.due_on <= end or left_out_of_reelection_rate(term.due_on, term.committee_dissolved_on):
             continue
         denominator += 1
-        if term.successor_started_on is not None and term.successor_started_on <= term.due_on + grace:
+        if reelected_on_time(term.due_on, term.successor_started_on, grace_days):
             numerator += 1
     return RateResult(numerator, denominator)
 
@@ -176,18 +172,16 @@ def vacancy_fill_rate(
     Deadline = `vacated_on + fill_days`; on time = `filled_on <= deadline`. Judged = filled, or open
     with `deadline < end`. Open with `deadline >= end` = pending, left out of both.
     """
-    allowed = dt.timedelta(days=fill_days)
     numerator = denominator = 0
     for vacancy in vacancies:
         if not start <= vacancy.vacated_on <= end:
             continue
-        deadline = vacancy.vacated_on + allowed
         if vacancy.filled_on is None:
-            if deadline < end:
+            if vacancy_deadline(vacancy.vacated_on, fill_days) < end:
                 denominator += 1
             continue
         denominator += 1
-        if vacancy.filled_on <= deadline:
+        if filled_in_time(vacancy.vacated_on, vacancy.filled_on, fill_days):
             numerator += 1
     return RateResult(numerator, denominator)
 

@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from committees.models import Committee, Term, Vacancy
+from committees.history import post_label
+from committees.models import Committee, Correction, Term, Vacancy
 from committees.rates import (
     Facts,
     Rates,
@@ -24,7 +27,16 @@ from committees.rates import (
     all_rates,
     yearly_trend,
 )
+from committees.rules import (
+    TermJudgement,
+    TermVerdict,
+    VacancyJudgement,
+    VacancyStage,
+    judge_term,
+    judge_vacancy,
+)
 from core.scoping import Scope, scope_for, unit_rows_q
+from core.spans import active_on_q
 from orgs.models import Federation, Unit, UnitQuerySet
 
 
@@ -138,9 +150,7 @@ def rate_trend_for(
 
 
 def _committee_active_on(as_of: dt.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}formed_on__lte": as_of}) & (
-        Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": as_of})
-    )
+    return active_on_q(as_of, start=f"{prefix}formed_on", end=f"{prefix}dissolved_on")
 
 
 def units_without_committee(user: Any, as_of: dt.date, federation: Federation | int | None = None) -> QuerySet[Unit]:
@@ -228,9 +238,9 @@ def vacancies_past_deadline(
     )
     result = []
     for v in rows:
-        deadline = v.vacated_on + dt.timedelta(days=v.fill_days)
-        if deadline < as_of:
-            result.append(LateVacancy(vacancy=v, deadline=deadline, days_past_deadline=(as_of - deadline).days))
+        judged = judge_vacancy(vacated_on=v.vacated_on, filled_on=v.filled_on, fill_days=v.fill_days, today=as_of)
+        if judged.stage == VacancyStage.PAST_DEADLINE:
+            result.append(LateVacancy(vacancy=v, deadline=judged.deadline, days_past_deadline=judged.days_late))
     return result
 
 
@@ -239,22 +249,82 @@ def vacancies_past_deadline(
 
 @dataclass(frozen=True)
 class TermLine:
-    """One term as the history page shows it, judged the way the on-time rate judges it (committees.rates)."""
+    """One term as the history page shows it, judged the way the on-time rate judges it (committees.rules)."""
 
     term: Term
     successor_started_on: dt.date | None
-    status: str
-    # "ok" on time, "late" re-elected late or overdue, "current" serving within its term, "none" not judged
-    kind: str
+    judgement: TermJudgement
+
+    @property
+    def status(self) -> str:
+        return term_status_label(self.judgement)
+
+    @property
+    def kind(self) -> str:
+        """"ok" on time, "late" re-elected late or overdue, "current" serving within its term, "none" not judged."""
+        return self.judgement.kind
+
+
+def term_status_label(judged: TermJudgement) -> str:
+    v, days = judged.verdict, judged.days
+    labels = {
+        TermVerdict.LEFT_OUT: gettext("届满前妇委会撤销，不计入按时换届率"),
+        TermVerdict.EARLY: gettext("提前换届（按时）"),
+        TermVerdict.ON_TIME: gettext("按时换届"),
+        TermVerdict.LATE: gettext("逾期换届，晚 %(days)s 天") % {"days": days},
+        TermVerdict.ENDED_UNRENEWED: gettext("届满后未换届，妇委会撤销"),
+        TermVerdict.OVERDUE: gettext("超期服役 %(days)s 天") % {"days": days},
+        TermVerdict.IN_GRACE: gettext("已届满，在换届宽限期内"),
+        TermVerdict.SERVING: gettext("在任，%(days)s 天后届满") % {"days": days},
+    }
+    return labels[v]
 
 
 @dataclass(frozen=True)
 class VacancyHistoryLine:
     vacancy: Vacancy
-    deadline: dt.date
-    days_open: int
-    status: str
-    kind: str
+    judgement: VacancyJudgement
+
+    @property
+    def deadline(self) -> dt.date:
+        return self.judgement.deadline
+
+    @property
+    def days_open(self) -> int:
+        return self.judgement.days_open
+
+    @property
+    def kind(self) -> str:
+        return self.judgement.kind
+
+    @property
+    def status(self) -> str:
+        return vacancy_status_label(self.judgement)
+
+
+def vacancy_status_label(judged: VacancyJudgement) -> str:
+    stage, late = judged.stage, judged.days_late
+    if stage == VacancyStage.FILLED:
+        return gettext("按时补上")
+    if stage == VacancyStage.FILLED_LATE:
+        return gettext("补上，超过期限 %(days)s 天") % {"days": late}
+    if stage == VacancyStage.PAST_DEADLINE:
+        return gettext("未补，已超过期限 %(days)s 天") % {"days": late}
+    return gettext("待补")
+
+
+@dataclass(frozen=True)
+class CorrectionLine:
+    """One correction or withdrawal as the history page words it: when, who, what, old → new, why."""
+
+    correction: Correction
+    what: str
+    changes: list[tuple[str, str, str]]
+
+    @property
+    def who(self) -> str:
+        actor = self.correction.actor
+        return (getattr(actor, "label", "") or self.correction.actor_name) if actor else self.correction.actor_name
 
 
 @dataclass
@@ -263,45 +333,68 @@ class CommitteeHistory:
     terms: list[TermLine]
     seats: list[Any]
     vacancies: list[VacancyHistoryLine]
+    # The latest term, the only re-election that may be withdrawn.
+    latest_term_id: int | None = None
 
 
-def _term_line(term: Term, successor: Term | None, dissolved_on: dt.date | None, grace: int, today: dt.date) -> TermLine:
-    limit = term.due_on + dt.timedelta(days=grace)
-    if dissolved_on is not None and dissolved_on < term.due_on:
-        return TermLine(term, successor.started_on if successor else None, "届满前妇委会撤销，不计入按时换届率", "none")
-    if successor is not None:
-        started = successor.started_on
-        if started < term.due_on:
-            return TermLine(term, started, "提前换届（按时）", "ok")
-        if started <= limit:
-            return TermLine(term, started, "按时换届", "ok")
-        return TermLine(term, started, f"逾期换届，晚 {(started - term.due_on).days} 天", "late")
-    if dissolved_on is not None:
-        return TermLine(term, None, "届满后未换届，妇委会撤销", "late")
-    if today > limit:
-        return TermLine(term, None, f"超期服役 {(today - term.due_on).days} 天", "late")
-    if today > term.due_on:
-        return TermLine(term, None, "已届满，在换届宽限期内", "current")
-    return TermLine(term, None, f"在任，{(term.due_on - today).days} 天后届满", "current")
+@dataclass
+class UnitHistoryView:
+    committees: list[CommitteeHistory]
+    corrections: list[CorrectionLine]
 
 
-def _vacancy_line(v: Vacancy, fill_days: int, today: dt.date) -> VacancyHistoryLine:
-    deadline = v.vacated_on + dt.timedelta(days=fill_days)
-    end = v.filled_on or today
-    days = max((end - v.vacated_on).days, 0)
-    if v.filled_on is not None:
-        if v.filled_on <= deadline:
-            return VacancyHistoryLine(v, deadline, days, "按时补上", "ok")
-        return VacancyHistoryLine(v, deadline, days, f"补上，超过期限 {(v.filled_on - deadline).days} 天", "late")
-    if today > deadline:
-        return VacancyHistoryLine(v, deadline, days, f"未补，已超过期限 {(today - deadline).days} 天", "late")
-    return VacancyHistoryLine(v, deadline, days, "待补", "current")
+CHANGE_LABELS: dict[str, Any] = {
+    "formed_on": _("成立日期"),
+    "started_on": _("选举日期"),
+    "due_on": _("届满日期"),
+    "seat_started_on": _("任职日期"),
+    "role": _("职务"),
+    "holder_name": _("姓名"),
+    "vacated_on": _("缺位日期"),
+    "filled_on": _("补充日期"),
+    "dissolved_on": _("撤销日期"),
+    "unit_dissolved_on": _("单位撤销日期"),
+    "successor": _("并入单位"),
+}
 
 
-def unit_history_for(user: Any, unit: Unit, today: dt.date) -> list[CommitteeHistory]:
-    """Every committee of the unit the user may read, newest first, with its terms, seats and vacancies.
+def _value(name: str, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    if name == "role":
+        return post_label(str(value))
+    return str(value)
 
-    Four queries whatever the history's length: committees, terms, seats, vacancies.
+
+def correction_subject(c: Correction) -> str:
+    """Which record a correction was about, in the reader's language."""
+    t = c.target or {}
+    event = c.event
+    if event == Correction.Event.REELECTION or (event == Correction.Event.FORMATION and "number" in t):
+        return gettext("第%(n)s届（%(day)s 选举）") % {"n": t.get("number"), "day": t.get("started_on")}
+    if event in (Correction.Event.FORMATION, Correction.Event.DISSOLUTION):
+        return gettext("%(day)s 成立的妇委会") % {"day": t.get("formed_on")}
+    if event == Correction.Event.APPOINTMENT:
+        return gettext("%(name)s任%(post)s（%(day)s 起）") % {
+            "name": t.get("name") or "—", "post": post_label(str(t.get("role"))), "day": t.get("started_on")}
+    if event in (Correction.Event.VACANCY, Correction.Event.FILL):
+        return gettext("%(day)s 起的%(post)s缺位") % {"day": t.get("vacated_on"), "post": post_label(str(t.get("role")))}
+    if event == Correction.Event.UNIT_DISSOLUTION:
+        return gettext("单位于 %(day)s 撤销/合并") % {"day": t.get("dissolved_on")}
+    return ""
+
+
+def _correction_line(c: Correction) -> CorrectionLine:
+    changes = [(str(CHANGE_LABELS.get(name, name)), _value(name, old), _value(name, new))
+               for name, old, new in (c.changes or [])]
+    return CorrectionLine(correction=c, what=correction_subject(c), changes=changes)
+
+
+def unit_history_for(user: Any, unit: Unit, today: dt.date) -> UnitHistoryView:
+    """Every committee of the unit the user may read, newest first, with its terms, seats and vacancies, and
+    the corrections made to the unit's history (newest first).
+
+    Five queries whatever the history's length: committees, terms, seats, vacancies, corrections.
     """
     from committees.models import Seat
 
@@ -326,16 +419,26 @@ def unit_history_for(user: Any, unit: Unit, today: dt.date) -> list[CommitteeHis
     for c in committees:
         fed = c.federation
         ts = terms.get(c.pk, [])
-        lines = [
-            _term_line(t, ts[i + 1] if i + 1 < len(ts) else None, c.dissolved_on, fed.reelection_grace_days, today)
-            for i, t in enumerate(ts)
-        ]
+        lines = []
+        for i, t in enumerate(ts):
+            successor = ts[i + 1].started_on if i + 1 < len(ts) else None
+            judged = judge_term(due_on=t.due_on, successor_started_on=successor, committee_dissolved_on=c.dissolved_on,
+                                grace_days=fed.reelection_grace_days, today=today)
+            lines.append(TermLine(t, successor, judged))
         history.append(
             CommitteeHistory(
                 committee=c,
                 terms=lines[::-1],
                 seats=seats.get(c.pk, []),
-                vacancies=[_vacancy_line(v, fed.vacancy_fill_days, today) for v in vacancies.get(c.pk, [])][::-1],
+                vacancies=[
+                    VacancyHistoryLine(v, judge_vacancy(vacated_on=v.vacated_on, filled_on=v.filled_on,
+                                                        fill_days=fed.vacancy_fill_days, today=today))
+                    for v in vacancies.get(c.pk, [])
+                ][::-1],
+                latest_term_id=ts[-1].pk if ts else None,
             )
         )
-    return history
+    corrections = (
+        Correction.objects.visible_to(user).filter(unit_id=unit.pk).select_related("actor").order_by("-created_at", "-id")
+    )
+    return UnitHistoryView(history, [_correction_line(c) for c in corrections])

@@ -2,60 +2,85 @@
 
 Each function is keyword-only, runs in one transaction and saves through `TrackedModel`, so every
 change is audited. Invalid history is refused with a `ValidationError` whose message is one of the
-module constants below (tests import them).
+module constants below (tests import them), or of committees.history for corrections. An event dated
+after today (core.clock) is refused: it has not happened yet.
+
+Every recorded event can be corrected (更正: new dates or values) or withdrawn (撤销登记: as if it never
+happened), with a reason: `<event>_correct` / `<event>_withdraw` below. They re-check the unit's whole
+history (committees.history), write only what differs, and leave a `Correction` that the history page
+shows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from committees.models import Committee, Seat, Term, Vacancy
-from core import audit
+from committees import history
+from committees.history import (
+    MSG_NOTHING_CHANGED,
+    CommitteeRow,
+    SeatRow,
+    TermRow,
+    UnitHistory,
+    VacancyRow,
+    new_problems,
+)
+from committees.models import Committee, Correction, Seat, Term, Vacancy
+from committees.rules import add_years
+from core import audit, clock
 from orgs.models import Person, Unit
+from orgs.registry import UnitEndCorrection
 
-MSG_FORMED_BEFORE_UNIT = "妇委会成立日期不能早于单位成立日期。"
-MSG_FORMED_AFTER_UNIT_DISSOLVED = "单位已撤销或并入其他单位，不能在撤销之日及以后成立妇委会。"
-MSG_SECOND_ACTIVE_COMMITTEE = "该单位已有存续的妇委会，不能重复成立。"
-MSG_COMMITTEE_OVERLAP = "妇委会成立日期与该单位此前妇委会的存续期间重叠。"
-MSG_TERM_BEFORE_FORMED = "届次的选举日期不能早于妇委会成立日期。"
-MSG_TERM_BEFORE_PREVIOUS = "换届选举日期必须晚于上一届的选举日期。"
-MSG_TERM_OVERLAP = "换届选举日期与上一届的任期重叠。"
-MSG_DUE_NOT_AFTER_START = "届满日期必须晚于选举日期。"
-MSG_COMMITTEE_DISSOLVED = "该妇委会已撤销，不能再登记换届、任职或缺位。"
-MSG_DATE_AFTER_DISSOLVED = "日期不能晚于妇委会撤销日期。"
-MSG_ALREADY_DISSOLVED = "已撤销，不能重复撤销。"
-MSG_DISSOLVED_BEFORE_FORMED = "撤销日期不能早于成立日期。"
-MSG_DISSOLVED_BEFORE_TERM = "撤销日期不能早于当前届次的选举日期。"
-MSG_UNIT_HAS_LATER_COMMITTEE = "该单位的妇委会成立于撤销日期之后，请先更正妇委会记录。"
-MSG_SEAT_BEFORE_FORMED = "任职日期不能早于妇委会成立日期。"
-MSG_SEAT_NEEDS_HOLDER = "请选择人员或填写姓名。"
-MSG_PERSON_OTHER_FEDERATION = "该人员不属于本妇联。"
-MSG_PERSON_HOLDS_POST = "该人员已在本妇委会担任此职务，不能重复任职。"
-MSG_NAME_HOLDS_POST = "同名人员已在本妇委会担任此职务，不能重复任职。"
-MSG_CHAIR_TAKEN = "本妇委会已有在任主任，请先登记原主任离任。"
-MSG_SEAT_ALREADY_ENDED = "该职务已经离任，不能重复登记缺位。"
-MSG_VACATED_BEFORE_START = "缺位日期不能早于任职日期。"
-MSG_VACANCY_BEFORE_FORMED = "缺位日期不能早于妇委会成立日期。"
-MSG_VACANCY_ALREADY_FILLED = "该缺位已补充，不能重复补充。"
-MSG_FILLED_BEFORE_VACATED = "补充日期不能早于缺位日期。"
-MSG_VACANCY_OTHER_COMMITTEE = "该缺位不属于本妇委会。"
-MSG_VACANCY_OTHER_ROLE = "补缺的职务须与缺位的职务相同。"
+MSG_FORMED_BEFORE_UNIT = _("妇委会成立日期不能早于单位成立日期。")
+MSG_FORMED_AFTER_UNIT_DISSOLVED = _("单位已撤销或并入其他单位，不能在撤销之日及以后成立妇委会。")
+MSG_SECOND_ACTIVE_COMMITTEE = _("该单位已有存续的妇委会，不能重复成立。")
+MSG_COMMITTEE_OVERLAP = _("妇委会成立日期与该单位此前妇委会的存续期间重叠。")
+MSG_TERM_BEFORE_FORMED = _("届次的选举日期不能早于妇委会成立日期。")
+MSG_TERM_BEFORE_PREVIOUS = _("换届选举日期必须晚于上一届的选举日期。")
+MSG_TERM_OVERLAP = _("换届选举日期与上一届的任期重叠。")
+MSG_DUE_NOT_AFTER_START = _("届满日期必须晚于选举日期。")
+MSG_COMMITTEE_DISSOLVED = _("该妇委会已撤销，不能再登记换届、任职或缺位。")
+MSG_DATE_AFTER_DISSOLVED = _("日期不能晚于妇委会撤销日期。")
+MSG_ALREADY_DISSOLVED = _("已撤销，不能重复撤销。")
+MSG_DISSOLVED_BEFORE_FORMED = _("撤销日期不能早于成立日期。")
+MSG_DISSOLVED_BEFORE_TERM = _("撤销日期不能早于当前届次的选举日期。")
+MSG_UNIT_HAS_LATER_COMMITTEE = _("该单位的妇委会成立于撤销日期之后，请先更正妇委会记录。")
+MSG_SEAT_BEFORE_FORMED = _("任职日期不能早于妇委会成立日期。")
+MSG_SEAT_NEEDS_HOLDER = _("请选择人员或填写姓名。")
+MSG_PERSON_OTHER_FEDERATION = _("该人员不属于本妇联。")
+MSG_PERSON_HOLDS_POST = _("该人员已在本妇委会担任此职务，不能重复任职。")
+MSG_NAME_HOLDS_POST = _("同名人员已在本妇委会担任此职务，不能重复任职。")
+MSG_CHAIR_TAKEN = _("本妇委会已有在任主任，请先登记原主任离任。")
+MSG_SEAT_ALREADY_ENDED = _("该职务已经离任，不能重复登记缺位。")
+MSG_VACATED_BEFORE_START = _("缺位日期不能早于任职日期。")
+MSG_VACANCY_BEFORE_FORMED = _("缺位日期不能早于妇委会成立日期。")
+MSG_VACANCY_ALREADY_FILLED = _("该缺位已补充，不能重复补充。")
+MSG_FILLED_BEFORE_VACATED = _("补充日期不能早于缺位日期。")
+MSG_VACANCY_OTHER_COMMITTEE = _("该缺位不属于本妇委会。")
+MSG_VACANCY_OTHER_ROLE = _("补缺的职务须与缺位的职务相同。")
+# Events are recorded once they have happened: a date after today is a typing error (2027 for 2026).
+MSG_FORMED_IN_FUTURE = _("成立日期不能晚于今天：尚未发生的事请在发生后再登记。")
+MSG_ELECTED_IN_FUTURE = _("选举日期不能晚于今天：尚未举行的换届请在选举后再登记。")
+MSG_SEAT_IN_FUTURE = _("任职日期不能晚于今天：尚未发生的任职请在发生后再登记。")
+MSG_VACATED_IN_FUTURE = _("离任（缺位）日期不能晚于今天：尚未发生的事请在发生后再登记。")
+MSG_FILLED_IN_FUTURE = _("补缺日期不能晚于今天：尚未发生的补缺请在发生后再登记。")
+MSG_DISSOLVED_IN_FUTURE = _("撤销日期不能晚于今天：尚未发生的事请在发生后再登记。")
+MSG_REASON_REQUIRED = _("请填写更正或撤销的原因。")
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar day `years` later (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def _refuse(message: str, code: str) -> ValidationError:
+def _refuse(message: Any, code: str) -> ValidationError:
     return ValidationError(message, code=code)
+
+
+def _not_after_today(day: dt.date | None, message: Any, code: str) -> None:
+    if day is not None and day > clock.today():
+        raise _refuse(message, code)
 
 
 def _locked_committee(committee: Committee) -> Committee:
@@ -91,6 +116,8 @@ def committee_form(
     federation's `term_length_years` unless `first_term_due_on` is given.
     """
     started_on = first_term_started_on or formed_on
+    _not_after_today(formed_on, MSG_FORMED_IN_FUTURE, "formed_in_future")
+    _not_after_today(started_on, MSG_ELECTED_IN_FUTURE, "elected_in_future")
     with audit.attributed_to(acting_user), transaction.atomic():
         unit = Unit.objects.select_for_update().select_related("federation").get(pk=unit.pk)
         if unit.established_on is not None and formed_on < unit.established_on:
@@ -118,6 +145,7 @@ def committee_dissolve(*, committee: Committee, dissolved_on: dt.date, acting_us
 
     Open vacancies stay as recorded: they are history, and the rates judge them by their dates.
     """
+    _not_after_today(dissolved_on, MSG_DISSOLVED_IN_FUTURE, "dissolved_in_future")
     with audit.attributed_to(acting_user), transaction.atomic():
         committee = _locked_committee(committee)
         if committee.dissolved_on is not None:
@@ -166,6 +194,7 @@ def term_reelect(
     With `carry_seats` the holders of the open posts continue into the new term (their old seats end
     and new ones start on `started_on`); without it the old seats just end. Open vacancies stay open.
     """
+    _not_after_today(started_on, MSG_ELECTED_IN_FUTURE, "elected_in_future")
     with audit.attributed_to(acting_user), transaction.atomic():
         committee = _locked_committee(committee)
         _check_committee_open(committee, started_on)
@@ -224,6 +253,7 @@ def seat_assign(
     is open (vacated on or before `started_on`), the oldest is filled by this seat on `started_on`.
     A person (or, without one, a typed name) holds each post of a committee at most once at a time.
     """
+    _not_after_today(started_on, MSG_SEAT_IN_FUTURE, "seat_in_future")
     with audit.attributed_to(acting_user), transaction.atomic():
         committee = _locked_committee(committee)
         if committee.dissolved_on is not None:
@@ -281,6 +311,7 @@ def seat_assign(
 
 def seat_vacate(*, seat: Seat, vacated_on: dt.date, acting_user: Any | None = None) -> Vacancy:
     """A holder leaves a post (离任): the seat ends on `vacated_on` and a vacancy (缺位) opens."""
+    _not_after_today(vacated_on, MSG_VACATED_IN_FUTURE, "vacated_in_future")
     with audit.attributed_to(acting_user), transaction.atomic():
         seat = Seat.objects.select_for_update().select_related("committee").get(pk=seat.pk)
         if seat.ended_on is not None:
@@ -307,6 +338,8 @@ def vacancy_record(
     acting_user: Any | None = None,
 ) -> Vacancy:
     """Records a vacancy from history without people (e.g. a ledger import): role and dates only."""
+    _not_after_today(vacated_on, MSG_VACATED_IN_FUTURE, "vacated_in_future")
+    _not_after_today(filled_on, MSG_FILLED_IN_FUTURE, "filled_in_future")
     with audit.attributed_to(acting_user), transaction.atomic():
         committee = _locked_committee(committee)
         if vacated_on < committee.formed_on:
@@ -330,6 +363,7 @@ def vacancy_fill(
     *, vacancy: Vacancy, filled_on: dt.date, seat: Seat | None = None, acting_user: Any | None = None
 ) -> Vacancy:
     """Marks a vacancy filled (补缺) on `filled_on`, optionally by the seat that filled it."""
+    _not_after_today(filled_on, MSG_FILLED_IN_FUTURE, "filled_in_future")
     with audit.attributed_to(acting_user), transaction.atomic():
         vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
         if vacancy.filled_on is not None:
@@ -340,3 +374,369 @@ def vacancy_fill(
         vacancy.filled_by = seat
         vacancy.save()
         return vacancy
+
+
+# ---- corrections (更正) and withdrawals (撤销登记) ------------------------------------------------------
+
+REASON_MAX_LENGTH = 500
+# How many problems a refused correction lists at most (the first ones, in the history's order).
+PROBLEMS_SHOWN = 5
+
+_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    Committee: ("formed_on", "dissolved_on"),
+    Term: ("started_on", "due_on", "ended_on"),
+    Seat: ("term_id", "role", "person_id", "holder_name", "started_on", "ended_on"),
+    Vacancy: ("role", "seat_id", "vacated_on", "filled_on", "filled_by_id"),
+}
+
+
+@dataclass
+class _Loaded:
+    """A unit's committee history, as rows (locked) and as the pure `UnitHistory` of committees.history."""
+
+    unit: Unit
+    history: UnitHistory
+    rows: dict[type[Any], dict[int, Any]]
+
+
+def _load(unit_id: int) -> _Loaded:
+    """Five queries: the unit, its committees, their terms, seats and vacancies (rows locked where supported)."""
+    unit = Unit.objects.select_for_update().select_related("federation").get(pk=unit_id)
+    committees = {c.pk: c for c in Committee.objects.select_for_update().filter(unit_id=unit_id)}
+    ids = list(committees)
+    terms = {t.pk: t for t in Term.objects.select_for_update().filter(committee_id__in=ids)}
+    seats = {s.pk: s for s in Seat.objects.select_for_update().filter(committee_id__in=ids)}
+    vacancies = {v.pk: v for v in Vacancy.objects.select_for_update().filter(committee_id__in=ids)}
+    h = UnitHistory(
+        established_on=unit.established_on,
+        dissolved_on=unit.dissolved_on,
+        committees={pk: CommitteeRow(pk, c.formed_on, c.dissolved_on) for pk, c in committees.items()},
+        terms={pk: TermRow(pk, t.committee_id, t.number, t.started_on, t.due_on, t.ended_on) for pk, t in terms.items()},
+        seats={pk: SeatRow(pk, s.committee_id, s.term_id, s.role, s.person_id, s.holder_name, s.started_on, s.ended_on)
+               for pk, s in seats.items()},
+        vacancies={pk: VacancyRow(pk, v.committee_id, v.role, v.seat_id, v.vacated_on, v.filled_on, v.filled_by_id)
+                   for pk, v in vacancies.items()},
+    )
+    return _Loaded(unit, h, {Committee: committees, Term: terms, Seat: seats, Vacancy: vacancies})
+
+
+def _persist(loaded: _Loaded, new: UnitHistory) -> None:
+    """Writes the rows that differ between the loaded history and `new` (updates first, then deletions,
+    children before parents), each through TrackedModel so that every change is audited."""
+    rows_of: dict[type[Any], dict[int, Any]] = {
+        Committee: new.committees, Term: new.terms, Seat: new.seats, Vacancy: new.vacancies}
+    for model in (Committee, Term, Seat, Vacancy):
+        for pk, row in rows_of[model].items():
+            obj = loaded.rows[model][pk]
+            changed = [f for f in _FIELDS[model] if getattr(obj, f) != getattr(row, f)]
+            for f in changed:
+                setattr(obj, f, getattr(row, f))
+            if changed:
+                obj.save()
+    for model in (Vacancy, Seat, Term, Committee):
+        for pk, obj in loaded.rows[model].items():
+            if pk not in rows_of[model]:
+                obj.delete()
+
+
+def _clean_reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise _refuse(MSG_REASON_REQUIRED, "reason_required")
+    return reason[:REASON_MAX_LENGTH]
+
+
+def _commit(
+    loaded: _Loaded,
+    new: UnitHistory,
+    *,
+    kind: str,
+    event: str,
+    committee_id: int | None,
+    target: dict[str, Any],
+    changes: list[tuple[str, Any, Any]],
+    reason: str,
+) -> Correction:
+    """Refuses a correction that changes nothing or brings a new inconsistency; else writes it and its record."""
+    changes = [(name, old, value) for name, old, value in changes if old != value]
+    if kind == Correction.Kind.CORRECT and not changes:
+        raise _refuse(MSG_NOTHING_CHANGED, "nothing_changed")
+    found = new_problems(loaded.history, new, clock.today())
+    if found:
+        raise ValidationError([p.error() for p in found[:PROBLEMS_SHOWN]])
+    _persist(loaded, new)
+    context = audit.current()
+    correction = Correction(
+        federation_id=loaded.unit.federation_id,
+        unit=loaded.unit,
+        committee_id=committee_id if committee_id in new.committees else None,
+        kind=kind,
+        event=event,
+        target=audit.jsonable(target),
+        changes=audit.jsonable([list(c) for c in changes]),
+        reason=reason,
+        actor_id=context.user_id if context else None,
+        actor_name=context.username if context else "system",
+    )
+    correction.save()
+    return correction
+
+
+def _unit_of_committee(committee_id: int) -> int:
+    return Committee.objects.values_list("unit_id", flat=True).get(pk=committee_id)
+
+
+def _term_years(loaded: _Loaded) -> int:
+    return loaded.unit.federation.term_length_years
+
+
+def committee_formation_correct(
+    *,
+    committee: Committee,
+    formed_on: dt.date,
+    first_term_started_on: dt.date | None = None,
+    first_term_due_on: dt.date | None = None,
+    reason: str,
+    acting_user: Any | None = None,
+) -> Committee:
+    """更正组建: the formation date and the first term's dates (the first election follows the formation when it
+    was on the same day; a blank due date follows the new election by the federation's term length)."""
+    reason = _clean_reason(reason)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        loaded = _load(_unit_of_committee(committee.pk))
+        before = loaded.history
+        new = before.copy()
+        first = before.terms_of(committee.pk)[0]
+        history.correct_formation(new, committee.pk, formed_on=formed_on, first_started_on=first_term_started_on,
+                                  first_due_on=first_term_due_on, term_years=_term_years(loaded))
+        after = new.terms[first.id]
+        _commit(loaded, new, kind=Correction.Kind.CORRECT, event=Correction.Event.FORMATION, committee_id=committee.pk,
+                target={"formed_on": before.committees[committee.pk].formed_on},
+                changes=[("formed_on", before.committees[committee.pk].formed_on, formed_on),
+                         ("started_on", first.started_on, after.started_on), ("due_on", first.due_on, after.due_on)],
+                reason=reason)
+        return Committee.objects.get(pk=committee.pk)
+
+
+def committee_formation_withdraw(*, committee: Committee, reason: str, acting_user: Any | None = None) -> None:
+    """撤销组建登记: as if the committee had never been formed (its terms, seats and vacancies go with it)."""
+    reason = _clean_reason(reason)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        loaded = _load(_unit_of_committee(committee.pk))
+        new = loaded.history.copy()
+        history.withdraw_formation(new, committee.pk)
+        _commit(loaded, new, kind=Correction.Kind.WITHDRAW, event=Correction.Event.FORMATION, committee_id=committee.pk,
+                target={"formed_on": loaded.history.committees[committee.pk].formed_on}, changes=[], reason=reason)
+
+
+def formation_withdrawal_consequences(committee: Committee) -> dict[str, int]:
+    """What withdrawing the formation takes away with it, for the confirmation page."""
+    return {
+        "terms": Term.objects.filter(committee=committee).count(),
+        "seats": Seat.objects.filter(committee=committee).count(),
+        "vacancies": Vacancy.objects.filter(committee=committee).count(),
+    }
+
+
+def _term_event(number: int) -> str:
+    return Correction.Event.FORMATION if number == 1 else Correction.Event.REELECTION
+
+
+def term_correct(
+    *, term: Term, started_on: dt.date, due_on: dt.date | None = None, reason: str, acting_user: Any | None = None
+) -> Term:
+    """更正换届 (or the first term): its election and due dates. The previous term ends on the new election
+    day, the seats taken up on the old day move with it; a blank due date follows the new election."""
+    reason = _clean_reason(reason)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        loaded = _load(_unit_of_committee(term.committee_id))
+        old = loaded.history.terms[term.pk]
+        new = loaded.history.copy()
+        history.correct_term(new, term.pk, started_on=started_on, due_on=due_on, term_years=_term_years(loaded))
+        after = new.terms[term.pk]
+        _commit(loaded, new, kind=Correction.Kind.CORRECT, event=_term_event(old.number), committee_id=old.committee_id,
+                target={"number": old.number, "started_on": old.started_on},
+                changes=[("started_on", old.started_on, after.started_on), ("due_on", old.due_on, after.due_on)],
+                reason=reason)
+        return Term.objects.get(pk=term.pk)
+
+
+def term_withdraw(*, term: Term, reason: str, acting_user: Any | None = None) -> None:
+    """撤销换届登记 (the latest re-election): the previous term goes on, its carried seats are its own again."""
+    reason = _clean_reason(reason)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        loaded = _load(_unit_of_committee(term.committee_id))
+        old = loaded.history.terms[term.pk]
+        new = loaded.history.copy()
+        history.withdraw_term(new, term.pk)
+        _commit(loaded, new, kind=Correction.Kind.WITHDRAW, event=Correction.Event.REELECTION,
+                committee_id=old.committee_id, target={"number": old.number, "started_on": old.started_on},
+                changes=[], reason=reason)
+
+
+def _seat_target(seat: SeatRow) -> dict[str, Any]:
+    return {"name": seat.holder_name, "role": seat.role, "started_on": seat.started_on}
+
+
+def seat_correct(
+    *,
+    seat: Seat,
+    started_on: dt.date,
+    role: str | None = None,
+    person: Person | None = None,
+    holder_name: str | None = None,
+    reason: str,
+    acting_user: Any | None = None,
+) -> Seat:
+    """更正任职: start date, post and holder (a person of the federation, or a typed name). The vacancy the
+    seat filled is filled on the new start date."""
+    reason = _clean_reason(reason)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        loaded = _load(_unit_of_committee(seat.committee_id))
+        old = loaded.history.seats[seat.pk]
+        if person is not None and person.federation_id != loaded.unit.federation_id:
+            raise _refuse(MSG_PERSON_OTHER_FEDERATION, "other_federation")
+        if holder_name is None:
+            person_id, name = old.person_id, old.holder_name
+        else:
+            person_id = person.pk if person is not None else None
+            name = holder_name.strip() or (person.name if person is not None else "")
+            if not name:
+                raise _refuse(MSG_SEAT_NEEDS_HOLDER, "needs_holder")
+        new = loaded.history.copy()
+        history.correct_seat(new, seat.pk, started_on=started_on, role=role or old.role, person_id=person_id,
+                             holder_name=name)
+        after = new.seats[seat.pk]
+        _commit(loaded, new, kind=Correction.Kind.CORRECT, event=Correction.Event.APPOINTMENT,
+                committee_id=old.committee_id, target=_seat_target(old),
+                changes=[("seat_started_on", old.started_on, after.started_on), ("role", old.role, after.role),
+                         ("holder_name", old.holder_name, after.holder_name)],
+                reason=reason)
+        return Seat.objects.get(pk=seat.pk)
+
+
+def seat_withdraw(*, seat: Seat, reason: str, acting_user: Any | None = None) -> None:
+    """撤销任职登记: as if the holder had never taken the post (nor continued in it through later re-elections);
+    a vacancy the seat filled is open again."""
+    reason = _clean_reason(reason)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        loaded = _load(_unit_of_committee(seat.committee_id))
+        old = loaded.history.seats[seat.pk]
+        new = loaded.history.copy()
+        history.withdraw_seat(new, seat.pk)
+        _commit(loaded, new, kind=Correction.Kind.WITHDRAW, event=Correction.Event.APPOINTMENT,
+                committee_id=old.committee_id, target=_seat_target(old), changes=[], reason=reason)
+
+
+def _vacancy_target(vacancy: VacancyRow) -> dict[str, Any]:
+    return {"role": vacancy.role, "vacated_on": vacancy.vacated_on}
+
+
+def vacancy_correct(
+    *, vacancy: Vacancy, vacated_on: dt.date, role: str | None = None, reason: str, acting_user: Any | None = None
+) -> Vacancy:
+    """更正缺位: the day the post fell vacant (the holder's 离任日期 follows); the post of a vacancy recorded
+    without a seat."""
+    reason = _clean_reason(reason)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        loaded = _load(_unit_of_committee(vacancy.committee_id))
+        old = loaded.history.vacancies[vacancy.pk]
+        new = loaded.history.copy()
+        history.correct_vacancy(new, vacancy.pk, vacated_on=vacated_on, role=role or old.role)
+        after = new.vacancies[vacancy.pk]
+        _commit(loaded, new, kind=Correction.Kind.CORRECT, event=Correction.Event.VACANCY,
+                committee_id=old.committee_id, target=_vacancy_target(old),
+                changes=[("vacated_on", old.vacated_on, after.vacated_on), ("role", old.role, after.role)],
+                reason=reason)
+        return Vacancy.objects.get(pk=vacancy.pk)
+
+
+def vacancy_withdraw(*, vacancy: Vacancy, reason: str, acting_user: Any | None = None) -> None:
+    """撤销缺位登记: as if the holder had never left (her seat runs on to the end of its term)."""
+    reason = _clean_reason(reason)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        loaded = _load(_unit_of_committee(vacancy.committee_id))
+        old = loaded.history.vacancies[vacancy.pk]
+        new = loaded.history.copy()
+        history.withdraw_vacancy(new, vacancy.pk)
+        _commit(loaded, new, kind=Correction.Kind.WITHDRAW, event=Correction.Event.VACANCY,
+                committee_id=old.committee_id, target=_vacancy_target(old), changes=[], reason=reason)
+
+
+def vacancy_fill_correct(
+    *, vacancy: Vacancy, filled_on: dt.date, reason: str, acting_user: Any | None = None
+) -> Vacancy:
+    """更正补缺: the day the vacancy was filled (the newcomer's seat starts that day too)."""
+    reason = _clean_reason(reason)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        loaded = _load(_unit_of_committee(vacancy.committee_id))
+        old = loaded.history.vacancies[vacancy.pk]
+        new = loaded.history.copy()
+        history.correct_fill(new, vacancy.pk, filled_on=filled_on)
+        _commit(loaded, new, kind=Correction.Kind.CORRECT, event=Correction.Event.FILL, committee_id=old.committee_id,
+                target=_vacancy_target(old), changes=[("filled_on", old.filled_on, new.vacancies[vacancy.pk].filled_on)],
+                reason=reason)
+        return Vacancy.objects.get(pk=vacancy.pk)
+
+
+def vacancy_fill_withdraw(*, vacancy: Vacancy, reason: str, acting_user: Any | None = None) -> None:
+    """撤销补缺登记: the vacancy is open again; the newcomer's appointment that filled it goes with the fill."""
+    reason = _clean_reason(reason)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        loaded = _load(_unit_of_committee(vacancy.committee_id))
+        old = loaded.history.vacancies[vacancy.pk]
+        new = loaded.history.copy()
+        history.withdraw_fill(new, vacancy.pk)
+        _commit(loaded, new, kind=Correction.Kind.WITHDRAW, event=Correction.Event.FILL, committee_id=old.committee_id,
+                target={**_vacancy_target(old), "filled_on": old.filled_on}, changes=[], reason=reason)
+
+
+def committee_dissolution_correct(
+    *, committee: Committee, dissolved_on: dt.date, reason: str, acting_user: Any | None = None
+) -> Committee:
+    """更正撤销妇委会: the dissolution date (the last term and the seats it ended follow)."""
+    return _dissolution_change(committee, dissolved_on, reason, acting_user)
+
+
+def committee_dissolution_withdraw(*, committee: Committee, reason: str, acting_user: Any | None = None) -> Committee:
+    """撤销"撤销妇委会"的登记: the committee stands again, with its last term and the seats the dissolution ended."""
+    return _dissolution_change(committee, None, reason, acting_user)
+
+
+def _dissolution_change(committee: Committee, dissolved_on: dt.date | None, reason: str, acting_user: Any) -> Committee:
+    reason = _clean_reason(reason)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        loaded = _load(_unit_of_committee(committee.pk))
+        old = loaded.history.committees[committee.pk]
+        new = loaded.history.copy()
+        history.correct_dissolution(new, committee.pk, dissolved_on=dissolved_on)
+        kind = Correction.Kind.CORRECT if dissolved_on is not None else Correction.Kind.WITHDRAW
+        _commit(loaded, new, kind=kind, event=Correction.Event.DISSOLUTION, committee_id=committee.pk,
+                target={"formed_on": old.formed_on, "dissolved_on": old.dissolved_on},
+                changes=[("dissolved_on", old.dissolved_on, dissolved_on)] if dissolved_on is not None else [],
+                reason=reason)
+        return Committee.objects.get(pk=committee.pk)
+
+
+def committees_follow_unit_correction(change: UnitEndCorrection) -> None:
+    """Lifecycle hook (orgs.registry.unit_lifecycle) for a corrected or withdrawn dissolution or merger of a unit:
+    the committee that ended with the unit ends on the new day (or stands again), the whole history is checked
+    as for any correction, and the correction is recorded for the unit's history page."""
+    loaded = _load(change.unit.pk)
+    new = loaded.history.copy()
+    new.dissolved_on = change.dissolved_on
+    ended_with_unit = [c.id for c in new.committees.values()
+                       if change.old_dissolved_on is not None and c.dissolved_on == change.old_dissolved_on]
+    for committee_id in ended_with_unit:
+        history.correct_dissolution(new, committee_id, dissolved_on=change.dissolved_on)
+    withdrawn = change.dissolved_on is None
+    _commit(loaded, new, kind=Correction.Kind.WITHDRAW if withdrawn else Correction.Kind.CORRECT,
+            event=Correction.Event.UNIT_DISSOLUTION, committee_id=ended_with_unit[0] if ended_with_unit else None,
+            target={"dissolved_on": change.old_dissolved_on,
+                    "successor": change.old_successor.name if change.old_successor else ""},
+            changes=[] if withdrawn else [
+                ("unit_dissolved_on", change.old_dissolved_on, change.dissolved_on),
+                ("successor", change.old_successor.name if change.old_successor else "",
+                 change.successor.name if change.successor else ""),
+            ],
+            reason=change.reason)

@@ -12,12 +12,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 
 from committees.models import Committee, Seat, Term, Vacancy
+from committees.rules import (
+    CommitteeStatus,
+    Condition,
+    VacancyJudgement,
+    VacancyStage,
+    committee_status,
+    judge_vacancy,
+)
 from committees.selectors import unit_history_for
 from core import clock
 from core.scoping import scope_for, unit_rows_changeable_q, unit_rows_q
+from core.spans import active_on, active_on_q
 from core.views import ScopedDetailView
 from orgs.models import Unit
 
@@ -28,10 +37,20 @@ SEAT_ORDER: dict[str, int] = {Seat.Role.CHAIR: 0, Seat.Role.VICE_CHAIR: 1, Seat.
 class VacancyLine:
     post: str
     vacated_on: dt.date
-    deadline: dt.date
-    days_open: int
-    late: bool
+    judgement: VacancyJudgement
     pk: int | None = None
+
+    @property
+    def deadline(self) -> dt.date:
+        return self.judgement.deadline
+
+    @property
+    def days_open(self) -> int:
+        return self.judgement.days_open
+
+    @property
+    def late(self) -> bool:
+        return self.judgement.stage == VacancyStage.PAST_DEADLINE
 
 
 @dataclass
@@ -49,14 +68,35 @@ class CommitteePanel:
     vacancies: list[VacancyLine] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     past_committees: list[Committee] = field(default_factory=list)
+    # Every condition that holds today (committees.rules.committee_status); None: nothing to judge (a unit
+    # that needs no committee, or no longer exists, and has none).
+    status: CommitteeStatus | None = None
 
     @property
     def overdue_days(self) -> int:
         return -self.days_to_due if self.days_to_due is not None and self.days_to_due < 0 else 0
 
     @property
-    def due_soon(self) -> bool:
-        return self.days_to_due is not None and 0 <= self.days_to_due <= 180
+    def badges(self) -> list[tuple[str, str]]:
+        return status_badges(self.status) if self.status is not None else []
+
+
+def status_badges(status: CommitteeStatus) -> list[tuple[str, str]]:
+    """(text, css class) of one badge per condition, most urgent first; "正常" when none holds."""
+    if status.ok:
+        return [(gettext("正常"), "badge-status-active")]
+    out = []
+    for item in status.items:
+        n = item.number
+        text = {
+            Condition.NOT_FORMED: gettext("未组建"),
+            Condition.OVERDUE: gettext("超期服役 %(n)s 天") % {"n": n},
+            Condition.VACANCY_PAST_DEADLINE: ngettext("%(n)s 个缺位超过补缺期限", "%(n)s 个缺位超过补缺期限", n) % {"n": n},
+            Condition.VACANCY_PAST_HALF: ngettext("%(n)s 个缺位补缺期限已过半", "%(n)s 个缺位补缺期限已过半", n) % {"n": n},
+            Condition.DUE_SOON: gettext("%(n)s 天后届满") % {"n": n},
+        }[item.condition]
+        out.append((text, "text-bg-danger" if item.urgent else "text-bg-warning"))
+    return out
 
 
 def unit_committee_panel(user: Any, unit: Unit, today: dt.date | None = None) -> CommitteePanel:
@@ -70,9 +110,11 @@ def unit_committee_panel(user: Any, unit: Unit, today: dt.date | None = None) ->
         visible=bool(committees) or _reads_committees_of(user, unit), today=today,
         can_change=_changes_committees_of(user, unit),
     )
-    current = next((c for c in committees if c.dissolved_on is None or c.dissolved_on > today), None)
+    current = next((c for c in committees if active_on(c.formed_on, c.dissolved_on, today)), None)
     panel.past_committees = [c for c in committees if c is not current]
     if current is None:
+        if unit.requires_committee and unit.is_active_on(today):
+            panel.status = committee_status(formed=False, current_due_on=None, vacancies=(), today=today)
         return panel
     panel.committee = current
     panel.terms = list(Term.objects.filter(committee=current).order_by("-number"))
@@ -80,18 +122,16 @@ def unit_committee_panel(user: Any, unit: Unit, today: dt.date | None = None) ->
     panel.current_term = started[0] if started else None
     if panel.current_term is not None:
         panel.days_to_due = (panel.current_term.due_on - today).days
-    seats = Seat.objects.filter(committee=current, started_on__lte=today).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
-    ).select_related("person")
-    panel.seats = sorted(seats, key=lambda s: (SEAT_ORDER.get(s.role, 9), s.started_on))
+    seats = Seat.objects.filter(active_on_q(today, start="started_on", end="ended_on"), committee=current)
+    panel.seats = sorted(seats.select_related("person"), key=lambda s: (SEAT_ORDER.get(s.role, 9), s.started_on))
     fill_days = current.federation.vacancy_fill_days
-    for v in Vacancy.objects.filter(committee=current, vacated_on__lte=today).filter(
-        Q(filled_on__isnull=True) | Q(filled_on__gt=today)
-    ):
-        deadline = v.vacated_on + dt.timedelta(days=fill_days)
-        panel.vacancies.append(
-            VacancyLine(v.get_role_display(), v.vacated_on, deadline, (today - v.vacated_on).days, today > deadline, v.pk)
-        )
+    for v in Vacancy.objects.filter(active_on_q(today, start="vacated_on", end="filled_on"), committee=current):
+        judged = judge_vacancy(vacated_on=v.vacated_on, filled_on=None, fill_days=fill_days, today=today)
+        panel.vacancies.append(VacancyLine(v.get_role_display(), v.vacated_on, judged, v.pk))
+    panel.status = committee_status(
+        formed=True, current_due_on=panel.current_term.due_on if panel.current_term else None,
+        vacancies=[v.judgement for v in panel.vacancies], today=today,
+    )
     return panel
 
 
@@ -125,8 +165,12 @@ class UnitCommitteeHistoryView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         unit: Unit = self.object
         today = clock.today()
+        view = unit_history_for(self.request.user, unit, today)
         ctx["today"] = today
-        ctx["history"] = unit_history_for(self.request.user, unit, today)
+        ctx["history"] = view.committees
+        ctx["corrections"] = view.corrections
         ctx["reads_committees"] = _reads_committees_of(self.request.user, unit)
         ctx["can_change"] = _changes_committees_of(self.request.user, unit)
+        # The unit's own end (撤销/并入) is corrected by its federation's staff (the unit's "manage" action).
+        ctx["can_correct_unit_end"] = unit.dissolved_on is not None and self.permits("manage")
         return ctx

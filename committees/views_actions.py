@@ -17,8 +17,8 @@ from django.utils.translation import gettext
 
 from committees import forms as cf
 from committees import services
-from committees.ledger import ROLE_LABELS
 from committees.models import Committee, Seat, Vacancy
+from committees.rules import vacancy_deadline
 from core import clock
 from core.forms import StyledForm
 from core.views import ObjectActionView
@@ -89,6 +89,7 @@ class CommitteeFormView(CommitteeActionView):
     fields_by_code = {
         "formed_before_unit": "formed_on", "formed_after_unit_dissolved": "formed_on", "committee_overlap": "formed_on",
         "before_formed": "first_term_started_on", "due_not_after_start": "first_term_due_on",
+        "formed_in_future": "formed_on", "elected_in_future": "first_term_started_on",
     }
 
     def unit_of(self, obj: Any) -> Unit:
@@ -120,7 +121,7 @@ class TermReelectView(OnCommittee):
     submit_label = "登记换届"
     fields_by_code = {
         "before_formed": "started_on", "term_before_previous": "started_on", "term_overlap": "started_on",
-        "due_not_after_start": "due_on",
+        "due_not_after_start": "due_on", "elected_in_future": "started_on",
     }
 
     def make_form(self, data: Any = None) -> StyledForm:
@@ -148,7 +149,7 @@ class SeatAssignView(OnCommittee):
     submit_label = "登记任职"
     fields_by_code = {
         "before_formed": "started_on", "needs_holder": "person", "other_federation": "person",
-        "holds_post": "person", "chair_taken": "role",
+        "holds_post": "person", "chair_taken": "role", "seat_in_future": "started_on",
     }
 
     def make_form(self, data: Any = None) -> StyledForm:
@@ -164,12 +165,12 @@ class SeatAssignView(OnCommittee):
 
 
 def seat_message(seat: Seat) -> str:
-    role = ROLE_LABELS[seat.role]
+    role = seat.get_role_display()
     message = f"已登记 {seat.holder_name} 任{role}（{_d(seat.started_on)} 起）。"
     filled = Vacancy.objects.filter(filled_by=seat).select_related("federation").first()
     if filled is not None:
         days = (seat.started_on - filled.vacated_on).days
-        deadline = filled.vacated_on + dt.timedelta(days=filled.federation.vacancy_fill_days)
+        deadline = vacancy_deadline(filled.vacated_on, filled.federation.vacancy_fill_days)
         timely = "在补缺期限内" if seat.started_on <= deadline else f"超过补缺期限（{_d(deadline)}）"
         message += f"同时补上了 {_d(filled.vacated_on)} 起的{role}缺位：缺位 {days} 天，{timely}。"
     return message
@@ -182,7 +183,8 @@ class CommitteeDissolveView(OnCommittee):
     intro = "撤销后，本单位显示为“未组建”，计入组建率的分子也相应减少。单位撤销或合并时请改用“撤销/合并单位”。"
     submit_label = "确认撤销妇委会"
     danger = True
-    fields_by_code = {"dissolved_before_formed": "dissolved_on", "dissolved_before_term": "dissolved_on"}
+    fields_by_code = {"dissolved_before_formed": "dissolved_on", "dissolved_before_term": "dissolved_on",
+                      "dissolved_in_future": "dissolved_on"}
 
     def make_form(self, data: Any = None) -> StyledForm:
         return cf.CommitteeDissolveForm(data)
@@ -201,7 +203,7 @@ class SeatVacateView(CommitteeActionView):
     title = "登记离任"
     intro = "登记该委员离任。离任后该职务缺位，须在补缺期限内补上。"
     submit_label = "登记离任"
-    fields_by_code = {"vacated_before_start": "vacated_on"}
+    fields_by_code = {"vacated_before_start": "vacated_on", "vacated_in_future": "vacated_on"}
 
     def unit_of(self, obj: Any) -> Unit:
         return obj.committee.unit
@@ -213,7 +215,7 @@ class SeatVacateView(CommitteeActionView):
     def facts(self) -> list[tuple[str, str]]:
         s: Seat = self.object  # type: ignore[assignment]
         term = f"（第{s.term.number}届）" if s.term else ""
-        out = [("职务", ROLE_LABELS[s.role]), ("姓名", s.holder_name or "—"), ("任职日期", _d(s.started_on) + term)]
+        out = [("职务", s.get_role_display()), ("姓名", s.holder_name or "—"), ("任职日期", _d(s.started_on) + term)]
         if s.ended_on:
             out.append(("离任日期", _d(s.ended_on)))
         return out
@@ -225,7 +227,7 @@ class SeatVacateView(CommitteeActionView):
         vacancy = services.seat_vacate(seat=self.object, vacated_on=form.cleaned_data["vacated_on"],  # type: ignore[arg-type]
                                        acting_user=self.request.user)
         fill_days = self.unit.federation.vacancy_fill_days
-        deadline = vacancy.vacated_on + dt.timedelta(days=fill_days)
+        deadline = vacancy_deadline(vacancy.vacated_on, fill_days)
         return (f"已登记 {self.object.holder_name} 于 {_d(vacancy.vacated_on)} 离任{vacancy.get_role_display()}。"  # type: ignore[attr-defined]
                 f"该职务缺位，请在 {_d(deadline)} 前补上（补缺期限 {fill_days} 天）。")
 
@@ -240,6 +242,7 @@ class VacancyFillView(CommitteeActionView):
     fields_by_code = {
         "filled_before_vacated": "filled_on", "before_formed": "filled_on", "needs_holder": "person",
         "other_federation": "person", "holds_post": "person", "chair_taken": "person",
+        "filled_in_future": "filled_on", "seat_in_future": "filled_on",
     }
 
     def unit_of(self, obj: Any) -> Unit:
@@ -252,7 +255,7 @@ class VacancyFillView(CommitteeActionView):
     def facts(self) -> list[tuple[str, str]]:
         v: Vacancy = self.object  # type: ignore[assignment]
         fill_days = v.committee.federation.vacancy_fill_days
-        deadline = v.vacated_on + dt.timedelta(days=fill_days)
+        deadline = vacancy_deadline(v.vacated_on, fill_days)
         out = [("职务", str(v.get_role_display())), ("缺位日期", _d(v.vacated_on)), ("补缺期限", f"{_d(deadline)}（{fill_days} 天）")]
         if v.filled_on:
             out.append(("补充日期", _d(v.filled_on)))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 class StyledFormMixin:
@@ -77,7 +78,7 @@ class VersionedModelForm(StyledFormMixin, forms.ModelForm):
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
 
 
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
     """A date rendered as <input type=date> (ISO value), also accepting the forms clerks type by hand."""
     return forms.DateField(
         label=label,
@@ -86,6 +87,19 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
         input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(format="%Y-%m-%d"),
         error_messages={"invalid": "请填写有效日期，如 2024-03-08。", "required": "请填写日期。"},
+    )
+
+
+REASON_LABEL = _("原因")
+REASON_HELP = _("必填，会记入历史和审计日志，例如“录入时日期填错，按会议纪要更正”。")
+
+
+def reason_field(label: Any = REASON_LABEL, help_text: Any = REASON_HELP) -> forms.CharField:
+    """The mandatory reason of a correction or withdrawal (更正/撤销登记): stated once, kept with the record."""
+    return forms.CharField(
+        label=label, help_text=help_text, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写原因。")},
     )
 
 

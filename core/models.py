@@ -151,6 +151,12 @@ class AuditEvent(models.Model):
         raise PermissionError("The audit log is append-only.")
 
 
+# An open reminder (read or not), or an unread plain message.
+NEEDS_ATTENTION = (~models.Q(cause="") & models.Q(resolved_at__isnull=True)) | (
+    models.Q(cause="") & models.Q(read_at__isnull=True)
+)
+
+
 class NotificationQuerySet(ScopedQuerySet):
     # A notice is its recipient's alone, a superuser's included.
     superuser_sees_all = False
@@ -161,9 +167,20 @@ class NotificationQuerySet(ScopedQuerySet):
     def change_rule(self, scope: Scope) -> NotificationQuerySet:
         return self.filter(recipient_id=scope.user_id)
 
+    def open_reminders(self) -> NotificationQuerySet:
+        """Reminders whose cause is still there (core.reminders resolves the others)."""
+        return self.exclude(cause="").filter(resolved_at__isnull=True)
+
+    def needing_attention(self) -> NotificationQuerySet:
+        """What the bell counts: open reminders (read or not) and unread plain messages."""
+        return self.filter(NEEDS_ATTENTION)
+
 
 class Notification(models.Model):
-    """An in-app notice (站内通知) to one user; `dedup_key` makes every reminder idempotent."""
+    """An in-app notice (站内通知) to one user; `dedup_key` makes every reminder idempotent.
+
+    A reminder has a `cause` (what it is about, e.g. "term:12") and stays open until core.reminders finds
+    the cause gone and sets `resolved_at` (已处理); a plain message (no cause) only needs reading."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     # The tenant key, as a plain column: core knows no app's models.
@@ -173,20 +190,32 @@ class Notification(models.Model):
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
     dedup_key = models.CharField(max_length=200)
+    cause = models.CharField(_("提醒事由"), max_length=100, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["recipient", "dedup_key"], name="notification_once")]
+        # The bell and the resolution of reminders look up a user's open ones.
+        indexes = [models.Index(fields=["recipient", "resolved_at"], name="notification_open")]
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_reminder(self) -> bool:
+        return bool(self.cause)
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.resolved_at is None if self.cause else self.read_at is None
 
 
 class BackupRecordQuerySet(ScopedQuerySet):

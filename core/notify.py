@@ -3,6 +3,7 @@
 `notify(...)` is idempotent through `Notification.dedup_key` (unique per recipient): calling it again
 with the same key creates nothing and sends nothing, so a reminder job may run twice a day safely.
 An e-mail that failed once is retried on the next call (its notice still has `emailed_at` empty).
+A reminder (one with a `cause`, core.reminders) notified again after it was resolved is open again.
 
 SMS goes through a small pluggable backend named by the setting `JINGUO_SMS_BACKEND` (a dotted path
 to a class with `send(phone, text) -> bool`); the default only writes the message to the log.
@@ -80,6 +81,7 @@ class Delivery:
     created: bool
     emailed: bool = False
     texted: bool = False
+    reopened: bool = False
 
 
 def absolute_url(path: str) -> str:
@@ -96,24 +98,35 @@ def notify(
     dedup_key: str,
     body: str = "",
     url: str = "",
+    cause: str = "",
     email: bool = True,
     sms: bool = False,
 ) -> Delivery:
-    """Create the in-app notice once per (recipient, dedup_key); e-mail it once if the user has an address."""
+    """Create the in-app notice once per (recipient, dedup_key); e-mail it once if the user has an address.
+
+    `cause` makes it a reminder (core.reminders): open until its cause is gone."""
     existing = Notification.objects.filter(recipient_id=recipient.pk, dedup_key=dedup_key).first()
     created = False
     if existing is None:
         try:
             with transaction.atomic():
                 existing = Notification.objects.create(
-                    recipient_id=recipient.pk, federation_id=federation_id, kind=kind, title=title[:200],
-                    body=body, url=url[:300], dedup_key=dedup_key[:200],
+                    recipient_id=recipient.pk, federation_id=federation_id, kind=kind, cause=cause[:100],
+                    title=title[:200], body=body, url=url[:300], dedup_key=dedup_key[:200],
                 )
                 created = True
         except IntegrityError:
             # Another run created it between our read and our write.
             existing = Notification.objects.get(recipient_id=recipient.pk, dedup_key=dedup_key)
     delivery = Delivery(notification=existing, created=created)
+    if existing.resolved_at is not None:
+        Notification.objects.filter(pk=existing.pk).update(resolved_at=None)
+        existing.resolved_at = None
+        delivery.reopened = True
+    if cause and existing.cause != cause[:100]:
+        # Sent before reminders had causes: from now on it resolves like the others.
+        Notification.objects.filter(pk=existing.pk).update(cause=cause[:100])
+        existing.cause = cause[:100]
     address = (getattr(recipient, "email", "") or "").strip()
     if email and address and existing.emailed_at is None:
         delivery.emailed = _email(existing, address)

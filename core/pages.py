@@ -15,10 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from core import audit, auditlog
+from core import audit, auditlog, clock
 from core.auditlog import AuditFilterForm
 from core.excel import XLSX_TYPE, attachment
-from core.models import AuditEvent, BackupRecord, Notification
+from core.models import NEEDS_ATTENTION, AuditEvent, BackupRecord, Notification
 from core.registry import home_cards, landing_pages
 from core.roles import ROLE_PROMISES, Role
 from core.scoping import get_visible_or_404, scope_for
@@ -50,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
     role_labels = sorted(str(Role(r).label) for r in scope.roles if r in Role.values)
     return render(request, "core/home.html", {
         "scope": scope, "role_labels": role_labels, "cards": [mark_safe(c) for c in cards],  # noqa: S308
-        "promises": promises,
+        "promises": promises, "today": clock.today(),
     })
 
 
@@ -70,13 +70,13 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         items.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("notifications")
-    unread_first = models.Case(models.When(read_at__isnull=True, then=0), default=1)
-    unread = items.filter(read_at__isnull=True).count()
+    # What still needs the user first (open reminders, unread messages), then the rest, newest first.
+    attention_first = models.Case(models.When(NEEDS_ATTENTION, then=0), default=1)
     return render(
         request,
         "core/notifications.html",
-        {"items": items.order_by(unread_first, "-created_at", "-id")[:200], "has_unread": unread > 0,
-         "unread": unread},
+        {"items": items.order_by(attention_first, "-created_at", "-id")[:200],
+         "has_unread": items.filter(read_at__isnull=True).exists(), "attention": items.needing_attention().count()},
     )
 
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledForm, VersionedModelForm, date_field
+from core.forms import StyledForm, VersionedModelForm, date_field, reason_field
 from orgs.models import Federation, Unit
 
 
@@ -63,3 +64,15 @@ class UnitDissolveForm(StyledForm):
         super().__init__(*args, **kwargs)
         successor_field: Any = self.fields["successor"]
         successor_field.queryset = successors
+
+
+class UnitEndCorrectForm(UnitDissolveForm):
+    """更正单位撤销/合并 (orgs.services.unit_dissolution_correct): the day and the successor, with the reason."""
+
+    reason = reason_field()
+
+
+class UnitEndWithdrawForm(StyledForm):
+    """撤销单位撤销/合并的登记 (orgs.services.unit_dissolution_withdraw): the reason only."""
+
+    reason = reason_field(label=_("撤销登记的原因"))

@@ -15,6 +15,7 @@ from core.fields import BlindIndexField, EncryptedCharField, PinyinSortField
 from core.models import TrackedModel
 from core.roles import BUSINESS_ROLES, FEDERATION_WIDE_ROLES, ROLE_BINDINGS, Role
 from core.scoping import Scope, ScopedQuerySet
+from core.spans import active_on, active_on_q
 
 
 class FederationQuerySet(ScopedQuerySet):
@@ -85,9 +86,8 @@ class UnitQuerySet(ScopedQuerySet):
         return self.filter(federation_id__in=scope.federations_with(Role.FEDERATION_STAFF))
 
     def active_on(self, day: dt.date) -> Self:
-        return self.filter(Q(established_on__isnull=True) | Q(established_on__lte=day)).filter(
-            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day)
-        )
+        """Units in existence on `day` (core.spans: established by then, or unknown; not dissolved by then)."""
+        return self.filter(active_on_q(day, start="established_on", end="dissolved_on", start_may_be_unknown=True))
 
 
 class Unit(TrackedModel):
@@ -139,9 +139,7 @@ class Unit(TrackedModel):
             raise ValidationError({"successor": _("单位不能并入自身。")})
 
     def is_active_on(self, day: dt.date) -> bool:
-        return (self.established_on is None or self.established_on <= day) and (
-            self.dissolved_on is None or self.dissolved_on > day
-        )
+        return active_on(self.established_on, self.dissolved_on, day)
 
     @property
     def status_label(self) -> str:

@@ -25,17 +25,32 @@ class UnitPanel:
 
 
 @dataclass(frozen=True)
+class UnitEndCorrection:
+    """A recorded end of a unit, corrected (a new day or successor) or withdrawn (`dissolved_on` None)."""
+
+    unit: Any
+    old_dissolved_on: dt.date | None
+    old_successor: Any
+    dissolved_on: dt.date | None
+    successor: Any
+    reason: str
+
+
+@dataclass(frozen=True)
 class UnitLifecycleHook:
     """What an app does when a unit ends (撤销) or is merged into a successor (并入), in the same transaction.
 
     `check(unit, dissolved_on, successor)` raises a ValidationError to refuse (before anything is
     written); `apply(...)` does the app's part (e.g. the committee ends the same day); `describe(user,
     unit)` says on the confirmation page what will happen to the app's records, or returns None.
+    `correct(change)` follows a corrected or withdrawn end (UnitEndCorrection): it checks and does the
+    app's part in the same transaction, and raises a ValidationError to refuse (nothing is then written).
     """
 
     check: Callable[[Any, dt.date, Any], None] | None = None
     apply: Callable[[Any, dt.date, Any], None] | None = None
     describe: Callable[[Any, Any], str | None] | None = None
+    correct: Callable[[UnitEndCorrection], None] | None = None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ apps keep about a unit follows its end through the lifecycle hooks they register
 committee ends with its unit, in the same transaction.
 
 Keyword-only, one transaction, saved through `TrackedModel` (audited); refusals are `ValidationError`s
-with one of the module constants below.
+with one of the module constants below. A recorded end (撤销/并入) can be corrected or withdrawn with a
+reason (`unit_dissolution_correct` / `unit_dissolution_withdraw`); the apps follow through the hooks' `correct`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import audit, clock
 from orgs.models import Federation, Unit
-from orgs.registry import unit_lifecycle
+from orgs.registry import UnitEndCorrection, unit_lifecycle
 
 MSG_UNIT_NAME_REQUIRED = _("请填写单位名称。")
 MSG_UNIT_NAME_TAKEN = _("本妇联已有同名单位，请换一个名称，或在单位名录中找到原单位。")
@@ -27,6 +28,9 @@ MSG_ALREADY_DISSOLVED = _("该单位已撤销，不能重复撤销。")
 MSG_UNIT_DISSOLVED_BEFORE_ESTABLISHED = _("单位撤销日期不能早于单位成立日期。")
 MSG_BAD_SUCCESSOR = _("并入单位须为同一妇联下存续的其他单位。")
 MSG_DISSOLVED_IN_FUTURE = _("撤销日期不能晚于今天。")
+MSG_NOT_DISSOLVED = _("该单位尚未撤销或合并，没有可更正或撤销的登记。")
+MSG_NOTHING_CHANGED = _("没有要更正的内容：填写的与原来登记的相同。")
+MSG_REASON_REQUIRED = _("请填写更正或撤销的原因。")
 
 # Fields of a unit a liaison may keep up to date; the rest are the federation staff's (action "manage").
 LIAISON_FIELDS = frozenset({"female_staff_count", "address", "notes"})
@@ -99,16 +103,7 @@ def unit_dissolve(
         unit = Unit.objects.select_for_update().get(pk=unit.pk)
         if unit.dissolved_on is not None:
             raise ValidationError(MSG_ALREADY_DISSOLVED, code="already_dissolved")
-        if dissolved_on > clock.today():
-            raise ValidationError(MSG_DISSOLVED_IN_FUTURE, code="in_future")
-        if unit.established_on is not None and dissolved_on < unit.established_on:
-            raise ValidationError(MSG_UNIT_DISSOLVED_BEFORE_ESTABLISHED, code="dissolved_before_established")
-        if successor is not None and (
-            successor.pk == unit.pk
-            or successor.federation_id != unit.federation_id
-            or (successor.dissolved_on is not None and successor.dissolved_on <= dissolved_on)
-        ):
-            raise ValidationError(MSG_BAD_SUCCESSOR, code="bad_successor")
+        _check_end(unit, dissolved_on, successor)
         hooks = unit_lifecycle.entries()
         for hook in hooks:
             if hook.check is not None:
@@ -119,6 +114,66 @@ def unit_dissolve(
         unit.dissolved_on = dissolved_on
         unit.successor = successor
         unit.save()
+        return unit
+
+
+def _check_end(unit: Unit, dissolved_on: dt.date, successor: Unit | None) -> None:
+    if dissolved_on > clock.today():
+        raise ValidationError(MSG_DISSOLVED_IN_FUTURE, code="in_future")
+    if unit.established_on is not None and dissolved_on < unit.established_on:
+        raise ValidationError(MSG_UNIT_DISSOLVED_BEFORE_ESTABLISHED, code="dissolved_before_established")
+    if successor is not None and (
+        successor.pk == unit.pk
+        or successor.federation_id != unit.federation_id
+        or (successor.dissolved_on is not None and successor.dissolved_on <= dissolved_on)
+    ):
+        raise ValidationError(MSG_BAD_SUCCESSOR, code="bad_successor")
+
+
+def unit_dissolution_correct(
+    *, unit: Unit, dissolved_on: dt.date, successor: Unit | None = None, reason: str, acting_user: Any | None = None
+) -> Unit:
+    """更正单位撤销/合并: a new day or successor (None: dissolved outright). What other apps keep follows through
+    their lifecycle hooks (the committee that ended with the unit ends on the new day), in one transaction."""
+    return _end_change(unit, dissolved_on, successor, reason, acting_user)
+
+
+def unit_dissolution_withdraw(*, unit: Unit, reason: str, acting_user: Any | None = None) -> Unit:
+    """撤销单位撤销/合并的登记: as if the unit had never ended (the committee that ended with it stands again)."""
+    return _end_change(unit, None, None, reason, acting_user)
+
+
+def _end_change(
+    unit: Unit, dissolved_on: dt.date | None, successor: Unit | None, reason: str, acting_user: Any
+) -> Unit:
+    reason = " ".join((reason or "").split())[:500]
+    if not reason:
+        raise ValidationError(MSG_REASON_REQUIRED, code="reason_required")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        # Lock the unit's row only (its successor is joined, possibly empty).
+        unit = Unit.objects.select_for_update(of=("self",)).select_related("successor").get(pk=unit.pk)
+        if unit.dissolved_on is None:
+            raise ValidationError(MSG_NOT_DISSOLVED, code="not_dissolved")
+        if dissolved_on is not None:
+            _check_end(unit, dissolved_on, successor)
+            if (dissolved_on, successor.pk if successor else None) == (unit.dissolved_on, unit.successor_id):
+                raise ValidationError(MSG_NOTHING_CHANGED, code="nothing_changed")
+        change = UnitEndCorrection(
+            unit=unit, old_dissolved_on=unit.dissolved_on, old_successor=unit.successor,
+            dissolved_on=dissolved_on, successor=successor, reason=reason,
+        )
+        for hook in unit_lifecycle.entries():
+            if hook.correct is not None:
+                hook.correct(change)
+        unit.dissolved_on = dissolved_on
+        unit.successor = successor
+        unit.save()
+        audit.record(
+            "withdraw" if dissolved_on is None else "correct", obj=unit, detail=reason,
+            changes={"dissolved_on": [change.old_dissolved_on, dissolved_on],
+                     "successor_id": [change.old_successor.pk if change.old_successor else None,
+                                      successor.pk if successor else None]},
+        )
         return unit
 
 

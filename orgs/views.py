@@ -28,7 +28,14 @@ from core.views import (
     ScopedUpdateView,
 )
 from orgs import selectors, services
-from orgs.forms import UnitCreateForm, UnitDissolveForm, UnitForm, UnitLiaisonForm
+from orgs.forms import (
+    UnitCreateForm,
+    UnitDissolveForm,
+    UnitEndCorrectForm,
+    UnitEndWithdrawForm,
+    UnitForm,
+    UnitLiaisonForm,
+)
 from orgs.models import Unit
 from orgs.registry import unit_panels
 
@@ -78,6 +85,7 @@ class UnitDetailView(ScopedDetailView):
         ctx["can_change"] = self.permits("change")
         ctx["predecessors"] = list(unit.predecessors.all())
         ctx["can_dissolve"] = unit.dissolved_on is None and self.permits("manage")
+        ctx["can_correct_end"] = unit.dissolved_on is not None and self.permits("manage")
         ctx["panels"] = render_unit_panels(self.request, unit)
         return ctx
 
@@ -181,6 +189,82 @@ class UnitDissolveView(ObjectActionView):
 
     def get_success_url(self) -> str:
         return reverse("orgs:unit-detail", args=[self.object.pk])
+
+
+class UnitEndCorrectionMixin:
+    """The staff of the unit's federation correct or withdraw its recorded end (action "manage"); the apps'
+    records that ended with it follow (orgs.registry.unit_lifecycle `correct`)."""
+
+    model = Unit
+    action = "manage"
+    request: HttpRequest
+    object: Unit
+    fields_by_code = {
+        "dissolved_before_established": "dissolved_on", "in_future": "dissolved_on", "bad_successor": "successor",
+        "reason_required": "reason", "formed_after_unit_dissolved": "dissolved_on",
+        "committee_outlives_unit": "dissolved_on", "after_dissolved": "dissolved_on",
+        "term_after_dissolved": "dissolved_on",
+    }
+
+    def facts(self) -> list[tuple[str, str]]:
+        unit = self.object
+        out = [(gettext("撤销日期"), unit.dissolved_on.isoformat() if unit.dissolved_on else "—")]
+        if unit.successor_id:
+            out.append((gettext("并入单位"), unit.successor.name if unit.successor else ""))
+        return out
+
+    def extra_context(self) -> dict[str, Any]:
+        return {
+            "breadcrumbs": [(gettext("单位名录"), reverse("orgs:unit-list")),
+                            (self.object.name, reverse("orgs:unit-detail", args=[self.object.pk]))],
+        }
+
+    def get_success_url(self) -> str:
+        return reverse("orgs:unit-detail", args=[self.object.pk])
+
+
+class UnitEndCorrectView(UnitEndCorrectionMixin, ObjectActionView):
+    """更正单位撤销/合并: a new day or successor, with the reason."""
+
+    title = _("更正单位撤销/合并")
+    intro = _("更正本单位的撤销日期或并入单位。随单位结束的妇委会，撤销日期随之更正。原因会记入历届情况和审计日志。")
+    submit_label = _("保存更正")
+
+    def make_form(self, data: Any = None) -> UnitEndCorrectForm:
+        unit: Unit = self.object
+        successors = (
+            Unit.objects.permitted(self.request.user, "manage")
+            .filter(federation_id=unit.federation_id, dissolved_on__isnull=True)
+            .exclude(pk=unit.pk)
+            .order_by("name_pinyin", "name", "id")
+        )
+        return UnitEndCorrectForm(data, successors=successors,
+                                  initial={"dissolved_on": unit.dissolved_on, "successor": unit.successor_id})
+
+    def perform(self, form: forms.Form) -> str:
+        d = form.cleaned_data
+        unit = services.unit_dissolution_correct(unit=self.object, dissolved_on=d["dissolved_on"],
+                                                 successor=d["successor"], reason=d["reason"],
+                                                 acting_user=self.request.user)
+        return gettext("已更正：%(unit)s 于 %(day)s 撤销。") % {
+            "unit": unit.name, "day": unit.dissolved_on.isoformat() if unit.dissolved_on else ""}
+
+
+class UnitEndWithdrawView(UnitEndCorrectionMixin, ObjectActionView):
+    """撤销单位撤销/合并的登记: the unit stands again."""
+
+    title = _("撤销单位撤销/合并的登记")
+    intro = _("单位并未撤销或合并时使用：撤销登记后单位恢复存续，随单位结束的妇委会恢复存续。原因会记入历届情况和审计日志。")
+    submit_label = _("确认撤销这条登记")
+    danger = True
+
+    def make_form(self, data: Any = None) -> UnitEndWithdrawForm:
+        return UnitEndWithdrawForm(data)
+
+    def perform(self, form: forms.Form) -> str:
+        unit = services.unit_dissolution_withdraw(unit=self.object, reason=form.cleaned_data["reason"],
+                                                  acting_user=self.request.user)
+        return gettext("已撤销登记：%(unit)s 恢复存续。") % {"unit": unit.name}
 
 
 def my_unit_card(request: HttpRequest, scope: Any) -> dict[str, Any] | None:

@@ -95,3 +95,21 @@ def test_only_the_author_reads_it(world, client_as):
     # Visible to nobody of fed_a: 404; the author reads it.
     assert client_as(world.staff).get(reverse("plugin_app:note-detail", args=[note.pk])).status_code == 404
     assert client_as(world.outsider).get(reverse("plugin_app:note-detail", args=[note.pk])).status_code == 200
+
+
+def test_its_reminder_producer_tells_the_author_and_resolves_when_the_cause_goes(world):
+    from core.models import Notification
+    from core.reminders import run_reminders
+    from core.testing.commits import committed
+
+    with committed(), confidential.system_scope("测试"):
+        note = CareNote.objects.get(unit=world.unit_a1)
+        note.locked = True
+        note.save()  # a watched write: the federation's reminders are refreshed after it commits
+    reminder = Notification.objects.get(dedup_key=f"care-locked:{note.pk}")
+    assert (reminder.recipient, reminder.cause, reminder.resolved_at) == (world.staff, f"care:{note.pk}", None)
+    with confidential.system_scope("测试"):
+        CareNote.objects.filter(pk=note.pk).update(locked=False)
+    run_reminders(dt.date(2026, 12, 2))
+    reminder.refresh_from_db()
+    assert reminder.resolved_at is not None

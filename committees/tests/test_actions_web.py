@@ -153,7 +153,7 @@ def test_forming_a_second_committee_is_refused_on_the_form(world, client_as):
     response = client.post(reverse("committees:committee-form", args=[world.unit_a1.pk]), {"formed_on": "2019-01-01"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'data-testid="form-errors"' in html and s.MSG_SECOND_ACTIVE_COMMITTEE in html
+    assert 'data-testid="form-errors"' in html and str(s.MSG_SECOND_ACTIVE_COMMITTEE) in html
     assert history_counts() == before
 
 
@@ -312,7 +312,7 @@ def test_leaving_before_taking_the_post_or_twice_is_refused(world, client_as):
     assert response.status_code == 400 and response.context["form"].errors["vacated_on"] == [s.MSG_VACATED_BEFORE_START]
     assert client.post(url, {"vacated_on": "2018-01-10"}).status_code == 302
     response = client.post(url, {"vacated_on": "2018-01-11"})
-    assert response.status_code == 400 and s.MSG_SEAT_ALREADY_ENDED in response.content.decode()
+    assert response.status_code == 400 and str(s.MSG_SEAT_ALREADY_ENDED) in response.content.decode()
     assert Vacancy.objects.filter(seat=seat).count() == 1
 
 
@@ -352,7 +352,7 @@ def test_filling_before_the_vacancy_or_twice_is_refused(world, client_as):
     assert not Seat.objects.filter(holder_name="孙丽").exists()
     assert client.post(url, {"filled_on": "2017-07-01"}).status_code == 302
     response = client.post(url, {"filled_on": "2017-07-02"})
-    assert response.status_code == 400 and s.MSG_VACANCY_ALREADY_FILLED in response.content.decode()
+    assert response.status_code == 400 and str(s.MSG_VACANCY_ALREADY_FILLED) in response.content.decode()
 
 
 # ---- 撤销妇委会 ----------------------------------------------------------------------------------------
@@ -383,7 +383,7 @@ def test_actions_on_a_dissolved_committee_are_refused(world, client_as):
     c = committee_of(world.unit_a1)
     s.committee_dissolve(committee=c, dissolved_on=D(2019, 1, 18))
     response = client_as(world.liaison).post(reverse("committees:term-reelect", args=[c.pk]), {"started_on": "2019-03-01"})
-    assert response.status_code == 400 and s.MSG_COMMITTEE_DISSOLVED in response.content.decode()
+    assert response.status_code == 400 and str(s.MSG_COMMITTEE_DISSOLVED) in response.content.decode()
 
 
 # ---- 历届情况 -----------------------------------------------------------------------------------------

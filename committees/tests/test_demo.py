@@ -12,8 +12,8 @@ from accounts.models import User
 from committees import demo as committees_demo
 from committees import selectors
 from committees.models import Committee, Seat, Term, Vacancy
-from committees.reminders import run_reminders
 from core.models import Notification
+from core.reminders import run_reminders
 from core.scoping import Scope
 from orgs import demo as org_demo
 from orgs.models import Federation, Unit

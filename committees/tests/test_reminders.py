@@ -6,15 +6,19 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
+from committees import services
 from committees.models import Committee, Term, Vacancy
-from committees.reminders import run_reminders
-from committees.tasks import daily_at
 from core import audit
 from core.models import Notification
 from core.notify import MemorySmsBackend
+from core.reminders import run_reminders
+from core.tasks import daily_at
+from core.testing.commits import committed
 
 D = dt.date
 
@@ -200,3 +204,134 @@ def test_a_run_for_one_federation_in_app_only_sends_nothing_and_a_later_run_e_ma
     again = run_reminders(D(2027, 1, 5))
     assert again.notifications_created == 0 and again.emails_sent == 4
     MemorySmsBackend.outbox.clear()
+
+
+# ---- reminders that resolve ----------------------------------------------------------------------------
+
+
+def open_keys(user):
+    return set(Notification.objects.filter(recipient=user).open_reminders().values_list("dedup_key", flat=True))
+
+
+def bell(client):
+    return client.get("/notifications/").context["attention_count"]
+
+
+@time_machine.travel(dt.datetime(2027, 1, 5, 9, 0), tick=False)
+def test_a_reelection_resolves_the_overdue_reminder_at_once_and_the_bell_drops(world, history, client_as):
+    committee, term, vacancy = history
+    run_reminders(D(2027, 1, 5))
+    assert open_keys(world.liaison) == {f"term-overdue:{term.pk}", f"vacancy-overdue:{vacancy.pk}"}
+    client = client_as(world.liaison)
+    client.post(f"/notifications/{Notification.objects.get(recipient=world.liaison, cause=f'term:{term.pk}').pk}/open/")
+    assert bell(client) == 2  # read, but the term is still overdue: still counted
+
+    with committed() as callbacks:
+        services.term_reelect(committee=committee, started_on=D(2027, 1, 4), acting_user=world.liaison)
+    assert len(callbacks) == 1  # one refresh for the whole re-election (a term, its end, its seats)
+
+    assert open_keys(world.liaison) == {f"vacancy-overdue:{vacancy.pk}"}
+    assert open_keys(world.staff) == {f"vacancy-overdue:{vacancy.pk}"}
+    resolved = Notification.objects.get(recipient=world.liaison, dedup_key=f"term-overdue:{term.pk}")
+    assert resolved.resolved_at is not None
+    assert bell(client) == 1
+
+
+@time_machine.travel(dt.datetime(2027, 1, 5, 9, 0), tick=False)
+def test_a_fill_resolves_the_vacancy_reminder_at_once(world, history, client_as):
+    _, term, vacancy = history
+    run_reminders(D(2027, 1, 5))
+    client = client_as(world.staff)
+    assert bell(client) == 2
+    with committed():
+        services.vacancy_fill(vacancy=vacancy, filled_on=D(2027, 1, 5), acting_user=world.staff)
+    assert open_keys(world.staff) == {f"term-overdue:{term.pk}"}
+    assert bell(client) == 1
+    page = client.get("/notifications/").content.decode()
+    assert 'data-resolved="true"' in page and "已处理" in page
+
+
+@time_machine.travel(dt.datetime(2027, 1, 5, 9, 0), tick=False)
+def test_a_withdrawn_reelection_opens_the_overdue_reminder_again(world, history):
+    committee, term, _ = history
+    run_reminders(D(2027, 1, 5))
+    with committed():
+        second = services.term_reelect(committee=committee, started_on=D(2027, 1, 4))
+    assert f"term-overdue:{term.pk}" not in open_keys(world.liaison)
+    with committed():
+        services.term_withdraw(term=second, reason="换届会议未举行")
+    assert f"term-overdue:{term.pk}" in open_keys(world.liaison)
+    assert Notification.objects.filter(dedup_key=f"term-overdue:{term.pk}").count() == 3  # reopened, not duplicated
+
+
+def test_a_newer_threshold_supersedes_the_older_notice(world, history):
+    _, term, _ = history
+    run_reminders(D(2026, 7, 4))
+    assert f"term-due-180:{term.pk}" in open_keys(world.liaison)
+    report = run_reminders(D(2026, 11, 1))
+    assert {k for k in open_keys(world.liaison) if k.startswith("term")} == {f"term-due-90:{term.pk}"}
+    assert report.resolved >= 3  # the 180-day notice of the liaison, the staff and `dual`
+
+
+def test_the_daily_run_resolves_what_changed_without_the_platform(world, history):
+    """A change the refresh did not see (a restore, a data fix) is caught the next morning."""
+    _, _, vacancy = history
+    run_reminders(D(2026, 7, 4))
+    Vacancy.objects.filter(pk=vacancy.pk).update(filled_on=D(2026, 7, 4))
+    run_reminders(D(2026, 7, 5))
+    assert not {k for k in open_keys(world.liaison) if k.startswith("vacancy")}
+
+
+def test_a_refresh_is_scheduled_once_per_transaction_and_federation(world, history):
+    from django.db import transaction
+
+    committee, _, _ = history
+    with committed(run=False) as callbacks:
+        with transaction.atomic(), audit.acting_as(None, source="test"):
+            services.seat_vacate(seat=services.seat_assign(committee=committee, role="member", holder_name="甲",
+                                                           started_on=D(2022, 1, 1)), vacated_on=D(2022, 2, 1))
+            services.vacancy_record(committee=committee, role="member", vacated_on=D(2023, 1, 1))
+            services.committee_form(unit=world.unit_b1, formed_on=D(2020, 1, 1))
+    assert sorted(c.jinguo_refresh_federation for c in callbacks) == sorted([world.fed_a.pk, world.fed_b.pk])
+
+
+def test_a_rolled_back_write_schedules_no_refresh_and_the_next_write_does(world, history):
+    from django.db import transaction
+
+    committee, _, _ = history
+    with committed(run=False) as callbacks:
+        with pytest.raises(ValidationError), transaction.atomic():
+            services.vacancy_record(committee=committee, role="member", vacated_on=D(2023, 1, 1))
+            raise ValidationError("refused after a write")
+        assert callbacks == [] and not transaction.get_connection().run_on_commit
+        services.vacancy_record(committee=committee, role="member", vacated_on=D(2023, 2, 1))
+    assert [c.jinguo_refresh_federation for c in callbacks] == [world.fed_a.pk]
+
+
+def test_every_part_counts_the_days_against_the_one_today(world, history, client_as, settings):
+    """The demo fixes a date (JINGUO_TODAY): reminders, the panel, the dashboard and the home page all read it."""
+    settings.JINGUO_TODAY = "2027-03-01"
+    _, term, _ = history
+    call_command("send_reminders", stdout=StringIO())
+    days = (D(2027, 3, 1) - term.due_on).days
+    overdue = Notification.objects.get(recipient=world.staff, dedup_key=f"term-overdue:{term.pk}")
+    assert f"已超期{days}天" in overdue.body
+    client = client_as(world.staff)
+    assert f"超期服役 {days} 天" in client.get(f"/orgs/units/{world.unit_a1.pk}/").content.decode()
+    dashboard = client.get("/dashboard/")
+    assert [row.days_overdue for row in dashboard.context["data"].overdue] == [days]
+    assert "2027年3月1日" in client_as(world.volunteer).get("/").content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 7, 4, 9, 0), tick=False)
+def test_an_open_reminder_follows_a_corrected_date_and_the_day_count(world, history):
+    _, _, vacancy = history
+    run_reminders(D(2026, 7, 4))
+    notice = Notification.objects.get(recipient=world.liaison, dedup_key=f"vacancy-overdue:{vacancy.pk}")
+    assert "自2026年3月1日缺位，已125天" in notice.body
+    with committed():
+        services.vacancy_correct(vacancy=vacancy, vacated_on=D(2026, 2, 20), reason="日期录入有误")
+    notice.refresh_from_db()
+    assert "自2026年2月20日缺位，已134天" in notice.body and notice.resolved_at is None
+    # A day later both notices count one more day (the term one day fewer), for the liaison, staff and dual.
+    assert run_reminders(D(2026, 7, 5)).updated == 6

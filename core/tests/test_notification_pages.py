@@ -81,5 +81,5 @@ def test_the_list_shows_unread_first_with_a_count(world, client_as):
     resp = client_as(world.staff).get("/notifications/")
     assert [n.pk for n in resp.context["items"]] == [new_unread.pk, old_unread.pk, new_read.pk, old_read.pk]
     body = resp.content.decode()
-    assert "2 条未读" in body and "别人的通知" not in body
+    assert "2 条待处理" in body and "别人的通知" not in body
     assert f'formaction="/notifications/{new_unread.pk}/open/"' in body

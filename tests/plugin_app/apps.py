@@ -1,5 +1,6 @@
 """A stand-in for a new module, used by the tests only: it attaches to the platform through the registries
-alone (a unit panel, a lifecycle hook, an audit label, a world extender), and keeps a confidential record.
+alone (a unit panel, a lifecycle hook, an audit label, a reminder producer, a world extender), and keeps a
+confidential record.
 No file of core or orgs names it (tests/test_plugin_app.py checks)."""
 
 from django.apps import AppConfig
@@ -12,6 +13,7 @@ class PluginAppConfig(AppConfig):
 
     def ready(self) -> None:
         from core.registry import audit_action_labels
+        from core.reminders import ReminderProducer, reminder_producers
         from core.testing.world import WorldExtender, world_extenders
         from orgs.registry import UnitLifecycleHook, UnitPanel, unit_lifecycle, unit_panels
         from tests.plugin_app import services, views
@@ -22,4 +24,9 @@ class PluginAppConfig(AppConfig):
             UnitLifecycleHook(check=services.refuse_if_locked, apply=services.close_notes, describe=services.describe),
         )
         audit_action_labels.register("plugin_app.note_close", "关闭关爱记录")
+        reminder_producers.register(
+            "plugin_app.locked_notes",
+            ReminderProducer(produce=services.locked_note_notices, kinds=frozenset({"care_locked"}),
+                             watches={"plugin_app.CareNote": "federation_id"}),
+        )
         world_extenders.register("plugin_app.notes", WorldExtender(extend=services.add_to_world), order=80)

@@ -33,3 +33,18 @@ def add_to_world(world: World) -> None:
     for unit, author in ((world.unit_a1, world.staff), (world.unit_b1, world.outsider)):
         with confidential.system_scope("测试数据"):
             CareNote(federation_id=unit.federation_id, unit=unit, author=author, body=f"{unit.name}的困难家庭：张某").save()
+
+
+def locked_note_notices(today: dt.date, federation_id: int | None = None) -> list[Any]:
+    """Reminder producer (core.reminders): a locked note waits for its author's review, until it is unlocked."""
+    from core.reminders import Audience, Notice
+
+    with confidential.system_scope("提醒：锁定的关爱记录"):
+        notes = CareNote.objects.filter(locked=True, closed_on__isnull=True)
+        if federation_id is not None:
+            notes = notes.filter(federation_id=federation_id)
+        return [
+            Notice(key=f"care-locked:{n.pk}", cause=f"care:{n.pk}", kind="care_locked", federation_id=n.federation_id,
+                   title=f"关爱记录 #{n.pk} 已锁定，请复核", audience=Audience(user_ids=frozenset({n.author_id})))
+            for n in notes.only("id", "federation_id", "author_id")
+        ]

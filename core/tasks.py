@@ -1,4 +1,4 @@
-"""Scheduled jobs of the committees app (huey picks up every installed app's `tasks` module)."""
+"""Scheduled jobs of the platform (huey picks up every installed app's `tasks` module)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from huey.contrib.djhuey import HUEY, db_periodic_task
 
-from committees.reminders import ReminderReport, run_reminders
-from core import clock
+from core import audit, clock
+from core.reminders import ReminderReport, run_reminders
 
 REMINDER_HOUR, REMINDER_MINUTE = 7, 0
 
@@ -35,6 +35,7 @@ def daily_at(hour: int, minute: int, tz: str | None = None) -> Callable[[dt.date
 
 @db_periodic_task(daily_at(REMINDER_HOUR, REMINDER_MINUTE))
 def daily_reminders() -> str:
-    """Every day at 07:00 Asia/Shanghai: term and vacancy reminders (committees.reminders)."""
-    report: ReminderReport = run_reminders(clock.today())
+    """Every day at 07:00 Asia/Shanghai: every app's reminders (core.reminders), e-mail and SMS included."""
+    with audit.acting_as(None, source="job"):
+        report: ReminderReport = run_reminders(clock.today())
     return str(report)

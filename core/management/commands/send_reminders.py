@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from committees.reminders import run_reminders
 from core import audit, clock
+from core.reminders import run_reminders
 
-MSG_BAD_DATE = "日期格式应为 YYYY-MM-DD，例如 2026-07-01。"
+MSG_BAD_DATE = _("日期格式应为 YYYY-MM-DD，例如 2026-07-01。")
 
 
 class Command(BaseCommand):
-    help = "Send the term and vacancy reminders due on a day (default today); running it twice sends nothing twice."
+    help = "Send every app's reminders due on a day (default today) and resolve those whose cause is gone; running it twice sends nothing twice."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--date", default=None, help="the day to run for, YYYY-MM-DD (default: today)")
@@ -24,9 +27,9 @@ class Command(BaseCommand):
             try:
                 today = dt.date.fromisoformat(opts["date"])
             except ValueError:
-                raise CommandError(MSG_BAD_DATE) from None
+                raise CommandError(str(MSG_BAD_DATE)) from None
         else:
             today = clock.today()
-        with audit.acting_as(None, source="command"):
+        with audit.acting_as(None, source="command"), translation.override(settings.LANGUAGE_CODE):
             report = run_reminders(today)
-        self.stdout.write(self.style.SUCCESS(str(report)))
+            self.stdout.write(self.style.SUCCESS(str(report)))
