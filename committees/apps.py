@@ -6,7 +6,8 @@ class CommitteesConfig(AppConfig):
     verbose_name = "妇委会自查"
 
     def ready(self) -> None:
-        # nav: the menu entries; ledger_import: registers its huey task, so the consumer knows it too.
-        from committees import ledger_import, nav, plugs  # noqa: F401
+        # nav: the menu entries; ledger.jobs: the ledger import and export job kinds (core.jobs).
+        from committees import nav, plugs  # noqa: F401
+        from committees.ledger import jobs  # noqa: F401
 
         plugs.register()

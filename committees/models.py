@@ -209,6 +209,3 @@ class Correction(TrackedModel):
     def __str__(self) -> str:
         return f"{self.unit} {self.get_event_display()} {self.get_kind_display()}"
 
-
-# The ledger import's job bookkeeping lives in its own module (committees/models_ledger.py).
-from committees.models_ledger import LedgerImportJob  # noqa: E402,F401

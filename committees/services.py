@@ -14,6 +14,9 @@ shows.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +37,7 @@ from committees.history import (
 from committees.models import Committee, Correction, Seat, Term, Vacancy
 from committees.rules import add_years
 from core import audit, clock
+from core.bulk import Refusals, create_tracked, update_tracked
 from orgs.models import Person, Unit
 from orgs.registry import UnitEndCorrection
 
@@ -72,6 +76,7 @@ MSG_VACATED_IN_FUTURE = _("离任（缺位）日期不能晚于今天：尚未�
 MSG_FILLED_IN_FUTURE = _("补缺日期不能晚于今天：尚未发生的补缺请在发生后再登记。")
 MSG_DISSOLVED_IN_FUTURE = _("撤销日期不能晚于今天：尚未发生的事请在发生后再登记。")
 MSG_REASON_REQUIRED = _("请填写更正或撤销的原因。")
+MSG_BAD_ROLE = _("职务应为“主任”“副主任”或“委员”之一。")
 
 
 def _refuse(message: Any, code: str) -> ValidationError:
@@ -99,6 +104,90 @@ def _check_committee_open(committee: Committee, day: dt.date) -> None:
         raise _refuse(MSG_TERM_BEFORE_FORMED, "before_formed")
 
 
+# ---- rules: pure functions of dates, shared by the services and their bulk paths (end of module) ------
+
+
+def committee_form_rule(
+    *, unit_established_on: dt.date | None, unit_dissolved_on: dt.date | None,
+    previous: Iterable[tuple[dt.date, dt.date | None]], formed_on: dt.date, started_on: dt.date | None,
+    due_on: dt.date | None,
+) -> None:
+    """A committee is formed while its unit exists, after its earlier committees, with a first term
+    (history may not know the first term: `started_on` None); nothing of it in the future."""
+    _not_after_today(formed_on, MSG_FORMED_IN_FUTURE, "formed_in_future")
+    _not_after_today(started_on, MSG_ELECTED_IN_FUTURE, "elected_in_future")
+    if unit_established_on is not None and formed_on < unit_established_on:
+        raise _refuse(MSG_FORMED_BEFORE_UNIT, "formed_before_unit")
+    if unit_dissolved_on is not None and formed_on >= unit_dissolved_on:
+        raise _refuse(MSG_FORMED_AFTER_UNIT_DISSOLVED, "formed_after_unit_dissolved")
+    previous = list(previous)
+    if any(dissolved is None for _, dissolved in previous):
+        raise _refuse(MSG_SECOND_ACTIVE_COMMITTEE, "second_active_committee")
+    if any(formed_on < dissolved for _, dissolved in previous if dissolved is not None):
+        raise _refuse(MSG_COMMITTEE_OVERLAP, "committee_overlap")
+    if started_on is None:
+        return
+    if started_on < formed_on:
+        raise _refuse(MSG_TERM_BEFORE_FORMED, "before_formed")
+    if due_on is not None and due_on <= started_on:
+        raise _refuse(MSG_DUE_NOT_AFTER_START, "due_not_after_start")
+
+
+def term_reelect_rule(
+    *, committee_formed_on: dt.date, committee_dissolved_on: dt.date | None, previous_started_on: dt.date | None,
+    previous_ended_on: dt.date | None, started_on: dt.date, due_on: dt.date,
+) -> None:
+    """A re-election of an open committee comes after the current term's election (and end), not later
+    than today."""
+    _not_after_today(started_on, MSG_ELECTED_IN_FUTURE, "elected_in_future")
+    if committee_dissolved_on is not None:
+        raise _refuse(MSG_COMMITTEE_DISSOLVED, "committee_dissolved")
+    if started_on < committee_formed_on:
+        raise _refuse(MSG_TERM_BEFORE_FORMED, "before_formed")
+    if previous_started_on is not None:
+        if started_on <= previous_started_on:
+            raise _refuse(MSG_TERM_BEFORE_PREVIOUS, "term_before_previous")
+        if previous_ended_on is not None and started_on < previous_ended_on:
+            raise _refuse(MSG_TERM_OVERLAP, "term_overlap")
+    if due_on <= started_on:
+        raise _refuse(MSG_DUE_NOT_AFTER_START, "due_not_after_start")
+
+
+def committee_dissolve_rule(
+    *, formed_on: dt.date, dissolved_before: dt.date | None, current_started_on: dt.date | None, dissolved_on: dt.date,
+) -> None:
+    """`current_started_on`: the election date of the term still running, if one is."""
+    _not_after_today(dissolved_on, MSG_DISSOLVED_IN_FUTURE, "dissolved_in_future")
+    if dissolved_before is not None:
+        raise _refuse(MSG_ALREADY_DISSOLVED, "already_dissolved")
+    if dissolved_on < formed_on:
+        raise _refuse(MSG_DISSOLVED_BEFORE_FORMED, "dissolved_before_formed")
+    if current_started_on is not None and dissolved_on < current_started_on:
+        raise _refuse(MSG_DISSOLVED_BEFORE_TERM, "dissolved_before_term")
+
+
+def vacancy_record_rule(
+    *, committee_formed_on: dt.date, committee_dissolved_on: dt.date | None, vacated_on: dt.date,
+    filled_on: dt.date | None,
+) -> None:
+    _not_after_today(vacated_on, MSG_VACATED_IN_FUTURE, "vacated_in_future")
+    _not_after_today(filled_on, MSG_FILLED_IN_FUTURE, "filled_in_future")
+    if vacated_on < committee_formed_on:
+        raise _refuse(MSG_VACANCY_BEFORE_FORMED, "before_formed")
+    if committee_dissolved_on is not None and vacated_on > committee_dissolved_on:
+        raise _refuse(MSG_DATE_AFTER_DISSOLVED, "after_dissolved")
+    if filled_on is not None and filled_on < vacated_on:
+        raise _refuse(MSG_FILLED_BEFORE_VACATED, "filled_before_vacated")
+
+
+def vacancy_fill_rule(*, vacated_on: dt.date, filled_before: dt.date | None, filled_on: dt.date) -> None:
+    _not_after_today(filled_on, MSG_FILLED_IN_FUTURE, "filled_in_future")
+    if filled_before is not None:
+        raise _refuse(MSG_VACANCY_ALREADY_FILLED, "already_filled")
+    if filled_on < vacated_on:
+        raise _refuse(MSG_FILLED_BEFORE_VACATED, "filled_before_vacated")
+
+
 # ---- committees -------------------------------------------------------------------------------------
 
 
@@ -116,24 +205,14 @@ def committee_form(
     federation's `term_length_years` unless `first_term_due_on` is given.
     """
     started_on = first_term_started_on or formed_on
-    _not_after_today(formed_on, MSG_FORMED_IN_FUTURE, "formed_in_future")
-    _not_after_today(started_on, MSG_ELECTED_IN_FUTURE, "elected_in_future")
     with audit.attributed_to(acting_user), transaction.atomic():
         unit = Unit.objects.select_for_update().select_related("federation").get(pk=unit.pk)
-        if unit.established_on is not None and formed_on < unit.established_on:
-            raise _refuse(MSG_FORMED_BEFORE_UNIT, "formed_before_unit")
-        if unit.dissolved_on is not None and formed_on >= unit.dissolved_on:
-            raise _refuse(MSG_FORMED_AFTER_UNIT_DISSOLVED, "formed_after_unit_dissolved")
-        previous = list(Committee.objects.filter(unit=unit).values_list("formed_on", "dissolved_on"))
-        if any(dissolved is None for _, dissolved in previous):
-            raise _refuse(MSG_SECOND_ACTIVE_COMMITTEE, "second_active_committee")
-        if any(formed_on < dissolved for _, dissolved in previous if dissolved is not None):
-            raise _refuse(MSG_COMMITTEE_OVERLAP, "committee_overlap")
-        if started_on < formed_on:
-            raise _refuse(MSG_TERM_BEFORE_FORMED, "before_formed")
         due_on = first_term_due_on or add_years(started_on, unit.federation.term_length_years)
-        if due_on <= started_on:
-            raise _refuse(MSG_DUE_NOT_AFTER_START, "due_not_after_start")
+        committee_form_rule(
+            unit_established_on=unit.established_on, unit_dissolved_on=unit.dissolved_on,
+            previous=list(Committee.objects.filter(unit=unit).values_list("formed_on", "dissolved_on")),
+            formed_on=formed_on, started_on=started_on, due_on=due_on,
+        )
         committee = Committee(federation_id=unit.federation_id, unit=unit, formed_on=formed_on)
         committee.save()
         Term(federation_id=unit.federation_id, committee=committee, number=1, started_on=started_on, due_on=due_on).save()
@@ -145,17 +224,15 @@ def committee_dissolve(*, committee: Committee, dissolved_on: dt.date, acting_us
 
     Open vacancies stay as recorded: they are history, and the rates judge them by their dates.
     """
-    _not_after_today(dissolved_on, MSG_DISSOLVED_IN_FUTURE, "dissolved_in_future")
     with audit.attributed_to(acting_user), transaction.atomic():
         committee = _locked_committee(committee)
-        if committee.dissolved_on is not None:
-            raise _refuse(MSG_ALREADY_DISSOLVED, "already_dissolved")
-        if dissolved_on < committee.formed_on:
-            raise _refuse(MSG_DISSOLVED_BEFORE_FORMED, "dissolved_before_formed")
         current = _current_term(committee)
+        committee_dissolve_rule(
+            formed_on=committee.formed_on, dissolved_before=committee.dissolved_on,
+            current_started_on=current.started_on if current is not None and current.ended_on is None else None,
+            dissolved_on=dissolved_on,
+        )
         if current is not None and current.ended_on is None:
-            if dissolved_on < current.started_on:
-                raise _refuse(MSG_DISSOLVED_BEFORE_TERM, "dissolved_before_term")
             current.ended_on = dissolved_on
             current.save()
         for seat in Seat.objects.filter(committee=committee, ended_on__isnull=True):
@@ -194,19 +271,15 @@ def term_reelect(
     With `carry_seats` the holders of the open posts continue into the new term (their old seats end
     and new ones start on `started_on`); without it the old seats just end. Open vacancies stay open.
     """
-    _not_after_today(started_on, MSG_ELECTED_IN_FUTURE, "elected_in_future")
     with audit.attributed_to(acting_user), transaction.atomic():
         committee = _locked_committee(committee)
-        _check_committee_open(committee, started_on)
         previous = _current_term(committee)
-        if previous is not None:
-            if started_on <= previous.started_on:
-                raise _refuse(MSG_TERM_BEFORE_PREVIOUS, "term_before_previous")
-            if previous.ended_on is not None and started_on < previous.ended_on:
-                raise _refuse(MSG_TERM_OVERLAP, "term_overlap")
         due_on = due_on or add_years(started_on, committee.federation.term_length_years)
-        if due_on <= started_on:
-            raise _refuse(MSG_DUE_NOT_AFTER_START, "due_not_after_start")
+        term_reelect_rule(
+            committee_formed_on=committee.formed_on, committee_dissolved_on=committee.dissolved_on,
+            previous_started_on=previous.started_on if previous else None,
+            previous_ended_on=previous.ended_on if previous else None, started_on=started_on, due_on=due_on,
+        )
         if previous is not None and previous.ended_on is None:
             previous.ended_on = started_on
             previous.save()
@@ -338,16 +411,10 @@ def vacancy_record(
     acting_user: Any | None = None,
 ) -> Vacancy:
     """Records a vacancy from history without people (e.g. a ledger import): role and dates only."""
-    _not_after_today(vacated_on, MSG_VACATED_IN_FUTURE, "vacated_in_future")
-    _not_after_today(filled_on, MSG_FILLED_IN_FUTURE, "filled_in_future")
     with audit.attributed_to(acting_user), transaction.atomic():
         committee = _locked_committee(committee)
-        if vacated_on < committee.formed_on:
-            raise _refuse(MSG_VACANCY_BEFORE_FORMED, "before_formed")
-        if committee.dissolved_on is not None and vacated_on > committee.dissolved_on:
-            raise _refuse(MSG_DATE_AFTER_DISSOLVED, "after_dissolved")
-        if filled_on is not None and filled_on < vacated_on:
-            raise _refuse(MSG_FILLED_BEFORE_VACATED, "filled_before_vacated")
+        vacancy_record_rule(committee_formed_on=committee.formed_on, committee_dissolved_on=committee.dissolved_on,
+                            vacated_on=vacated_on, filled_on=filled_on)
         vacancy = Vacancy(
             federation_id=committee.federation_id,
             committee=committee,
@@ -363,13 +430,9 @@ def vacancy_fill(
     *, vacancy: Vacancy, filled_on: dt.date, seat: Seat | None = None, acting_user: Any | None = None
 ) -> Vacancy:
     """Marks a vacancy filled (补缺) on `filled_on`, optionally by the seat that filled it."""
-    _not_after_today(filled_on, MSG_FILLED_IN_FUTURE, "filled_in_future")
     with audit.attributed_to(acting_user), transaction.atomic():
         vacancy = Vacancy.objects.select_for_update().get(pk=vacancy.pk)
-        if vacancy.filled_on is not None:
-            raise _refuse(MSG_VACANCY_ALREADY_FILLED, "already_filled")
-        if filled_on < vacancy.vacated_on:
-            raise _refuse(MSG_FILLED_BEFORE_VACATED, "filled_before_vacated")
+        vacancy_fill_rule(vacated_on=vacancy.vacated_on, filled_before=vacancy.filled_on, filled_on=filled_on)
         vacancy.filled_on = filled_on
         vacancy.filled_by = seat
         vacancy.save()
@@ -740,3 +803,367 @@ def committees_follow_unit_correction(change: UnitEndCorrection) -> None:
                  change.successor.name if change.successor else ""),
             ],
             reason=change.reason)
+
+
+# ---- bulk paths (the ledger import) -------------------------------------------------------------------
+# The same rule functions as the services above, for many rows of one federation in a few statements.
+# Each takes (key, ...) items, checks every item before it writes anything, and raises core.bulk.BulkRefused
+# naming the refused keys. Rows passed in were loaded by the caller in the current transaction; updates
+# refuse the whole write if any of them moved on since (ConcurrentEditError), as their saves would.
+
+
+@dataclass(frozen=True)
+class TermDates:
+    """A term as history states it: its number, election date and planned end."""
+
+    number: int
+    started_on: dt.date
+    due_on: dt.date
+
+
+@dataclass(frozen=True)
+class CommitteeHistory:
+    """A committee recorded from history: formed, its terms in order (possibly none known), dissolved."""
+
+    unit: Unit
+    formed_on: dt.date
+    terms: Sequence[TermDates] = ()
+    dissolved_on: dt.date | None = None
+
+
+def _chain_ends(terms: Sequence[Term], dissolved_on: dt.date | None) -> None:
+    """Each term ends when the next is elected; the last when its committee is dissolved (else runs on)."""
+    for term, following in itertools.pairwise(terms):
+        term.ended_on = following.started_on
+    if terms:
+        last = terms[-1]
+        last.ended_on = dissolved_on if dissolved_on is not None and dissolved_on >= last.started_on else None
+
+
+def committee_bulk_form(
+    *, federation: Any, entries: Sequence[tuple[Hashable, CommitteeHistory]], acting_user: Any | None = None
+) -> dict[Hashable, Committee]:
+    """Records committees with their history at once: formed (committee_form's rules), each later term
+    a re-election (term_reelect's), then the dissolution (committee_dissolve's)."""
+    if not entries:
+        return {}
+    refusals = Refusals()
+    previous: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for unit_id, formed, dissolved in Committee.objects.filter(federation=federation).values_list(
+            "unit_id", "formed_on", "dissolved_on"):
+        previous[unit_id].append((formed, dissolved))
+    committees: dict[Hashable, Committee] = {}
+    terms: list[Term] = []
+    for key, entry in entries:
+        first = entry.terms[0] if entry.terms else None
+        ok = refusals.check(
+            key, committee_form_rule, unit_established_on=entry.unit.established_on,
+            unit_dissolved_on=entry.unit.dissolved_on, previous=previous[entry.unit.pk], formed_on=entry.formed_on,
+            started_on=first.started_on if first else None, due_on=first.due_on if first else None,
+        )
+        for before, term in zip(entry.terms, entry.terms[1:], strict=False):
+            ok = ok and refusals.check(
+                key, term_reelect_rule, committee_formed_on=entry.formed_on, committee_dissolved_on=None,
+                previous_started_on=before.started_on, previous_ended_on=None, started_on=term.started_on,
+                due_on=term.due_on,
+            )
+        if ok and entry.dissolved_on is not None:
+            ok = refusals.check(key, committee_dissolve_rule, formed_on=entry.formed_on, dissolved_before=None,
+                                current_started_on=entry.terms[-1].started_on if entry.terms else None,
+                                dissolved_on=entry.dissolved_on)
+        if not ok:
+            continue
+        previous[entry.unit.pk].append((entry.formed_on, entry.dissolved_on))
+        committee = Committee(federation_id=entry.unit.federation_id, unit=entry.unit, formed_on=entry.formed_on,
+                              dissolved_on=entry.dissolved_on)
+        committees[key] = committee
+        own = [Term(federation_id=committee.federation_id, committee=committee, number=t.number,
+                    started_on=t.started_on, due_on=t.due_on) for t in entry.terms]
+        _chain_ends(own, entry.dissolved_on)
+        terms += own
+    refusals.raise_if_any()
+    with audit.attributed_to(acting_user), transaction.atomic():
+        create_tracked(Committee, committees.values())
+        for new_term in terms:
+            new_term.committee = new_term.committee  # takes the committee's new key, keeps it cached
+        create_tracked(Term, terms)
+    return committees
+
+
+def term_bulk_reelect(
+    *, federation: Any, entries: Sequence[tuple[Hashable, Committee, dt.date, dt.date]], carry_seats: bool = True,
+    acting_user: Any | None = None,
+) -> list[Term]:
+    """Records re-elections at once, as term_reelect records one: (key, committee, started_on, due_on),
+    in date order per committee. The current term ends that day; open seats end and, with `carry_seats`,
+    continue into the new term."""
+    if not entries:
+        return []
+    refusals = Refusals()
+    # Per committee: the current term as (number, started_on, ended_on), and the open one's row.
+    latest: dict[int, tuple[int, dt.date, dt.date | None]] = {}
+    for committee_id, number, started, ended in Term.objects.filter(federation=federation).order_by(
+            "committee_id", "number").values_list("committee_id", "number", "started_on", "ended_on"):
+        latest[committee_id] = (number, started, ended)
+    open_terms = {t.committee_id: t for t in Term.objects.filter(federation=federation, ended_on__isnull=True)}
+    open_seats: dict[int, list[Seat]] = defaultdict(list)
+    for seat in Seat.objects.filter(federation=federation, ended_on__isnull=True).order_by("id"):
+        open_seats[seat.committee_id].append(seat)
+    ended_terms: list[tuple[Term, dict[str, Any]]] = []
+    ended_seats: list[tuple[Seat, dict[str, Any]]] = []
+    new_terms: list[Term] = []
+    new_seats: list[Seat] = []
+    for key, committee, started_on, due_on in entries:
+        number, previous_started, previous_ended = latest.get(committee.pk, (0, None, None))
+        if not refusals.check(
+            key, term_reelect_rule, committee_formed_on=committee.formed_on,
+            committee_dissolved_on=committee.dissolved_on, previous_started_on=previous_started,
+            previous_ended_on=previous_ended, started_on=started_on, due_on=due_on,
+        ):
+            continue
+        running = open_terms.pop(committee.pk, None)
+        if running is not None and running.pk is not None:
+            ended_terms.append((running, {"ended_on": started_on}))
+        elif running is not None:  # elected earlier in this batch
+            running.ended_on = started_on
+        term = Term(federation_id=committee.federation_id, committee=committee, number=number + 1,
+                    started_on=started_on, due_on=due_on)
+        new_terms.append(term)
+        open_terms[committee.pk] = term
+        latest[committee.pk] = (number + 1, started_on, None)
+        carried = []
+        for seat in open_seats.pop(committee.pk, []):
+            ended = max(started_on, seat.started_on)
+            if seat.pk is not None:
+                ended_seats.append((seat, {"ended_on": ended}))
+            else:
+                seat.ended_on = ended
+            if carry_seats:
+                carried.append(Seat(federation_id=committee.federation_id, committee=committee, term=term,
+                                    role=seat.role, person_id=seat.person_id, holder_name=seat.holder_name,
+                                    started_on=started_on))
+        open_seats[committee.pk] = carried
+        new_seats += carried
+    refusals.raise_if_any()
+    with audit.attributed_to(acting_user), transaction.atomic():
+        update_tracked(Term, Term.objects.filter(federation=federation), ended_terms)
+        update_tracked(Seat, Seat.objects.filter(federation=federation), ended_seats)
+        create_tracked(Term, new_terms)
+        for new_seat in new_seats:
+            new_seat.term = new_seat.term  # takes the term's new key, keeps it cached
+        create_tracked(Seat, new_seats)
+    return new_terms
+
+
+def committee_bulk_dissolve(
+    *, federation: Any, entries: Sequence[tuple[Hashable, Committee, dt.date]], acting_user: Any | None = None
+) -> None:
+    """Dissolves committees at once, as committee_dissolve dissolves one: the current term and the open
+    seats end that day."""
+    if not entries:
+        return
+    refusals = Refusals()
+    # The term still running is the committee's open one (a re-election ends the previous term).
+    running_terms = {t.committee_id: t for t in Term.objects.filter(federation=federation, ended_on__isnull=True)}
+    seats: dict[int, list[Seat]] = defaultdict(list)
+    for seat in Seat.objects.filter(federation=federation, ended_on__isnull=True):
+        seats[seat.committee_id].append(seat)
+    committees, terms, ended_seats = [], [], []
+    for key, committee, dissolved_on in entries:
+        running = running_terms.get(committee.pk)
+        if not refusals.check(key, committee_dissolve_rule, formed_on=committee.formed_on,
+                              dissolved_before=committee.dissolved_on,
+                              current_started_on=running.started_on if running else None, dissolved_on=dissolved_on):
+            continue
+        committees.append((committee, {"dissolved_on": dissolved_on}))
+        if running is not None:
+            terms.append((running, {"ended_on": dissolved_on}))
+        ended_seats += [(seat, {"ended_on": max(dissolved_on, seat.started_on)}) for seat in seats[committee.pk]]
+    refusals.raise_if_any()
+    with audit.attributed_to(acting_user), transaction.atomic():
+        update_tracked(Term, Term.objects.filter(federation=federation), terms)
+        update_tracked(Seat, Seat.objects.filter(federation=federation), ended_seats)
+        update_tracked(Committee, Committee.objects.filter(federation=federation), committees)
+
+
+def vacancy_bulk_record(
+    *, federation: Any, entries: Sequence[tuple[Hashable, Committee, str, dt.date, dt.date | None]],
+    acting_user: Any | None = None,
+) -> list[Vacancy]:
+    """Records vacancies from history at once, as vacancy_record records one: (key, committee, role,
+    vacated_on, filled_on)."""
+    refusals = Refusals()
+    new = []
+    for key, committee, role, vacated_on, filled_on in entries:
+        if role not in Seat.Role.values:
+            refusals.add(key, _refuse(MSG_BAD_ROLE, "bad_role"))
+            continue
+        if refusals.check(key, vacancy_record_rule, committee_formed_on=committee.formed_on,
+                          committee_dissolved_on=committee.dissolved_on, vacated_on=vacated_on, filled_on=filled_on):
+            new.append(Vacancy(federation_id=committee.federation_id, committee=committee, role=role,
+                               vacated_on=vacated_on, filled_on=filled_on))
+    refusals.raise_if_any()
+    with audit.attributed_to(acting_user), transaction.atomic():
+        return create_tracked(Vacancy, new)
+
+
+def vacancy_bulk_fill(
+    *, federation: Any, entries: Sequence[tuple[Hashable, Vacancy, dt.date]], acting_user: Any | None = None
+) -> None:
+    """Marks vacancies filled at once, as vacancy_fill marks one: (key, vacancy, filled_on)."""
+    refusals = Refusals()
+    changes = []
+    for key, vacancy, filled_on in entries:
+        if refusals.check(key, vacancy_fill_rule, vacated_on=vacancy.vacated_on, filled_before=vacancy.filled_on,
+                          filled_on=filled_on):
+            changes.append((vacancy, {"filled_on": filled_on}))
+    refusals.raise_if_any()
+    with audit.attributed_to(acting_user), transaction.atomic():
+        update_tracked(Vacancy, Vacancy.objects.filter(federation=federation), changes)
+
+
+def history_bulk_correct(
+    *,
+    federation: Any,
+    committees: Sequence[tuple[Hashable, Committee, dict[str, Any]]] = (),
+    terms: Sequence[tuple[Hashable, Term, dict[str, Any]]] = (),
+    added_terms: Sequence[tuple[Hashable, Committee, TermDates]] = (),
+    vacancies: Sequence[tuple[Hashable, Vacancy, dict[str, Any]]] = (),
+    acting_user: Any | None = None,
+) -> None:
+    """Corrects recorded dates at once (更正, as the `<event>_correct` services do one by one):
+    formed_on / dissolved_on of committees, started_on / due_on of terms, filled_on of vacancies (None:
+    the fill withdrawn); and adds terms a committee's recorded history lacks (an earlier one).
+
+    Each unit concerned is loaded as a `committees.history.UnitHistory`, changed by the same
+    transformations the correction services use (a moved election moves the previous term's end, a
+    moved dissolution the last term's end), and refused when that brings a problem its history did not
+    have before (history.new_problems: the whole-history rules, today's date included). Then only the
+    rows that differ are written, with their audit events.
+    """
+    if not (committees or terms or added_terms or vacancies):
+        return
+    refusals = Refusals()
+    today = clock.today()
+    years = federation.term_length_years
+    committee_units = dict(Committee.objects.filter(federation=federation).values_list("id", "unit_id"))
+    unit_ids = ({committee_units[c.pk] for _, c, _ in committees} | {committee_units[t.committee_id] for _, t, _ in terms}
+                | {committee_units[c.pk] for _, c, _ in added_terms}
+                | {committee_units[v.committee_id] for _, v, _ in vacancies})
+    loaded = _load_histories(federation, unit_ids, committee_units)
+    before = {uid: h.copy() for uid, h in loaded.items()}
+    keys: dict[int, Hashable] = {}  # unit -> the first item that concerns it (where a new problem is reported)
+    added: list[tuple[Committee, TermRow]] = []
+
+    def apply(key: Hashable, unit_id: int, change: Any) -> None:
+        keys.setdefault(unit_id, key)
+        try:
+            change(loaded[unit_id])
+        except ValidationError as refused:
+            refusals.add(key, refused)
+
+    for key, committee, values in committees:
+        uid = committee_units[committee.pk]
+        if "formed_on" in values:
+            apply(key, uid, lambda h, c=committee, v=values: history.correct_formation(
+                h, c.pk, formed_on=v["formed_on"], first_started_on=None, first_due_on=None, term_years=years))
+        if "dissolved_on" in values:
+            apply(key, uid, lambda h, c=committee, v=values: history.correct_dissolution(
+                h, c.pk, dissolved_on=v["dissolved_on"]))
+    for key, term, values in terms:
+        uid = committee_units[term.committee_id]
+        apply(key, uid, lambda h, t=term, v=values: history.correct_term(
+            h, t.pk, started_on=v.get("started_on", h.terms[t.pk].started_on),
+            due_on=v.get("due_on", h.terms[t.pk].due_on), term_years=years))
+    for n, (key, committee, dates) in enumerate(added_terms, start=1):
+        uid = committee_units[committee.pk]
+        row = TermRow(-n, committee.pk, dates.number, dates.started_on, dates.due_on, None)
+
+        def add(h: UnitHistory, row: TermRow = row) -> None:
+            h.terms[row.id] = row
+            _chain_ends_of(h, row.committee_id)
+
+        apply(key, uid, add)
+        added.append((committee, row))
+    for key, vacancy, values in vacancies:
+        uid = committee_units[vacancy.committee_id]
+        if values.get("filled_on") is None:
+            apply(key, uid, lambda h, v=vacancy: history.withdraw_fill(h, v.pk))
+        else:
+            apply(key, uid, lambda h, v=vacancy, f=values["filled_on"]: history.correct_fill(h, v.pk, filled_on=f))
+    for uid, h in loaded.items():
+        found = history.new_problems(before[uid], h, today)
+        if found and uid in keys:
+            refusals.add(keys[uid], ValidationError([p.error() for p in found[:PROBLEMS_SHOWN]]))
+    refusals.raise_if_any()
+    with audit.attributed_to(acting_user), transaction.atomic():
+        _persist_histories(federation, before, loaded, added)
+
+
+def _chain_ends_of(h: UnitHistory, committee_id: int) -> None:
+    """After a term was added: each ends when the next is elected, the last with the committee."""
+    chain = h.terms_of(committee_id)
+    for term, following in itertools.pairwise(chain):
+        term.ended_on = following.started_on
+    if chain:
+        dissolved = h.committees[committee_id].dissolved_on
+        chain[-1].ended_on = dissolved if dissolved is not None and dissolved >= chain[-1].started_on else None
+
+
+def _load_histories(federation: Any, unit_ids: set[int], committee_units: dict[int, int]) -> dict[int, UnitHistory]:
+    """The units' histories from one query per table of the federation (no lists of ids)."""
+    out: dict[int, UnitHistory] = {}
+    for pk, established, dissolved in Unit.objects.filter(federation=federation).values_list(
+            "id", "established_on", "dissolved_on"):
+        if pk in unit_ids:
+            out[pk] = UnitHistory(established_on=established, dissolved_on=dissolved)
+    for pk, unit_id, formed, dissolved in Committee.objects.filter(federation=federation).values_list(
+            "id", "unit_id", "formed_on", "dissolved_on"):
+        if unit_id in out:
+            out[unit_id].committees[pk] = CommitteeRow(pk, formed, dissolved)
+    for values in Term.objects.filter(federation=federation).values_list(
+            "id", "committee_id", "number", "started_on", "due_on", "ended_on"):
+        uid = committee_units.get(values[1])
+        if uid in out:
+            out[uid].terms[values[0]] = TermRow(*values)
+    for seat in Seat.objects.filter(federation=federation).values_list(
+            "id", "committee_id", "term_id", "role", "person_id", "holder_name", "started_on", "ended_on"):
+        uid = committee_units.get(seat[1])
+        if uid in out:
+            out[uid].seats[seat[0]] = SeatRow(*seat)
+    for vacancy in Vacancy.objects.filter(federation=federation).values_list(
+            "id", "committee_id", "role", "seat_id", "vacated_on", "filled_on", "filled_by_id"):
+        uid = committee_units.get(vacancy[1])
+        if uid in out:
+            out[uid].vacancies[vacancy[0]] = VacancyRow(*vacancy)
+    return out
+
+
+def _persist_histories(federation: Any, before: dict[int, UnitHistory], after: dict[int, UnitHistory],
+                       added: list[tuple[Committee, TermRow]]) -> None:
+    """Writes what differs between the histories as loaded and as corrected (as `_persist` does for one)."""
+    changes: dict[type[Any], dict[int, dict[str, Any]]] = {Committee: {}, Term: {}, Seat: {}, Vacancy: {}}
+    removed: dict[type[Any], set[int]] = {Committee: set(), Term: set(), Seat: set(), Vacancy: set()}
+    for uid, new in after.items():
+        old = before[uid]
+        for model, old_rows, new_rows in ((Committee, old.committees, new.committees), (Term, old.terms, new.terms),
+                                          (Seat, old.seats, new.seats), (Vacancy, old.vacancies, new.vacancies)):
+            for pk, row in new_rows.items():
+                if pk < 0:
+                    continue
+                was = old_rows[pk]
+                differ = {f: getattr(row, f) for f in _FIELDS[model] if getattr(row, f) != getattr(was, f)}
+                if differ:
+                    changes[model][pk] = differ
+            removed[model] |= set(old_rows) - set(new_rows)
+    for model in (Committee, Term, Seat, Vacancy):
+        if changes[model]:
+            rows = model.objects.filter(pk__in=list(changes[model]))  # the corrected rows only
+            update_tracked(model, model.objects.filter(federation=federation),
+                           [(obj, changes[model][obj.pk]) for obj in rows])
+    for model in (Vacancy, Seat, Term, Committee):
+        for obj in model.objects.filter(pk__in=list(removed[model])):
+            obj.delete()
+    create_tracked(Term, [Term(federation_id=committee.federation_id, committee=committee, number=row.number,
+                               started_on=row.started_on, due_on=row.due_on, ended_on=row.ended_on)
+                          for committee, row in added])

@@ -8,12 +8,14 @@ from core.testing.world import World
 
 
 def add_ledger_jobs(world: World) -> None:
-    """One finished ledger import per federation, for the URL walker (committees.views_ledger)."""
-    from committees.models_ledger import LedgerImportJob
+    """One finished ledger import per federation (a background job its staff share), for the URL walker's
+    /jobs/<pk>/ pages (core.job_views)."""
+    from committees.ledger.jobs import IMPORT
+    from core.jobs import Job
 
     for fed in (world.fed_a, world.fed_b):
-        LedgerImportJob.objects.create(federation=fed, status=LedgerImportJob.Status.SUCCEEDED, progress=100,
-                                       original_name="台账.xlsx", message="导入完成")
+        Job.objects.create(kind=IMPORT, federation_id=fed.pk, status=Job.Status.SUCCEEDED, progress=100,
+                           label="台账.xlsx", message="导入完成", attempts=1)
 
 
 def add_committee_history(world: World) -> None:

@@ -1,4 +1,4 @@
-"""URLs of the ledger import (台账导入), included by committees/urls.py."""
+"""URLs of the ledger (台账): import, template, export; the jobs' own pages are core's (core.job_views)."""
 
 from django.urls import path
 
@@ -7,8 +7,5 @@ from committees import views_ledger
 urlpatterns = [
     path("ledger/", views_ledger.LedgerUploadView.as_view(), name="ledger-upload"),
     path("ledger/template.xlsx", views_ledger.ledger_template, name="ledger-template"),
-    path("ledger/export.xlsx", views_ledger.ledger_export, name="ledger-export"),
-    path("ledger/jobs/<int:pk>/", views_ledger.LedgerJobView.as_view(), name="ledger-job"),
-    path("ledger/jobs/<int:pk>/status/", views_ledger.LedgerJobStatusView.as_view(), name="ledger-job-status"),
-    path("ledger/jobs/<int:pk>/errors.xlsx", views_ledger.LedgerJobErrorsView.as_view(), name="ledger-job-errors"),
+    path("ledger/export/", views_ledger.ledger_export, name="ledger-export"),
 ]

@@ -11,12 +11,13 @@ import contextlib
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,11 @@ def attributed_to(acting_user: Any | None) -> Iterator[None]:
         yield
 
 
+_PLAIN = (type(None), bool, int, float, str)
+
+
 def jsonable(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if type(value) in _PLAIN or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
@@ -128,9 +132,53 @@ def record(
     detail: str = "",
 ) -> Any:
     """Append one event to the audit log."""
+    event = build_event(action, obj=obj, object_type=object_type, object_id=object_id, object_repr=object_repr,
+                        changes=changes, result=result, federation_id=federation_id, actor=actor, ip=ip,
+                        detail=detail)
+    event.save(force_insert=True)
+    return event
+
+
+def build_event(
+    action: str,
+    *,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int | None = None,
+    object_repr: str = "",
+    changes: dict[str, Any] | None = None,
+    result: str = "success",
+    federation_id: int | None = None,
+    actor: Any | None = None,
+    ip: str | None = None,
+    detail: str = "",
+) -> Any:
+    """The event `record` appends, built but not saved."""
     from core.models import AuditEvent
 
-    ctx = current()
+    return AuditEvent(**event_values(action, obj=obj, object_type=object_type, object_id=object_id,
+                                     object_repr=object_repr, changes=changes, result=result,
+                                     federation_id=federation_id, actor=actor, ip=ip, detail=detail))
+
+
+def event_values(
+    action: str,
+    *,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int | None = None,
+    object_repr: str = "",
+    changes: dict[str, Any] | None = None,
+    result: str = "success",
+    federation_id: int | None = None,
+    actor: Any | None = None,
+    ip: str | None = None,
+    detail: str = "",
+    context: AuditContext | None = None,
+    jsonable_changes: bool = False,
+) -> dict[str, Any]:
+    """The field values of one event: who (the actor, else the context's), what, where from."""
+    ctx = context if context is not None else current()
     if actor is not None and getattr(actor, "is_authenticated", False):
         actor_id, actor_name = actor.pk, actor.get_username()
     elif actor is not None and isinstance(actor, str):
@@ -145,17 +193,43 @@ def record(
         object_repr = object_repr or str(obj)[:200]
         if federation_id is None:
             federation_id = getattr(obj, "federation_id", None)
-    return AuditEvent.objects.create(
-        actor_id=actor_id,
-        actor_name=actor_name[:150],
-        action=action,
-        object_type=object_type,
-        object_id="" if object_id is None else str(object_id),
-        object_repr=object_repr[:200],
-        changes=jsonable(changes or {}),
-        result=result,
-        federation_id=federation_id,
-        ip=ip if ip is not None else (ctx.ip if ctx else None),
-        source=ctx.source if ctx else "system",
-        detail=detail[:500],
-    )
+    return {
+        "actor_id": actor_id,
+        "actor_name": actor_name[:150],
+        "action": action,
+        "object_type": object_type,
+        "object_id": "" if object_id is None else str(object_id),
+        "object_repr": object_repr[:200],
+        "changes": (changes or {}) if jsonable_changes else jsonable(changes or {}),
+        "result": result,
+        "federation_id": federation_id,
+        "ip": ip if ip is not None else (ctx.ip if ctx else None),
+        "source": ctx.source if ctx else "system",
+        "detail": detail[:500],
+    }
+
+
+def record_many(events: Iterable[dict[str, Any]], *, jsonable_changes: bool = False) -> int:
+    """Append many events at once, for the bulk paths of the services (the ledger import).
+
+    Each item holds `record`'s arguments (`action` included); the events are the ones `record` would
+    write, inserted in batches. `jsonable_changes`: the changes are JSON-able already (`creation`,
+    `update` of snapshots). Returns how many were written.
+    """
+    from core.bulk import insert_values
+    from core.models import AuditEvent
+
+    ctx = current()
+    now = timezone.now()
+    return insert_values(AuditEvent, ({"at": now, **event_values(**item, context=ctx, jsonable_changes=jsonable_changes)}
+                                      for item in events))
+
+
+def creation(obj: models.Model) -> dict[str, Any]:
+    """The event a TrackedModel writes when `obj` is created, as `record_many` takes it."""
+    return {"action": "create", "obj": obj, "changes": {k: [None, v] for k, v in snapshot(obj).items()}}
+
+
+def update(obj: models.Model, changes: dict[str, Any]) -> dict[str, Any]:
+    """The event a TrackedModel writes when `obj` changed by `changes` ({field: [old, new]})."""
+    return {"action": "update", "obj": obj, "changes": changes}

@@ -304,3 +304,7 @@ class StateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}#{self.object_id} {self.from_state}→{self.to_state}"
+
+
+# Background jobs live in their own module (core/jobs.py), with their runner and kinds.
+from core.jobs import Job  # noqa: E402,F401

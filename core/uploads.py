@@ -9,6 +9,7 @@ are bounded before openpyxl opens the file.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import IO, Any
 
@@ -20,10 +21,19 @@ MSG_OLD_OR_ENCRYPTED = "这是旧版 Excel（.xls）文件或设置了打开密�
 MSG_NOT_XLSX = "文件内容不是 Excel 工作簿（.xlsx）。仅改扩展名不能转换格式，请在 Excel 中“另存为” .xlsx 后重新上传。"
 MSG_ZIP_BOMB = "文件解压后体积异常（压缩比或解压后大小超出限制），可能是恶意构造的文件，已拒绝处理。"
 MSG_BROKEN = "文件已损坏，无法读取。请在 Excel 中重新保存后上传。"
+MSG_MACROS = "这是含宏的工作簿（.xlsm 或带有 VBA/宏表），出于安全考虑不予接收。请在 Excel 中“另存为” Excel 工作簿（.xlsx）后重新上传。"
+MSG_TOO_MANY_ROWS = "工作簿约有 {rows} 行，超过每次最多 {limit} 行的限制。请按单位拆分成几个文件分别导入。"
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 REQUIRED_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
+# Macro-enabled workbooks (.xlsm, .xltm) carry VBA in vbaProject.bin; Excel 4.0 macros live in macro
+# sheets. Either is refused whatever the file is called: a platform file never needs them.
+MACRO_MEMBER = re.compile(r"(^|/)(vbaProject\.bin|vbaProjectSignature\.bin|macrosheets/|vbaData\.xml)", re.IGNORECASE)
+MACRO_CONTENT_TYPES = (b"macroEnabled", b"vbaProject", b"macrosheet", b"ms-office.vba")
+# A worksheet's rows, counted in its XML without parsing it: <row ...> start tags (a namespace prefix
+# allowed); self-closed <row .../> hold no cells (formatting only) and do not count.
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row(?:\s[^>]*)?(?<!/)>")
 
 # Real ledgers inflate 5-20 times; spreadsheets of repeated cells reach about 100.
 DEFAULT_MAX_RATIO = 200
@@ -62,11 +72,14 @@ def check_xlsx(
     max_bytes: int | None = None,
     max_uncompressed: int | None = None,
     max_ratio: int | None = None,
+    max_rows: int | None = None,
 ) -> bytes:
     """The workbook's bytes if it is a sane .xlsx, else UploadRefused with the reason.
 
     `upload` is an UploadedFile, a binary file object or bytes. `max_bytes` defaults to
     settings.JINGUO_MAX_UPLOAD_BYTES; pass 0 to skip the size limit (a command run by an operator).
+    `max_rows` refuses a workbook whose worksheets hold more rows than that, all sheets together (counted
+    in the XML before any parser builds them, so a 650,000-row file costs a scan, not a gigabyte).
     """
     if max_bytes is None:
         max_bytes = int(settings.JINGUO_MAX_UPLOAD_BYTES)
@@ -98,6 +111,8 @@ def check_xlsx(
             raise UploadRefused(MSG_NOT_XLSX)
         if len(infos) > DEFAULT_MAX_MEMBERS:
             raise UploadRefused(MSG_ZIP_BOMB)
+        if any(MACRO_MEMBER.search(i.filename) for i in infos):
+            raise UploadRefused(MSG_MACROS)
         # First what the archive declares, which costs nothing ...
         total = sum(i.file_size for i in infos)
         packed = sum(i.compress_size for i in infos)
@@ -108,7 +123,34 @@ def check_xlsx(
                 raise UploadRefused(MSG_ZIP_BOMB)
         # ... then what it really inflates to, since headers can lie; bounded, so it stops early.
         _inflate_bounded(archive, infos, max_uncompressed)
+        types = archive.read("[Content_Types].xml")
+        if any(marker.lower() in types.lower() for marker in MACRO_CONTENT_TYPES):
+            raise UploadRefused(MSG_MACROS)
+        if max_rows:
+            rows = count_rows(archive)
+            if rows > max_rows:
+                raise UploadRefused(MSG_TOO_MANY_ROWS.format(rows=f"{rows:,}", limit=f"{max_rows:,}"))
     return data
+
+
+def count_rows(archive: zipfile.ZipFile) -> int:
+    """Rows with cells in every worksheet (header rows included: an upper bound of the data rows)."""
+    total = 0
+    for info in archive.infolist():
+        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            continue
+        tail = b""
+        with archive.open(info) as stream:
+            while chunk := stream.read(1024 * 1024):
+                block = tail + chunk
+                # A tag cut by the end of the block waits for the next one (tags hold no "<").
+                cut = block.rfind(b"<")
+                if cut >= 0 and block.find(b">", cut) < 0:
+                    block, tail = block[:cut], block[cut:]
+                else:
+                    tail = b""
+                total += len(_ROW_TAG.findall(block))
+    return total
 
 
 def _inflate_bounded(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limit: int) -> None:

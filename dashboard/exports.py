@@ -1,7 +1,7 @@
-"""The dashboard's three lists as Excel workbooks (.xlsx, openpyxl).
+"""The dashboard's three lists as Excel workbooks, written by the core kit (core.excel).
 
-Text cells go through core.excel.safe_cell, so a unit name can never run as a formula on the clerk's
-machine (CSV/formula injection).
+The kit escapes every text cell (core.excel.safe_cell), so a unit name can never run as a formula on the
+clerk's machine (CSV/formula injection).
 """
 
 from __future__ import annotations
@@ -9,15 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from io import BytesIO
 from typing import Any
 
 from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from core.excel import XLSX_TYPE, attachment, safe_cell
+from core import excel
+from core.excel import XLSX_TYPE, safe_cell
 from dashboard import selectors
 
 __all__ = ["LISTS", "XLSX_TYPE", "ListSpec", "build_workbook", "safe_cell", "workbook_response"]
@@ -62,38 +59,18 @@ LISTS: dict[str, ListSpec] = {
 
 
 def build_workbook(spec: ListSpec, rows: Sequence[Any], *, as_of: dt.date) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = spec.title[:31]
-    ws.append([safe_cell(f"{spec.title}（截至 {as_of.isoformat()}）")])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append([])
-    ws.append(list(spec.headers))
-    header_fill = PatternFill("solid", fgColor="F2DCDB")
-    for col in range(1, len(spec.headers) + 1):
-        cell = ws.cell(row=3, column=col)
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-        cell.alignment = Alignment(horizontal="center")
-    for row in rows:
-        ws.append([safe_cell(v) for v in spec.cells(row)])
-    for r in range(4, ws.max_row + 1):
-        for c in range(1, len(spec.headers) + 1):
-            cell = ws.cell(row=r, column=c)
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-    for i, width in enumerate(spec.widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A4"
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    """Title line, a blank line, the header, then one row per list entry (dates as date cells)."""
+    columns = [excel.Column(title, width) for title, width in zip(spec.headers, spec.widths, strict=True)]
+    return excel.workbook_bytes([
+        excel.Sheet(
+            spec.title,
+            columns,
+            (spec.cells(row) for row in rows),
+            preamble=[[excel.Cell(f"{spec.title}（截至 {as_of.isoformat()}）", "title")], []],
+        )
+    ])
 
 
 def workbook_response(spec: ListSpec, rows: Sequence[Any], *, as_of: dt.date) -> HttpResponse:
-    filename = f"{spec.title}_{as_of.isoformat()}.xlsx"
-    response = HttpResponse(build_workbook(spec, rows, as_of=as_of), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = attachment(filename, f"{spec.key}_{as_of.isoformat()}.xlsx")
-    response["Cache-Control"] = "no-store"
-    return response
+    return excel.xlsx_response(build_workbook(spec, rows, as_of=as_of), filename=f"{spec.title}_{as_of.isoformat()}.xlsx",
+                               ascii_name=f"{spec.key}_{as_of.isoformat()}.xlsx")

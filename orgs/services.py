@@ -12,14 +12,18 @@ reason (`unit_dissolution_correct` / `unit_dissolution_withdraw`); the apps foll
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core import audit, clock
+from core.bulk import Refusals, create_tracked, update_tracked
 from orgs.models import Federation, Unit
+from orgs.names import normalize_unit_name
 from orgs.registry import UnitEndCorrection, unit_lifecycle
 
 MSG_UNIT_NAME_REQUIRED = _("请填写单位名称。")
@@ -28,6 +32,8 @@ MSG_ALREADY_DISSOLVED = _("该单位已撤销，不能重复撤销。")
 MSG_UNIT_DISSOLVED_BEFORE_ESTABLISHED = _("单位撤销日期不能早于单位成立日期。")
 MSG_BAD_SUCCESSOR = _("并入单位须为同一妇联下存续的其他单位。")
 MSG_DISSOLVED_IN_FUTURE = _("撤销日期不能晚于今天。")
+MSG_UNIT_TEXT_TOO_LONG = _("{field}不能超过 {limit} 个字（现有 {length} 个）。")
+MSG_BAD_KIND = _("单位类别不在可选范围内。")
 MSG_NOT_DISSOLVED = _("该单位尚未撤销或合并，没有可更正或撤销的登记。")
 MSG_NOTHING_CHANGED = _("没有要更正的内容：填写的与原来登记的相同。")
 MSG_REASON_REQUIRED = _("请填写更正或撤销的原因。")
@@ -50,12 +56,10 @@ def unit_create(
     acting_user: Any | None = None,
 ) -> Unit:
     """Registers a unit (新增单位) in the federation; names are unique within a federation."""
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError(MSG_UNIT_NAME_REQUIRED, code="name_required")
+    name = unit_name_rule(name)
     with audit.attributed_to(acting_user), transaction.atomic():
         federation = Federation.objects.select_for_update().get(pk=federation.pk)
-        if Unit.objects.filter(federation=federation, name=name).exists():
+        if unit_name_taken(federation=federation, name=name):
             raise ValidationError(MSG_UNIT_NAME_TAKEN, code="name_taken")
         unit = Unit(
             federation=federation,
@@ -82,12 +86,11 @@ def unit_update(*, unit: Unit, changes: dict[str, Any], version: int | None, act
         unit = Unit.objects.select_for_update().get(pk=unit.pk)
         unit.version = version if version is not None else -1
         if "name" in changes:
-            name = " ".join(str(changes["name"]).split())
-            if not name:
-                raise ValidationError(MSG_UNIT_NAME_REQUIRED, code="name_required")
-            if Unit.objects.filter(federation_id=unit.federation_id, name=name).exclude(pk=unit.pk).exists():
+            name = unit_name_rule(str(changes["name"]))
+            if unit_name_taken(federation=unit.federation, name=name, exclude_pk=unit.pk):
                 raise ValidationError(MSG_UNIT_NAME_TAKEN, code="name_taken")
             changes = {**changes, "name": name}
+        unit_fields_rule(values=changes)
         for field, value in changes.items():
             setattr(unit, field, value.strip() if isinstance(value, str) else value)
         unit.save()
@@ -118,16 +121,8 @@ def unit_dissolve(
 
 
 def _check_end(unit: Unit, dissolved_on: dt.date, successor: Unit | None) -> None:
-    if dissolved_on > clock.today():
-        raise ValidationError(MSG_DISSOLVED_IN_FUTURE, code="in_future")
-    if unit.established_on is not None and dissolved_on < unit.established_on:
-        raise ValidationError(MSG_UNIT_DISSOLVED_BEFORE_ESTABLISHED, code="dissolved_before_established")
-    if successor is not None and (
-        successor.pk == unit.pk
-        or successor.federation_id != unit.federation_id
-        or (successor.dissolved_on is not None and successor.dissolved_on <= dissolved_on)
-    ):
-        raise ValidationError(MSG_BAD_SUCCESSOR, code="bad_successor")
+    unit_dates_rule(established_on=unit.established_on, dissolved_on=dissolved_on)
+    successor_rule(unit=unit, successor=successor, dissolved_on=dissolved_on)
 
 
 def unit_dissolution_correct(
@@ -206,3 +201,132 @@ def federation_rules_update(
             setattr(federation, field, value)
         federation.save()
         return federation
+
+
+# ---- rules (shared by the services above and the bulk paths below) ------------------------------------
+
+
+def unit_name_rule(name: str) -> str:
+    """The name as stored (orgs.names), or the refusal of a blank or too long one."""
+    name = normalize_unit_name(name)
+    if not name:
+        raise ValidationError(MSG_UNIT_NAME_REQUIRED, code="name_required")
+    unit_text_rule(field="name", value=name)
+    return name
+
+
+def unit_name_taken(*, federation: Federation, name: str, exclude_pk: int | None = None) -> bool:
+    """Whether another unit of the federation has this (normalised) name; names stored before the one
+    normaliser existed may still hold spaces, so those few are compared normalised too."""
+    others = Unit.objects.filter(federation=federation)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if others.filter(name=name).exists():
+        return True
+    spaced = others.filter(Q(name__contains=" ") | Q(name__contains="\u3000")).values_list("name", flat=True)
+    return any(normalize_unit_name(n) == name for n in spaced)
+
+
+def unit_text_rule(*, field: str, value: str | None) -> None:
+    """A text field of a unit fits its column (the database refuses longer text; say so first)."""
+    model_field: Any = Unit._meta.get_field(field)
+    limit = model_field.max_length
+    if value and limit and len(value) > limit:
+        label = model_field.verbose_name
+        raise ValidationError(str(MSG_UNIT_TEXT_TOO_LONG).format(field=label, limit=limit, length=len(value)),
+                              code="too_long")
+
+
+def unit_dates_rule(*, established_on: dt.date | None, dissolved_on: dt.date | None) -> None:
+    """A unit ends after it began, and not in the future."""
+    if dissolved_on is not None and dissolved_on > clock.today():
+        raise ValidationError(MSG_DISSOLVED_IN_FUTURE, code="in_future")
+    if established_on is not None and dissolved_on is not None and dissolved_on < established_on:
+        raise ValidationError(MSG_UNIT_DISSOLVED_BEFORE_ESTABLISHED, code="dissolved_before_established")
+
+
+def successor_rule(*, unit: Unit, successor: Unit | None, dissolved_on: dt.date | None) -> None:
+    """A merged unit points to another living unit of the same federation."""
+    if successor is None:
+        return
+    if (
+        (unit.pk is not None and successor.pk == unit.pk)
+        or successor.federation_id != unit.federation_id
+        or (successor.dissolved_on is not None and dissolved_on is not None and successor.dissolved_on <= dissolved_on)
+    ):
+        raise ValidationError(MSG_BAD_SUCCESSOR, code="bad_successor")
+
+
+def unit_fields_rule(*, values: dict[str, Any]) -> None:
+    """Every field value a bulk path writes to a unit, checked as the single writes check it."""
+    for field in ("address",):
+        if field in values:
+            unit_text_rule(field=field, value=values[field])
+    if "kind" in values and values["kind"] not in Unit.Kind.values:
+        raise ValidationError(MSG_BAD_KIND, code="bad_kind")
+
+
+# ---- bulk paths (the ledger import): the same rules for many units, few statements ---------------------
+
+
+def unit_bulk_create(
+    *, federation: Federation, units: Sequence[tuple[Hashable, dict[str, Any]]], acting_user: Any | None = None
+) -> dict[Hashable, Unit]:
+    """Registers many units at once, as `unit_create` registers one: (key, field values) pairs in;
+    the new units by key out. Nothing is written when any is refused (core.bulk.BulkRefused, by key)."""
+    refusals = Refusals()
+    new: dict[Hashable, Unit] = {}
+    with audit.attributed_to(acting_user), transaction.atomic():
+        federation = Federation.objects.select_for_update().get(pk=federation.pk)
+        taken = {normalize_unit_name(n) for n in Unit.objects.filter(federation=federation).values_list("name", flat=True)}
+        for key, given in units:
+            values = dict(given)
+            try:
+                values["name"] = unit_name_rule(values.get("name") or "")
+                unit_fields_rule(values=values)
+                unit_dates_rule(established_on=values.get("established_on"), dissolved_on=values.get("dissolved_on"))
+                if values["name"] in taken:
+                    raise ValidationError(MSG_UNIT_NAME_TAKEN, code="name_taken")
+            except ValidationError as refused:
+                refusals.add(key, refused)
+                continue
+            taken.add(values["name"])
+            for text in ("address", "notes"):
+                values[text] = (values.get(text) or "").strip()
+            new[key] = Unit(federation=federation, **values)
+        refusals.raise_if_any()
+        create_tracked(Unit, new.values())
+    return new
+
+
+def unit_bulk_update(
+    *, federation: Federation, changes: Sequence[tuple[Hashable, Unit, dict[str, Any]]], acting_user: Any | None = None
+) -> None:
+    """Changes fields of many units at once: (key, unit as loaded in this transaction, {field: new value});
+    `successor` takes a Unit. A unit changed since it was loaded refuses the whole write
+    (ConcurrentEditError), as its save would."""
+    refusals = Refusals()
+    checked: list[tuple[Unit, dict[str, Any]]] = []
+    with audit.attributed_to(acting_user), transaction.atomic():
+        names = None
+        for key, unit, given in changes:
+            values = dict(given)
+            try:
+                if "name" in values:
+                    values["name"] = unit_name_rule(values["name"] or "")
+                    if names is None:
+                        names = dict(Unit.objects.filter(federation=federation).values_list("name", "id"))
+                        names = {normalize_unit_name(n): pk for n, pk in names.items()}
+                    if names.get(values["name"], unit.pk) != unit.pk:
+                        raise ValidationError(MSG_UNIT_NAME_TAKEN, code="name_taken")
+                unit_fields_rule(values=values)
+                dissolved_on = values.get("dissolved_on", unit.dissolved_on)
+                unit_dates_rule(established_on=values.get("established_on", unit.established_on), dissolved_on=dissolved_on)
+                if "successor" in values:
+                    successor_rule(unit=unit, successor=values["successor"], dissolved_on=dissolved_on)
+            except ValidationError as refused:
+                refusals.add(key, refused)
+                continue
+            checked.append((unit, values))
+        refusals.raise_if_any()
+        update_tracked(Unit, Unit.objects.filter(federation=federation), checked)

@@ -10,16 +10,17 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
-from committees import ledger
-from committees.ledger_import import import_ledger
+from committees.ledger import cells, columns, problems, reading, validation, workbooks
+from committees.ledger.importing import import_ledger
 from committees.models import Committee, Term, Vacancy
 from committees.selectors import rates_for
+from core import audit
 from core.models import AuditEvent
 from orgs.models import Unit
 
 D = dt.datetime  # a real date cell
 
-UNIT_HEADERS = [*ledger.HEADERS[ledger.SHEET_UNITS], "女职工人数", "联系人"]
+UNIT_HEADERS = [*columns.HEADERS[columns.SHEET_UNITS], "女职工人数", "联系人"]
 # 单位: name, established, dissolved, requires, committee formed, committee dissolved, female staff, contact
 UNITS = [
     ("区教育局", D(2000, 1, 1), None, "是", "2005-06-18", None, 120, "张老师"),
@@ -53,9 +54,9 @@ def workbook(units=UNITS, terms=TERMS, vacancies=VACANCIES, *, unit_headers=UNIT
     wb = Workbook()
     wb.remove(wb.active)
     for title, headers, rows in (
-        (ledger.SHEET_UNITS, unit_headers, units),
-        (ledger.SHEET_TERMS, ledger.HEADERS[ledger.SHEET_TERMS], terms),
-        (ledger.SHEET_VACANCIES, ledger.HEADERS[ledger.SHEET_VACANCIES], vacancies),
+        (columns.SHEET_UNITS, unit_headers, units),
+        (columns.SHEET_TERMS, columns.HEADERS[columns.SHEET_TERMS], terms),
+        (columns.SHEET_VACANCIES, columns.HEADERS[columns.SHEET_VACANCIES], vacancies),
     ):
         ws = wb.create_sheet(title)
         ws.append(list(headers))
@@ -78,16 +79,16 @@ def counts() -> dict[str, int]:
 
 def test_every_date_form_is_read():
     for text in ("2017-12-31", "2017/12/31", "2017.12.31", "2017年12月31日", D(2017, 12, 31), dt.date(2017, 12, 31)):
-        assert ledger.parse_date(text) == dt.date(2017, 12, 31)
-    assert ledger.parse_date("2017/1/5") == dt.date(2017, 1, 5)
-    assert ledger.parse_date(" ") is None
+        assert cells.parse_date(text) == dt.date(2017, 12, 31)
+    assert cells.parse_date("2017/1/5") == dt.date(2017, 1, 5)
+    assert cells.parse_date(" ") is None
     for bad in ("2017-13-01", "去年", "2017-02-30", 20171231):
-        with pytest.raises(ledger.CellError):
-            ledger.parse_date(bad)
-    assert ledger.parse_bool("是") and not ledger.parse_bool("否") and ledger.parse_bool("Y")
-    assert ledger.parse_term_number("第3届") == 3 and ledger.parse_term_number("第十二届") == 12
-    with pytest.raises(ledger.CellError):
-        ledger.parse_term_number(0)
+        with pytest.raises(cells.CellError):
+            cells.parse_date(bad)
+    assert cells.parse_bool("是") and not cells.parse_bool("否") and cells.parse_bool("Y")
+    assert cells.parse_term_number("第3届") == 3 and cells.parse_term_number("第十二届") == 12
+    with pytest.raises(cells.CellError):
+        cells.parse_term_number(0)
 
 
 def test_import_builds_the_history_and_the_rates_follow(world):
@@ -169,7 +170,7 @@ def test_one_bad_cell_writes_nothing_and_is_named(world):
 
     assert counts() == before
     assert [p.as_dict() for p in result.problems] == [
-        {"sheet": "届次", "row": 6, "column": "选举日期", "value": "2017-04-31", "reason": ledger.MSG_BAD_DATE}
+        {"sheet": "届次", "row": 6, "column": "选举日期", "value": "2017-04-31", "reason": cells.MSG_BAD_DATE}
     ]
 
 
@@ -191,16 +192,16 @@ def test_every_problem_is_collected_across_sheets(world):
     assert counts() == before
     found = {(p.sheet, p.row, p.column, p.reason.split("（")[0]) for p in result.problems}
     assert ("单位", 8, "撤销日期", "撤销日期早于成立日期") in found
-    assert ("单位", 10, "是否需建妇委会", ledger.MSG_BAD_BOOL) in found
+    assert ("单位", 10, "是否需建妇委会", cells.MSG_BAD_BOOL) in found
     assert ("单位", 9, "单位名称", "单位名称重复") in found
-    assert ("届次", 10, "单位名称", ledger.MSG_UNKNOWN_UNIT) in found
+    assert ("届次", 10, "单位名称", validation.MSG_UNKNOWN_UNIT) in found
     assert ("届次", 11, "选举日期", "与第2届时间重叠：第3届的选举日期应晚于第2届的选举日期") in found
     assert ("届次", 12, "届次", "同一单位的届次重复") in found
     assert ("届次", 13, "届次", "同一单位的届次重复") in found
-    assert ("届次", 14, "届次", ledger.MSG_BAD_NUMBER.split("（")[0]) in found
-    assert ("缺位", 6, "职务", ledger.MSG_BAD_ROLE) in found
+    assert ("届次", 14, "届次", cells.MSG_BAD_NUMBER.split("（")[0]) in found
+    assert ("缺位", 6, "职务", cells.MSG_BAD_ROLE) in found
     assert ("缺位", 7, "补充日期", "补充日期早于缺位日期") in found
-    assert all(p.value or p.column == "" for p in result.problems if p.reason != ledger.MSG_REQUIRED)
+    assert all(p.value or p.column == "" for p in result.problems if p.reason != cells.MSG_REQUIRED)
 
 
 def test_inverted_terms_and_committee_dates_are_refused(world):
@@ -284,18 +285,161 @@ def test_command_exit_status_is_non_zero(world, tmp_path: Path, capsys):
 
 
 def test_template_workbook_reads_back_clean(world):
-    data = ledger.template_workbook()
+    data = workbooks.template_workbook()
     wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["单位", "届次", "缺位"]
-    assert [c.value for c in wb["届次"][1]] == list(ledger.HEADERS["届次"])
+    assert wb.sheetnames == ["单位", "届次", "缺位", "填写说明"]
+    assert [c.value for c in wb["届次"][1]] == list(columns.HEADERS["届次"])
     assert wb["单位"]["B2"].number_format == "yyyy-mm-dd"
-    parsed = ledger.read_workbook(data)
-    assert parsed.problems == [] and [u.name for u in parsed.units] == ["区教育局"]
+    # The guide says what every column takes, limits from the model fields included.
+    guide = [[c.value for c in r] for r in wb["填写说明"].iter_rows()]
+    assert ["单位", "单位名称", "必填", "单位名称，最多 100 个字"] in guide
+    assert any(r[1] == "地址" and "最多 200 个字" in r[3] for r in guide)
+    parsed = reading.read_workbook(data)
+    assert not parsed.problems and [u.name for u in parsed.units] == ["区教育局"]
+    assert parsed.ignored_sheets == []  # the guide is skipped without a word
 
 
 def test_error_workbook_escapes_formulas():
-    data = ledger.error_workbook([ledger.Problem("缺位", 3, "职务", "=HYPERLINK(\"x\")", ledger.MSG_BAD_ROLE)])
+    data = workbooks.error_workbook([problems.Problem("缺位", 3, "职务", "=HYPERLINK(\"x\")", cells.MSG_BAD_ROLE)])
     ws = load_workbook(io.BytesIO(data)).active
-    assert [c.value for c in ws[1]] == list(ledger.ERROR_HEADERS)
+    assert [c.value for c in ws[1]] == list(workbooks.ERROR_HEADERS)
     assert ws["D2"].value == "'=HYPERLINK(\"x\")" and ws["D2"].data_type == "s"
     assert ws["B2"].value == 3
+
+
+# --- one name normaliser (orgs.names) for the services and the ledger --------------------------------
+
+
+def test_a_unit_created_with_spaces_is_the_ledgers_unit(world):
+    from orgs import services as orgs_services
+
+    with audit.acting_as(world.staff, source="test"):
+        created = orgs_services.unit_create(federation=world.fed_a, name="区 妇 幼 保健院")
+    units = [("区妇幼保健院", "2003-01-01", None, "是", None, None, None, None)]
+
+    result = import_ledger(federation=world.fed_a, data=workbook(units, [], []))
+
+    assert result.ok, result.problems
+    assert result.counts["units"] == {"created": 0, "updated": 1, "unchanged": 0}
+    assert list(Unit.objects.filter(federation=world.fed_a, name__contains="保健院")) == [created]
+    created.refresh_from_db()
+    assert created.name == "区妇幼保健院" and created.established_on == dt.date(2003, 1, 1)
+
+
+def test_a_unit_stored_with_spaces_before_the_normaliser_is_still_matched(world):
+    legacy = Unit.objects.create(federation=world.fed_a, name="区 妇 幼 保健院")  # as older versions stored it
+    units = [("区妇幼保健院", "2003-01-01", None, "是", None, None, None, None)]
+    result = import_ledger(federation=world.fed_a, data=workbook(units, [], []))
+    assert result.ok and result.counts["units"]["created"] == 0
+    assert Unit.objects.filter(federation=world.fed_a, name__contains="保健院").get() == legacy
+
+
+def test_names_are_normalised_the_same_way_everywhere():
+    from orgs.names import normalize_unit_name
+
+    assert normalize_unit_name(" 区 妇 幼 保健院\u3000") == "区妇幼保健院"
+    assert normalize_unit_name("区  IT  服务中心") == "区IT服务中心"
+    assert normalize_unit_name("Shenzhen   Bay  Office") == "Shenzhen Bay Office"
+    assert normalize_unit_name("区人民医院 （东院）") == "区人民医院（东院）"
+    assert cells.parse_name(" 区 教育局 ") == "区教育局"
+
+
+# --- every cell against its column's limits, the same in a dry run and a real run ---------------------
+
+LONG = "局" * 300
+HUGE = "局" * 32_000
+
+
+def _dry_and_real(world, units):
+    data = workbook(units, [], [])
+    before = counts()
+    dry = import_ledger(federation=world.fed_a, data=data, dry_run=True)
+    real = import_ledger(federation=world.fed_a, data=data)
+    assert counts() == before, "a refused workbook writes nothing"
+    assert [p.as_dict() for p in dry.problems] == [p.as_dict() for p in real.problems]
+    return real
+
+
+@pytest.mark.parametrize("name", [LONG, HUGE])
+def test_a_unit_name_longer_than_its_column_is_a_located_problem(world, name):
+    real = _dry_and_real(world, [(name, "2001-01-01", None, "是", None, None, None, None)])
+    limit = Unit._meta.get_field("name").max_length
+    assert [(p.sheet, p.row, p.column, p.reason) for p in real.problems] == [
+        ("单位", 2, "单位名称", cells.MSG_TOO_LONG.format(limit=limit, length=len(name)))]
+    assert real.problems[0].value.startswith("局" * 200) and len(real.problems[0].value) == 201  # shown cut
+
+
+def test_every_text_and_number_column_has_its_limit(world):
+    headers = [*columns.HEADERS[columns.SHEET_UNITS], "地址", "备注", "女职工人数", "并入单位"]
+    units = [
+        ("区甲局", "2001-01-01", None, "是", None, None, "路" * 201, HUGE, 10**10, None),
+        ("区乙局", "1800-01-01", None, "是", None, None, None, None, None, LONG),
+    ]
+    data = workbook(units, [], [], unit_headers=headers)
+    dry = import_ledger(federation=world.fed_a, data=data, dry_run=True)
+    real = import_ledger(federation=world.fed_a, data=data)
+    assert [p.as_dict() for p in dry.problems] == [p.as_dict() for p in real.problems]
+    found = {(p.row, p.column): p.reason for p in real.problems}
+    assert found == {
+        (2, "地址"): cells.MSG_TOO_LONG.format(limit=200, length=201),
+        (2, "女职工人数"): cells.MSG_COUNT_TOO_LARGE.format(limit=columns.COUNT_MAX),
+        (3, "成立日期"): cells.MSG_DATE_OUT_OF_RANGE.format(first="1900-01-01", last="2099-12-31"),
+        (3, "并入单位"): cells.MSG_TOO_LONG.format(limit=100, length=300),
+    }
+    # 32,000 characters of notes fit (a text column holds what an Excel cell holds) ...
+    units[0] = ("区甲局", "2001-01-01", None, "是", None, None, "路" * 200, HUGE, 10, None)
+    units.pop()
+    assert import_ledger(federation=world.fed_a, data=workbook(units, [], [], unit_headers=headers), dry_run=True).ok
+    assert import_ledger(federation=world.fed_a, data=workbook(units, [], [], unit_headers=headers)).ok
+    assert Unit.objects.get(name="区甲局").notes == HUGE
+
+
+# --- the write goes through the services' bulk paths: their rules, their audit events -------------------
+
+
+def test_each_written_row_is_audited_as_its_save_would_be(world):
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    result = import_ledger(federation=world.fed_a, data=workbook(), filename="台账.xlsx")
+    assert result.ok
+    created = AuditEvent.objects.filter(action="create", id__gt=last)
+    assert created.filter(object_type="orgs.unit").count() == 4
+    assert created.filter(object_type="committees.committee").count() == 4
+    assert created.filter(object_type="committees.term").count() == 8
+    assert created.filter(object_type="committees.vacancy").count() == 4
+    unit_event = created.get(object_repr="区卫健委")
+    assert unit_event.changes["name"] == [None, "区卫健委"] and unit_event.federation_id == world.fed_a.pk
+    updated = AuditEvent.objects.get(action="update", object_type="orgs.unit", id__gt=last)
+    assert updated.object_repr == "区教育局" and updated.changes == {"female_staff_count": [None, 120]}
+
+
+def test_a_refusal_of_the_services_becomes_a_located_problem_and_nothing_is_kept(world, monkeypatch):
+    # The ledger's own checks let everything through here; the bulk path still applies the service's rule.
+    from committees.ledger import importing
+    from committees.services import MSG_FORMED_BEFORE_UNIT
+
+    monkeypatch.setattr(importing, "validate", lambda *args, **kwargs: None)
+    before = counts()
+    units = [("区审计局", "2010-01-01", None, "是", "2009-01-01", None, None, None)]
+    result = import_ledger(federation=world.fed_a, data=workbook(units, [], []))
+    assert [(p.sheet, p.row, p.column, p.value, p.reason) for p in result.problems] == [
+        ("单位", 2, "妇委会成立日期", "2009-01-01", MSG_FORMED_BEFORE_UNIT)]
+    assert counts() == before and not result.applied
+
+
+def test_an_edit_made_between_the_checks_and_the_write_is_not_overwritten(world, monkeypatch):
+    from committees.ledger import importing
+
+    real_load = importing.load_state
+
+    def load_then_someone_edits(federation, *, lock=False):
+        state = real_load(federation, lock=lock)
+        if lock:  # inside the write transaction, after the rows were read: another clerk saves 区教育局
+            unit = Unit.objects.get(pk=world.unit_a1.pk)
+            unit.notes = "另一位同事刚改过"
+            unit.save()
+        return state
+
+    monkeypatch.setattr(importing, "load_state", load_then_someone_edits)
+    result = import_ledger(federation=world.fed_a, data=workbook())
+    assert not result.applied and [p.reason for p in result.problems] == [importing.MSG_CHANGED_MEANWHILE]
+    assert Term.objects.count() == 0

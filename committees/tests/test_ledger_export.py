@@ -1,4 +1,5 @@
-"""台账导出: the ledger in the import's format; export → import into an empty federation → the same rates."""
+"""台账导出: the ledger in the import's format, written by a background job; export → import into an
+empty federation → the same rates."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import User
-from committees import ledger, selectors
+from committees import selectors
 from committees import services as s
-from committees.ledger_export import ledger_export_for
-from committees.ledger_import import import_ledger
+from committees.ledger import columns
+from committees.ledger.exporting import ledger_workbook
+from committees.ledger.importing import import_ledger
+from committees.ledger.jobs import EXPORT as EXPORT_JOB
 from committees.models import Committee, Term, Vacancy
 from core import audit
+from core.jobs import Job
 from core.models import AuditEvent
 from core.scoping import Scope
 from orgs import demo as org_demo
@@ -63,21 +67,37 @@ def history(world):
     return world
 
 
-def export(client):
-    response = client.get(reverse(EXPORT))
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert "attachment" in response["Content-Disposition"]
-    return response.content
+@pytest.fixture
+def export(django_capture_on_commit_callbacks):
+    """export(client) -> the workbook: the export page's form starts the job, its page offers the file."""
+
+    def run(client):
+        assert client.get(reverse(EXPORT)).status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse(EXPORT))
+        assert response.status_code == 302
+        job = Job.objects.get(kind=EXPORT_JOB)
+        assert response["Location"] == reverse("job", args=[job.pk])
+        assert job.status == Job.Status.SUCCEEDED and job.progress == 100, job.message
+        page = client.get(response["Location"])
+        download = reverse("job-download", args=[job.pk])
+        assert download in page.text and "hx-trigger" not in page.text
+        file = client.get(download)
+        assert file.status_code == 200
+        assert file["Content-Type"].startswith("application/vnd.openxmlformats")
+        assert "attachment" in file["Content-Disposition"] and file["Cache-Control"] == "no-store"
+        return b"".join(file.streaming_content)
+
+    return run
 
 
-def test_the_export_has_the_imports_sheets_and_header_rows(history, client_as):
+def test_the_export_has_the_imports_sheets_and_header_rows(history, client_as, export):
     wb = load_workbook(io.BytesIO(export(client_as(history.staff))))
-    assert wb.sheetnames == list(ledger.SHEETS)
-    for sheet in ledger.SHEETS:
+    assert wb.sheetnames == list(columns.SHEETS)
+    for sheet in columns.SHEETS:
         header = [c.value for c in wb[sheet][1]]
-        assert header[: len(ledger.HEADERS[sheet])] == list(ledger.HEADERS[sheet])
-        assert header == list(ledger.HEADERS[sheet]) + list(ledger.OPTIONAL_HEADERS[sheet])
+        assert header[: len(columns.HEADERS[sheet])] == list(columns.HEADERS[sheet])
+        assert header == list(columns.HEADERS[sheet]) + list(columns.OPTIONAL_HEADERS[sheet])
     units = {row[0]: row for row in wb["单位"].iter_rows(min_row=2, values_only=True)}
     assert units["区财政局"][2].date() == D(2019, 1, 18) and units["区财政局"][10] == "区教育局"
     assert units["区档案馆"][3] == "否" and units["区卫生健康局"][4] is None
@@ -87,7 +107,7 @@ def test_the_export_has_the_imports_sheets_and_header_rows(history, client_as):
     assert wb["单位"]["B2"].number_format == "yyyy-mm-dd"
 
 
-def test_formula_looking_cells_are_escaped(history, client_as):
+def test_formula_looking_cells_are_escaped(history, client_as, export):
     wb = load_workbook(io.BytesIO(export(client_as(history.staff))))
     row = next(r for r in wb["单位"].iter_rows(min_row=2) if "HYPERLINK" in str(r[0].value))
     assert row[0].value == "'=HYPERLINK(1)" and row[0].data_type == "s"
@@ -97,7 +117,7 @@ def test_formula_looking_cells_are_escaped(history, client_as):
     assert {t[0] for t in terms} == {"'=HYPERLINK(1)"}
 
 
-def test_the_export_is_audited(history, client_as):
+def test_the_export_is_audited(history, client_as, export):
     export(client_as(history.staff))
     event = AuditEvent.objects.get(action="export", object_type="committees.ledger")
     assert event.actor == history.staff and event.federation_id == history.fed_a.pk
@@ -115,7 +135,7 @@ def test_the_export_is_offered_on_the_ledger_page_and_the_unit_list(world, clien
     assert reverse(EXPORT) in client.get(reverse("orgs:unit-list")).content.decode()
 
 
-def test_export_then_import_into_an_empty_federation_gives_the_same_rates(history, client_as):
+def test_export_then_import_into_an_empty_federation_gives_the_same_rates(history, client_as, export):
     data = export(client_as(history.staff))
     empty = Federation.objects.create(name="空白区妇联")
     result = import_ledger(federation=empty, data=data)
@@ -134,7 +154,7 @@ def test_the_demo_district_survives_the_round_trip(db):
     call_command("load_demo", verbosity=0)
     federation = Federation.objects.get(name=org_demo.FEDERATION_NAME)
     staff = User.objects.get(username="demo_staff")
-    data = ledger_export_for(staff, federation).workbook()
+    data, _ = ledger_workbook(staff, federation)
     empty = Federation.objects.create(name="空白区妇联")
     result = import_ledger(federation=empty, data=data)
     assert result.problems == []
@@ -147,8 +167,9 @@ def test_a_unit_with_an_earlier_committee_exports_its_latest_one(history):
         c = Committee.objects.get(unit=history.unit_a1)
         s.committee_dissolve(committee=c, dissolved_on=D(2020, 6, 1))
         s.committee_form(unit=history.unit_a1, formed_on=D(2021, 1, 1))
-    out = ledger_export_for(history.staff, history.fed_a)
-    row = next(u for u in out.units if u.name == "区教育局")
-    assert (row.committee_formed_on, row.committee_dissolved_on) == (D(2021, 1, 1), None)
-    assert out.units_with_earlier_committees == ["区教育局"]
-    assert [t.number for t in out.terms if t.unit_name == "区教育局"] == [1]
+    data, summary = ledger_workbook(history.staff, history.fed_a)
+    wb = load_workbook(io.BytesIO(data))
+    row = next(r for r in wb["单位"].iter_rows(min_row=2, values_only=True) if r[0] == "区教育局")
+    assert (row[4].date(), row[5]) == (D(2021, 1, 1), None)
+    assert summary.units_with_earlier_committees == ["区教育局"] and summary.earlier_total == 1
+    assert [r[1] for r in wb["届次"].iter_rows(min_row=2, values_only=True) if r[0] == "区教育局"] == [1]

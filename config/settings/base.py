@@ -40,7 +40,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, except that polling requests do not renew the idle timeout (core.sessions).
+    "core.sessions.SessionMiddleware",
     # Chinese unless the user chose English in the user menu (the browser's language is not followed).
     "core.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -199,8 +200,19 @@ HUEY = {
     "name": "jinguo",
     "filename": str(VAR_DIR / "huey.sqlite3"),
     "immediate": False,
-    "consumer": {"workers": 1, "worker_type": "thread", "periodic": True},
+    # An idle consumer looks for work every 0.1 s at first, backing off to once a second (huey's defaults
+    # back off to 10 s, and a small import then sat at "排队中 0%" that long). One idle query a second on
+    # the SQLite queue costs nothing.
+    "consumer": {"workers": 1, "worker_type": "thread", "periodic": True, "initial_delay": 0.1, "backoff": 1.15,
+                 "max_delay": 1.0},
 }
+# Background jobs (core.jobs): judged dead after this long without progress, or in the queue; their
+# uploaded and produced files are deleted this many days after they finished.
+JINGUO_JOB_STALE_SECONDS = 120
+JINGUO_JOB_QUEUE_SECONDS = 600
+JINGUO_JOB_FILE_RETENTION_DAYS = 7
+# The ledger import reads at most this many data rows per workbook (all sheets together).
+JINGUO_LEDGER_MAX_ROWS = 100_000
 
 MAILERS: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")},

@@ -1,7 +1,7 @@
 """Moves the federation's Excel ledger (台账) in: `python manage.py import_ledger FILE.xlsx [--dry-run] [--federation NAME]`.
 
-All or nothing: on any problem it prints every one (sheet, row, column, value, reason), writes
-nothing and exits non-zero. Importing the same workbook twice changes nothing.
+All or nothing: on any problem it prints them (sheet, row, column, value, reason; the first 1,000 and
+the total), writes nothing and exits non-zero. Importing the same workbook twice changes nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from committees.ledger_import import import_ledger
+from committees.ledger.columns import SHEETS
+from committees.ledger.importing import import_ledger
+from committees.ledger.reading import max_rows
 from core import audit
 from core.uploads import UploadRefused, check_xlsx
 from orgs.models import Federation
@@ -22,6 +24,7 @@ MSG_CHOOSE_FEDERATION = "系统中有多个妇联，请用 --federation 指定�
 MSG_NO_FEDERATIONS = "系统中还没有妇联，请先建立妇联。"
 MSG_REFUSED = "无法导入 {path}：{reason}"
 MSG_PROBLEMS = "台账有 {count} 处问题，未导入任何数据。"
+MSG_MORE_PROBLEMS = "（以上是{note}）"
 
 
 def pick_federation(name: str | None) -> Federation:
@@ -53,15 +56,17 @@ class Command(BaseCommand):
         federation = pick_federation(opts["federation"])
         try:
             # An operator's own file: no upload size limit, but the content and zip-bomb checks hold.
-            data = check_xlsx(path.read_bytes(), max_bytes=0)
+            data = check_xlsx(path.read_bytes(), max_bytes=0, max_rows=max_rows() + len(SHEETS))
         except UploadRefused as refused:
             raise CommandError(MSG_REFUSED.format(path=path, reason=refused.message)) from None
         with audit.acting_as(None, source="command"):
             result = import_ledger(federation=federation, data=data, dry_run=opts["dry_run"], filename=path.name)
-        if result.problems:
+        if result.problems_total:
             for problem in result.problems:
                 self.stderr.write(str(problem))
-            raise CommandError(MSG_PROBLEMS.format(count=len(result.problems)))
+            if result.problems_note():
+                self.stderr.write(MSG_MORE_PROBLEMS.format(note=result.problems_note()))
+            raise CommandError(MSG_PROBLEMS.format(count=f"{result.problems_total:,}"))
         for line in result.lines():
             self.stdout.write(line)
         if opts["dry_run"] and opts["verbosity"] >= 1:

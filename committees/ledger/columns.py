@@ -1,0 +1,126 @@
+"""The ledger's format (台账格式): its sheets, their columns, and each column's limits.
+
+One table says what every column holds; reading, checking, the blank template, its 填写说明 sheet and the
+export all follow it. Text limits come from the model fields the column is written to; post and unit-kind
+labels come from the models' choices (in Chinese, whatever language the page is in: the ledger's format is
+Chinese).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import translation
+
+from committees.models import Seat
+from orgs.models import Unit
+
+SHEET_UNITS = "单位"
+SHEET_TERMS = "届次"
+SHEET_VACANCIES = "缺位"
+SHEETS = (SHEET_UNITS, SHEET_TERMS, SHEET_VACANCIES)
+# The template's explanations: read by people, skipped by the import without a word.
+SHEET_GUIDE = "填写说明"
+
+COL_UNIT = "单位名称"
+COL_ESTABLISHED = "成立日期"
+COL_DISSOLVED = "撤销日期"
+COL_REQUIRES = "是否需建妇委会"
+COL_FORMED = "妇委会成立日期"
+COL_COMMITTEE_DISSOLVED = "妇委会撤销日期"
+COL_NUMBER = "届次"
+COL_STARTED = "选举日期"
+COL_DUE = "届满日期"
+COL_ROLE = "职务"
+COL_VACATED = "缺位日期"
+COL_FILLED = "补充日期"
+COL_KIND = "类别"
+COL_FEMALE_STAFF = "女职工人数"
+COL_ADDRESS = "地址"
+COL_NOTES = "备注"
+COL_SUCCESSOR = "并入单位"
+
+# Dates a ledger can hold; Excel's own calendar starts in 1900.
+DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
+# Excel holds at most this many characters in a cell.
+EXCEL_TEXT_LIMIT = 32_767
+TERM_NUMBER_MAX = 32_767  # PositiveSmallIntegerField
+COUNT_MAX = 2_147_483_647  # PositiveIntegerField
+
+
+def _field(model: Any, name: str) -> Any:
+    return model._meta.get_field(name)
+
+
+def text_limit(model: Any, name: str) -> int:
+    """How many characters the model field holds (text fields: what an Excel cell holds)."""
+    return _field(model, name).max_length or EXCEL_TEXT_LIMIT
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column: its header, whether the header must be there, what a cell holds, the limit, its width."""
+
+    name: str
+    kind: str  # name, date, bool, term_number, role, unit_kind, count, text
+    required: bool = True
+    # A cell may not be blank (the header being there is `required`).
+    mandatory: bool = False
+    limit: int | None = None
+    width: int = 14
+    note: str = ""
+
+
+UNIT_NAME_LIMIT = text_limit(Unit, "name")
+
+COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
+    SHEET_UNITS: (
+        ColumnSpec(COL_UNIT, "name", mandatory=True, limit=UNIT_NAME_LIMIT, width=26),
+        ColumnSpec(COL_ESTABLISHED, "date"),
+        ColumnSpec(COL_DISSOLVED, "date", note="撤销或并入其他单位的日期；存续的单位留空"),
+        ColumnSpec(COL_REQUIRES, "bool", note="是 / 否；留空按“是”"),
+        ColumnSpec(COL_FORMED, "date", note="没有妇委会则留空"),
+        ColumnSpec(COL_COMMITTEE_DISSOLVED, "date", note="留空时随单位撤销"),
+        ColumnSpec(COL_KIND, "unit_kind", required=False),
+        ColumnSpec(COL_FEMALE_STAFF, "count", required=False, limit=COUNT_MAX),
+        ColumnSpec(COL_ADDRESS, "text", required=False, limit=text_limit(Unit, "address"), width=26),
+        ColumnSpec(COL_NOTES, "text", required=False, limit=text_limit(Unit, "notes"), width=26),
+        ColumnSpec(COL_SUCCESSOR, "name", required=False, limit=UNIT_NAME_LIMIT, width=26,
+                   note="并入的单位名称（须在本表或系统中）"),
+    ),
+    SHEET_TERMS: (
+        ColumnSpec(COL_UNIT, "name", mandatory=True, limit=UNIT_NAME_LIMIT, width=26),
+        ColumnSpec(COL_NUMBER, "term_number", mandatory=True, limit=TERM_NUMBER_MAX, note="如 3 或 第3届"),
+        ColumnSpec(COL_STARTED, "date", mandatory=True),
+        ColumnSpec(COL_DUE, "date", note="留空按本妇联的每届任期推算"),
+    ),
+    SHEET_VACANCIES: (
+        ColumnSpec(COL_UNIT, "name", mandatory=True, limit=UNIT_NAME_LIMIT, width=26),
+        ColumnSpec(COL_ROLE, "role", mandatory=True),
+        ColumnSpec(COL_VACATED, "date", mandatory=True),
+        ColumnSpec(COL_FILLED, "date", note="尚未补充则留空"),
+    ),
+}
+
+HEADERS: dict[str, tuple[str, ...]] = {s: tuple(c.name for c in COLUMNS[s] if c.required) for s in SHEETS}
+# Further columns the platform has a place for (orgs.Unit fields); any other column is ignored and reported.
+OPTIONAL_HEADERS: dict[str, tuple[str, ...]] = {s: tuple(c.name for c in COLUMNS[s] if not c.required) for s in SHEETS}
+SPECS: dict[str, dict[str, ColumnSpec]] = {s: {c.name: c for c in COLUMNS[s]} for s in SHEETS}
+DATE_COLUMNS = {c.name for s in SHEETS for c in COLUMNS[s] if c.kind == "date"}
+
+# The model fields of a unit row's optional columns.
+UNIT_FIELDS = {COL_KIND: "kind", COL_FEMALE_STAFF: "female_staff_count", COL_ADDRESS: "address", COL_NOTES: "notes"}
+
+
+def _chinese_choices(choices: Any) -> dict[str, str]:
+    """{Chinese label: value} of a model's choices (the labels' source text is Chinese)."""
+    with translation.override("zh-hans"):
+        return {str(label): value for value, label in choices}
+
+
+ROLES: dict[str, str] = _chinese_choices(Seat.Role.choices)
+ROLE_LABELS: dict[str, str] = {v: k for k, v in ROLES.items()}
+UNIT_KINDS: dict[str, str] = _chinese_choices(Unit.Kind.choices)
+KIND_LABELS: dict[str, str] = {v: k for k, v in UNIT_KINDS.items()}
