@@ -163,7 +163,7 @@ def bulk_federation(units: int, seed: int = 11) -> Federation:
             batch_size=batch,
         )
     unit_ids = list(Unit.objects.filter(federation=federation).values_list("id", "established_on"))
-    committees = [Committee(federation=federation, unit_id=uid, formed_on=est + dt.timedelta(days=400))
+    committees = [Committee(federation=federation, unit_id=uid, formed_on=(est or D(2000, 1, 1)) + dt.timedelta(days=400))
                   for uid, est in unit_ids if rng.random() < 0.8]
     Committee.objects.bulk_create(committees, batch_size=batch)
     terms, vacancies = [], []

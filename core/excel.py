@@ -88,7 +88,7 @@ def xlsx_response(content: bytes | IO[bytes], *, filename: str, ascii_name: str)
     else:
         response = FileResponse(content, content_type=XLSX_TYPE)  # type: ignore[assignment]
     response["Content-Disposition"] = attachment(filename, ascii_name)
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "no-store, private"
     return response
 
 

@@ -93,7 +93,7 @@ class JobDownloadView(ScopedDetailView):
         response: HttpResponse = FileResponse(  # type: ignore[assignment]
             handle, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
         response["Content-Disposition"] = excel.attachment(name, f"job-{job.pk}")
-        response["Cache-Control"] = "no-store"
+        response["Cache-Control"] = "no-store, private"
         return response
 
 
