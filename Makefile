@@ -87,7 +87,7 @@ test: install
 	$(MAKE) --no-print-directory test-postgres
 
 bench: install
-	$(VENV)/bin/pytest -q benchmarks
+	JINGUO_BENCH=1 $(VENV)/bin/pytest -q -s benchmarks
 
 loadtest: install
 	$(PY) scripts/loadtest.py

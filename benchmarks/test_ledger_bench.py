@@ -5,10 +5,12 @@ They print figures and assert only what does not depend on the machine: the impo
 idempotent, the export holds every row, a junk workbook's problems are capped, an oversized file is
 refused before it is parsed. Run them on both engines:
 
-    JINGUO_TEST_DB_NAME=/tmp/bench.sqlite3 pytest -q -s benchmarks/test_ledger_bench.py
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test JINGUO_TEST_DB_NAME=test_bench pytest -q -s benchmarks/test_ledger_bench.py
+    JINGUO_BENCH=1 JINGUO_TEST_DB_NAME=/tmp/bench.sqlite3 pytest -q -s benchmarks/test_ledger_bench.py
+    JINGUO_BENCH=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/test JINGUO_TEST_DB_NAME=test_bench \
+        pytest -q -s benchmarks/test_ledger_bench.py
 
-(On SQLite a file database is measured, not the in-memory one pytest would use by default.)
+(On SQLite a file database is measured, not the in-memory one pytest would use by default.) The two
+large ones take minutes and run only with JINGUO_BENCH=1 (`make bench` sets it), not in the suite.
 """
 
 from __future__ import annotations
@@ -72,6 +74,10 @@ def ledger_workbook(units: int, seed: int = 2017) -> tuple[bytes, int]:
     return data, len(unit_rows) + len(term_rows) + len(vacancy_rows)
 
 
+heavy = pytest.mark.skipif(not os.environ.get("JINGUO_BENCH"), reason="a benchmark of minutes: JINGUO_BENCH=1 (make bench)")
+
+
+@heavy
 @pytest.mark.slow
 def test_import_of_a_10000_unit_ledger(transactional_db, capsys):
     from committees.ledger.importing import check
@@ -135,6 +141,7 @@ def test_a_junk_workbook_is_checked_in_bounded_memory_with_its_problems_capped(d
     report(capsys, "its problem workbook", f"{errors_s * 1000:6.0f} ms  {len(errors) // 1024} KB")
 
 
+@heavy
 def test_a_650000_row_workbook_is_refused_before_it_is_parsed(capsys):
     rows = ([f"区{i}局", D(2001, 1, 1), None, "是", None, None] for i in range(650_000))
     buffer = io.BytesIO()
@@ -207,6 +214,7 @@ print(f"{elapsed} {peak} {baseline} {summary.units} {summary.terms} {summary.vac
 """
 
 
+@heavy
 @pytest.mark.slow
 def test_export_of_100000_units(transactional_db, capsys, tmp_path):
     from accounts.models import User

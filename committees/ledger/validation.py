@@ -19,6 +19,7 @@ from committees.ledger.problems import Problem, ProblemList
 from committees.ledger.reading import ParsedLedger, TermRow, UnitRow, VacancyRow
 from committees.ledger.state import FederationState, pick_committee
 from committees.rules import add_years
+from core import clock
 
 MSG_DUPLICATE_UNIT = "单位名称重复（与第{row}行相同）"
 MSG_DUPLICATE_TERM = "同一单位的届次重复（与第{row}行相同）"
@@ -43,6 +44,15 @@ MSG_TERM_OVERLAP_NEXT = "与第{other}届时间重叠：第{number}届的选举�
 MSG_FILLED_BEFORE_VACATED = "补充日期早于缺位日期（{other}）"
 MSG_VACANCY_AFTER_COMMITTEE_DISSOLVED = "缺位日期晚于妇委会撤销日期（{other}）"
 MSG_VACANCY_BEFORE_COMMITTEE = "缺位日期早于妇委会成立日期（{other}）"
+MSG_IN_FUTURE = "日期晚于今天（{today}）：尚未发生的事不能登记"
+
+# The columns that record an event (届满日期 is a plan, and may well lie ahead).
+EVENT_COLUMNS = {
+    c.SHEET_UNITS: ((c.COL_DISSOLVED, "dissolved_on"), (c.COL_FORMED, "committee_formed_on"),
+                    (c.COL_COMMITTEE_DISSOLVED, "committee_dissolved_on")),
+    c.SHEET_TERMS: ((c.COL_STARTED, "started_on"),),
+    c.SHEET_VACANCIES: ((c.COL_VACATED, "vacated_on"), (c.COL_FILLED, "filled_on")),
+}
 
 
 def committee_dissolved_on(row: UnitRow) -> dt.date | None:
@@ -79,10 +89,23 @@ def validate(ledger: ParsedLedger, state: FederationState, *, term_length_years:
              problems: ProblemList | None = None) -> ProblemList:
     """Checks the rows across sheets and against `state`; fills in blank 届满日期. Returns the problems list."""
     check = _Check(ledger, state, problems if problems is not None else ledger.problems, term_length_years)
+    check_not_in_future(check, clock.today())
     check_units(check)
     check_terms(check)
     check_vacancies(check)
     return check.problems
+
+
+def check_not_in_future(check: _Check, today: dt.date) -> None:
+    """Events are recorded once they have happened (as the services refuse a date after today)."""
+    reason = MSG_IN_FUTURE.format(today=today.isoformat())
+    for sheet, rows in ((c.SHEET_UNITS, check.ledger.units), (c.SHEET_TERMS, check.ledger.terms),
+                        (c.SHEET_VACANCIES, check.ledger.vacancies)):
+        for row in rows:
+            for column, attribute in EVENT_COLUMNS[sheet]:
+                day = getattr(row, attribute)
+                if day is not None and day > today:
+                    check.add(sheet, row.row, column, day, reason)
 
 
 # --- 单位 ------------------------------------------------------------------------------------------------

@@ -443,3 +443,20 @@ def test_an_edit_made_between_the_checks_and_the_write_is_not_overwritten(world,
     result = import_ledger(federation=world.fed_a, data=workbook())
     assert not result.applied and [p.reason for p in result.problems] == [importing.MSG_CHANGED_MEANWHILE]
     assert Term.objects.count() == 0
+
+
+def test_events_dated_after_today_are_refused_where_they_are(world):
+    from committees.ledger import validation
+    from core import clock
+
+    today = clock.today()
+    later = (today + dt.timedelta(days=30)).isoformat()
+    units = [("区审计局", "2000-01-01", None, "是", later, None, None, None)]
+    terms = [("区教育局", 1, later, None)]
+    vacancies = [("区教育局", "委员", "2010-01-01", later)]
+    before = counts()
+    result = import_ledger(federation=world.fed_a, data=workbook([*UNITS[:1], *units], terms, vacancies), dry_run=True)
+    future = validation.MSG_IN_FUTURE.format(today=today.isoformat())
+    assert {(p.sheet, p.row, p.column) for p in result.problems if p.reason == future} == {
+        ("单位", 3, "妇委会成立日期"), ("届次", 2, "选举日期"), ("缺位", 2, "补充日期")}
+    assert counts() == before
