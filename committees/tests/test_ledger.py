@@ -460,3 +460,17 @@ def test_events_dated_after_today_are_refused_where_they_are(world):
     assert {(p.sheet, p.row, p.column) for p in result.problems if p.reason == future} == {
         ("单位", 3, "妇委会成立日期"), ("届次", 2, "选举日期"), ("缺位", 2, "补充日期")}
     assert counts() == before
+
+
+def test_an_edited_name_is_normalised_and_checked_the_same_way(world):
+    from django.core.exceptions import ValidationError
+
+    from orgs import services as orgs_services
+
+    unit = Unit.objects.get(pk=world.unit_a2.pk)
+    with audit.acting_as(world.staff, source="test"):
+        edited = orgs_services.unit_update(unit=unit, changes={"name": "区 财 政 局 "}, version=unit.version)
+        assert edited.name == "区财政局"
+        with pytest.raises(ValidationError) as refused:
+            orgs_services.unit_update(unit=edited, changes={"name": "区 教育 局"}, version=edited.version)
+    assert refused.value.messages == [str(orgs_services.MSG_UNIT_NAME_TAKEN)]
