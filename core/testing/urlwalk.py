@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.test import Client
@@ -398,3 +399,70 @@ def _check_api(answer: Answer, where: str, persona: str, user: Any, roles: Any, 
             return out
     leaked = _leaks(answer, persona, invisible)
     return [f"{where}: shows units outside the scope: {leaked}"] if leaked else []
+
+
+# --- Every word of an English page is English ------------------------------------------------------
+
+# A run of Chinese characters (and the full-width punctuation that goes with them).
+CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
+# The language picker names each language in itself.
+OWN_NAMES = ("简体中文", "中文")
+SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
+
+
+def data_text() -> str:
+    """Every text value stored in the database, joined: Chinese that comes from the data (a unit's
+    name, a reason typed by a user) may stand in an English page; Chinese from the code may not."""
+    parts: list[str] = []
+    for model in django_apps.get_models():
+        fields = [f.attname for f in model._meta.concrete_fields
+                  if isinstance(f, (models.CharField, models.TextField, models.JSONField))
+                  and not getattr(f, "sealed", False)]
+        if not fields:
+            continue
+        manager = getattr(model, "_base_manager")
+        for row in manager.values_list(*fields):
+            parts.extend(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+                         for v in row if isinstance(v, (str, dict, list)) and v)
+    return "\n".join(parts)
+
+
+def chinese_in_english(body: str, data: str) -> list[str]:
+    """The runs of Chinese in an English page that do not come from the data."""
+    text = SCRIPT_OR_STYLE.sub("", body)
+    return sorted({run for run in CJK_RUN.findall(text)
+                   if run not in OWN_NAMES and run not in data and not set(run) <= set("，。：；、（）《》“”　")})
+
+
+def english_problems(personas: dict[str, Any], login: Any) -> list[str]:
+    """GETs every page (one in-scope object of each kind) as every logged-in persona in English and reports
+    Chinese that is not data: a label, message or heading that skipped gettext."""
+    problems: list[str] = []
+    routes = [r for r in iter_routes() if not is_api(r) and r.name not in FRAMEWORK_VIEWS]
+    with confidential.system_scope("URL walker: every page in English"):
+        data = data_text()
+        for persona, user in personas.items():
+            if user is None:
+                continue
+            client = Client(raise_request_exception=False)
+            login(client, user)
+            client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+            for r in routes:
+                if not _admits(user, _roles_of(r)):
+                    continue
+                example = dict(r.attr("jinguo_example_kwargs", {}) or {})
+                model = _model_of(r)
+                if "pk" in r.kwargs:
+                    if model is None:
+                        continue
+                    qs: ScopedQuerySet = model._default_manager.all()  # type: ignore[assignment]
+                    obj = qs.permitted(user, r.action).order_by("pk").first()
+                    if obj is None:
+                        continue
+                    example["pk"] = obj.pk
+                url = _fill(r.route, example)
+                answer = _request(client, "GET", url)
+                if answer.status == 200 and answer.content_type.startswith("text/html"):
+                    if found := chinese_in_english(answer.body, data):
+                        problems.append(f"GET {url} as {persona} in English: {found[:12]}")
+    return problems

@@ -139,3 +139,15 @@ def test_public_pages_are_only_login_and_health():
     public = sorted(r.route for r in urlwalk.iter_routes() if not urlwalk.is_api(r) and r.attr("jinguo_scoping") == "public")
     # The one-time reset code's page is public: its holder cannot log in yet (accounts.resets).
     assert public == ["accounts/login/", "accounts/reset/", "healthz"]
+
+
+def test_every_page_in_english_has_no_chinese_but_the_data(world):
+    personas, _ = persona_map(world)
+    assert urlwalk.english_problems(personas, login) == []
+
+
+def test_the_english_walk_tells_data_from_words():
+    data = "区教育局\n张三"
+    assert urlwalk.chinese_in_english("<p>Unit 区教育局 of 张三</p>", data) == []
+    assert urlwalk.chinese_in_english('<button>登记换届</button> Cancel', data) == ["登记换届"]
+    assert urlwalk.chinese_in_english("<script>const a = '中文提示';</script><p>OK</p>", data) == []
