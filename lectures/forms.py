@@ -1,0 +1,60 @@
+"""Forms of the volunteer lecture system: they carry the row's version where they edit a row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import StyledForm
+
+
+class VersionField(forms.IntegerField):
+    def __init__(self) -> None:
+        super().__init__(widget=forms.HiddenInput, required=False)
+
+
+class CategoryForm(StyledForm):
+    name = forms.CharField(label=_("类别名称"), max_length=40)
+    order = forms.IntegerField(label=_("排序"), min_value=0, max_value=1000, initial=100)
+    active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+    version = VersionField()
+
+
+class VolunteerProfileForm(StyledForm):
+    categories = forms.ModelMultipleChoiceField(
+        label=_("专业类别"),
+        queryset=None,  # type: ignore[arg-type]
+        widget=forms.CheckboxSelectMultiple,
+    )
+    bio = forms.CharField(
+        label=_("个人简介"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+    availability = forms.CharField(
+        label=_("可授课时间"), required=False, max_length=200, help_text=_("例如：每周三下午、周六全天")
+    )
+    yearly_limit = forms.IntegerField(label=_("每年授课上限（场）"), min_value=1, max_value=200, initial=12)
+    version = VersionField()
+
+    def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].queryset = categories  # type: ignore[attr-defined]
+        self.fields["categories"].widget.attrs["class"] = ""
+
+
+class VolunteerRegisterForm(VolunteerProfileForm):
+    person = forms.ModelChoiceField(label=_("人员"), queryset=None)  # type: ignore[arg-type]
+
+    field_order = ["person", "categories", "bio", "availability", "yearly_limit"]
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+
+
+class ReasonForm(StyledForm):
+    reason = forms.CharField(
+        label=_("原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    version = VersionField()
