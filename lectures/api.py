@@ -6,7 +6,7 @@ from ninja import Field, Query, Router, Schema
 from core.api import ErrorOut, PageIn, get_object, page_of, scoped_endpoint
 from core.roles import Role
 from lectures import selectors, services
-from lectures.models import ExpertiseCategory, Volunteer
+from lectures.models import ExpertiseCategory, Topic, Volunteer
 
 router = Router(tags=["lectures"])
 
@@ -87,3 +87,64 @@ def update_volunteer(request: HttpRequest, id: int, payload: VolunteerProfileIn)
         version=payload.version,
         acting_user=request.user,
     )
+
+
+# ------------------------------------------------------------------------------------------ topics
+class LecturerOut(Schema):
+    id: int
+    name: str = Field(..., alias="person.name")
+
+
+class TopicOut(Schema):
+    id: int
+    title: str
+    category: CategoryOut
+    audience: str
+    duration_minutes: int
+    status: str
+    version: int | None
+    outline: str
+    lecturers: list[LecturerOut]
+    added_on: str | None
+
+    @staticmethod
+    def resolve_version(obj: Topic) -> int | None:
+        return obj.current_version.number if obj.current_version else None
+
+    @staticmethod
+    def resolve_outline(obj: Topic) -> str:
+        return obj.current_version.outline if obj.current_version else ""
+
+    @staticmethod
+    def resolve_lecturers(obj: Topic) -> list[Volunteer]:
+        return list(obj.lecturers.all())
+
+    @staticmethod
+    def resolve_added_on(obj: Topic) -> str | None:
+        return obj.added_on.isoformat() if obj.added_on else None
+
+
+class TopicPage(Schema):
+    items: list[TopicOut]
+    count: int
+
+
+class TopicFilter(PageIn):
+    category: int | None = None
+    q: str | None = Field(None, max_length=50)
+
+
+@router.get("/topics", response={200: TopicPage, **READ_REFUSALS})
+@scoped_endpoint(model=Topic)
+def list_topics(request: HttpRequest, filters: Query[TopicFilter]) -> dict[str, object]:
+    """The topic library (课题库), by category and words."""
+    qs = selectors.topic_list_for(
+        request.user, category_id=filters.category, q=filters.q or ""
+    ).select_related("current_version")
+    return page_of(qs, filters)
+
+
+@router.get("/topics/{id}", response={200: TopicOut, **ONE_REFUSALS})
+@scoped_endpoint(model=Topic)
+def get_topic(request: HttpRequest, id: int) -> Topic:
+    return get_object(request, Topic, id)

@@ -58,3 +58,63 @@ class ReasonForm(StyledForm):
         label=_("原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     version = VersionField()
+
+
+class TopicForm(StyledForm):
+    title = forms.CharField(label=_("课题名称"), max_length=100)
+    category = forms.ModelChoiceField(label=_("专业类别"), queryset=None)  # type: ignore[arg-type]
+    audience = forms.CharField(
+        label=_("适合对象"), max_length=100, required=False, help_text=_("例如：家长、机关女干部、社区居民")
+    )
+    duration_minutes = forms.IntegerField(label=_("时长（分钟）"), min_value=15, max_value=480, initial=90)
+    outline = forms.CharField(label=_("课程大纲"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000)
+    version = VersionField()
+
+    def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
+
+
+class TopicReviseForm(StyledForm):
+    outline = forms.CharField(
+        label=_("新版大纲"), widget=forms.Textarea(attrs={"rows": 10}), max_length=10000
+    )
+    changes = forms.CharField(
+        label=_("修改说明"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：根据试讲反馈，增加案例分析"),
+    )
+
+
+class TopicReviewForm(StyledForm):
+    decision = forms.ChoiceField(
+        label=_("审核结论"),
+        choices=[("accept", _("通过")), ("return", _("退回修改"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("退回时必填"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].widget.attrs["class"] = ""
+
+
+class LecturersForm(StyledForm):
+    lecturers = forms.ModelMultipleChoiceField(
+        label=_("授课讲师"),
+        queryset=None,  # type: ignore[arg-type]
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, volunteers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lecturers"].queryset = volunteers  # type: ignore[attr-defined]
+        self.fields["lecturers"].widget.attrs["class"] = ""

@@ -33,3 +33,22 @@ def add_lecture_rows(world: World) -> None:
         applicant_a=applicant_a,
         volunteer_b=volunteer_b,
     )
+    topic_a = services.topic_propose(
+        proposer=volunteer_a,
+        title="如何与孩子有效沟通",
+        category=cats_a[0],
+        outline="一、倾听\n二、共情\n三、表达",
+        audience="家长",
+    )
+    services.topic_review(topic=topic_a, accept=True)
+    proposal_a = services.topic_propose(
+        proposer=volunteer_a,
+        title="民法典之婚姻家庭篇",
+        category=cats_a[1],
+        outline="一、结婚\n二、离婚冷静期",
+    )
+    topic_b = services.topic_propose(
+        proposer=volunteer_b, title="外区课题", category=cats_b[1], outline="大纲"
+    )
+    services.topic_review(topic=topic_b, accept=True)
+    world.add(topic_a=topic_a, proposal_a=proposal_a, topic_b=topic_b)

@@ -16,4 +16,13 @@ urlpatterns = [
     ),
     path("categories/", views.category_list, name="category-list"),
     path("categories/<int:pk>/edit/", views.CategoryEditView.as_view(), name="category-edit"),
+    path("topics/", views.TopicListView.as_view(), name="topic-list"),
+    path("topics/new/", views.topic_propose, name="topic-propose"),
+    path("topics/<int:pk>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("topics/<int:pk>/edit/", views.TopicEditView.as_view(), name="topic-edit"),
+    path("topics/<int:pk>/revise/", views.TopicReviseView.as_view(), name="topic-revise"),
+    path("topics/<int:pk>/review/", views.TopicReviewView.as_view(), name="topic-review"),
+    path("topics/<int:pk>/retire/", views.TopicRetireView.as_view(), name="topic-retire"),
+    path("topics/<int:pk>/restore/", views.TopicRestoreView.as_view(), name="topic-restore"),
+    path("topics/<int:pk>/lecturers/", views.TopicLecturersView.as_view(), name="topic-lecturers"),
 ]

@@ -20,7 +20,14 @@ from core.tenancy import chosen_federation
 from core.views import ObjectActionView, ScopedDetailView, ScopedListView, scoped_function
 from lectures import forms as lf
 from lectures import selectors, services
-from lectures.models import VOLUNTEER_MACHINE, ExpertiseCategory, Volunteer
+from lectures.models import (
+    TOPIC_MACHINE,
+    VOLUNTEER_MACHINE,
+    ExpertiseCategory,
+    Topic,
+    TopicVersion,
+    Volunteer,
+)
 from orgs.models import Person
 
 STAFF = frozenset({Role.FEDERATION_STAFF})
@@ -382,3 +389,288 @@ class CategoryEditView(LectureActionView):
             acting_user=self.request.user,
         )
         return gettext("已保存专业类别。")
+
+
+# ------------------------------------------------------------------------------------------ topics
+class TopicListView(ScopedListView):
+    """课题库: what community contacts browse, by category, audience and words; staff also see proposals."""
+
+    model = Topic
+    allowed_roles = BUSINESS_ROLES
+    template_name = "lectures/topic_list.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> Any:
+        self.category_id = _int(self.request.GET.get("category"))
+        self.q = self.request.GET.get("q", "")[:50]
+        self.audience = self.request.GET.get("audience", "")[:50]
+        status = self.request.GET.get("status", Topic.Status.LIBRARY)
+        self.status = status if status in Topic.Status.values or status == "all" else Topic.Status.LIBRARY
+        return selectors.topic_list_for(
+            self.request.user,
+            category_id=self.category_id,
+            q=self.q,
+            audience=self.audience,
+            status="" if self.status == "all" else self.status,
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        scope = scope_for(self.request.user)
+        context.update(
+            categories=list(selectors.categories_for(self.request.user, active_only=True)),
+            category_id=self.category_id,
+            q=self.q,
+            audience=self.audience,
+            status=self.status,
+            statuses=Topic.Status.choices,
+            is_staff=scope.has(Role.FEDERATION_STAFF),
+            can_propose=selectors.own_volunteer(self.request.user) is not None,
+        )
+        return context
+
+
+def _outline_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """What changed between two outlines, line by line: (kind, text) with kind in "+", "-", " "."""
+    import difflib
+
+    out = []
+    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
+        if line.startswith("? "):
+            continue
+        out.append((line[:1], line[2:]))
+    return out
+
+
+class TopicDetailView(ScopedDetailView):
+    model = Topic
+    allowed_roles = BUSINESS_ROLES
+    template_name = "lectures/topic_detail.html"
+    context_object_name = "topic"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        topic = self.object
+        versions = list(topic.versions.order_by("-number"))
+        pending = next((v for v in versions if v.status == TopicVersion.Status.PENDING), None)
+        current = topic.current_version
+        can_change, can_review = self.permits("change"), self.permits("review")
+        context.update(
+            versions=versions,
+            pending=pending,
+            current=current,
+            diff=_outline_diff(current.outline, pending.outline) if pending and current else None,
+            lecturers=list(topic.lecturers.select_related("person").order_by("person__name")),
+            can_change=can_change,
+            can_review=can_review,
+            timeline=TOPIC_MACHINE.timeline(topic),
+            can_edit=can_change and topic.status in (Topic.Status.PROPOSED, Topic.Status.RETURNED),
+            can_revise=can_change
+            and topic.status in (Topic.Status.LIBRARY, Topic.Status.RETURNED)
+            and not pending,
+            can_retire=can_review and TOPIC_MACHINE.can(topic, "retire"),
+            can_restore=can_review and TOPIC_MACHINE.can(topic, "restore"),
+        )
+        context.update(self.extra())
+        return context
+
+    def extra(self) -> dict[str, Any]:
+        return {}
+
+
+@scoped_function(roles=frozenset({Role.VOLUNTEER}))
+def topic_propose(request: HttpRequest) -> HttpResponse:
+    """申报课题: an active volunteer proposes a topic; staff review it."""
+    own = selectors.own_volunteer(request.user)
+    if own is None:
+        return redirect("lectures:volunteer-me")
+    categories = ExpertiseCategory.objects.filter(federation_id=own.federation_id, active=True)
+    form = lf.TopicForm(request.POST or None, categories=categories)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        topic = _run(
+            request,
+            form,
+            lambda: services.topic_propose(
+                proposer=own,
+                title=d["title"],
+                category=d["category"],
+                outline=d["outline"],
+                audience=d["audience"],
+                duration_minutes=d["duration_minutes"],
+                acting_user=request.user,
+            ),
+            {"duplicate": "title", "title_required": "title", "outline_required": "outline"},
+        )
+        if topic is not None:
+            messages.success(request, gettext("课题已申报，等待区妇联审核。"))
+            return redirect("lectures:topic-detail", topic.pk)
+    return _form_page(
+        request,
+        form,
+        title=gettext("申报课题"),
+        submit=gettext("提交申报"),
+        intro=gettext("课题审核通过后进入课题库，供社区和单位点单。"),
+        cancel=reverse("lectures:topic-list"),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+class OnTopic(LectureActionView):
+    model = Topic
+    back_label = _("课题库")
+
+    def back_url(self) -> str:
+        return reverse("lectures:topic-detail", args=[self.object.pk])
+
+    def facts(self) -> list[tuple[str, str]]:
+        t = self.object
+        return [(gettext("专业类别"), t.category.name), (gettext("状态"), t.get_status_display())]
+
+
+class TopicEditView(OnTopic):
+    action = "change"
+    title = _("修改课题申报")
+    fields_by_code = {
+        "duplicate": "title",
+        "title_required": "title",
+        "outline_required": "outline",
+        "duration_range": "duration_minutes",
+    }
+
+    def make_form(self, data: Any = None) -> Any:
+        t = self.object
+        pending = services.pending_version(t)
+        categories = ExpertiseCategory.objects.filter(federation_id=t.federation_id, active=True)
+        return lf.TopicForm(
+            data,
+            categories=categories,
+            initial={
+                "title": t.title,
+                "category": t.category_id,
+                "audience": t.audience,
+                "duration_minutes": t.duration_minutes,
+                "outline": pending.outline if pending else "",
+                "version": t.version,
+            },
+        )
+
+    def perform(self, form: Any) -> str:
+        d = form.cleaned_data
+        services.topic_update(
+            topic=self.object,
+            title=d["title"],
+            category=d["category"],
+            audience=d["audience"],
+            duration_minutes=d["duration_minutes"],
+            outline=d["outline"],
+            version=d["version"],
+            acting_user=self.request.user,
+        )
+        return gettext("已保存课题。")
+
+
+class TopicReviseView(OnTopic):
+    """提交新版本 (打磨): the new outline waits for review; lectures keep the current version meanwhile."""
+
+    action = "change"
+    title = _("提交新版本")
+    intro = _("根据试讲或学员反馈修改大纲。新版本审核通过前，新排的讲座仍使用当前版本。")
+    fields_by_code = {"outline_required": "outline", "outline_unchanged": "outline"}
+
+    def make_form(self, data: Any = None) -> Any:
+        current = self.object.current_version or self.object.versions.order_by("-number").first()
+        return lf.TopicReviseForm(data, initial={"outline": current.outline if current else ""})
+
+    def perform(self, form: Any) -> str:
+        made = services.topic_revise(
+            topic=self.object,
+            outline=form.cleaned_data["outline"],
+            changes=form.cleaned_data["changes"],
+            acting_user=self.request.user,
+        )
+        return gettext("已提交第 %(n)s 版，等待审核。") % {"n": made.number}
+
+
+class TopicReviewView(OnTopic):
+    action = "review"
+    title = _("审核课题")
+    fields_by_code = {"reason_required": "comment"}
+
+    def make_form(self, data: Any = None) -> Any:
+        return lf.TopicReviewForm(data)
+
+    def extra_context(self) -> dict[str, Any]:
+        context = super().extra_context()
+        pending = services.pending_version(self.object)
+        if pending is not None:
+            context["warnings"] = [gettext("待审核：第 %(n)s 版。") % {"n": pending.number}]
+        return context
+
+    def perform(self, form: Any) -> str:
+        accept = form.cleaned_data["decision"] == "accept"
+        v = services.topic_review(
+            topic=self.object,
+            accept=accept,
+            comment=form.cleaned_data["comment"],
+            acting_user=self.request.user,
+        )
+        return (gettext("第 %(n)s 版已通过。") if accept else gettext("第 %(n)s 版已退回。")) % {
+            "n": v.number
+        }
+
+
+class TopicMoveView(OnTopic):
+    action = "review"
+    transition = ""
+
+    @property
+    def title(self) -> Any:  # type: ignore[override]
+        return TOPIC_MACHINE.by_name[self.transition].label
+
+    @property
+    def submit_label(self) -> Any:  # type: ignore[override]
+        return self.title
+
+    def make_form(self, data: Any = None) -> Any:
+        return lf.ReasonForm(data, initial={"version": self.object.version})
+
+    def perform(self, form: Any) -> str:
+        services.topic_move(
+            topic=self.object,
+            transition=self.transition,
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+            acting_user=self.request.user,
+        )
+        return gettext("已%(move)s：%(title)s。") % {"move": self.title, "title": self.object}
+
+
+class TopicRetireView(TopicMoveView):
+    transition = "retire"
+    danger = True
+
+
+class TopicRestoreView(TopicMoveView):
+    transition = "restore"
+
+
+class TopicLecturersView(OnTopic):
+    action = "review"
+    title = _("设置授课讲师")
+    fields_by_code = {"lecturer_required": "lecturers"}
+
+    def make_form(self, data: Any = None) -> Any:
+        t = self.object
+        volunteers = Volunteer.objects.filter(federation_id=t.federation_id, status=Volunteer.Status.ACTIVE)
+        return lf.LecturersForm(
+            data,
+            volunteers=volunteers.select_related("person").order_by("person__name"),
+            initial={"lecturers": list(t.lecturers.values_list("pk", flat=True))},
+        )
+
+    def perform(self, form: Any) -> str:
+        services.topic_set_lecturers(
+            topic=self.object, lecturers=form.cleaned_data["lecturers"], acting_user=self.request.user
+        )
+        return gettext("已保存授课讲师。")
