@@ -1,0 +1,236 @@
+"""The executive duty system (执委履职): executives, their division of contact (分工联系) and contact logs.
+
+Every row carries its federation's id (the tenant key). Who sees what is declared once per queryset, by
+action (core.scoping): the federation's staff see and arrange everything of their federation; an executive
+sees her own records (matched through her person, `Scope.person_id`); a unit's liaison sees the unit's
+executives (not their logs).
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.fields import EncryptedCharField
+from core.models import TrackedModel
+from core.roles import Role
+from core.scoping import Scope, ScopedQuerySet
+
+
+def own_q(scope: Scope, path: str = "executive__person_id") -> Q:
+    """The rows of the executive who is the scope's person (nothing when the user has no person)."""
+    return Q(**{path: scope.person_id}) if scope.person_id else Q(pk__in=[])
+
+
+def staff_q(scope: Scope, path: str = "federation_id") -> Q:
+    return Q(**{f"{path}__in": scope.federations_with(Role.FEDERATION_STAFF)})
+
+
+class ExecutiveQuerySet(ScopedQuerySet):
+    """view: the federation's staff and hotline supervisors, the unit's liaison, the executive herself;
+    change: the federation's staff."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        q = Q(federation_id__in=scope.federations_with(Role.FEDERATION_STAFF, Role.HOTLINE_SUPERVISOR))
+        q |= Q(unit_id__in=scope.units_for(Role.UNIT_LIAISON))
+        return self.filter(q | own_q(scope, "person_id"))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope))
+
+    def in_office_on(self, day: object) -> Self:
+        return self.filter(Q(started_on__lte=day), Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+
+
+class Executive(TrackedModel):
+    """A member of an executive board (执委): the federation's or a unit committee's, for a term."""
+
+    class Board(models.TextChoices):
+        FEDERATION = "federation", _("区妇联执委")
+        UNIT = "unit", _("单位妇委会执委")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "orgs.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The unit the executive serves (her unit's duty records count for it in the self-inspection).
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("所在单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    board = models.CharField(_("执委会"), max_length=20, choices=Board.choices, default=Board.FEDERATION)
+    started_on = models.DateField(_("任职日期"))
+    ended_on = models.DateField(_("离任日期"), null=True, blank=True)
+
+    objects = ExecutiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["federation_id", "person__name", "pk"]
+        verbose_name = _("执委")
+        verbose_name_plural = _("执委")
+        indexes = [models.Index(fields=["federation", "unit"], name="duties_exec_fed_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.person.name}（{_('执委')}）"
+
+    @property
+    def name(self) -> str:
+        return self.person.name
+
+
+class AssignmentQuerySet(ScopedQuerySet):
+    """view: the federation's staff and the executive; change (arrange): staff; log (record a contact):
+    the executive and staff."""
+
+    actions = frozenset({"view", "change", "log"})
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope) | own_q(scope))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope))
+
+    def log_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope) | own_q(scope))
+
+
+class ContactAssignment(TrackedModel):
+    """Division of contact (分工联系): a unit, community, women's group or family an executive keeps in
+    touch with. A family's name, phone and address are personal information, encrypted at rest."""
+
+    class Kind(models.TextChoices):
+        UNIT = "unit", _("机关单位")
+        COMMUNITY = "community", _("社区/街道")
+        GROUP = "group", _("妇女群体")
+        FAMILY = "family", _("家庭")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    executive = models.ForeignKey(Executive, on_delete=models.PROTECT, related_name="assignments")
+    kind = models.CharField(_("联系对象类别"), max_length=20, choices=Kind.choices)
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "orgs.Community", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    group_name = models.CharField(_("群体名称"), max_length=100, blank=True)
+    family_name = EncryptedCharField(_("家庭联系人"), max_length=50, blank=True)
+    family_phone = EncryptedCharField(_("联系电话"), max_length=32, blank=True)
+    family_address = EncryptedCharField(_("住址"), max_length=200, blank=True)
+    assigned_on = models.DateField(_("分工日期"))
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["executive_id", "assigned_on", "pk"]
+        verbose_name = _("联系分工")
+        verbose_name_plural = _("联系分工")
+
+    def __str__(self) -> str:
+        return f"{_('联系分工')} #{self.pk}"
+
+    @property
+    def target_label(self) -> str:
+        """What is kept in touch with, a family masked (surname only)."""
+        if self.kind == self.Kind.UNIT and self.unit_id:
+            return self.unit.name  # type: ignore[union-attr]
+        if self.kind == self.Kind.COMMUNITY and self.community_id:
+            return self.community.name  # type: ignore[union-attr]
+        if self.kind == self.Kind.GROUP:
+            return self.group_name
+        name = self.family_name or ""
+        return f"{name[:1]}{'*' * max(len(name) - 1, 1)}家庭" if name else str(_("家庭"))
+
+
+class ContactLogQuerySet(ScopedQuerySet):
+    """view: the federation's staff and the executive; change (correct, withdraw): who may record it."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope) | own_q(scope))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope) | own_q(scope))
+
+    def standing(self) -> Self:
+        """Logs that count (not withdrawn)."""
+        return self.filter(withdrawn_on__isnull=True)
+
+
+class ContactLog(TrackedModel):
+    """One contact (联系群众) an executive made or attempted: dated, never in the future."""
+
+    class Way(models.TextChoices):
+        VISIT = "visit", _("走访")
+        PHONE = "phone", _("电话")
+        WECHAT = "wechat", _("微信")
+        MEETING = "meeting", _("座谈会")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(ContactAssignment, on_delete=models.PROTECT, related_name="logs")
+    executive = models.ForeignKey(Executive, on_delete=models.PROTECT, related_name="contact_logs")
+    contacted_on = models.DateField(_("联系日期"))
+    way = models.CharField(_("联系方式"), max_length=20, choices=Way.choices)
+    reached = models.BooleanField(_("已联系上"), default=True)
+    subject = models.CharField(_("事由"), max_length=200)
+    notes = models.TextField(_("情况记录"), blank=True)
+    follow_up_due = models.DateField(_("跟进期限"), null=True, blank=True)
+    follow_up_done_on = models.DateField(_("跟进完成日期"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("撤销原因"), max_length=500, blank=True)
+
+    objects = ContactLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-contacted_on", "-pk"]
+        verbose_name = _("联系记录")
+        verbose_name_plural = _("联系记录")
+        indexes = [models.Index(fields=["executive", "contacted_on"], name="duties_log_exec_day")]
+
+    def __str__(self) -> str:
+        return f"{_('联系记录')} #{self.pk}"
+
+    @property
+    def follow_up_open(self) -> bool:
+        return self.follow_up_due is not None and self.follow_up_done_on is None and self.withdrawn_on is None
+
+
+class CorrectionQuerySet(ScopedQuerySet):
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope) | own_q(scope))
+
+
+class DutyCorrection(TrackedModel):
+    """A correction (更正) or withdrawal (撤销登记) of a duty record, with its reason, shown on the
+    executive's page."""
+
+    class Kind(models.TextChoices):
+        CORRECT = "correct", _("更正")
+        WITHDRAW = "withdraw", _("撤销登记")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    executive = models.ForeignKey(Executive, on_delete=models.PROTECT, related_name="corrections")
+    object_type = models.CharField(max_length=100)
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    summary = models.CharField(_("内容"), max_length=500)
+    reason = models.CharField(_("原因"), max_length=500)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("履职记录更正")
+        verbose_name_plural = _("履职记录更正")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

@@ -1,0 +1,321 @@
+"""Writes of the duty system: keyword-only, typed, one transaction each, attributed to `acting_user`.
+
+Refusals are `ValidationError(MSG_..., code=...)`; tests import the messages. Events (contacts, shifts,
+cases) dated after today are refused; every recorded event can be corrected and withdrawn with a reason
+(`DutyCorrection`, shown on the executive's page), the whole history re-checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from core import audit, clock
+from duties.models import ContactAssignment, ContactLog, DutyCorrection, Executive
+
+MSG_IN_FUTURE = _("日期不能晚于今天。")
+MSG_PERSON_OTHER_FEDERATION = _("该人员不属于本妇联。")
+MSG_ALREADY_EXECUTIVE = _("该人员已是在任执委。")
+MSG_END_BEFORE_START = _("离任日期不能早于任职日期。")
+MSG_ALREADY_ENDED = _("该记录已经结束。")
+MSG_TARGET_REQUIRED = _("请选择或填写联系对象。")
+MSG_TARGET_OTHER_FEDERATION = _("联系对象不属于本妇联。")
+MSG_ASSIGNED_BEFORE_START = _("分工日期不能早于执委任职日期。")
+MSG_ASSIGNMENT_DUPLICATE = _("该执委已分工联系这一对象。")
+MSG_EXECUTIVE_ENDED = _("该执委已离任。")
+MSG_BEFORE_ASSIGNMENT = _("联系日期不能早于分工日期。")
+MSG_AFTER_ASSIGNMENT_END = _("联系日期不能晚于分工结束日期。")
+MSG_FOLLOW_UP_BEFORE_CONTACT = _("跟进期限不能早于联系日期。")
+MSG_FOLLOW_UP_OPEN = _("该联系对象还有一项未完成的跟进，请先完成或在本次联系中联系上对方。")
+MSG_SUBJECT_REQUIRED = _("请填写事由。")
+MSG_REASON_REQUIRED = _("请填写原因。")
+MSG_WITHDRAWN = _("该记录已撤销。")
+
+
+def _not_in_future(day: dt.date, field: str = "date") -> None:
+    if day > clock.today():
+        raise ValidationError(MSG_IN_FUTURE, code="in_future", params={"field": field})
+
+
+def _reason(reason: str) -> str:
+    if not reason.strip():
+        raise ValidationError(MSG_REASON_REQUIRED, code="reason_required")
+    return reason.strip()[:500]
+
+
+def note_correction(
+    *, executive: Executive, obj: Any, kind: str, summary: str, reason: str, acting_user: Any | None
+) -> DutyCorrection:
+    by = acting_user if getattr(acting_user, "pk", None) else None
+    correction = DutyCorrection(
+        federation_id=executive.federation_id,
+        executive=executive,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+        kind=kind,
+        summary=summary[:500],
+        reason=reason,
+        by=by,
+    )
+    correction.save()
+    return correction
+
+
+# ------------------------------------------------------------------------------------------ executives
+def executive_appoint(
+    *,
+    federation: Any,
+    person: Any,
+    started_on: dt.date,
+    board: str = Executive.Board.FEDERATION,
+    unit: Any | None = None,
+    acting_user: Any | None = None,
+) -> Executive:
+    """Appoints a person executive (执委) of the federation's or a unit committee's board."""
+    _not_in_future(started_on, "started_on")
+    if person.federation_id != federation.pk:
+        raise ValidationError(MSG_PERSON_OTHER_FEDERATION, code="person_other_federation")
+    unit = unit if unit is not None else person.unit
+    if unit is not None and unit.federation_id != federation.pk:
+        raise ValidationError(MSG_TARGET_OTHER_FEDERATION, code="unit_other_federation")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        if Executive.objects.filter(person=person, ended_on__isnull=True).exists():
+            raise ValidationError(MSG_ALREADY_EXECUTIVE, code="already_executive")
+        executive = Executive(
+            federation_id=federation.pk, person=person, unit=unit, board=board, started_on=started_on
+        )
+        executive.save()
+        return executive
+
+
+def executive_end(*, executive: Executive, ended_on: dt.date, acting_user: Any | None = None) -> Executive:
+    _not_in_future(ended_on, "ended_on")
+    if executive.ended_on is not None:
+        raise ValidationError(MSG_ALREADY_ENDED, code="already_ended")
+    if ended_on < executive.started_on:
+        raise ValidationError(MSG_END_BEFORE_START, code="end_before_start")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        executive.ended_on = ended_on
+        executive.save()
+        return executive
+
+
+# -------------------------------------------------------------------------------------- assignments
+def assignment_create(
+    *,
+    executive: Executive,
+    kind: str,
+    assigned_on: dt.date,
+    unit: Any | None = None,
+    community: Any | None = None,
+    group_name: str = "",
+    family_name: str = "",
+    family_phone: str = "",
+    family_address: str = "",
+    acting_user: Any | None = None,
+) -> ContactAssignment:
+    """Assigns an executive a unit, community, women's group or family to keep in touch with (分工联系)."""
+    _not_in_future(assigned_on, "assigned_on")
+    if executive.ended_on is not None:
+        raise ValidationError(MSG_EXECUTIVE_ENDED, code="executive_ended")
+    if assigned_on < executive.started_on:
+        raise ValidationError(MSG_ASSIGNED_BEFORE_START, code="assigned_before_start")
+    K = ContactAssignment.Kind
+    target: Any = {K.UNIT: unit, K.COMMUNITY: community}.get(kind)  # type: ignore[call-overload]
+    if kind in (K.UNIT, K.COMMUNITY):
+        if target is None:
+            raise ValidationError(MSG_TARGET_REQUIRED, code="target_required")
+        if target.federation_id != executive.federation_id:
+            raise ValidationError(MSG_TARGET_OTHER_FEDERATION, code="target_other_federation")
+    elif kind == K.GROUP and not group_name.strip():
+        raise ValidationError(MSG_TARGET_REQUIRED, code="target_required")
+    elif kind == K.FAMILY and not family_name.strip():
+        raise ValidationError(MSG_TARGET_REQUIRED, code="target_required")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        active = ContactAssignment.objects.filter(executive=executive, kind=kind, ended_on__isnull=True)
+        duplicate = (
+            (kind == K.UNIT and active.filter(unit=unit).exists())
+            or (kind == K.COMMUNITY and active.filter(community=community).exists())
+            or (kind == K.GROUP and active.filter(group_name=group_name.strip()).exists())
+        )
+        if duplicate:
+            raise ValidationError(MSG_ASSIGNMENT_DUPLICATE, code="duplicate")
+        assignment = ContactAssignment(
+            federation_id=executive.federation_id,
+            executive=executive,
+            kind=kind,
+            assigned_on=assigned_on,
+            unit=unit if kind == K.UNIT else None,
+            community=community if kind == K.COMMUNITY else None,
+            group_name=group_name.strip() if kind == K.GROUP else "",
+            family_name=family_name.strip() if kind == K.FAMILY else "",
+            family_phone=family_phone.strip() if kind == K.FAMILY else "",
+            family_address=family_address.strip() if kind == K.FAMILY else "",
+        )
+        assignment.save()
+        return assignment
+
+
+def assignment_end(
+    *, assignment: ContactAssignment, ended_on: dt.date, acting_user: Any | None = None
+) -> ContactAssignment:
+    _not_in_future(ended_on, "ended_on")
+    if assignment.ended_on is not None:
+        raise ValidationError(MSG_ALREADY_ENDED, code="already_ended")
+    if ended_on < assignment.assigned_on:
+        raise ValidationError(MSG_END_BEFORE_START, code="end_before_start")
+    last = ContactLog.objects.standing().filter(assignment=assignment).order_by("-contacted_on").first()
+    if last is not None and last.contacted_on > ended_on:
+        raise ValidationError(MSG_AFTER_ASSIGNMENT_END, code="after_assignment_end")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        assignment.ended_on = ended_on
+        assignment.save()
+        return assignment
+
+
+# ------------------------------------------------------------------------------------- contact logs
+def _check_log(
+    *,
+    assignment: ContactAssignment,
+    contacted_on: dt.date,
+    subject: str,
+    follow_up_due: dt.date | None,
+    reached: bool,
+    exclude_pk: int | None = None,
+) -> None:
+    """The rules of one contact, against the assignment and its other standing logs."""
+    _not_in_future(contacted_on, "contacted_on")
+    if not subject.strip():
+        raise ValidationError(MSG_SUBJECT_REQUIRED, code="subject_required")
+    if contacted_on < assignment.assigned_on:
+        raise ValidationError(MSG_BEFORE_ASSIGNMENT, code="before_assignment")
+    if assignment.ended_on is not None and contacted_on > assignment.ended_on:
+        raise ValidationError(MSG_AFTER_ASSIGNMENT_END, code="after_assignment_end")
+    if follow_up_due is not None and follow_up_due < contacted_on:
+        raise ValidationError(MSG_FOLLOW_UP_BEFORE_CONTACT, code="follow_up_before_contact")
+    if follow_up_due is not None and not reached:
+        others = ContactLog.objects.standing().filter(
+            assignment=assignment, follow_up_due__isnull=False, follow_up_done_on__isnull=True
+        )
+        if exclude_pk is not None:
+            others = others.exclude(pk=exclude_pk)
+        if others.exists():
+            raise ValidationError(MSG_FOLLOW_UP_OPEN, code="follow_up_open")
+
+
+def contact_log_record(
+    *,
+    assignment: ContactAssignment,
+    contacted_on: dt.date,
+    way: str,
+    subject: str,
+    reached: bool = True,
+    notes: str = "",
+    follow_up_due: dt.date | None = None,
+    acting_user: Any | None = None,
+) -> ContactLog:
+    """Records a contact with an assigned unit, community, group or family.
+
+    One open follow-up per contact: a contact that reached the other side completes the open follow-up of
+    an earlier one; asking a new follow-up while one is open and unreached is refused.
+    """
+    _check_log(
+        assignment=assignment,
+        contacted_on=contacted_on,
+        subject=subject,
+        follow_up_due=follow_up_due,
+        reached=reached,
+    )
+    with audit.attributed_to(acting_user), transaction.atomic():
+        if reached:
+            for earlier in ContactLog.objects.standing().filter(
+                assignment=assignment,
+                follow_up_due__isnull=False,
+                follow_up_done_on__isnull=True,
+                contacted_on__lte=contacted_on,
+            ):
+                earlier.follow_up_done_on = contacted_on
+                earlier.save()
+        log = ContactLog(
+            federation_id=assignment.federation_id,
+            assignment=assignment,
+            executive_id=assignment.executive_id,
+            contacted_on=contacted_on,
+            way=way,
+            reached=reached,
+            subject=subject.strip()[:200],
+            notes=notes.strip(),
+            follow_up_due=follow_up_due,
+        )
+        log.save()
+        return log
+
+
+def contact_log_correct(
+    *,
+    log: ContactLog,
+    reason: str,
+    contacted_on: dt.date,
+    way: str,
+    subject: str,
+    reached: bool,
+    notes: str = "",
+    follow_up_due: dt.date | None = None,
+    acting_user: Any | None = None,
+) -> ContactLog:
+    """Corrects a recorded contact (更正), re-checked like a new one, with the reason kept."""
+    why = _reason(reason)
+    if log.withdrawn_on is not None:
+        raise ValidationError(MSG_WITHDRAWN, code="withdrawn")
+    _check_log(
+        assignment=log.assignment,
+        contacted_on=contacted_on,
+        subject=subject,
+        follow_up_due=follow_up_due,
+        reached=reached,
+        exclude_pk=log.pk,
+    )
+    before = f"{log.contacted_on.isoformat()} {log.get_way_display()} {log.subject}"
+    with audit.attributed_to(acting_user), transaction.atomic():
+        log.contacted_on, log.way, log.subject, log.reached = (
+            contacted_on,
+            way,
+            subject.strip()[:200],
+            reached,
+        )
+        log.notes, log.follow_up_due = notes.strip(), follow_up_due
+        log.save()
+        after = f"{log.contacted_on.isoformat()} {log.get_way_display()} {log.subject}"
+        note_correction(
+            executive=log.executive,
+            obj=log,
+            kind=DutyCorrection.Kind.CORRECT,
+            summary=f"{_('联系记录')}：{before} → {after}",
+            reason=why,
+            acting_user=acting_user,
+        )
+        return log
+
+
+def contact_log_withdraw(*, log: ContactLog, reason: str, acting_user: Any | None = None) -> ContactLog:
+    """Withdraws a recorded contact (撤销登记): it no longer counts anywhere, as if it never happened."""
+    why = _reason(reason)
+    if log.withdrawn_on is not None:
+        raise ValidationError(MSG_WITHDRAWN, code="withdrawn")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        log.withdrawn_on = clock.today()
+        log.withdrawn_reason = why
+        log.save()
+        note_correction(
+            executive=log.executive,
+            obj=log,
+            kind=DutyCorrection.Kind.WITHDRAW,
+            summary=f"{_('联系记录')}：{log.contacted_on.isoformat()} {log.subject}",
+            reason=why,
+            acting_user=acting_user,
+        )
+        return log
