@@ -3,13 +3,14 @@
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from core.api import ErrorOut, PageIn, get_object, json_body, page_of, read_json_body, scoped_endpoint
 from core.roles import Role
 from duties import selectors, services
-from duties.models import ContactAssignment, ContactLog, Executive
+from duties.models import ContactAssignment, ContactLog, Executive, Shift, ShiftSwap
 
 router = Router(tags=["duties"])
 
@@ -133,3 +134,123 @@ def contact_log_create(request: HttpRequest) -> Status:
 @scoped_endpoint(roles=LOG_ROLES, model=ContactLog)
 def contact_log_detail(request: HttpRequest, id: int) -> dict[str, Any]:
     return _log(get_object(request, ContactLog, id))
+
+
+# ------------------------------------------------------------------------------------------ roster
+ROSTER_ROLES = (Role.FEDERATION_STAFF, Role.HOTLINE_SUPERVISOR, Role.EXECUTIVE)
+
+
+class ShiftOut(Schema):
+    id: int
+    desk: str
+    on: dt.date
+    starts_at: dt.time
+    ends_at: dt.time
+    executive_id: int | None
+    checked_in: bool
+
+
+class ShiftPage(Schema):
+    items: list[ShiftOut]
+    count: int
+
+
+class SwapOut(Schema):
+    id: int
+    shift_id: int
+    offered_by_id: int
+    taken_by_id: int | None
+    status: str
+
+
+class SwapPage(Schema):
+    items: list[SwapOut]
+    count: int
+
+
+class OfferIn(Schema):
+    note: str = ""
+
+
+class ShiftFilter(PageIn):
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+def _shift(s: Shift) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "desk": s.desk,
+        "on": s.on,
+        "starts_at": s.starts_at,
+        "ends_at": s.ends_at,
+        "executive_id": s.executive_id,
+        "checked_in": s.checked_in_at is not None,
+    }
+
+
+def _swap(s: ShiftSwap) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "shift_id": s.shift_id,
+        "offered_by_id": s.offered_by_id,
+        "taken_by_id": s.taken_by_id,
+        "status": s.status,
+    }
+
+
+@router.get("/shifts", response={200: ShiftPage, **REFUSALS})
+@scoped_endpoint(roles=ROSTER_ROLES, model=None)
+def shift_list(request: HttpRequest, filters: Query[ShiftFilter]) -> dict[str, Any]:
+    """Shifts of the roster the caller may see, optionally in [start, end]."""
+    qs = Shift.objects.visible_to(request.user).order_by("on", "starts_at", "pk")
+    if filters.start:
+        qs = qs.filter(on__gte=filters.start)
+    if filters.end:
+        qs = qs.filter(on__lte=filters.end)
+    data = page_of(qs, filters)
+    return {"items": [_shift(s) for s in data["items"]], "count": data["count"]}
+
+
+@router.get("/shifts/{id}", response={200: ShiftOut, **REFUSALS})
+@scoped_endpoint(roles=ROSTER_ROLES, model=Shift)
+def shift_detail(request: HttpRequest, id: int) -> dict[str, Any]:
+    return _shift(get_object(request, Shift, id))
+
+
+@router.post(
+    "/shifts/{id}/offer",
+    response={201: SwapOut, **REFUSALS, 415: ErrorOut},
+    openapi_extra=json_body(OfferIn, description="调班说明（可空）"),
+)
+@scoped_endpoint(roles=(Role.EXECUTIVE,), model=Shift, action="offer")
+def shift_offer(request: HttpRequest, id: int) -> Status:
+    """The executive on the shift offers it for a swap."""
+    shift = get_object(request, Shift, id, "offer")
+    payload = read_json_body(request, OfferIn)
+    return Status(201, _swap(services.swap_offer(shift=shift, note=payload.note, acting_user=request.user)))
+
+
+@router.get("/swaps", response={200: SwapPage, **REFUSALS})
+@scoped_endpoint(roles=(Role.FEDERATION_STAFF, Role.EXECUTIVE), model=None)
+def swap_list(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
+    data = page_of(ShiftSwap.objects.visible_to(request.user).order_by("-pk"), page)
+    return {"items": [_swap(s) for s in data["items"]], "count": data["count"]}
+
+
+@router.post("/swaps/{id}/take", response={200: SwapOut, **REFUSALS})
+@scoped_endpoint(roles=(Role.EXECUTIVE,), model=ShiftSwap, action="take")
+def swap_take(request: HttpRequest, id: int) -> dict[str, Any]:
+    """Another executive of the federation takes an offered shift (staff then approve)."""
+    swap = get_object(request, ShiftSwap, id, "take")
+    mine = selectors.my_executive(request.user, swap.federation_id)
+    if mine is None:
+        raise ValidationError(services.MSG_NOT_EXECUTIVE, code="not_executive")
+    return _swap(services.swap_take(swap=swap, executive=mine, acting_user=request.user))
+
+
+@router.post("/swaps/{id}/approve", response={200: SwapOut, **REFUSALS})
+@scoped_endpoint(roles=(Role.FEDERATION_STAFF,), model=ShiftSwap, action="approve")
+def swap_approve(request: HttpRequest, id: int) -> dict[str, Any]:
+    swap = get_object(request, ShiftSwap, id, "approve")
+    return _swap(services.swap_approve(swap=swap, acting_user=request.user))

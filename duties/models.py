@@ -19,6 +19,7 @@ from core.fields import EncryptedCharField
 from core.models import TrackedModel
 from core.roles import Role
 from core.scoping import Scope, ScopedQuerySet
+from core.states import StateMachine, Transition
 
 
 def own_q(scope: Scope, path: str = "executive__person_id") -> Q:
@@ -234,3 +235,135 @@ class DutyCorrection(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+# ------------------------------------------------------------------------------ reception roster
+def executive_of_federation_q(scope: Scope) -> Q:
+    return Q(federation_id__in=scope.federations_with(Role.EXECUTIVE))
+
+
+class ShiftQuerySet(ScopedQuerySet):
+    """view: the federation's staff, hotline supervisors and executives (the roster is shared);
+    change (publish, assign): staff; sign_up: the federation's executives, while the shift is open;
+    check_in, offer: the executive on the shift."""
+
+    actions = frozenset({"view", "change", "sign_up", "check_in", "offer"})
+
+    def view_rule(self, scope: Scope) -> Self:
+        roles = (Role.FEDERATION_STAFF, Role.HOTLINE_SUPERVISOR, Role.EXECUTIVE)
+        return self.filter(Q(federation_id__in=scope.federations_with(*roles)))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope))
+
+    def sign_up_rule(self, scope: Scope) -> Self:
+        return self.filter(executive_of_federation_q(scope), executive__isnull=True)
+
+    def check_in_rule(self, scope: Scope) -> Self:
+        return self.filter(own_q(scope))
+
+    def offer_rule(self, scope: Scope) -> Self:
+        return self.filter(own_q(scope))
+
+    def served(self) -> Self:
+        return self.filter(executive__isnull=False, checked_in_at__isnull=False)
+
+
+class Shift(TrackedModel):
+    """A shift (值班) at the 12338 hotline or the reception desk, open until an executive is on it."""
+
+    class Desk(models.TextChoices):
+        HOTLINE = "hotline", _("12338 热线")
+        RECEPTION = "reception", _("接访窗口")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    desk = models.CharField(_("岗位"), max_length=20, choices=Desk.choices, default=Desk.HOTLINE)
+    on = models.DateField(_("值班日期"))
+    starts_at = models.TimeField(_("开始时间"))
+    ends_at = models.TimeField(_("结束时间"))
+    executive = models.ForeignKey(
+        Executive,
+        verbose_name=_("值班执委"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="shifts",
+    )
+    checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+
+    objects = ShiftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["on", "starts_at", "pk"]
+        verbose_name = _("值班")
+        verbose_name_plural = _("值班")
+        indexes = [models.Index(fields=["federation", "on"], name="duties_shift_fed_on")]
+
+    def __str__(self) -> str:
+        return f"{_('值班')} {self.on.isoformat()} {self.starts_at:%H:%M}"
+
+
+class SwapQuerySet(ScopedQuerySet):
+    """view: the federation's staff and executives; take: another executive of the federation;
+    approve (or reject): staff; withdraw: the executive who offered it."""
+
+    actions = frozenset({"view", "take", "approve", "withdraw"})
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope) | executive_of_federation_q(scope))
+
+    def take_rule(self, scope: Scope) -> Self:
+        mine = Q(offered_by__person_id=scope.person_id) if scope.person_id else Q(pk__in=[])
+        return self.filter(executive_of_federation_q(scope)).exclude(mine)
+
+    def approve_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope))
+
+    def withdraw_rule(self, scope: Scope) -> Self:
+        return self.filter(own_q(scope, "offered_by__person_id"))
+
+
+class ShiftSwap(TrackedModel):
+    """A swap (调班): the executive on a shift offers it, another takes it, staff approve it."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", _("待接班")
+        TAKEN = "taken", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("未批准")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="swaps")
+    offered_by = models.ForeignKey(Executive, on_delete=models.PROTECT, related_name="+")
+    taken_by = models.ForeignKey(Executive, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OFFERED)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = SwapQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("调班")
+        verbose_name_plural = _("调班")
+
+    def __str__(self) -> str:
+        return f"{_('调班')} #{self.pk}"
+
+
+SWAP_MACHINE = StateMachine(
+    field="status",
+    transitions=[
+        Transition("take", source={"offered"}, target="taken", label=_("接班"), action="take"),
+        Transition("withdraw", source={"offered"}, target="withdrawn", label=_("撤回"), action="withdraw"),
+        Transition("approve", source={"taken"}, target="approved", label=_("批准"), action="approve"),
+        Transition(
+            "reject",
+            source={"taken"},
+            target="rejected",
+            label=_("不批准"),
+            needs_reason=True,
+            action="approve",
+        ),
+    ],
+)

@@ -35,3 +35,13 @@ register(
         302,
     )
 )
+register(
+    NavEntry(
+        gettext_noop("执委履职"),
+        gettext_noop("值班表"),
+        "duties:roster",
+        frozenset({Role.FEDERATION_STAFF, Role.HOTLINE_SUPERVISOR, Role.EXECUTIVE}),
+        "bi-calendar-week",
+        303,
+    )
+)

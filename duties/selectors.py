@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 
 from core import clock
-from duties.models import ContactAssignment, ContactLog, Executive
+from duties.models import ContactAssignment, ContactLog, Executive, Shift, ShiftSwap
 
 # "No contact in N days" (one definition for the coverage page and its reminders).
 NO_CONTACT_DAYS = 90
@@ -64,8 +64,10 @@ def coverage(
 
 # --------------------------------------------------------------------------------- duty records
 # The figures of a duty record that count as duty done (the others are context: reached, open follow-ups).
-COUNTED = ("contacts",)
-FIGURES = ("contacts", "contacts_reached", "follow_ups_open")
+COUNTED = ("contacts", "shifts_served")
+FIGURES = ("contacts", "contacts_reached", "follow_ups_open", "shifts", "shifts_served", "no_shows")
+# Shifts every executive serves a year (default; 定期服务接访).
+REQUIRED_SHIFTS = 4
 
 
 @dataclass
@@ -111,6 +113,18 @@ def duty_records(executive_ids: list[int], start: dt.date, end: dt.date) -> dict
         out[row["executive_id"]].update(
             contacts=row["n"], contacts_reached=row["reached"], follow_ups_open=row["open"]
         )
+    today = clock.today()
+    shifts = (
+        Shift.objects.filter(executive_id__in=executive_ids, on__range=(start, end))
+        .values("executive_id")
+        .annotate(
+            n=Count("id", filter=Q(on__lte=today)),
+            served=Count("id", filter=Q(checked_in_at__isnull=False)),
+            missed=Count("id", filter=Q(checked_in_at__isnull=True, on__lt=today)),
+        )
+    )
+    for row in shifts:
+        out[row["executive_id"]].update(shifts=row["n"], shifts_served=row["served"], no_shows=row["missed"])
     return out
 
 
@@ -120,3 +134,45 @@ def duty_record(executive: Executive, start: dt.date, end: dt.date) -> DutyRecor
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+# ------------------------------------------------------------------------------------------ roster
+def month_bounds(raw: str, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The month `raw` names ("2024-03"), else the current one: its first and last day."""
+    today = today or clock.today()
+    try:
+        first = dt.date.fromisoformat(f"{raw}-01") if raw else today.replace(day=1)
+    except ValueError:
+        first = today.replace(day=1)
+    nxt = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+def roster(user: Any, federation_id: int, start: dt.date, end: dt.date) -> list[Shift]:
+    """The federation's shifts in [start, end] with their executives (one query)."""
+    qs = Shift.objects.visible_to(user).filter(federation_id=federation_id, on__range=(start, end))
+    return list(qs.select_related("executive__person").order_by("on", "starts_at", "pk"))
+
+
+def open_swaps(user: Any, federation_id: int) -> list[ShiftSwap]:
+    """Swaps waiting for a taker or for approval, on shifts still to come (one query)."""
+    qs = ShiftSwap.objects.visible_to(user).filter(
+        federation_id=federation_id, status__in=("offered", "taken"), shift__on__gte=clock.today()
+    )
+    return list(
+        qs.select_related("shift", "offered_by__person", "taken_by__person").order_by("shift__on", "pk")
+    )
+
+
+def my_executive(user: Any, federation_id: int) -> Executive | None:
+    """The user's own executive record in that federation (in office), if any."""
+    from core.scoping import scope_for
+
+    scope = scope_for(user)
+    if not scope.person_id:
+        return None
+    return (
+        Executive.objects.visible_to(user)
+        .filter(person_id=scope.person_id, federation_id=federation_id, ended_on__isnull=True)
+        .first()
+    )

@@ -15,7 +15,15 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core import audit, clock
-from duties.models import ContactAssignment, ContactLog, DutyCorrection, Executive
+from duties.models import (
+    SWAP_MACHINE,
+    ContactAssignment,
+    ContactLog,
+    DutyCorrection,
+    Executive,
+    Shift,
+    ShiftSwap,
+)
 
 MSG_IN_FUTURE = _("日期不能晚于今天。")
 MSG_PERSON_OTHER_FEDERATION = _("该人员不属于本妇联。")
@@ -319,3 +327,161 @@ def contact_log_withdraw(*, log: ContactLog, reason: str, acting_user: Any | Non
             acting_user=acting_user,
         )
         return log
+
+
+# ------------------------------------------------------------------------------------------ roster
+MSG_SHIFT_TIMES = _("结束时间须晚于开始时间。")
+MSG_SHIFT_TAKEN = _("该班次已有执委值班。")
+MSG_SHIFT_PAST = _("该班次已经过去。")
+MSG_NOT_IN_OFFICE = _("该执委在值班日期不在任。")
+MSG_OTHER_FEDERATION = _("不属于本妇联。")
+MSG_NO_EXECUTIVE = _("该班次还没有值班执委。")
+MSG_CHECK_IN_DAY = _("只能在值班当天签到。")
+MSG_CHECKED_IN = _("已经签到。")
+MSG_SWAP_OPEN = _("该班次已有一个未完成的调班申请。")
+MSG_OFFER_EXPIRED = _("该调班申请已过期：班次已经开始。")
+MSG_TAKE_OWN = _("不能接自己提出的调班。")
+MSG_NOT_EXECUTIVE = _("您不是本妇联的在任执委。")
+MSG_DOUBLE_BOOKED = _("接班执委在同一时段已有值班。")
+
+
+def _in_office(executive: Executive, day: dt.date) -> bool:
+    return executive.started_on <= day and (executive.ended_on is None or executive.ended_on >= day)
+
+
+def _check_free(executive: Executive, shift: Shift) -> None:
+    clash = Shift.objects.filter(
+        executive=executive, on=shift.on, starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at
+    ).exclude(pk=shift.pk)
+    if clash.exists():
+        raise ValidationError(MSG_DOUBLE_BOOKED, code="double_booked")
+
+
+def shift_publish(
+    *,
+    federation: Any,
+    on: dt.date,
+    starts_at: dt.time,
+    ends_at: dt.time,
+    desk: str = "hotline",
+    executive: Executive | None = None,
+    acting_user: Any | None = None,
+) -> Shift:
+    """Publishes a shift on the roster (值班表), open or with an executive on it."""
+    if ends_at <= starts_at:
+        raise ValidationError(MSG_SHIFT_TIMES, code="shift_times")
+    shift = Shift(federation_id=federation.pk, on=on, starts_at=starts_at, ends_at=ends_at, desk=desk)
+    if executive is not None:
+        if executive.federation_id != federation.pk:
+            raise ValidationError(MSG_OTHER_FEDERATION, code="other_federation")
+        if not _in_office(executive, on):
+            raise ValidationError(MSG_NOT_IN_OFFICE, code="not_in_office")
+        _check_free(executive, shift)
+        shift.executive = executive
+    with audit.attributed_to(acting_user), transaction.atomic():
+        shift.save()
+        return shift
+
+
+def shift_assign(*, shift: Shift, executive: Executive, acting_user: Any | None = None) -> Shift:
+    """Puts an executive on a shift (staff assigning it, or an executive signing up for an open one)."""
+    if shift.on < clock.today():
+        raise ValidationError(MSG_SHIFT_PAST, code="shift_past")
+    if executive.federation_id != shift.federation_id:
+        raise ValidationError(MSG_OTHER_FEDERATION, code="other_federation")
+    if not _in_office(executive, shift.on):
+        raise ValidationError(MSG_NOT_IN_OFFICE, code="not_in_office")
+    _check_free(executive, shift)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        if shift.executive_id is not None and shift.executive_id != executive.pk and shift.checked_in_at:
+            raise ValidationError(MSG_CHECKED_IN, code="checked_in")
+        shift.executive = executive
+        shift.save()
+        return shift
+
+
+def shift_sign_up(*, shift: Shift, executive: Executive, acting_user: Any | None = None) -> Shift:
+    if shift.executive_id is not None:
+        raise ValidationError(MSG_SHIFT_TAKEN, code="shift_taken")
+    return shift_assign(shift=shift, executive=executive, acting_user=acting_user)
+
+
+def shift_check_in(*, shift: Shift, acting_user: Any | None = None) -> Shift:
+    """Check-in at the start of a shift, on its day."""
+    from django.utils import timezone
+
+    if shift.executive_id is None:
+        raise ValidationError(MSG_NO_EXECUTIVE, code="no_executive")
+    if shift.on != clock.today():
+        raise ValidationError(MSG_CHECK_IN_DAY, code="check_in_day")
+    if shift.checked_in_at is not None:
+        raise ValidationError(MSG_CHECKED_IN, code="checked_in")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        shift.checked_in_at = timezone.now()
+        shift.save()
+        return shift
+
+
+def swap_offer(*, shift: Shift, note: str = "", acting_user: Any | None = None) -> ShiftSwap:
+    """The executive on a shift offers it to the others (调班)."""
+    if shift.executive_id is None:
+        raise ValidationError(MSG_NO_EXECUTIVE, code="no_executive")
+    if shift.on < clock.today() or shift.checked_in_at is not None:
+        raise ValidationError(MSG_SHIFT_PAST, code="shift_past")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        if ShiftSwap.objects.filter(shift=shift, status__in=("offered", "taken")).exists():
+            raise ValidationError(MSG_SWAP_OPEN, code="swap_open")
+        swap = ShiftSwap(
+            federation_id=shift.federation_id,
+            shift=shift,
+            offered_by_id=shift.executive_id,
+            note=note.strip()[:200],
+        )
+        swap.save()
+        return swap
+
+
+def swap_is_expired(swap: ShiftSwap, today: dt.date | None = None) -> bool:
+    """An offer nobody took (or staff did not approve) lapses once its shift's day has passed."""
+    return swap.status in ("offered", "taken") and swap.shift.on < (today or clock.today())
+
+
+def swap_take(*, swap: ShiftSwap, executive: Executive, acting_user: Any | None = None) -> ShiftSwap:
+    if swap.shift.on < clock.today():
+        raise ValidationError(MSG_OFFER_EXPIRED, code="expired")
+    if executive.pk == swap.offered_by_id:
+        raise ValidationError(MSG_TAKE_OWN, code="take_own")
+    if executive.federation_id != swap.federation_id:
+        raise ValidationError(MSG_OTHER_FEDERATION, code="other_federation")
+    if not _in_office(executive, swap.shift.on):
+        raise ValidationError(MSG_NOT_IN_OFFICE, code="not_in_office")
+    _check_free(executive, swap.shift)
+    SWAP_MACHINE.check(swap, "take")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        swap.taken_by = executive
+        SWAP_MACHINE.move(swap, "take", acting_user=acting_user)
+        return swap
+
+
+def swap_approve(*, swap: ShiftSwap, acting_user: Any | None = None) -> ShiftSwap:
+    """Staff approve a taken swap: the taker is on the shift from now on (and is counted for it)."""
+    if swap.shift.on < clock.today():
+        raise ValidationError(MSG_OFFER_EXPIRED, code="expired")
+    SWAP_MACHINE.check(swap, "approve")
+    _check_free(swap.taken_by, swap.shift)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        shift = swap.shift
+        shift.executive_id = swap.taken_by_id
+        shift.save()
+        SWAP_MACHINE.move(swap, "approve", acting_user=acting_user)
+        return swap
+
+
+def swap_reject(*, swap: ShiftSwap, reason: str, acting_user: Any | None = None) -> ShiftSwap:
+    SWAP_MACHINE.move(swap, "reject", reason=reason, acting_user=acting_user)
+    return swap
+
+
+def swap_withdraw(*, swap: ShiftSwap, acting_user: Any | None = None) -> ShiftSwap:
+    SWAP_MACHINE.move(swap, "withdraw", acting_user=acting_user)
+    return swap

@@ -1,5 +1,7 @@
-"""The duty rows of the test world (core.testing.world): in fed_a the `executive` persona is an executive of
-unit_a1 with an assignment (unit_a1) and a contact log; in fed_b a person of unit_b1 likewise."""
+"""The duty rows of the test world (core.testing.world), the same in each federation: in fed_a the
+`executive` persona is an executive of unit_a1, in fed_b a person of unit_b1 (no account). Each has an
+assignment to her unit and to a community, a contact log, a served shift (2024-03-08), a shift in a week
+offered for a swap, and there is an open shift the week after."""
 
 from __future__ import annotations
 
@@ -9,9 +11,14 @@ from core.testing.world import World
 
 
 def add_executives(world: World) -> None:
+    from django.utils import timezone
+
+    from core import clock
     from duties import services
+    from duties.models import Shift
     from orgs.models import Person
 
+    today = clock.today()
     person_b = Person.objects.create(federation=world.fed_b, unit=world.unit_b1, name="外区执委")
     for key, fed, person, unit, community in (
         ("a", world.fed_a, world.executive.person, world.unit_a1, world.comm_a1),
@@ -29,11 +36,38 @@ def add_executives(world: World) -> None:
         log = services.contact_log_record(
             assignment=assignment, contacted_on=dt.date(2024, 3, 8), way="visit", subject="走访了解女职工需求"
         )
+        served = services.shift_publish(
+            federation=fed,
+            on=dt.date(2024, 3, 8),
+            starts_at=dt.time(9),
+            ends_at=dt.time(12),
+            executive=executive,
+        )
+        Shift.objects.filter(pk=served.pk).update(checked_in_at=timezone.now())
+        mine = services.shift_publish(
+            federation=fed,
+            on=today + dt.timedelta(days=7),
+            starts_at=dt.time(9),
+            ends_at=dt.time(12),
+            executive=executive,
+        )
+        open_shift = services.shift_publish(
+            federation=fed,
+            on=today + dt.timedelta(days=8),
+            starts_at=dt.time(14),
+            ends_at=dt.time(17),
+            desk="reception",
+        )
+        swap = services.swap_offer(shift=mine, note="临时出差")
         world.add(
             **{
                 f"exec_{key}": executive,
                 f"assignment_{key}": assignment,
                 f"community_assignment_{key}": community_assignment,
                 f"log_{key}": log,
+                f"served_shift_{key}": served,
+                f"shift_{key}": mine,
+                f"open_shift_{key}": open_shift,
+                f"swap_{key}": swap,
             }
         )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from duties import views
+from duties import views_roster as vr
 
 app_name = "duties"
 urlpatterns = [
@@ -15,4 +16,15 @@ urlpatterns = [
     path("assignments/<int:pk>/log/", views.ContactLogCreateView.as_view(), name="log-create"),
     path("logs/<int:pk>/correct/", views.ContactLogCorrectView.as_view(), name="log-correct"),
     path("logs/<int:pk>/withdraw/", views.ContactLogWithdrawView.as_view(), name="log-withdraw"),
+    path("roster/", vr.roster, name="roster"),
+    path("roster/export/", vr.roster_export, name="roster-export"),
+    path("roster/new/", vr.shift_publish, name="shift-publish"),
+    path("shifts/<int:pk>/assign/", vr.ShiftAssignView.as_view(), name="shift-assign"),
+    path("shifts/<int:pk>/sign-up/", vr.ShiftSignUpView.as_view(), name="shift-sign-up"),
+    path("shifts/<int:pk>/check-in/", vr.ShiftCheckInView.as_view(), name="shift-check-in"),
+    path("shifts/<int:pk>/offer/", vr.SwapOfferView.as_view(), name="swap-offer"),
+    path("swaps/<int:pk>/take/", vr.SwapTakeView.as_view(), name="swap-take"),
+    path("swaps/<int:pk>/approve/", vr.SwapApproveView.as_view(), name="swap-approve"),
+    path("swaps/<int:pk>/reject/", vr.SwapRejectView.as_view(), name="swap-reject"),
+    path("swaps/<int:pk>/withdraw/", vr.SwapWithdrawView.as_view(), name="swap-withdraw"),
 ]

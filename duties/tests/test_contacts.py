@@ -98,19 +98,11 @@ def test_a_correction_is_rechecked_and_kept_with_its_reason(world):
 
 
 def test_a_withdrawn_contact_counts_nowhere(world):
-    assert (
-        measure(
-            "duties.executive_records", unit_id=world.unit_a1.pk, start=D(2024, 1, 1), end=D(2024, 12, 31)
-        ).value
-        == 1
-    )
+    # 2024: the contact log and the served shift of the test world.
+    year = {"start": D(2024, 1, 1), "end": D(2024, 12, 31)}
+    assert measure("duties.executive_records", unit_id=world.unit_a1.pk, **year).value == 2
     services.contact_log_withdraw(log=world.log_a, reason="重复登记")
-    assert (
-        measure(
-            "duties.executive_records", unit_id=world.unit_a1.pk, start=D(2024, 1, 1), end=D(2024, 12, 31)
-        ).value
-        == 0
-    )
+    assert measure("duties.executive_records", unit_id=world.unit_a1.pk, **year).value == 1
     with refused(services.MSG_WITHDRAWN):
         services.contact_log_withdraw(log=world.log_a, reason="再撤一次")
 
@@ -244,9 +236,9 @@ def _executives(n, world):
 
 
 # session, user, role assignments and person (the scope), count, executives (+ person, unit), duty figures
-# (contact logs, one aggregate), the menu's notification count, and the session's renewal (savepoint,
+# (contact logs and shifts, one aggregate each), the menu's notification count, and the session's renewal (savepoint,
 # update, release).
-LIST_QUERIES = 11
+LIST_QUERIES = 12
 
 
 @pytest.mark.parametrize("n", [2, 20])
@@ -297,7 +289,8 @@ def test_api_contact_logs(world, client):
 def test_metrics_of_a_unit(world):
     year = {"start": D(2024, 1, 1), "end": D(2024, 12, 31)}
     records = measure("duties.executive_records", unit_id=world.unit_a1.pk, **year)
-    assert records.value == 1 and records.evidence[0].url.startswith(
+    # The contact log and the served shift.
+    assert records.value == 2 and records.evidence[0].url.startswith(
         reverse("duties:executive-detail", args=[world.exec_a.pk])
     )
     assert measure("duties.executives_active", unit_id=world.unit_a1.pk, **year).value == 1
