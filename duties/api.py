@@ -4,13 +4,14 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from core.api import ErrorOut, PageIn, get_object, json_body, page_of, read_json_body, scoped_endpoint
+from core.confidential import reads_confidential
 from core.roles import Role
 from duties import selectors, services
-from duties.models import ContactAssignment, ContactLog, Executive, Shift, ShiftSwap
+from duties.models import ContactAssignment, ContactLog, Executive, HotlineCase, Shift, ShiftSwap
 
 router = Router(tags=["duties"])
 
@@ -254,3 +255,110 @@ def swap_take(request: HttpRequest, id: int) -> dict[str, Any]:
 def swap_approve(request: HttpRequest, id: int) -> dict[str, Any]:
     swap = get_object(request, ShiftSwap, id, "approve")
     return _swap(services.swap_approve(swap=swap, acting_user=request.user))
+
+
+# ----------------------------------------------------------------------------------- hotline cases
+CASE_ROLES = (Role.EXECUTIVE, Role.HOTLINE_SUPERVISOR)
+
+
+class CaseIn(Schema):
+    category: HotlineCase.Category
+    narrative: str
+    urgent: bool = False
+    channel: HotlineCase.Channel = HotlineCase.Channel.CALL
+    caller_name: str = ""
+    caller_phone: str = ""
+    caller_address: str = ""
+    federation_id: int | None = None
+
+
+class CaseSummaryOut(Schema):
+    id: int
+    received_on: dt.date
+    channel: str
+    category: str
+    urgent: bool
+    status: str
+    masked_identity: str
+
+
+class CaseOut(CaseSummaryOut):
+    caller_name: str
+    caller_phone: str
+    caller_address: str
+    narrative: str
+
+
+class CasePage(Schema):
+    items: list[CaseSummaryOut]
+    count: int
+
+
+def _case_summary(c: HotlineCase) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "received_on": c.received_on,
+        "channel": c.channel,
+        "category": c.category,
+        "urgent": c.urgent,
+        "status": c.status,
+        "masked_identity": c.masked_identity,
+    }
+
+
+@reads_confidential("接口读取个案")
+def _case_full(c: HotlineCase) -> dict[str, Any]:
+    return {
+        **_case_summary(c),
+        "caller_name": c.caller_name,
+        "caller_phone": c.caller_phone,
+        "caller_address": c.caller_address,
+        "narrative": c.narrative,
+    }
+
+
+@router.get("/hotline/cases", response={200: CasePage, **REFUSALS})
+@scoped_endpoint(roles=CASE_ROLES, model=None)
+def case_list(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
+    """The cases the caller may read, identities masked (nothing decrypted)."""
+    data = page_of(HotlineCase.objects.visible_to(request.user).order_by("-received_on", "-pk"), page)
+    return {"items": [_case_summary(c) for c in data["items"]], "count": data["count"]}
+
+
+@router.post(
+    "/hotline/cases",
+    response={201: CaseOut, **REFUSALS, 415: ErrorOut},
+    openapi_extra=json_body(CaseIn, description="来电来访登记；调用者为接听人"),
+)
+@scoped_endpoint(roles=CASE_ROLES, model=None)
+def case_create(request: HttpRequest) -> Status:
+    """Registers a call or visit (the executive on duty or a hotline supervisor); returns it with its id."""
+    from core.tenancy import federations_for
+    from orgs.models import Federation
+
+    payload = read_json_body(request, CaseIn)
+    allowed = federations_for(request, CASE_ROLES)
+    federation_id = (
+        payload.federation_id if payload.federation_id is not None else (allowed[0] if allowed else None)
+    )
+    if federation_id not in allowed:
+        raise Http404
+    case = services.case_intake(
+        federation=Federation.objects.get(pk=federation_id),
+        category=payload.category,
+        narrative=payload.narrative,
+        urgent=payload.urgent,
+        channel=payload.channel,
+        caller_name=payload.caller_name,
+        caller_phone=payload.caller_phone,
+        caller_address=payload.caller_address,
+        acting_user=request.user,
+    )
+    return Status(201, _case_full(case))
+
+
+@router.get("/hotline/cases/{id}", response={200: CaseOut, **REFUSALS})
+@scoped_endpoint(roles=CASE_ROLES, model=HotlineCase, action="read")
+def case_detail(request: HttpRequest, id: int) -> dict[str, Any]:
+    """The case with its decrypted fields, to its taker and the supervisors (404 to everyone else); audited."""
+    return _case_full(get_object(request, HotlineCase, id, "read"))

@@ -15,7 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import EncryptedCharField
+from core.confidential import ConfidentialQuerySet
+from core.crypto import blind_index
+from core.fields import BlindIndexField, ConfidentialCharField, ConfidentialTextField, EncryptedCharField
 from core.models import TrackedModel
 from core.roles import Role
 from core.scoping import Scope, ScopedQuerySet
@@ -364,6 +366,213 @@ SWAP_MACHINE = StateMachine(
             label=_("不批准"),
             needs_reason=True,
             action="approve",
+        ),
+    ],
+)
+
+
+# ----------------------------------------------------------------------------------- hotline cases
+def case_readers_q(scope: Scope, taker_path: str = "taker_id", federation_path: str = "federation_id") -> Q:
+    """The taker of a case and the hotline supervisors of its federation: nobody else, not even staff."""
+    q = Q(**{f"{federation_path}__in": scope.federations_with(Role.HOTLINE_SUPERVISOR)})
+    return q | Q(**{taker_path: scope.user_id}) if scope.user_id else q
+
+
+class HotlineCaseQuerySet(ConfidentialQuerySet):
+    """view, read, change: the taker and the federation's hotline supervisors; everyone else gets 404.
+    override (refer without consent): the supervisors alone."""
+
+    actions = frozenset({"view", "read", "change", "override"})
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(case_readers_q(scope))
+
+    def read_rule(self, scope: Scope) -> Self:
+        return self.filter(case_readers_q(scope))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(case_readers_q(scope))
+
+    def override_rule(self, scope: Scope) -> Self:
+        return self.filter(federation_id__in=scope.federations_with(Role.HOTLINE_SUPERVISOR))
+
+    def by_phone(self, number: str) -> Self:
+        """Cases whose caller's phone equals `number`, by keyed hash."""
+        return (
+            self.filter(caller_phone_hash=blind_index(number, kind="phone"))
+            if number.strip()
+            else self.none()
+        )
+
+
+class HotlineCase(TrackedModel):
+    """A call or visit (来电/来访登记): the caller's identity and story encrypted, read by the fewest."""
+
+    class Channel(models.TextChoices):
+        CALL = "call", _("来电")
+        VISIT = "visit", _("来访")
+
+    class Category(models.TextChoices):
+        MARRIAGE = "marriage", _("婚姻家庭")
+        VIOLENCE = "violence", _("家庭暴力")
+        LABOUR = "labour", _("劳动权益")
+        INHERITANCE = "inheritance", _("财产继承")
+        CHILDREN = "children", _("子女抚养")
+        PSYCHOLOGY = "psychology", _("心理")
+        POLICY = "policy", _("政策咨询")
+        OTHER = "other", _("其他")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("已登记")
+        IN_PROGRESS = "in_progress", _("办理中")
+        REFERRED = "referred", _("已转介")
+        FOLLOW_UP = "follow_up", _("回访中")
+        CLOSED = "closed", _("已结案")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    taker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接听人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    executive = models.ForeignKey(
+        Executive, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    shift = models.ForeignKey(Shift, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases")
+    received_on = models.DateField(_("登记日期"))
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices, default=Channel.CALL)
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
+    urgent = models.BooleanField(_("紧急（人身安全）"), default=False)
+    caller_name = ConfidentialCharField(_("来电人姓名"), max_length=50, blank=True)
+    caller_phone = ConfidentialCharField(_("联系电话"), max_length=32, blank=True)
+    caller_phone_hash = BlindIndexField(source="caller_phone", kind="phone")
+    caller_address = ConfidentialCharField(_("住址"), max_length=200, blank=True)
+    narrative = ConfidentialTextField(_("情况"))
+    # What a list shows instead of the identity: a surname and the phone's last four digits (set at intake).
+    masked_identity = models.CharField(_("来电人"), max_length=40, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+
+    objects = HotlineCaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        verbose_name = _("来电来访个案")
+        verbose_name_plural = _("来电来访个案")
+        indexes = [models.Index(fields=["federation", "received_on"], name="duties_case_fed_day")]
+
+    def __str__(self) -> str:
+        return f"{_('个案')} #{self.pk}"
+
+
+class CaseChildQuerySet(ConfidentialQuerySet):
+    """Rows of a case (referrals, follow-ups): read by those who read the case."""
+
+    actions = frozenset({"view", "change"})
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(case_readers_q(scope, "case__taker_id"))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(case_readers_q(scope, "case__taker_id"))
+
+
+class Referral(TrackedModel):
+    """A referral (转介) of a case to another body, with its own states (Primero)."""
+
+    class Body(models.TextChoices):
+        POLICE = "police", _("公安")
+        COURT = "court", _("法院")
+        LEGAL_AID = "legal_aid", _("法律援助")
+        SHELTER = "shelter", _("庇护所")
+        COUNSELLING = "counselling", _("心理咨询")
+        HOSPITAL = "hospital", _("医院")
+        OTHER = "other", _("其他机构")
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("已转出")
+        ACCEPTED = "accepted", _("已接收")
+        DECLINED = "declined", _("未接收")
+        DONE = "done", _("已办结")
+        REVOKED = "revoked", _("已撤回")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(HotlineCase, on_delete=models.PROTECT, related_name="referrals")
+    body = models.CharField(_("转介去向"), max_length=20, choices=Body.choices)
+    receiving_body = models.CharField(_("接收单位"), max_length=100)
+    referred_on = models.DateField(_("转介日期"))
+    consent = models.BooleanField(_("当事人同意转介"), default=False)
+    override_reason = models.CharField(_("未经同意转介的理由"), max_length=500, blank=True)
+    follow_up_on = models.DateField(_("回访日期"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SENT)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["referred_on", "pk"]
+        verbose_name = _("转介")
+        verbose_name_plural = _("转介")
+
+    def __str__(self) -> str:
+        return f"{_('转介')} #{self.pk}"
+
+
+class CaseEntry(TrackedModel):
+    """A later contact on a case: a follow-up (回访) or a repeat call from the same number; notes encrypted."""
+
+    class Kind(models.TextChoices):
+        FOLLOW_UP = "follow_up", _("回访")
+        CALL = "call", _("再次来电")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(HotlineCase, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.FOLLOW_UP)
+    on = models.DateField(_("日期"))
+    notes = ConfidentialTextField(_("情况"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["on", "pk"]
+        verbose_name = _("个案回访")
+        verbose_name_plural = _("个案回访")
+
+    def __str__(self) -> str:
+        return f"{_('个案回访')} #{self.pk}"
+
+
+CASE_MACHINE = StateMachine(
+    field="status",
+    transitions=[
+        Transition("start", source={"received"}, target="in_progress", label=_("开始办理")),
+        Transition(
+            "refer", source={"received", "in_progress", "follow_up"}, target="referred", label=_("转介")
+        ),
+        Transition("follow_up", source={"in_progress", "referred"}, target="follow_up", label=_("转入回访")),
+        Transition(
+            "close",
+            source={"received", "in_progress", "referred", "follow_up"},
+            target="closed",
+            label=_("结案"),
+        ),
+        Transition("reopen", source={"closed"}, target="in_progress", label=_("重新办理"), needs_reason=True),
+    ],
+)
+
+REFERRAL_MACHINE = StateMachine(
+    field="status",
+    transitions=[
+        Transition("accept", source={"sent"}, target="accepted", label=_("对方已接收")),
+        Transition("decline", source={"sent"}, target="declined", label=_("对方未接收"), needs_reason=True),
+        Transition("done", source={"accepted"}, target="done", label=_("办结")),
+        Transition(
+            "revoke", source={"sent", "accepted"}, target="revoked", label=_("撤回转介"), needs_reason=True
         ),
     ],
 )

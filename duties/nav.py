@@ -45,3 +45,23 @@ register(
         303,
     )
 )
+register(
+    NavEntry(
+        gettext_noop("执委履职"),
+        gettext_noop("来电来访个案"),
+        "duties:case-list",
+        frozenset({Role.EXECUTIVE, Role.HOTLINE_SUPERVISOR}),
+        "bi-telephone",
+        304,
+    )
+)
+register(
+    NavEntry(
+        gettext_noop("执委履职"),
+        gettext_noop("热线统计"),
+        "duties:case-stats",
+        frozenset({Role.FEDERATION_STAFF, Role.HOTLINE_SUPERVISOR}),
+        "bi-bar-chart",
+        305,
+    )
+)

@@ -17,3 +17,4 @@ def register() -> None:
     metrics.register("duties.executives_total", Metric(_("在任执委"), _("名"), dm.executives_total))
     reminder_producers.register("duties.shifts_and_follow_ups", reminders.PRODUCER, order=40)
     world_extenders.register("duties.executives", WorldExtender(extend=testing.add_executives), order=40)
+    world_extenders.register("duties.cases", WorldExtender(extend=testing.add_cases), order=41)

@@ -12,15 +12,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import audit, clock
+from core.roles import Role
 from duties.models import (
+    CASE_MACHINE,
+    REFERRAL_MACHINE,
     SWAP_MACHINE,
+    CaseEntry,
     ContactAssignment,
     ContactLog,
     DutyCorrection,
     Executive,
+    HotlineCase,
+    Referral,
     Shift,
     ShiftSwap,
 )
@@ -485,3 +492,216 @@ def swap_reject(*, swap: ShiftSwap, reason: str, acting_user: Any | None = None)
 def swap_withdraw(*, swap: ShiftSwap, acting_user: Any | None = None) -> ShiftSwap:
     SWAP_MACHINE.move(swap, "withdraw", acting_user=acting_user)
     return swap
+
+
+# ----------------------------------------------------------------------------------- hotline cases
+MSG_NOT_ON_DUTY = _("只有当天值班的执委或热线负责人可以登记来电来访。")
+MSG_NARRATIVE_REQUIRED = _("请填写来电来访情况。")
+MSG_CONSENT_OR_OVERRIDE = _("未经当事人同意的转介须由热线负责人填写理由。")
+MSG_RECEIVING_BODY_REQUIRED = _("请填写接收单位。")
+MSG_CASE_CLOSED = _("该个案已结案。")
+MSG_NOTES_REQUIRED = _("请填写回访情况。")
+
+
+def mask_identity(name: str, phone: str) -> str:
+    """A surname and the phone's last four digits: what lists show of a caller ("张** ···5678")."""
+    shown = f"{name[:1]}{'*' * max(len(name) - 1, 1)}" if name else "—"
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return f"{shown} ···{digits[-4:]}" if len(digits) >= 4 else shown
+
+
+def _is_supervisor(user: Any, federation_id: int) -> bool:
+    from core.scoping import scope_for
+
+    return scope_for(user).has_in(federation_id, Role.HOTLINE_SUPERVISOR)
+
+
+def shift_on_duty(user: Any, federation_id: int, day: dt.date) -> Shift | None:
+    """The shift the user's executive serves on `day` in that federation, if any."""
+    from core.scoping import scope_for
+
+    person_id = scope_for(user).person_id
+    if not person_id:
+        return None
+    return (
+        Shift.objects.filter(
+            federation_id=federation_id,
+            on=day,
+            executive__person_id=person_id,
+            executive__ended_on__isnull=True,
+        )
+        .select_related("executive")
+        .first()
+    )
+
+
+def _notify_supervisors(case: HotlineCase) -> None:
+    """An urgent case: the federation's hotline supervisors hear of it at once (in-app, e-mail, SMS log);
+    the notice names the case's number and category, never its contents."""
+    from accounts.models import RoleAssignment
+    from core.notify import notify
+
+    title = str(_("紧急个案 #%(n)s（%(category)s）：请立即处理")) % {
+        "n": case.pk,
+        "category": case.get_category_display(),
+    }
+    url = reverse("duties:case-detail", args=[case.pk])
+    holders = RoleAssignment.objects.filter(
+        federation_id=case.federation_id, role=Role.HOTLINE_SUPERVISOR, user__is_active=True
+    ).select_related("user")
+    for holder in holders:
+        notify(
+            recipient=holder.user,
+            federation_id=case.federation_id,
+            kind="case_urgent",
+            title=title,
+            dedup_key=f"case-urgent:{case.pk}",
+            url=url,
+            sms=True,
+        )
+
+
+def case_intake(
+    *,
+    federation: Any,
+    category: str,
+    narrative: str,
+    caller_name: str = "",
+    caller_phone: str = "",
+    caller_address: str = "",
+    channel: str = "call",
+    urgent: bool = False,
+    acting_user: Any,
+) -> HotlineCase:
+    """Registers a call or visit, by the executive on duty or a hotline supervisor (who becomes the taker).
+
+    A call from a number that already has an open case the taker may read joins that case (a repeat call,
+    CaseEntry); otherwise it is a new case. An urgent case notifies the supervisors at once.
+    """
+    today = clock.today()
+    if not narrative.strip():
+        raise ValidationError(MSG_NARRATIVE_REQUIRED, code="narrative_required")
+    shift = shift_on_duty(acting_user, federation.pk, today)
+    if shift is None and not _is_supervisor(acting_user, federation.pk):
+        raise ValidationError(MSG_NOT_ON_DUTY, code="not_on_duty")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        existing = None
+        if caller_phone.strip():
+            existing = (
+                HotlineCase.objects.permitted(acting_user, "change")
+                .by_phone(caller_phone)
+                .filter(federation_id=federation.pk)
+                .exclude(status="closed")
+                .order_by("-pk")
+                .first()
+            )
+        if existing is not None:
+            CaseEntry(
+                federation_id=federation.pk,
+                case=existing,
+                kind=CaseEntry.Kind.CALL,
+                on=today,
+                notes=narrative.strip(),
+                by=acting_user,
+            ).save()
+            if urgent and not existing.urgent:
+                existing.urgent = True
+                existing.save()
+                transaction.on_commit(lambda: _notify_supervisors(existing))
+            return existing
+        case = HotlineCase(
+            federation_id=federation.pk,
+            taker=acting_user,
+            executive=shift.executive if shift else None,
+            shift=shift,
+            received_on=today,
+            channel=channel,
+            category=category,
+            urgent=urgent,
+            caller_name=caller_name.strip(),
+            caller_phone=caller_phone.strip(),
+            caller_address=caller_address.strip(),
+            narrative=narrative.strip(),
+            masked_identity=mask_identity(caller_name.strip(), caller_phone.strip()),
+        )
+        case.save()
+        if urgent:
+            transaction.on_commit(lambda: _notify_supervisors(case))
+        return case
+
+
+def case_move(
+    *, case: HotlineCase, transition: str, reason: str = "", acting_user: Any | None = None
+) -> HotlineCase:
+    """Moves a case along its lifecycle (every step dated and attributed in its timeline)."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        if transition == "close":
+            case.closed_on = clock.today()
+        elif transition == "reopen":
+            case.closed_on = None
+        CASE_MACHINE.move(case, transition, reason=reason, acting_user=acting_user)
+        return case
+
+
+def case_follow_up(*, case: HotlineCase, on: dt.date, notes: str, acting_user: Any) -> CaseEntry:
+    """Records a follow-up (回访) of a case; a referred case moves to 回访中."""
+    _not_in_future(on, "on")
+    if case.status == "closed":
+        raise ValidationError(MSG_CASE_CLOSED, code="case_closed")
+    if not notes.strip():
+        raise ValidationError(MSG_NOTES_REQUIRED, code="notes_required")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        entry = CaseEntry(
+            federation_id=case.federation_id,
+            case=case,
+            kind=CaseEntry.Kind.FOLLOW_UP,
+            on=on,
+            notes=notes.strip(),
+            by=acting_user,
+        )
+        entry.save()
+        if CASE_MACHINE.can(case, "follow_up"):
+            CASE_MACHINE.move(case, "follow_up", acting_user=acting_user)
+        return entry
+
+
+def referral_create(
+    *,
+    case: HotlineCase,
+    body: str,
+    receiving_body: str,
+    consent: bool,
+    override_reason: str = "",
+    follow_up_on: dt.date | None = None,
+    acting_user: Any,
+) -> Referral:
+    """Refers a case (转介). Consent is recorded; without it the supervisor states why (an override)."""
+    if case.status == "closed":
+        raise ValidationError(MSG_CASE_CLOSED, code="case_closed")
+    if not receiving_body.strip():
+        raise ValidationError(MSG_RECEIVING_BODY_REQUIRED, code="receiving_body_required")
+    if not consent and (not override_reason.strip() or not _is_supervisor(acting_user, case.federation_id)):
+        raise ValidationError(MSG_CONSENT_OR_OVERRIDE, code="consent_or_override")
+    today = clock.today()
+    with audit.attributed_to(acting_user), transaction.atomic():
+        referral = Referral(
+            federation_id=case.federation_id,
+            case=case,
+            body=body,
+            receiving_body=receiving_body.strip()[:100],
+            referred_on=today,
+            consent=consent,
+            override_reason="" if consent else override_reason.strip()[:500],
+            follow_up_on=follow_up_on,
+        )
+        referral.save()
+        if case.status != "referred":
+            CASE_MACHINE.move(case, "refer", acting_user=acting_user)
+        return referral
+
+
+def referral_move(
+    *, referral: Referral, transition: str, reason: str = "", acting_user: Any | None = None
+) -> Referral:
+    REFERRAL_MACHINE.move(referral, transition, reason=reason, acting_user=acting_user)
+    return referral

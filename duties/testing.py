@@ -71,3 +71,45 @@ def add_executives(world: World) -> None:
                 f"swap_{key}": swap,
             }
         )
+
+
+def add_cases(world: World) -> None:
+    """A hotline case per federation (fed_a's taken by the `executive` persona, fed_b's by nobody with an
+    account), each with a referral and a follow-up; invented contents."""
+    from core import confidential
+    from duties.models import CaseEntry, HotlineCase, Referral
+    from duties.services import mask_identity
+
+    with confidential.system_scope("测试数据：热线个案"):
+        for key, fed, taker, executive in (
+            ("a", world.fed_a, world.executive, world.exec_a),
+            ("b", world.fed_b, None, world.exec_b),
+        ):
+            case = HotlineCase(
+                federation_id=fed.pk,
+                taker=taker,
+                executive=executive,
+                received_on=dt.date(2024, 3, 8),
+                category="violence",
+                urgent=True,
+                caller_name="测试来电人",
+                caller_phone="13800000000",
+                caller_address="测试路1号",
+                narrative="测试情况：邻居反映家中有争吵声。",
+                masked_identity=mask_identity("测试来电人", "13800000000"),
+            )
+            case.save()
+            referral = Referral(
+                federation_id=fed.pk,
+                case=case,
+                body="legal_aid",
+                receiving_body="区法律援助中心",
+                referred_on=dt.date(2024, 3, 9),
+                consent=True,
+            )
+            referral.save()
+            entry = CaseEntry(
+                federation_id=fed.pk, case=case, on=dt.date(2024, 3, 20), notes="测试回访：已安置。"
+            )
+            entry.save()
+            world.add(**{f"case_{key}": case, f"referral_{key}": referral, f"case_entry_{key}": entry})

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from duties import views
+from duties import views_cases as vc
 from duties import views_roster as vr
 
 app_name = "duties"
@@ -27,4 +28,12 @@ urlpatterns = [
     path("swaps/<int:pk>/approve/", vr.SwapApproveView.as_view(), name="swap-approve"),
     path("swaps/<int:pk>/reject/", vr.SwapRejectView.as_view(), name="swap-reject"),
     path("swaps/<int:pk>/withdraw/", vr.SwapWithdrawView.as_view(), name="swap-withdraw"),
+    path("cases/", vc.case_list, name="case-list"),
+    path("cases/new/", vc.case_intake, name="case-intake"),
+    path("cases/stats/", vc.case_stats, name="case-stats"),
+    path("cases/<int:pk>/", vc.CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<int:pk>/move/", vc.CaseMoveView.as_view(), name="case-move"),
+    path("cases/<int:pk>/follow-up/", vc.CaseFollowUpView.as_view(), name="case-follow-up"),
+    path("cases/<int:pk>/refer/", vc.ReferralCreateView.as_view(), name="referral-create"),
+    path("referrals/<int:pk>/move/", vc.ReferralMoveView.as_view(), name="referral-move"),
 ]
