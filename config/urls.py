@@ -20,6 +20,7 @@ urlpatterns = [
     path("orgs/", include("orgs.urls")),
     path("committees/", include("committees.urls")),
     path("lectures/", include("lectures.urls")),
+    path("duties/", include("duties.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     *_api_urls(),

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "accounts",
     "committees",
     "lectures",
+    "duties",
     "dashboard",
 ]
 
