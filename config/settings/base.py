@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "orgs",
     "accounts",
     "committees",
+    "assessment",
     "dashboard",
 ]
 
