@@ -21,6 +21,7 @@ urlpatterns = [
     path("committees/", include("committees.urls")),
     path("lectures/", include("lectures.urls")),
     path("duties/", include("duties.urls")),
+    path("assessment/", include("assessment.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     *_api_urls(),

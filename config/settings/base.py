@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "committees",
     "lectures",
     "duties",
+    "assessment",
     "dashboard",
 ]
 
