@@ -73,11 +73,13 @@ def rate_facts_for(
 ) -> Facts:
     """The dated facts of the units the user may read, in four queries whatever their number.
 
-    Queries: 1 units, 2 committees, 3 terms (with the next term's start as a subquery), 4 vacancies.
+    Queries: 1 units, 2 committees, 3 terms (with the next term's start as a subquery), 4 vacancies; the
+    units are named to the last three by a subquery, never by a list of ids (its parameters would grow with
+    the data, and SQLite refuses more than 32,766 of them).
     """
     units = rate_units_for(user_or_scope, federation, unit_ids)
     unit_rows = list(units.values_list("id", "established_on", "dissolved_on", "requires_committee"))
-    ids = [row[0] for row in unit_rows]
+    ids = units.values("id")
     spans: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
     for unit_id, formed_on, dissolved_on in (
         Committee.objects.filter(unit_id__in=ids).order_by("formed_on").values_list("unit_id", "formed_on", "dissolved_on")
