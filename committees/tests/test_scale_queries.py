@@ -62,3 +62,30 @@ def test_a_units_committees_are_found_by_the_unit(db):
     role_grant(user=staff, role=Role.FEDERATION_STAFF, federation_id=fed.pk)
     plan = _plan(Committee.objects.visible_to(staff).filter(unit_id=unit.pk).order_by("-formed_on"))
     assert "committee_fed_unit_formed" in plan, plan
+
+
+def test_the_rates_of_one_period_read_only_its_facts_and_agree_with_the_whole_history(db):
+    import datetime as dt
+
+    from accounts.models import User
+    from accounts.services import role_grant
+    from committees.rates import all_rates
+    from committees.selectors import rate_settings_for, rates_for
+    from core.roles import Role
+
+    fed = generate(300, seed=11)[0]
+    staff = User.objects.create_user(username="rates_staff", federation=fed)
+    role_grant(user=staff, role=Role.FEDERATION_STAFF, federation_id=fed.pk)
+    everything = rate_facts_for(staff)
+    settings = rate_settings_for(staff)
+    periods = [(dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in range(2010, 2027)]
+    periods += [(dt.date(2015, 3, 7), dt.date(2019, 8, 30)), (dt.date(2000, 1, 1), dt.date(2026, 6, 30))]
+    judged = {"formation": 0, "on_time_reelection": 0, "vacancy_fill": 0}
+    for start, end in periods:
+        expected = all_rates(everything, start, end, settings)
+        assert rates_for(staff, start, end) == expected, (start, end)
+        for key in judged:
+            judged[key] += getattr(expected, key).denominator
+    assert all(judged.values()), judged  # every rate was compared on something
+    one_year = rate_facts_for(staff, period=(dt.date(2020, 1, 1), dt.date(2020, 12, 31)))
+    assert len(one_year.terms) < len(everything.terms) and len(one_year.units) <= len(everything.units)
