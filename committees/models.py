@@ -54,7 +54,11 @@ class Committee(TrackedModel):
                 fields=["unit"], condition=Q(dissolved_on__isnull=True), name="committee_one_active_per_unit"
             ),
         ]
-        indexes = [models.Index(fields=["federation", "formed_on"], name="committee_fed_formed")]
+        indexes = [
+            models.Index(fields=["federation", "formed_on"], name="committee_fed_formed"),
+            # A unit's committees, newest first (the unit page): without it SQLite walks the federation's.
+            models.Index(fields=["federation", "unit", "formed_on"], name="committee_fed_unit_formed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit}妇委会"

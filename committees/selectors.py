@@ -69,18 +69,35 @@ def rate_units_for(
 
 
 def rate_facts_for(
-    user_or_scope: Any, federation: Federation | int | None = None, unit_ids: Any = None
+    user_or_scope: Any, federation: Federation | int | None = None, unit_ids: Any = None,
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> Facts:
     """The dated facts of the units the user may read, in four queries whatever their number.
 
-    Queries: 1 units, 2 committees, 3 terms (with the next term's start as a subquery), 4 vacancies.
+    Queries: 1 units, 2 committees, 3 terms (with the next term's start as a subquery), 4 vacancies; the
+    units are named to the last three by a subquery, never by a list of ids (its parameters would grow with
+    the data, and SQLite refuses more than 32,766 of them).
+
+    With `period` (start, end): only the facts the rates of that one period read (committees.rates skips
+    the others): units that require a committee and exist on `end`, committees formed by then, terms due
+    and vacancies opened within the period. The same rates, without loading a province's history.
     """
     units = rate_units_for(user_or_scope, federation, unit_ids)
-    unit_rows = list(units.values_list("id", "established_on", "dissolved_on", "requires_committee"))
-    ids = [row[0] for row in unit_rows]
+    ids = units.values("id")
+    committees = Committee.objects.filter(unit_id__in=ids)
+    terms_qs = Term.objects.filter(committee__unit_id__in=ids)
+    vacancies_qs = Vacancy.objects.filter(committee__unit_id__in=ids)
+    counted = units
+    if period is not None:
+        start, end = period
+        counted = units.filter(requires_committee=True).active_on(end)
+        committees = committees.filter(unit_id__in=counted.values("id"), formed_on__lte=end)
+        terms_qs = terms_qs.filter(due_on__gte=start, due_on__lte=end)
+        vacancies_qs = vacancies_qs.filter(vacated_on__gte=start, vacated_on__lte=end)
+    unit_rows = list(counted.values_list("id", "established_on", "dissolved_on", "requires_committee"))
     spans: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
     for unit_id, formed_on, dissolved_on in (
-        Committee.objects.filter(unit_id__in=ids).order_by("formed_on").values_list("unit_id", "formed_on", "dissolved_on")
+        committees.order_by("formed_on").values_list("unit_id", "formed_on", "dissolved_on")
     ):
         spans.setdefault(unit_id, []).append((formed_on, dissolved_on))
     successor_start = Term.objects.filter(committee_id=OuterRef("committee_id"), number=OuterRef("number") + 1).values(
@@ -88,13 +105,13 @@ def rate_facts_for(
     )[:1]
     terms = [
         TermFact(id=pk, committee_dissolved_on=dissolved, due_on=due, successor_started_on=succ)
-        for pk, dissolved, due, succ in Term.objects.filter(committee__unit_id__in=ids)
+        for pk, dissolved, due, succ in terms_qs
         .annotate(successor_started_on=Subquery(successor_start))
         .values_list("id", "committee__dissolved_on", "due_on", "successor_started_on")
     ]
     vacancies = [
         VacancyFact(id=pk, vacated_on=vacated, filled_on=filled)
-        for pk, vacated, filled in Vacancy.objects.filter(committee__unit_id__in=ids).values_list(
+        for pk, vacated, filled in vacancies_qs.values_list(
             "id", "vacated_on", "filled_on"
         )
     ]
@@ -134,7 +151,7 @@ def rates_for(
     unit_ids: Any = None,
 ) -> Rates:
     """The three rates over [start, end] (formation as of `end`) for what the user may read."""
-    facts = rate_facts_for(user, federation, unit_ids)
+    facts = rate_facts_for(user, federation, unit_ids, period=(start, end))
     return all_rates(facts, start, end, rate_settings_for(user, federation))
 
 

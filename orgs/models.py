@@ -119,6 +119,8 @@ class Unit(TrackedModel):
         ordering = ["name_pinyin", "name"]
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
+        # The unit list's order within a federation, served by the index (no sort of all its units).
+        indexes = [models.Index(fields=["federation", "name_pinyin", "name", "id"], name="unit_fed_pinyin")]
         constraints = [
             models.UniqueConstraint(fields=["federation", "name"], name="unit_name_unique_in_federation"),
             models.CheckConstraint(

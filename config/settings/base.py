@@ -108,6 +108,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if os.environ.get("JINGUO_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["JINGUO_TEST_DB_NAME"]}
+# Reads of pages and the API on a streaming replica, writes on the primary (core.replica).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {**dj_database_url.config(env="DATABASE_REPLICA_URL", conn_max_age=600,
+                                                     conn_health_checks=True), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("core.sessions.SessionMiddleware"), "core.replica.ReplicaMiddleware")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

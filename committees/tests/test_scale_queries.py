@@ -1,0 +1,91 @@
+"""Reads that stay cheap at provincial scale: no bound parameters that grow with the data, and the list
+and detail queries served by an index (SQLite's plan; PostgreSQL plans tiny test tables differently)."""
+
+import pytest
+from django.db import connection
+
+from committees.management.commands.generate_scale import generate
+from committees.models import Committee
+from committees.selectors import rate_facts_for
+from orgs import selectors as org_selectors
+from orgs.models import Unit
+
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="the plan checked is SQLite's")
+
+
+def _params_of(world, units, prefix):
+    """The number of bound parameters of each statement rate_facts_for runs, with `units` more units."""
+    from core import audit
+
+    with audit.acting_as(None, source="test"):
+        Unit.objects.bulk_create(Unit(federation=world.fed_a, name=f"{prefix}{i:03d}") for i in range(units))
+    sizes = []
+
+    def count(execute, sql, params, many, context):
+        sizes.append(len(params or ()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        facts = rate_facts_for(world.staff)
+    assert len(facts.units) == Unit.objects.filter(federation=world.fed_a).count()
+    return sizes
+
+
+def test_rate_facts_bind_no_list_of_unit_ids(world):
+    # The units are named to the committees, terms and vacancies by a subquery: the same statements
+    # whatever the number of units (a list of 100,000 ids broke SQLite's limit of 32,766 variables).
+    few = _params_of(world, 2, "规模甲")
+    many = _params_of(world, 40, "规模乙")
+    assert len(few) == 4 and few == many, (few, many)
+    assert max(many) < 10
+
+
+def _plan(qs) -> str:
+    return qs.explain()
+
+
+@sqlite_only
+def test_the_unit_list_is_read_in_index_order(world):
+    plan = _plan(org_selectors.unit_list_for(world.staff)[:30])
+    assert "unit_fed_pinyin" in plan and "TEMP B-TREE" not in plan, plan
+
+
+@sqlite_only
+def test_a_units_committees_are_found_by_the_unit(db):
+    fed = generate(50, seed=3)[0]
+    unit = Unit.objects.filter(federation=fed).first()
+    from accounts.models import User
+    from accounts.services import role_grant
+    from core.roles import Role
+
+    staff = User.objects.create_user(username="plan_staff", federation=fed)
+    role_grant(user=staff, role=Role.FEDERATION_STAFF, federation_id=fed.pk)
+    plan = _plan(Committee.objects.visible_to(staff).filter(unit_id=unit.pk).order_by("-formed_on"))
+    assert "committee_fed_unit_formed" in plan, plan
+
+
+def test_the_rates_of_one_period_read_only_its_facts_and_agree_with_the_whole_history(db):
+    import datetime as dt
+
+    from accounts.models import User
+    from accounts.services import role_grant
+    from committees.rates import all_rates
+    from committees.selectors import rate_settings_for, rates_for
+    from core.roles import Role
+
+    fed = generate(300, seed=11)[0]
+    staff = User.objects.create_user(username="rates_staff", federation=fed)
+    role_grant(user=staff, role=Role.FEDERATION_STAFF, federation_id=fed.pk)
+    everything = rate_facts_for(staff)
+    settings = rate_settings_for(staff)
+    periods = [(dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in range(2010, 2027)]
+    periods += [(dt.date(2015, 3, 7), dt.date(2019, 8, 30)), (dt.date(2000, 1, 1), dt.date(2026, 6, 30))]
+    judged = {"formation": 0, "on_time_reelection": 0, "vacancy_fill": 0}
+    for start, end in periods:
+        expected = all_rates(everything, start, end, settings)
+        assert rates_for(staff, start, end) == expected, (start, end)
+        for key in judged:
+            judged[key] += getattr(expected, key).denominator
+    assert all(judged.values()), judged  # every rate was compared on something
+    one_year = rate_facts_for(staff, period=(dt.date(2020, 1, 1), dt.date(2020, 12, 31)))
+    assert len(one_year.terms) < len(everything.terms) and len(one_year.units) <= len(everything.units)
