@@ -20,6 +20,7 @@ from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -74,13 +75,27 @@ BAD_DATE_MESSAGE = _("请填写有效日期，如 2026-03-08。")
 DATE_OUT_OF_RANGE_MESSAGE = _("日期超出范围：请填写 2000 年至 2099 年之间的日期。")
 DATES_INVERTED_MESSAGE = _("起始日期不能晚于截止日期。")
 BAD_IP_MESSAGE = _("来源地址只能包含数字、字母 a–f、点和冒号，如 10.1.2.3 或 10.1.")
-EXPORT_CAPPED_NOTE = _("注意：符合条件的记录共 {total} 条，仅导出了最新的 {limit} 条。请缩小时间范围后分批导出。")
+EXPORT_CAPPED_NOTE = _(
+    "注意：符合条件的记录共 {total} 条，仅导出了最新的 {limit} 条。请缩小时间范围后分批导出。"
+)
 NO_FILTERS = _("无筛选条件")
 NOT_A_CHOICE_MESSAGE = _("请从列表中选择。")
 YES, NO = _("是"), _("否")
 
 EXPORT_MAX_ROWS = 50_000
-EXPORT_HEADERS = ["时间", "操作人", "操作", "对象类型", "对象编号", "对象", "结果", "来源地址", "渠道", "说明", "变更"]
+EXPORT_HEADERS = [
+    "时间",
+    "操作人",
+    "操作",
+    "对象类型",
+    "对象编号",
+    "对象",
+    "结果",
+    "来源地址",
+    "渠道",
+    "说明",
+    "变更",
+]
 EXPORT_WIDTHS = [20, 16, 14, 18, 10, 30, 8, 16, 8, 40, 60]
 EXCEL_CELL_LIMIT = 32_000  # Excel holds at most 32,767 characters in a cell
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
@@ -89,7 +104,27 @@ CODE_RE = re.compile(r"^[A-Za-z0-9_.]{1,100}$")  # what an action or object type
 
 
 def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    """The name of an event ("update" → 修改) or of an app's business action ("committees.term_reelect" →
+    换届, core.registry.audit_action_labels), else the code as stored."""
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    from core.registry import audit_action_labels
+
+    label = audit_action_labels.get(action)
+    return str(label) if label is not None else action
+
+
+def known_actions() -> list[str]:
+    """Every action with a label: core's events, then the apps' business actions."""
+    from core.registry import audit_action_labels
+
+    return [*ACTION_LABELS, *(k for k in audit_action_labels.keys() if k not in ACTION_LABELS)]
+
+
+def actions_labelled(text: str) -> list[str]:
+    """The actions whose label contains `text` (the search box finds "换届" by its name)."""
+    text = text.strip().casefold()
+    return [a for a in known_actions() if text and text in action_label(a).casefold()] if text else []
 
 
 def result_label(result: str) -> str:
@@ -156,7 +191,9 @@ def changes_of(event: Any) -> list[Change]:
 
 
 def changes_text(event: Any) -> str:
-    return "；".join(f"{c.field}: {c.old} → {c.new}" if c.is_pair else f"{c.field}: {c.new}" for c in changes_of(event))
+    return "；".join(
+        f"{c.field}: {c.old} → {c.new}" if c.is_pair else f"{c.field}: {c.new}" for c in changes_of(event)
+    )
 
 
 # --- filters --------------------------------------------------------------------------------------------
@@ -200,13 +237,18 @@ class AuditFilterForm(StyledForm):
         present_results |= _asked(asked, "result")
         any_choice: list[tuple[str, Any]] = [("", _("全部"))]
         # Known actions in their usual order (log-ins first), then any others by name.
-        ordered = [a for a in ACTION_LABELS if a in present_actions] + sorted(present_actions - set(ACTION_LABELS))
-        self._choices("action", any_choice + [(a, f"{action_label(a)}（{a}）" if a in ACTION_LABELS else a) for a in ordered])
+        known = known_actions()
+        ordered = [a for a in known if a in present_actions] + sorted(present_actions - set(known))
+        self._choices(
+            "action", any_choice + [(a, f"{action_label(a)}（{a}）" if a in known else a) for a in ordered]
+        )
         results = list(RESULT_LABELS) + sorted(present_results - set(RESULT_LABELS))
         self._choices("result", any_choice + [(r, result_label(r)) for r in results])
         types = sorted(t for t in present_types if t)
         self._choices(
-            "object_type", any_choice + [(t, f"{object_type_label(t)}（{t}）" if object_type_label(t) != t else t) for t in types]
+            "object_type",
+            any_choice
+            + [(t, f"{object_type_label(t)}（{t}）" if object_type_label(t) != t else t) for t in types],
         )
 
     def _choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
@@ -252,7 +294,10 @@ class AuditFilterForm(StyledForm):
         if d.get("q"):
             q = d["q"].strip()
             events = events.filter(
-                models.Q(object_repr__icontains=q) | models.Q(detail__icontains=q) | models.Q(object_id=q)
+                models.Q(object_repr__icontains=q)
+                | models.Q(detail__icontains=q)
+                | models.Q(object_id=q)
+                | models.Q(action__in=actions_labelled(q))
             )
         return events
 
@@ -275,6 +320,28 @@ class AuditFilterForm(StyledForm):
     def describe(self) -> str:
         active = self.active_filters()
         return "；".join(f"{k}：{v}" for k, v in active.items()) if active else str(NO_FILTERS)
+
+
+def entries(visible: models.QuerySet, matching: models.QuerySet | None) -> models.QuerySet:
+    """The list's entries: events that are no business action's row (business actions and single events),
+    of those `matching` the filters themselves or holding a row that does (None: no filters); each with
+    `row_count`, the number of its rows."""
+    from core.models import AuditEvent
+
+    top = visible.filter(part_of__isnull=True)
+    if matching is not None:
+        top = top.filter(
+            models.Q(pk__in=matching.values("pk"))
+            | models.Q(pk__in=matching.filter(part_of__isnull=False).values("part_of"))
+        )
+    rows = (
+        AuditEvent.objects.filter(part_of=models.OuterRef("pk"))
+        .order_by()
+        .values("part_of")
+        .annotate(n=models.Count("*"))
+        .values("n")
+    )
+    return top.annotate(row_count=Coalesce(models.Subquery(rows), 0))
 
 
 def _distinct(events: models.QuerySet, field: str) -> set[str]:
@@ -332,7 +399,9 @@ def export_row(event: Any) -> list[Any]:
     ]
 
 
-def build_workbook(events: Iterable[Any], *, total: int, filters: str, exported_at: dt.datetime) -> tuple[bytes, int]:
+def build_workbook(
+    events: Iterable[Any], *, total: int, filters: str, exported_at: dt.datetime
+) -> tuple[bytes, int]:
     """The events (newest first, at most EXPORT_MAX_ROWS of them) as an .xlsx; returns (bytes, rows written)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("审计日志")

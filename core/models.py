@@ -121,7 +121,8 @@ class AuditEvent(models.Model):
         db_constraint=False, related_name="+",
     )
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
-    action = models.CharField(_("操作"), max_length=40, db_index=True)
+    # A row-level event ("create", "update") or the name of a business action ("committees.term_reelect").
+    action = models.CharField(_("操作"), max_length=80, db_index=True)
     object_type = models.CharField(_("对象类型"), max_length=100, blank=True, db_index=True)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
@@ -131,6 +132,8 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
     source = models.CharField(_("渠道"), max_length=20, blank=True)
     detail = models.CharField(_("说明"), max_length=500, blank=True)
+    # The entry of the business action (core.audit.action) this row-level event is part of.
+    part_of = models.BigIntegerField(_("所属业务操作"), null=True, blank=True, db_index=True)
 
     objects = AuditEventQuerySet.as_manager()
 
