@@ -26,6 +26,8 @@ class AuditContext:
     username: str
     ip: str | None
     source: str  # web, api, command, job
+    # Where a write came from when there is no address: "命令行：load_demo", "后台任务：ledger_import".
+    origin: str = ""
 
 
 _context: ContextVar[AuditContext | None] = ContextVar("jinguo_audit_context", default=None)
@@ -36,17 +38,37 @@ def current() -> AuditContext | None:
 
 
 @contextlib.contextmanager
-def acting_as(user: Any | None, *, ip: str | None = None, source: str = "command") -> Iterator[None]:
-    """Attribute the writes inside the block to `user` (None for the system itself)."""
+def acting_as(
+    user: Any | None, *, ip: str | None = None, source: str = "command", origin: str | None = None
+) -> Iterator[None]:
+    """Attribute the writes inside the block to `user` (None for the system itself). The source address
+    and origin not given are the enclosing context's (a request's address, a command's name)."""
+    outer = current()
+    if ip is None and outer is not None:
+        ip = outer.ip
+    if origin is None:
+        origin = outer.origin if outer is not None else ""
     if user is not None and getattr(user, "is_authenticated", False):
-        ctx = AuditContext(user.pk, user.get_username(), ip, source)
+        ctx = AuditContext(user.pk, user.get_username(), ip, source, origin)
     else:
-        ctx = AuditContext(None, "system" if user is None else "anonymous", ip, source)
+        ctx = AuditContext(None, "system" if user is None else "anonymous", ip, source, origin)
     token = _context.set(ctx)
     try:
         yield
     finally:
         _context.reset(token)
+
+
+@contextlib.contextmanager
+def in_command(name: str) -> Iterator[None]:
+    """The writes of a management command: no address, the origin "命令行：<name>" (core.apps wraps every
+    command's execute in this)."""
+    with acting_as(None, source="command", origin=f"{COMMAND_ORIGIN}：{name}"):
+        yield
+
+
+COMMAND_ORIGIN = "命令行"
+JOB_ORIGIN = "后台任务"
 
 
 @contextlib.contextmanager
@@ -198,6 +220,18 @@ def jsonable(value: Any) -> Any:
 
 
 REDACTED = "***"
+
+
+def safe_repr(obj: models.Model) -> str:
+    """What the audit log names a row by: the model's `audit_repr()` if it declares one; for a model with
+    confidential fields its kind and number only (its `str` might carry a case or a family's name);
+    else `str(obj)`."""
+    custom = getattr(obj, "audit_repr", None)
+    if callable(custom):
+        return str(custom())[:200]
+    if any(getattr(f, "confidential", False) for f in obj._meta.concrete_fields):
+        return f"{obj._meta.verbose_name} #{obj.pk}"[:200]
+    return str(obj)[:200]
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
@@ -369,7 +403,7 @@ def _values(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
-        object_repr = object_repr or str(obj)[:200]
+        object_repr = object_repr or safe_repr(obj)
         if federation_id is None:
             federation_id = getattr(obj, "federation_id", None)
     return {
@@ -384,6 +418,7 @@ def _values(
         "federation_id": federation_id,
         "ip": ip if ip is not None else (ctx.ip if ctx else None),
         "source": ctx.source if ctx else "system",
+        "origin": (ctx.origin if ctx else "")[:100],
         "detail": detail[:500],
     }
 

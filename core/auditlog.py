@@ -148,19 +148,45 @@ def _model_for(object_type: str) -> type[models.Model] | None:
         return None
 
 
-def field_label(object_type: str, name: str) -> str:
-    """The verbose name of a changed field of the object's model ("unit_id" → 所属单位), else the name."""
+def _field(object_type: str, name: str) -> Any:
     model = _model_for(object_type)
     if model is not None:
         for f in model._meta.concrete_fields:
             if name in (f.name, f.attname):
-                return str(f.verbose_name)
-    return name
+                return f
+    return None
 
 
-def format_value(value: Any) -> str:
+def field_label(object_type: str, name: str) -> str:
+    """The verbose name of a changed field of the object's model ("unit_id" → 所属单位), else the name."""
+    f = _field(object_type, name)
+    return str(f.verbose_name) if f is not None else name
+
+
+CHANGED = _("已修改")
+
+
+def format_value(value: Any, field: Any = None, names: dict[tuple[str, str], str] | None = None) -> str:
+    """A stored value as a person reads it: a choice by its label, a related row by its name (from
+    `names`, else its number), a moment in the platform's time zone, yes/no, ∅ for nothing."""
     if value is None:
         return "∅"
+    if field is not None:
+        if field.choices:
+            label = dict(field.flatchoices).get(value)
+            if label is not None:
+                return str(label)
+        if field.is_relation and field.related_model is not None:
+            key = (field.related_model._meta.label_lower, str(value))
+            return (names or {}).get(key) or f"{field.related_model._meta.verbose_name} #{value}"
+        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+            try:
+                moment = dt.datetime.fromisoformat(value)
+            except ValueError:
+                return value
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return moment.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, bool):
         return str(YES if value else NO)
     if isinstance(value, (dict, list)):
@@ -177,17 +203,65 @@ class Change:
     is_pair: bool  # an [old, new] pair; other entries (an export's row count...) carry one value in `new`
 
 
-def changes_of(event: Any) -> list[Change]:
-    """The event's changes as rows: {field: [old, new]} pairs, and plain data of the other events."""
+def _sensitive(field: Any, value: Any) -> bool:
+    if field is not None and getattr(field, "sensitive", False):
+        return True
+    # Masked values (core.audit.REDACTED) of a model no longer installed.
+    return isinstance(value, list) and any(v in ("***", "***（已修改）") for v in value)
+
+
+def changes_of(event: Any, names: dict[tuple[str, str], str] | None = None) -> list[Change]:
+    """The event's changes as rows: {field: [old, new]} pairs, and plain data of the other events. A
+    confidential or encrypted field shows only that it changed (已修改), never a value."""
     data = event.changes if isinstance(event.changes, dict) else {"": event.changes}
     rows = []
     for name, value in data.items():
-        label = field_label(event.object_type, name)
-        if isinstance(value, list) and len(value) == 2:
-            rows.append(Change(name, label, format_value(value[0]), format_value(value[1]), True))
+        field = _field(event.object_type, name)
+        label = str(field.verbose_name) if field is not None else name
+        if _sensitive(field, value):
+            rows.append(Change(name, label, "", str(CHANGED), False))
+        elif isinstance(value, list) and len(value) == 2:
+            rows.append(
+                Change(
+                    name,
+                    label,
+                    format_value(value[0], field, names),
+                    format_value(value[1], field, names),
+                    True,
+                )
+            )
         else:
-            rows.append(Change(name, label, "", format_value(value), False))
+            rows.append(Change(name, label, "", format_value(value, field, names), False))
     return rows
+
+
+def related_names(events: Iterable[Any]) -> dict[tuple[str, str], str]:
+    """The names of the rows the events' changed foreign keys point to, one query per related model
+    (core.audit.safe_repr: a confidential row by its kind and number)."""
+    from core.audit import safe_repr
+
+    wanted: dict[type[models.Model], set[str]] = {}
+    for event in events:
+        if not isinstance(event.changes, dict):
+            continue
+        for name, value in event.changes.items():
+            field = _field(event.object_type, name)
+            if field is None or not field.is_relation or field.related_model is None:
+                continue
+            for v in value if isinstance(value, list) else [value]:
+                if v is not None and not isinstance(v, (list, dict)):
+                    wanted.setdefault(field.related_model, set()).add(str(v))
+    names: dict[tuple[str, str], str] = {}
+    for model, pks in wanted.items():
+        if _is_confidential_model(model):
+            continue  # kind and number is all the log shows of those
+        for obj in model._base_manager.filter(pk__in=pks):
+            names[(model._meta.label_lower, str(obj.pk))] = safe_repr(obj)
+    return names
+
+
+def _is_confidential_model(model: type[models.Model]) -> bool:
+    return any(getattr(f, "confidential", False) for f in model._meta.concrete_fields)
 
 
 def changes_text(event: Any) -> str:
@@ -392,7 +466,7 @@ def export_row(event: Any) -> list[Any]:
         event.object_id,
         event.object_repr,
         result_label(event.result),
-        event.ip or "",
+        event.ip or event.origin,
         event.source,
         event.detail,
         changes_text(event),

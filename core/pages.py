@@ -142,8 +142,10 @@ class AuditLogView(ScopedListView):
         return context
 
 
-def _list_row(event: AuditEvent, *, all_changes: bool = False) -> dict[str, Any]:
-    changes = auditlog.changes_of(event)
+def _list_row(
+    event: AuditEvent, *, all_changes: bool = False, names: dict[Any, str] | None = None
+) -> dict[str, Any]:
+    changes = auditlog.changes_of(event, names)
     shown = len(changes) if all_changes else AUDIT_LIST_CHANGES
     return {
         "event": event,
@@ -180,13 +182,14 @@ class AuditEventDetailView(ScopedDetailView):
             if event.part_of
             else None
         )
+        names = auditlog.related_names([event, *rows])
         context.update(
             action=auditlog.action_label(event.action),
             result=auditlog.result_label(event.result),
             object_type=auditlog.object_type_label(event.object_type) if event.object_type else "",
-            changes=auditlog.changes_of(event),
+            changes=auditlog.changes_of(event, names),
             back_query=query.urlencode(),
-            rows=[_list_row(r, all_changes=True) for r in rows[:AUDIT_ACTION_ROWS]],
+            rows=[_list_row(r, all_changes=True, names=names) for r in rows[:AUDIT_ACTION_ROWS]],
             rows_total=(
                 AuditEvent.objects.filter(part_of=event.pk).count()
                 if len(rows) > AUDIT_ACTION_ROWS
