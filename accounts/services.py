@@ -14,6 +14,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, RoleAssignment, User
 from accounts.policy import requires_otp
@@ -210,6 +211,7 @@ def tokens_of(user: User) -> Any:
     return ApiToken.objects.visible_to(user).filter(expires_at__gt=timezone.now()).order_by("-created_at", "-id")
 
 
+@audit.action("accounts.token_revoke", target="user", label=_("撤销接口令牌"))
 def token_revoke(*, user: User, tokens: Any, acting_user: User | None, detail: str) -> int:
     """Deletes `tokens` (a queryset of `user`'s tokens); audited when there were any."""
     removed, _ = tokens.filter(user=user).delete()
@@ -219,6 +221,7 @@ def token_revoke(*, user: User, tokens: Any, acting_user: User | None, detail: s
 
 
 # ---------------------------------------------------------------------------------------- passwords
+@audit.action("accounts.password_change", target="user", label=_("修改密码"))
 def password_change(*, user: User, new_password: str) -> None:
     """The user's own change (validated by the caller's form): clears the forced change, ends API tokens."""
     user.set_password(new_password)
@@ -235,6 +238,7 @@ def _refuse_self(user: User, acting_user: User | None) -> None:
 
 
 @transaction.atomic
+@audit.action("accounts.account_create", label=_("创建账号"))
 def account_create(
     *, federation_id: int, username: str, display_name: str = "", email: str = "", acting_user: User | None = None
 ) -> User:
@@ -256,6 +260,7 @@ def account_create(
 
 
 @transaction.atomic
+@audit.action("accounts.account_deactivate", target="user", label=_("停用账号"))
 def account_deactivate(*, user: User, acting_user: User | None = None) -> None:
     """Disables the account and withdraws its API tokens; its sessions stop at their next request."""
     _refuse_self(user, acting_user)
@@ -277,6 +282,7 @@ def role_binding_of(user: User, role: str) -> tuple[int | None, int | None]:
     return None, person.community_id
 
 
+@audit.action("accounts.role_grant", target="user", label=_("授予角色"))
 def role_grant(
     *,
     user: User,
@@ -308,6 +314,7 @@ def role_grant(
     return assignment
 
 
+@audit.action("accounts.role_revoke", target="assignment", label=_("撤销角色"))
 def role_revoke(*, assignment: RoleAssignment, acting_user: User | None = None) -> None:
     with transaction.atomic():
         user = assignment.user

@@ -191,6 +191,7 @@ def vacancy_fill_rule(*, vacated_on: dt.date, filled_before: dt.date | None, fil
 # ---- committees -------------------------------------------------------------------------------------
 
 
+@audit.action("committees.committee_form", target="unit", label=_("成立妇委会"))
 def committee_form(
     *,
     unit: Unit,
@@ -219,6 +220,7 @@ def committee_form(
         return committee
 
 
+@audit.action("committees.committee_dissolve", target="committee", label=_("撤销妇委会"))
 def committee_dissolve(*, committee: Committee, dissolved_on: dt.date, acting_user: Any | None = None) -> Committee:
     """Dissolves a committee (撤销妇委会): ends its current term and its seats on `dissolved_on`.
 
@@ -258,6 +260,7 @@ def committees_end_with_unit(unit: Unit, dissolved_on: dt.date, successor: Unit 
 # ---- terms ------------------------------------------------------------------------------------------
 
 
+@audit.action("committees.term_reelect", target="committee", label=_("换届"))
 def term_reelect(
     *,
     committee: Committee,
@@ -310,6 +313,7 @@ def term_reelect(
 # ---- seats and vacancies ----------------------------------------------------------------------------
 
 
+@audit.action("committees.seat_assign", target="committee", label=_("任职"))
 def seat_assign(
     *,
     committee: Committee,
@@ -382,6 +386,7 @@ def seat_assign(
         return seat
 
 
+@audit.action("committees.seat_vacate", target="seat", label=_("离任（缺位）"))
 def seat_vacate(*, seat: Seat, vacated_on: dt.date, acting_user: Any | None = None) -> Vacancy:
     """A holder leaves a post (离任): the seat ends on `vacated_on` and a vacancy (缺位) opens."""
     _not_after_today(vacated_on, MSG_VACATED_IN_FUTURE, "vacated_in_future")
@@ -402,6 +407,7 @@ def seat_vacate(*, seat: Seat, vacated_on: dt.date, acting_user: Any | None = No
         return vacancy
 
 
+@audit.action("committees.vacancy_record", target="committee", label=_("登记缺位"))
 def vacancy_record(
     *,
     committee: Committee,
@@ -426,6 +432,7 @@ def vacancy_record(
         return vacancy
 
 
+@audit.action("committees.vacancy_fill", target="vacancy", label=_("补缺"))
 def vacancy_fill(
     *, vacancy: Vacancy, filled_on: dt.date, seat: Seat | None = None, acting_user: Any | None = None
 ) -> Vacancy:
@@ -553,6 +560,7 @@ def _term_years(loaded: _Loaded) -> int:
     return loaded.unit.federation.term_length_years
 
 
+@audit.action("committees.committee_formation_correct", target="committee", label=_("更正妇委会成立"))
 def committee_formation_correct(
     *,
     committee: Committee,
@@ -581,6 +589,7 @@ def committee_formation_correct(
         return Committee.objects.get(pk=committee.pk)
 
 
+@audit.action("committees.committee_formation_withdraw", target="committee", label=_("撤销妇委会成立登记"))
 def committee_formation_withdraw(*, committee: Committee, reason: str, acting_user: Any | None = None) -> None:
     """撤销组建登记: as if the committee had never been formed (its terms, seats and vacancies go with it)."""
     reason = _clean_reason(reason)
@@ -605,6 +614,7 @@ def _term_event(number: int) -> str:
     return Correction.Event.FORMATION if number == 1 else Correction.Event.REELECTION
 
 
+@audit.action("committees.term_correct", target="term", label=_("更正换届"))
 def term_correct(
     *, term: Term, started_on: dt.date, due_on: dt.date | None = None, reason: str, acting_user: Any | None = None
 ) -> Term:
@@ -624,6 +634,7 @@ def term_correct(
         return Term.objects.get(pk=term.pk)
 
 
+@audit.action("committees.term_withdraw", target="term", label=_("撤销换届登记"))
 def term_withdraw(*, term: Term, reason: str, acting_user: Any | None = None) -> None:
     """撤销换届登记 (the latest re-election): the previous term goes on, its carried seats are its own again."""
     reason = _clean_reason(reason)
@@ -641,6 +652,7 @@ def _seat_target(seat: SeatRow) -> dict[str, Any]:
     return {"name": seat.holder_name, "role": seat.role, "started_on": seat.started_on}
 
 
+@audit.action("committees.seat_correct", target="seat", label=_("更正任职"))
 def seat_correct(
     *,
     seat: Seat,
@@ -678,6 +690,7 @@ def seat_correct(
         return Seat.objects.get(pk=seat.pk)
 
 
+@audit.action("committees.seat_withdraw", target="seat", label=_("撤销任职登记"))
 def seat_withdraw(*, seat: Seat, reason: str, acting_user: Any | None = None) -> None:
     """撤销任职登记: as if the holder had never taken the post (nor continued in it through later re-elections);
     a vacancy the seat filled is open again."""
@@ -695,6 +708,7 @@ def _vacancy_target(vacancy: VacancyRow) -> dict[str, Any]:
     return {"role": vacancy.role, "vacated_on": vacancy.vacated_on}
 
 
+@audit.action("committees.vacancy_correct", target="vacancy", label=_("更正缺位"))
 def vacancy_correct(
     *, vacancy: Vacancy, vacated_on: dt.date, role: str | None = None, reason: str, acting_user: Any | None = None
 ) -> Vacancy:
@@ -714,6 +728,7 @@ def vacancy_correct(
         return Vacancy.objects.get(pk=vacancy.pk)
 
 
+@audit.action("committees.vacancy_withdraw", target="vacancy", label=_("撤销缺位登记"))
 def vacancy_withdraw(*, vacancy: Vacancy, reason: str, acting_user: Any | None = None) -> None:
     """撤销缺位登记: as if the holder had never left (her seat runs on to the end of its term)."""
     reason = _clean_reason(reason)
@@ -726,6 +741,7 @@ def vacancy_withdraw(*, vacancy: Vacancy, reason: str, acting_user: Any | None =
                 committee_id=old.committee_id, target=_vacancy_target(old), changes=[], reason=reason)
 
 
+@audit.action("committees.vacancy_fill_correct", target="vacancy", label=_("更正补缺"))
 def vacancy_fill_correct(
     *, vacancy: Vacancy, filled_on: dt.date, reason: str, acting_user: Any | None = None
 ) -> Vacancy:
@@ -742,6 +758,7 @@ def vacancy_fill_correct(
         return Vacancy.objects.get(pk=vacancy.pk)
 
 
+@audit.action("committees.vacancy_fill_withdraw", target="vacancy", label=_("撤销补缺登记"))
 def vacancy_fill_withdraw(*, vacancy: Vacancy, reason: str, acting_user: Any | None = None) -> None:
     """撤销补缺登记: the vacancy is open again; the newcomer's appointment that filled it goes with the fill."""
     reason = _clean_reason(reason)
@@ -754,6 +771,7 @@ def vacancy_fill_withdraw(*, vacancy: Vacancy, reason: str, acting_user: Any | N
                 target={**_vacancy_target(old), "filled_on": old.filled_on}, changes=[], reason=reason)
 
 
+@audit.action("committees.committee_dissolution_correct", target="committee", label=_("更正妇委会撤销"))
 def committee_dissolution_correct(
     *, committee: Committee, dissolved_on: dt.date, reason: str, acting_user: Any | None = None
 ) -> Committee:
@@ -761,6 +779,7 @@ def committee_dissolution_correct(
     return _dissolution_change(committee, dissolved_on, reason, acting_user)
 
 
+@audit.action("committees.committee_dissolution_withdraw", target="committee", label=_("撤销妇委会撤销登记"))
 def committee_dissolution_withdraw(*, committee: Committee, reason: str, acting_user: Any | None = None) -> Committee:
     """撤销"撤销妇委会"的登记: the committee stands again, with its last term and the seats the dissolution ended."""
     return _dissolution_change(committee, None, reason, acting_user)
@@ -840,6 +859,7 @@ def _chain_ends(terms: Sequence[Term], dissolved_on: dt.date | None) -> None:
         last.ended_on = dissolved_on if dissolved_on is not None and dissolved_on >= last.started_on else None
 
 
+@audit.action("committees.committee_bulk_form", target="federation", label=_("批量成立妇委会"))
 def committee_bulk_form(
     *, federation: Any, entries: Sequence[tuple[Hashable, CommitteeHistory]], acting_user: Any | None = None
 ) -> dict[Hashable, Committee]:
@@ -890,6 +910,7 @@ def committee_bulk_form(
     return committees
 
 
+@audit.action("committees.term_bulk_reelect", target="federation", label=_("批量换届"))
 def term_bulk_reelect(
     *, federation: Any, entries: Sequence[tuple[Hashable, Committee, dt.date, dt.date]], carry_seats: bool = True,
     acting_user: Any | None = None,
@@ -955,6 +976,7 @@ def term_bulk_reelect(
     return new_terms
 
 
+@audit.action("committees.committee_bulk_dissolve", target="federation", label=_("批量撤销妇委会"))
 def committee_bulk_dissolve(
     *, federation: Any, entries: Sequence[tuple[Hashable, Committee, dt.date]], acting_user: Any | None = None
 ) -> None:
@@ -986,6 +1008,7 @@ def committee_bulk_dissolve(
         update_tracked(Committee, Committee.objects.filter(federation=federation), committees)
 
 
+@audit.action("committees.vacancy_bulk_record", target="federation", label=_("批量登记缺位"))
 def vacancy_bulk_record(
     *, federation: Any, entries: Sequence[tuple[Hashable, Committee, str, dt.date, dt.date | None]],
     acting_user: Any | None = None,
@@ -1007,6 +1030,7 @@ def vacancy_bulk_record(
         return create_tracked(Vacancy, new)
 
 
+@audit.action("committees.vacancy_bulk_fill", target="federation", label=_("批量补缺"))
 def vacancy_bulk_fill(
     *, federation: Any, entries: Sequence[tuple[Hashable, Vacancy, dt.date]], acting_user: Any | None = None
 ) -> None:
@@ -1022,6 +1046,7 @@ def vacancy_bulk_fill(
         update_tracked(Vacancy, Vacancy.objects.filter(federation=federation), changes)
 
 
+@audit.action("committees.history_bulk_correct", target="federation", label=_("批量更正历届情况"))
 def history_bulk_correct(
     *,
     federation: Any,

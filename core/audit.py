@@ -11,12 +11,12 @@ import contextlib
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 
@@ -26,6 +26,8 @@ class AuditContext:
     username: str
     ip: str | None
     source: str  # web, api, command, job
+    # Where a write came from when there is no address: "命令行：load_demo", "后台任务：ledger_import".
+    origin: str = ""
 
 
 _context: ContextVar[AuditContext | None] = ContextVar("jinguo_audit_context", default=None)
@@ -36,17 +38,37 @@ def current() -> AuditContext | None:
 
 
 @contextlib.contextmanager
-def acting_as(user: Any | None, *, ip: str | None = None, source: str = "command") -> Iterator[None]:
-    """Attribute the writes inside the block to `user` (None for the system itself)."""
+def acting_as(
+    user: Any | None, *, ip: str | None = None, source: str = "command", origin: str | None = None
+) -> Iterator[None]:
+    """Attribute the writes inside the block to `user` (None for the system itself). The source address
+    and origin not given are the enclosing context's (a request's address, a command's name)."""
+    outer = current()
+    if ip is None and outer is not None:
+        ip = outer.ip
+    if origin is None:
+        origin = outer.origin if outer is not None else ""
     if user is not None and getattr(user, "is_authenticated", False):
-        ctx = AuditContext(user.pk, user.get_username(), ip, source)
+        ctx = AuditContext(user.pk, user.get_username(), ip, source, origin)
     else:
-        ctx = AuditContext(None, "system" if user is None else "anonymous", ip, source)
+        ctx = AuditContext(None, "system" if user is None else "anonymous", ip, source, origin)
     token = _context.set(ctx)
     try:
         yield
     finally:
         _context.reset(token)
+
+
+@contextlib.contextmanager
+def in_command(name: str) -> Iterator[None]:
+    """The writes of a management command: no address, the origin "命令行：<name>" (core.apps wraps every
+    command's execute in this)."""
+    with acting_as(None, source="command", origin=f"{COMMAND_ORIGIN}：{name}"):
+        yield
+
+
+COMMAND_ORIGIN = "命令行"
+JOB_ORIGIN = "后台任务"
 
 
 @contextlib.contextmanager
@@ -58,6 +80,124 @@ def attributed_to(acting_user: Any | None) -> Iterator[None]:
     context = current()
     with acting_as(acting_user, source=context.source if context else "web"):
         yield
+
+
+# ---- one business action, one entry ----------------------------------------------------------------
+
+
+@dataclass
+class _ActionState:
+    """The business action the writes of this call belong to; its entry is written with the first row."""
+
+    name: str
+    target: models.Model | None
+    entry_id: int | None = None
+
+
+_action: ContextVar[_ActionState | None] = ContextVar("jinguo_audit_action", default=None)
+
+
+class action:
+    """Groups every audit event written inside under one entry of the business action `name`.
+
+    As a context manager: ``with audit.action("committees.term_reelect", target=committee): ...``.
+    As a decorator of a keyword-only service: ``@audit.action("committees.term_reelect", target="committee")``
+    where `target` names the keyword argument (or is a callable of the keyword arguments) that holds the
+    object the action is about. Without a target the first row written is the action's object.
+
+    The entry (action = `name`, the target as object) is written just before the first row event, so an
+    action that writes nothing leaves nothing, and a refused one is rolled back with its rows. Row events
+    carry the entry's id in `part_of`; the audit page lists the entry and expands it to its rows. An
+    action inside another joins the outermost. `label` registers the action's name in the audit log
+    (core.registry.audit_action_labels).
+    """
+
+    def __init__(self, name: str, *, target: Any = None, label: Any = None) -> None:
+        self.name = name
+        self.target = target
+        if label is not None:
+            from core.registry import audit_action_labels
+
+            audit_action_labels.register(name, label)
+
+    def __enter__(self) -> None:
+        target = self.target if isinstance(self.target, models.Model) else None
+        self._scopes = [*getattr(self, "_scopes", []), _scope(self.name, target)]
+        self._scopes[-1].__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        scope = self._scopes.pop()
+        scope.__exit__(*exc)
+
+    def __call__[F: Callable[..., Any]](self, func: F) -> F:
+        import functools
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with _scope(self.name, self._target_of(kwargs)):
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    def _target_of(self, kwargs: dict[str, Any]) -> models.Model | None:
+        if isinstance(self.target, str):
+            found = kwargs.get(self.target)
+        elif callable(self.target):
+            found = self.target(kwargs)
+        else:
+            found = self.target
+        return found if isinstance(found, models.Model) else None
+
+
+@contextlib.contextmanager
+def _scope(name: str, target: models.Model | None) -> Iterator[None]:
+    outer = _action.get()
+    if outer is not None:
+        # Joins the outermost action; an entry first written in here goes if the block fails (rolled back).
+        had_entry = outer.entry_id is not None
+        try:
+            yield
+        except BaseException:
+            if not had_entry:
+                outer.entry_id = None
+            raise
+        return
+    token = _action.set(_ActionState(name, target))
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        _action.reset(token)
+
+
+def current_action() -> str | None:
+    """The name of the business action the writes belong to now, if any."""
+    state = _action.get()
+    return state.name if state is not None else None
+
+
+def _part_of(first_row: dict[str, Any], context: AuditContext | None) -> int | None:
+    """The id of the current action's entry, written now if this is its first row; None outside actions."""
+    state = _action.get()
+    if state is None:
+        return None
+    if state.entry_id is None:
+        from core.models import AuditEvent
+
+        target = state.target
+        values = _values(
+            state.name,
+            obj=target,
+            object_type="" if target is not None else first_row["object_type"],
+            object_id=None if target is not None else (first_row["object_id"] or None),
+            object_repr="" if target is not None else first_row["object_repr"],
+            federation_id=None if target is not None else first_row["federation_id"],
+            context=context,
+        )
+        entry = AuditEvent(**values)
+        entry.save(force_insert=True)
+        state.entry_id = entry.pk
+    return state.entry_id
 
 
 _PLAIN = (type(None), bool, int, float, str)
@@ -82,13 +222,27 @@ def jsonable(value: Any) -> Any:
 REDACTED = "***"
 
 
+def safe_repr(obj: models.Model) -> str:
+    """What the audit log names a row by: the model's `audit_repr()` if it declares one; for a model with
+    confidential fields its kind and number only (its `str` might carry a case or a family's name);
+    else `str(obj)`."""
+    custom = getattr(obj, "audit_repr", None)
+    if callable(custom):
+        return str(custom())[:200]
+    if any(getattr(f, "confidential", False) for f in obj._meta.concrete_fields):
+        return f"{obj._meta.verbose_name} #{obj.pk}"[:200]
+    return str(obj)[:200]
+
+
 def snapshot(obj: models.Model) -> dict[str, Any]:
     """The concrete field values of `obj` as JSON-able data, sensitive fields masked."""
     data: dict[str, Any] = {}
     for f in obj._meta.concrete_fields:
         # A confidential field is read as stored (sealed): the audit log never decrypts.
         value = obj.__dict__.get(f.attname) if getattr(f, "confidential", False) else getattr(obj, f.attname)
-        data[f.attname] = REDACTED if getattr(f, "sensitive", False) and value not in (None, "") else jsonable(value)
+        data[f.attname] = (
+            REDACTED if getattr(f, "sensitive", False) and value not in (None, "") else jsonable(value)
+        )
     return data
 
 
@@ -132,9 +286,19 @@ def record(
     detail: str = "",
 ) -> Any:
     """Append one event to the audit log."""
-    event = build_event(action, obj=obj, object_type=object_type, object_id=object_id, object_repr=object_repr,
-                        changes=changes, result=result, federation_id=federation_id, actor=actor, ip=ip,
-                        detail=detail)
+    event = build_event(
+        action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        changes=changes,
+        result=result,
+        federation_id=federation_id,
+        actor=actor,
+        ip=ip,
+        detail=detail,
+    )
     event.save(force_insert=True)
     return event
 
@@ -156,9 +320,21 @@ def build_event(
     """The event `record` appends, built but not saved."""
     from core.models import AuditEvent
 
-    return AuditEvent(**event_values(action, obj=obj, object_type=object_type, object_id=object_id,
-                                     object_repr=object_repr, changes=changes, result=result,
-                                     federation_id=federation_id, actor=actor, ip=ip, detail=detail))
+    return AuditEvent(
+        **event_values(
+            action,
+            obj=obj,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr,
+            changes=changes,
+            result=result,
+            federation_id=federation_id,
+            actor=actor,
+            ip=ip,
+            detail=detail,
+        )
+    )
 
 
 def event_values(
@@ -177,8 +353,45 @@ def event_values(
     context: AuditContext | None = None,
     jsonable_changes: bool = False,
 ) -> dict[str, Any]:
-    """The field values of one event: who (the actor, else the context's), what, where from."""
+    """The field values of one event: who (the actor, else the context's), what, where from, and the
+    business action it is part of (its entry written first if this is the action's first row)."""
     ctx = context if context is not None else current()
+    values = _values(
+        action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        changes=changes,
+        result=result,
+        federation_id=federation_id,
+        actor=actor,
+        ip=ip,
+        detail=detail,
+        context=ctx,
+        jsonable_changes=jsonable_changes,
+    )
+    values["part_of"] = _part_of(values, ctx)
+    return values
+
+
+def _values(
+    action: str,
+    *,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int | None = None,
+    object_repr: str = "",
+    changes: dict[str, Any] | None = None,
+    result: str = "success",
+    federation_id: int | None = None,
+    actor: Any | None = None,
+    ip: str | None = None,
+    detail: str = "",
+    context: AuditContext | None = None,
+    jsonable_changes: bool = False,
+) -> dict[str, Any]:
+    ctx = context
     if actor is not None and getattr(actor, "is_authenticated", False):
         actor_id, actor_name = actor.pk, actor.get_username()
     elif actor is not None and isinstance(actor, str):
@@ -190,7 +403,7 @@ def event_values(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
-        object_repr = object_repr or str(obj)[:200]
+        object_repr = object_repr or safe_repr(obj)
         if federation_id is None:
             federation_id = getattr(obj, "federation_id", None)
     return {
@@ -205,6 +418,7 @@ def event_values(
         "federation_id": federation_id,
         "ip": ip if ip is not None else (ctx.ip if ctx else None),
         "source": ctx.source if ctx else "system",
+        "origin": (ctx.origin if ctx else "")[:100],
         "detail": detail[:500],
     }
 
@@ -221,8 +435,13 @@ def record_many(events: Iterable[dict[str, Any]], *, jsonable_changes: bool = Fa
 
     ctx = current()
     now = timezone.now()
-    return insert_values(AuditEvent, ({"at": now, **event_values(**item, context=ctx, jsonable_changes=jsonable_changes)}
-                                      for item in events))
+    return insert_values(
+        AuditEvent,
+        (
+            {"at": now, **event_values(**item, context=ctx, jsonable_changes=jsonable_changes)}
+            for item in events
+        ),
+    )
 
 
 def creation(obj: models.Model) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from django import forms
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -74,13 +75,27 @@ BAD_DATE_MESSAGE = _("请填写有效日期，如 2026-03-08。")
 DATE_OUT_OF_RANGE_MESSAGE = _("日期超出范围：请填写 2000 年至 2099 年之间的日期。")
 DATES_INVERTED_MESSAGE = _("起始日期不能晚于截止日期。")
 BAD_IP_MESSAGE = _("来源地址只能包含数字、字母 a–f、点和冒号，如 10.1.2.3 或 10.1.")
-EXPORT_CAPPED_NOTE = _("注意：符合条件的记录共 {total} 条，仅导出了最新的 {limit} 条。请缩小时间范围后分批导出。")
+EXPORT_CAPPED_NOTE = _(
+    "注意：符合条件的记录共 {total} 条，仅导出了最新的 {limit} 条。请缩小时间范围后分批导出。"
+)
 NO_FILTERS = _("无筛选条件")
 NOT_A_CHOICE_MESSAGE = _("请从列表中选择。")
 YES, NO = _("是"), _("否")
 
 EXPORT_MAX_ROWS = 50_000
-EXPORT_HEADERS = ["时间", "操作人", "操作", "对象类型", "对象编号", "对象", "结果", "来源地址", "渠道", "说明", "变更"]
+EXPORT_HEADERS = [
+    "时间",
+    "操作人",
+    "操作",
+    "对象类型",
+    "对象编号",
+    "对象",
+    "结果",
+    "来源地址",
+    "渠道",
+    "说明",
+    "变更",
+]
 EXPORT_WIDTHS = [20, 16, 14, 18, 10, 30, 8, 16, 8, 40, 60]
 EXCEL_CELL_LIMIT = 32_000  # Excel holds at most 32,767 characters in a cell
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
@@ -89,7 +104,27 @@ CODE_RE = re.compile(r"^[A-Za-z0-9_.]{1,100}$")  # what an action or object type
 
 
 def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    """The name of an event ("update" → 修改) or of an app's business action ("committees.term_reelect" →
+    换届, core.registry.audit_action_labels), else the code as stored."""
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    from core.registry import audit_action_labels
+
+    label = audit_action_labels.get(action)
+    return str(label) if label is not None else action
+
+
+def known_actions() -> list[str]:
+    """Every action with a label: core's events, then the apps' business actions."""
+    from core.registry import audit_action_labels
+
+    return [*ACTION_LABELS, *(k for k in audit_action_labels.keys() if k not in ACTION_LABELS)]
+
+
+def actions_labelled(text: str) -> list[str]:
+    """The actions whose label contains `text` (the search box finds "换届" by its name)."""
+    text = text.strip().casefold()
+    return [a for a in known_actions() if text and text in action_label(a).casefold()] if text else []
 
 
 def result_label(result: str) -> str:
@@ -113,19 +148,45 @@ def _model_for(object_type: str) -> type[models.Model] | None:
         return None
 
 
-def field_label(object_type: str, name: str) -> str:
-    """The verbose name of a changed field of the object's model ("unit_id" → 所属单位), else the name."""
+def _field(object_type: str, name: str) -> Any:
     model = _model_for(object_type)
     if model is not None:
         for f in model._meta.concrete_fields:
             if name in (f.name, f.attname):
-                return str(f.verbose_name)
-    return name
+                return f
+    return None
 
 
-def format_value(value: Any) -> str:
+def field_label(object_type: str, name: str) -> str:
+    """The verbose name of a changed field of the object's model ("unit_id" → 所属单位), else the name."""
+    f = _field(object_type, name)
+    return str(f.verbose_name) if f is not None else name
+
+
+CHANGED = _("已修改")
+
+
+def format_value(value: Any, field: Any = None, names: dict[tuple[str, str], str] | None = None) -> str:
+    """A stored value as a person reads it: a choice by its label, a related row by its name (from
+    `names`, else its number), a moment in the platform's time zone, yes/no, ∅ for nothing."""
     if value is None:
         return "∅"
+    if field is not None:
+        if field.choices:
+            label = dict(field.flatchoices).get(value)
+            if label is not None:
+                return str(label)
+        if field.is_relation and field.related_model is not None:
+            key = (field.related_model._meta.label_lower, str(value))
+            return (names or {}).get(key) or f"{field.related_model._meta.verbose_name} #{value}"
+        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+            try:
+                moment = dt.datetime.fromisoformat(value)
+            except ValueError:
+                return value
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return moment.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, bool):
         return str(YES if value else NO)
     if isinstance(value, (dict, list)):
@@ -142,21 +203,71 @@ class Change:
     is_pair: bool  # an [old, new] pair; other entries (an export's row count...) carry one value in `new`
 
 
-def changes_of(event: Any) -> list[Change]:
-    """The event's changes as rows: {field: [old, new]} pairs, and plain data of the other events."""
+def _sensitive(field: Any, value: Any) -> bool:
+    if field is not None and getattr(field, "sensitive", False):
+        return True
+    # Masked values (core.audit.REDACTED) of a model no longer installed.
+    return isinstance(value, list) and any(v in ("***", "***（已修改）") for v in value)
+
+
+def changes_of(event: Any, names: dict[tuple[str, str], str] | None = None) -> list[Change]:
+    """The event's changes as rows: {field: [old, new]} pairs, and plain data of the other events. A
+    confidential or encrypted field shows only that it changed (已修改), never a value."""
     data = event.changes if isinstance(event.changes, dict) else {"": event.changes}
     rows = []
     for name, value in data.items():
-        label = field_label(event.object_type, name)
-        if isinstance(value, list) and len(value) == 2:
-            rows.append(Change(name, label, format_value(value[0]), format_value(value[1]), True))
+        field = _field(event.object_type, name)
+        label = str(field.verbose_name) if field is not None else name
+        if _sensitive(field, value):
+            rows.append(Change(name, label, "", str(CHANGED), False))
+        elif isinstance(value, list) and len(value) == 2:
+            rows.append(
+                Change(
+                    name,
+                    label,
+                    format_value(value[0], field, names),
+                    format_value(value[1], field, names),
+                    True,
+                )
+            )
         else:
-            rows.append(Change(name, label, "", format_value(value), False))
+            rows.append(Change(name, label, "", format_value(value, field, names), False))
     return rows
 
 
+def related_names(events: Iterable[Any]) -> dict[tuple[str, str], str]:
+    """The names of the rows the events' changed foreign keys point to, one query per related model
+    (core.audit.safe_repr: a confidential row by its kind and number)."""
+    from core.audit import safe_repr
+
+    wanted: dict[type[models.Model], set[str]] = {}
+    for event in events:
+        if not isinstance(event.changes, dict):
+            continue
+        for name, value in event.changes.items():
+            field = _field(event.object_type, name)
+            if field is None or not field.is_relation or field.related_model is None:
+                continue
+            for v in value if isinstance(value, list) else [value]:
+                if v is not None and not isinstance(v, (list, dict)):
+                    wanted.setdefault(field.related_model, set()).add(str(v))
+    names: dict[tuple[str, str], str] = {}
+    for model, pks in wanted.items():
+        if _is_confidential_model(model):
+            continue  # kind and number is all the log shows of those
+        for obj in model._base_manager.filter(pk__in=pks):
+            names[(model._meta.label_lower, str(obj.pk))] = safe_repr(obj)
+    return names
+
+
+def _is_confidential_model(model: type[models.Model]) -> bool:
+    return any(getattr(f, "confidential", False) for f in model._meta.concrete_fields)
+
+
 def changes_text(event: Any) -> str:
-    return "；".join(f"{c.field}: {c.old} → {c.new}" if c.is_pair else f"{c.field}: {c.new}" for c in changes_of(event))
+    return "；".join(
+        f"{c.field}: {c.old} → {c.new}" if c.is_pair else f"{c.field}: {c.new}" for c in changes_of(event)
+    )
 
 
 # --- filters --------------------------------------------------------------------------------------------
@@ -200,13 +311,18 @@ class AuditFilterForm(StyledForm):
         present_results |= _asked(asked, "result")
         any_choice: list[tuple[str, Any]] = [("", _("全部"))]
         # Known actions in their usual order (log-ins first), then any others by name.
-        ordered = [a for a in ACTION_LABELS if a in present_actions] + sorted(present_actions - set(ACTION_LABELS))
-        self._choices("action", any_choice + [(a, f"{action_label(a)}（{a}）" if a in ACTION_LABELS else a) for a in ordered])
+        known = known_actions()
+        ordered = [a for a in known if a in present_actions] + sorted(present_actions - set(known))
+        self._choices(
+            "action", any_choice + [(a, f"{action_label(a)}（{a}）" if a in known else a) for a in ordered]
+        )
         results = list(RESULT_LABELS) + sorted(present_results - set(RESULT_LABELS))
         self._choices("result", any_choice + [(r, result_label(r)) for r in results])
         types = sorted(t for t in present_types if t)
         self._choices(
-            "object_type", any_choice + [(t, f"{object_type_label(t)}（{t}）" if object_type_label(t) != t else t) for t in types]
+            "object_type",
+            any_choice
+            + [(t, f"{object_type_label(t)}（{t}）" if object_type_label(t) != t else t) for t in types],
         )
 
     def _choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
@@ -252,7 +368,10 @@ class AuditFilterForm(StyledForm):
         if d.get("q"):
             q = d["q"].strip()
             events = events.filter(
-                models.Q(object_repr__icontains=q) | models.Q(detail__icontains=q) | models.Q(object_id=q)
+                models.Q(object_repr__icontains=q)
+                | models.Q(detail__icontains=q)
+                | models.Q(object_id=q)
+                | models.Q(action__in=actions_labelled(q))
             )
         return events
 
@@ -275,6 +394,28 @@ class AuditFilterForm(StyledForm):
     def describe(self) -> str:
         active = self.active_filters()
         return "；".join(f"{k}：{v}" for k, v in active.items()) if active else str(NO_FILTERS)
+
+
+def entries(visible: models.QuerySet, matching: models.QuerySet | None) -> models.QuerySet:
+    """The list's entries: events that are no business action's row (business actions and single events),
+    of those `matching` the filters themselves or holding a row that does (None: no filters); each with
+    `row_count`, the number of its rows."""
+    from core.models import AuditEvent
+
+    top = visible.filter(part_of__isnull=True)
+    if matching is not None:
+        top = top.filter(
+            models.Q(pk__in=matching.values("pk"))
+            | models.Q(pk__in=matching.filter(part_of__isnull=False).values("part_of"))
+        )
+    rows = (
+        AuditEvent.objects.filter(part_of=models.OuterRef("pk"))
+        .order_by()
+        .values("part_of")
+        .annotate(n=models.Count("*"))
+        .values("n")
+    )
+    return top.annotate(row_count=Coalesce(models.Subquery(rows), 0))
 
 
 def _distinct(events: models.QuerySet, field: str) -> set[str]:
@@ -325,14 +466,16 @@ def export_row(event: Any) -> list[Any]:
         event.object_id,
         event.object_repr,
         result_label(event.result),
-        event.ip or "",
+        event.ip or event.origin,
         event.source,
         event.detail,
         changes_text(event),
     ]
 
 
-def build_workbook(events: Iterable[Any], *, total: int, filters: str, exported_at: dt.datetime) -> tuple[bytes, int]:
+def build_workbook(
+    events: Iterable[Any], *, total: int, filters: str, exported_at: dt.datetime
+) -> tuple[bytes, int]:
     """The events (newest first, at most EXPORT_MAX_ROWS of them) as an .xlsx; returns (bytes, rows written)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("审计日志")

@@ -155,8 +155,14 @@ class Job(models.Model):
     FINISHED = (Status.SUCCEEDED, Status.REFUSED, Status.FAILED)
 
     kind = models.CharField(_("类型"), max_length=60)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     federation_id = models.BigIntegerField(null=True, blank=True)
     label = models.CharField(_("名称"), max_length=255, blank=True)
     params = models.JSONField(default=dict, blank=True)
@@ -219,14 +225,27 @@ class Job(models.Model):
 # --- starting, running, finishing ------------------------------------------------------------------------
 
 
-def start(*, kind: str, owner: Any | None, federation_id: int | None, label: str = "",
-          params: dict[str, Any] | None = None, input_file: str = "") -> Job:
+def start(
+    *,
+    kind: str,
+    owner: Any | None,
+    federation_id: int | None,
+    label: str = "",
+    params: dict[str, Any] | None = None,
+    input_file: str = "",
+) -> Job:
     """Creates the job and queues it once the current transaction commits (the worker must see the row)."""
     if kind_of(kind) is None:
         raise LookupError(f"unknown job kind {kind!r}")
-    job = Job.objects.create(kind=kind, owner=owner if getattr(owner, "pk", None) else None,
-                             federation_id=federation_id, label=label[:255], params=params or {},
-                             input_file=input_file, message=str(MSG_QUEUED))
+    job = Job.objects.create(
+        kind=kind,
+        owner=owner if getattr(owner, "pk", None) else None,
+        federation_id=federation_id,
+        label=label[:255],
+        params=params or {},
+        input_file=input_file,
+        message=str(MSG_QUEUED),
+    )
     transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 
@@ -235,7 +254,9 @@ def store_input(content: bytes, *, suffix: str = ".xlsx") -> str:
     """Stores a job's input (an upload) where the worker can read it; returns its storage name."""
     from django.core.files.base import ContentFile
 
-    return default_storage.save(f"jobs/{timezone.now():%Y%m}/{uuid.uuid4().hex}-in{suffix}", ContentFile(content))
+    return default_storage.save(
+        f"jobs/{timezone.now():%Y%m}/{uuid.uuid4().hex}-in{suffix}", ContentFile(content)
+    )
 
 
 def _enqueue(job_id: int) -> None:
@@ -287,7 +308,11 @@ def run(job_id: int) -> None:
     """Runs one job in the worker: claims it, runs its kind, stores the outcome (never raises)."""
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status=Job.Status.PENDING).update(
-        status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, progress=1, message=str(MSG_STARTED),
+        status=Job.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        progress=1,
+        message=str(MSG_STARTED),
         attempts=F("attempts") + 1,
     )
     if not claimed:
@@ -298,13 +323,14 @@ def run(job_id: int) -> None:
     try:
         if kind is None:
             raise LookupError(f"unknown job kind {job.kind!r}")
-        with audit.acting_as(job.owner, source="job"):
+        with audit.acting_as(job.owner, source="job", origin=f"{audit.JOB_ORIGIN}：{job.kind}"):
             outcome = kind.run(job_run)
         result_file = ""
         if job_run._output is not None and outcome.result_name:
             job_run._output.seek(0)
-            result_file = default_storage.save(f"jobs/{timezone.now():%Y%m}/{uuid.uuid4().hex}-out.xlsx",
-                                               File(job_run._output))
+            result_file = default_storage.save(
+                f"jobs/{timezone.now():%Y%m}/{uuid.uuid4().hex}-out.xlsx", File(job_run._output)
+            )
     except Exception:
         logger.exception("job %s (%s) crashed", job_id, job.kind)
         _finish(job, job_run.attempt, status=Job.Status.FAILED, message=str(MSG_CRASHED))
@@ -312,17 +338,24 @@ def run(job_id: int) -> None:
     finally:
         if job_run._output is not None:
             job_run._output.close()
-    _finish(job, job_run.attempt, status=outcome.status, message=outcome.message, result=outcome.result,
-            result_file=result_file, result_name=outcome.result_name if result_file else "")
+    _finish(
+        job,
+        job_run.attempt,
+        status=outcome.status,
+        message=outcome.message,
+        result=outcome.result,
+        result_file=result_file,
+        result_name=outcome.result_name if result_file else "",
+    )
 
 
 def _finish(job: Job, attempt: int, **values: Any) -> None:
     values["message"] = str(values.get("message", ""))[:300]
     # A run judged dead while it was in fact still working may still tell how it ended, unless it was
     # retried since (the attempt number moved on).
-    Job.objects.filter(pk=job.pk, attempts=attempt, status__in=(Job.Status.RUNNING, Job.Status.FAILED)).update(
-        progress=100, finished_at=timezone.now(), heartbeat_at=timezone.now(), **values
-    )
+    Job.objects.filter(
+        pk=job.pk, attempts=attempt, status__in=(Job.Status.RUNNING, Job.Status.FAILED)
+    ).update(progress=100, finished_at=timezone.now(), heartbeat_at=timezone.now(), **values)
 
 
 def fail_if_stale(job: Job) -> Job:
@@ -341,8 +374,15 @@ def retry(job: Job) -> bool:
     if not job.can_retry:
         return False
     queued = Job.objects.filter(pk=job.pk, status=Job.Status.FAILED, attempts=job.attempts).update(
-        status=Job.Status.PENDING, progress=0, message=str(MSG_QUEUED), queued_at=timezone.now(),
-        finished_at=None, heartbeat_at=None, result={}, result_file="", result_name="",
+        status=Job.Status.PENDING,
+        progress=0,
+        message=str(MSG_QUEUED),
+        queued_at=timezone.now(),
+        finished_at=None,
+        heartbeat_at=None,
+        result={},
+        result_file="",
+        result_name="",
     )
     if queued:
         transaction.on_commit(lambda: _enqueue(job.pk))
@@ -358,12 +398,17 @@ def sweep(now: dt.datetime | None = None) -> int:
         Q(status=Job.Status.RUNNING, heartbeat_at__lt=now - dt.timedelta(seconds=stale_after()))
         | Q(status=Job.Status.PENDING, queued_at__lt=now - dt.timedelta(seconds=queue_limit()))
     )
-    for job in stale.only("id", "status", "attempts", "created_at", "queued_at", "started_at", "heartbeat_at"):
+    for job in stale.only(
+        "id", "status", "attempts", "created_at", "queued_at", "started_at", "heartbeat_at"
+    ):
         before = job.status
         if fail_if_stale(job).status != before:
             failed += 1
-    old = Job.objects.finished().filter(finished_at__lt=now - dt.timedelta(days=retention_days())).exclude(
-        input_file="", result_file="")
+    old = (
+        Job.objects.finished()
+        .filter(finished_at__lt=now - dt.timedelta(days=retention_days()))
+        .exclude(input_file="", result_file="")
+    )
     for job in old.only("id", "input_file", "result_file"):
         for name in (job.input_file, job.result_file):
             if name:

@@ -42,7 +42,9 @@ class TrackedModel(models.Model):
         with transaction.atomic():
             if self._state.adding or self.pk is None:
                 super().save(*args, **kwargs)
-                audit.record("create", obj=self, changes={k: [None, v] for k, v in audit.snapshot(self).items()})
+                audit.record(
+                    "create", obj=self, changes={k: [None, v] for k, v in audit.snapshot(self).items()}
+                )
                 return
             manager = type(self)._base_manager
             rows = manager.filter(pk=self.pk)
@@ -66,7 +68,12 @@ class TrackedModel(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         with transaction.atomic():
             before = audit.snapshot(self)
-            label, pk, text, fed = self._meta.label_lower, self.pk, str(self)[:200], getattr(self, "federation_id", None)
+            label, pk, text, fed = (
+                self._meta.label_lower,
+                self.pk,
+                audit.safe_repr(self),
+                getattr(self, "federation_id", None),
+            )
             result = super().delete(*args, **kwargs)
             audit.record(
                 "delete",
@@ -117,11 +124,17 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
-    action = models.CharField(_("操作"), max_length=40, db_index=True)
+    # A row-level event ("create", "update") or the name of a business action ("committees.term_reelect").
+    action = models.CharField(_("操作"), max_length=80, db_index=True)
     object_type = models.CharField(_("对象类型"), max_length=100, blank=True, db_index=True)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
@@ -130,7 +143,11 @@ class AuditEvent(models.Model):
     federation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
     source = models.CharField(_("渠道"), max_length=20, blank=True)
+    # Where a write without an address came from: "命令行：load_demo", "后台任务：ledger_import".
+    origin = models.CharField(_("来源"), max_length=100, blank=True, default="", db_default="")
     detail = models.CharField(_("说明"), max_length=500, blank=True)
+    # The entry of the business action (core.audit.action) this row-level event is part of.
+    part_of = models.BigIntegerField(_("所属业务操作"), null=True, blank=True, db_index=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -140,7 +157,9 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("审计日志")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"
+        return (
+            f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"
+        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -182,7 +201,9 @@ class Notification(models.Model):
     A reminder has a `cause` (what it is about, e.g. "term:12") and stays open until core.reminders finds
     the cause gone and sets `resolved_at` (已处理); a plain message (no cause) only needs reading."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     # The tenant key, as a plain column: core knows no app's models.
     federation_id = models.BigIntegerField(db_index=True)
     kind = models.CharField(_("类别"), max_length=40)
@@ -289,7 +310,11 @@ class StateChange(models.Model):
     reason = models.TextField(_("原因"), blank=True)
     at = models.DateTimeField(_("时间"), default=timezone.now)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)

@@ -44,13 +44,21 @@ def home(request: HttpRequest) -> HttpResponse:
             cards.append(render_to_string(card.template, context, request=request))
     promises = [
         {"role": Role(r).label, "text": ROLE_PROMISES[r]}
-        for r in sorted(scope.roles) if r in ROLE_PROMISES and r not in served
+        for r in sorted(scope.roles)
+        if r in ROLE_PROMISES and r not in served
     ]
     role_labels = sorted(str(Role(r).label) for r in scope.roles if r in Role.values)
-    return render(request, "core/home.html", {
-        "scope": scope, "role_labels": role_labels, "cards": [mark_safe(c) for c in cards],  # noqa: S308
-        "promises": promises, "today": clock.today(),
-    })
+    return render(
+        request,
+        "core/home.html",
+        {
+            "scope": scope,
+            "role_labels": role_labels,
+            "cards": [mark_safe(c) for c in cards],  # noqa: S308
+            "promises": promises,
+            "today": clock.today(),
+        },
+    )
 
 
 @public
@@ -74,8 +82,11 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/notifications.html",
-        {"items": items.order_by(attention_first, "-created_at", "-id")[:200],
-         "has_unread": items.filter(read_at__isnull=True).exists(), "attention": items.needing_attention().count()},
+        {
+            "items": items.order_by(attention_first, "-created_at", "-id")[:200],
+            "has_unread": items.filter(read_at__isnull=True).exists(),
+            "attention": items.needing_attention().count(),
+        },
     )
 
 
@@ -115,9 +126,9 @@ class AuditLogView(ScopedListView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         visible = super().get_queryset()
         self.filter_form = AuditFilterForm(self.request.GET or None, events=visible)
-        if not self.request.GET:
-            return visible.order_by("-at", "-id")
-        return self.filter_form.filter(visible).order_by("-at", "-id")
+        # A business action is one entry (its rows on its own page); the filters find it by any of its rows.
+        matching = self.filter_form.filter(visible) if self.request.GET else None
+        return auditlog.entries(visible, matching).order_by("-at", "-id")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -131,19 +142,24 @@ class AuditLogView(ScopedListView):
         return context
 
 
-def _list_row(event: AuditEvent) -> dict[str, Any]:
-    changes = auditlog.changes_of(event)
+def _list_row(
+    event: AuditEvent, *, all_changes: bool = False, names: dict[Any, str] | None = None
+) -> dict[str, Any]:
+    changes = auditlog.changes_of(event, names)
+    shown = len(changes) if all_changes else AUDIT_LIST_CHANGES
     return {
         "event": event,
         "action": auditlog.action_label(event.action),
         "result": auditlog.result_label(event.result),
         "object_type": auditlog.object_type_label(event.object_type) if event.object_type else "",
-        "changes": changes[:AUDIT_LIST_CHANGES],
-        "more": len(changes) - AUDIT_LIST_CHANGES,
+        "changes": changes[:shown],
+        "more": len(changes) - shown,
+        "row_count": getattr(event, "row_count", 0),
     }
 
 
 AUDIT_LIST_CHANGES = 3  # the list shows the first few changed fields; the event's own page shows them all
+AUDIT_ACTION_ROWS = 200  # the rows of a business action shown on its page (a ledger import has thousands)
 
 
 class AuditEventDetailView(ScopedDetailView):
@@ -159,14 +175,36 @@ class AuditEventDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         event = context["event"]
         query = self.request.GET.copy()
+        # A business action's entry lists its rows; a row names the action it is part of.
+        rows = list(AuditEvent.objects.filter(part_of=event.pk).order_by("id")[: AUDIT_ACTION_ROWS + 1])
+        parent = (
+            AuditEvent.objects.visible_to(self.request.user).filter(pk=event.part_of).first()
+            if event.part_of
+            else None
+        )
+        names = auditlog.related_names([event, *rows])
         context.update(
             action=auditlog.action_label(event.action),
             result=auditlog.result_label(event.result),
             object_type=auditlog.object_type_label(event.object_type) if event.object_type else "",
-            changes=auditlog.changes_of(event),
+            changes=auditlog.changes_of(event, names),
             back_query=query.urlencode(),
+            rows=[_list_row(r, all_changes=True, names=names) for r in rows[:AUDIT_ACTION_ROWS]],
+            rows_total=(
+                AuditEvent.objects.filter(part_of=event.pk).count()
+                if len(rows) > AUDIT_ACTION_ROWS
+                else len(rows)
+            ),
+            parent=parent,
+            parent_action=auditlog.action_label(parent.action) if parent is not None else "",
         )
         return context
+
+    def get_template_names(self) -> list[str]:
+        # The list page expands an action in place (HTMX): its rows alone.
+        if self.request.headers.get("HX-Request") and self.request.GET.get("rows"):
+            return ["core/audit_rows.html"]
+        return [self.template_name]
 
 
 @scoped_function(roles={Role.AUDITOR})
@@ -187,22 +225,31 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         "审计日志",
         [excel.Column(t, w) for t, w in zip(auditlog.EXPORT_HEADERS, auditlog.EXPORT_WIDTHS, strict=True)],
         (auditlog.export_row(e) for e in events[: auditlog.EXPORT_MAX_ROWS].iterator(chunk_size=2000)),
-        preamble=[[excel.Cell(f"审计日志（导出于 {timezone.localtime(now):%Y-%m-%d %H:%M}）", "title")],
-                  [f"筛选条件：{filters}"], *([[excel.Cell(note, "warning")]] if total > auditlog.EXPORT_MAX_ROWS else []),
-                  []],
+        preamble=[
+            [excel.Cell(f"审计日志（导出于 {timezone.localtime(now):%Y-%m-%d %H:%M}）", "title")],
+            [f"筛选条件：{filters}"],
+            *([[excel.Cell(note, "warning")]] if total > auditlog.EXPORT_MAX_ROWS else []),
+            [],
+        ],
     )
     content = excel.workbook_bytes([sheet])
     written = sheet.written
     stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M%S")
-    response = excel.xlsx_response(content, filename=f"审计日志_{stamp}.xlsx", ascii_name=f"audit-log_{stamp}.xlsx")
+    response = excel.xlsx_response(
+        content, filename=f"审计日志_{stamp}.xlsx", ascii_name=f"audit-log_{stamp}.xlsx"
+    )
     capped = total > written
     audit.record(
         "export",
         object_type="core.auditevent",
         object_repr="审计日志",
         detail=f"导出审计日志 {written} 条（符合条件 {total} 条{'，已截断' if capped else ''}）；筛选：{filters}",
-        changes={"filters": form.active_filters() if request.GET else {}, "rows": written, "total": total,
-                 "capped": capped},
+        changes={
+            "filters": form.active_filters() if request.GET else {},
+            "rows": written,
+            "total": total,
+            "capped": capped,
+        },
         federation_id=getattr(request.user, "federation_id", None),
     )
     return response

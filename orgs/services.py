@@ -43,6 +43,7 @@ LIAISON_FIELDS = frozenset({"female_staff_count", "address", "notes"})
 UNIT_FIELDS = frozenset({"name", "kind", "requires_committee", "female_staff_count", "address", "notes"})
 
 
+@audit.action("orgs.unit_create", label=_("新增单位"))
 def unit_create(
     *,
     federation: Federation,
@@ -76,6 +77,7 @@ def unit_create(
 
 
 
+@audit.action("orgs.unit_update", target="unit", label=_("修改单位信息"))
 def unit_update(*, unit: Unit, changes: dict[str, Any], version: int | None, acting_user: Any | None = None) -> Unit:
     """Edits a unit's details. `version` is the row version the editor saw: a stale or missing one is a
     conflict (core.models.ConcurrentEditError), so a second editor overwrites nothing."""
@@ -97,6 +99,7 @@ def unit_update(*, unit: Unit, changes: dict[str, Any], version: int | None, act
         return unit
 
 
+@audit.action("orgs.unit_dissolve", target="unit", label=_("撤销（并入）单位"))
 def unit_dissolve(
     *, unit: Unit, dissolved_on: dt.date, successor: Unit | None = None, acting_user: Any | None = None
 ) -> Unit:
@@ -125,6 +128,7 @@ def _check_end(unit: Unit, dissolved_on: dt.date, successor: Unit | None) -> Non
     successor_rule(unit=unit, successor=successor, dissolved_on=dissolved_on)
 
 
+@audit.action("orgs.unit_dissolution_correct", target="unit", label=_("更正单位撤销"))
 def unit_dissolution_correct(
     *, unit: Unit, dissolved_on: dt.date, successor: Unit | None = None, reason: str, acting_user: Any | None = None
 ) -> Unit:
@@ -133,6 +137,7 @@ def unit_dissolution_correct(
     return _end_change(unit, dissolved_on, successor, reason, acting_user)
 
 
+@audit.action("orgs.unit_dissolution_withdraw", target="unit", label=_("撤销单位撤销登记"))
 def unit_dissolution_withdraw(*, unit: Unit, reason: str, acting_user: Any | None = None) -> Unit:
     """撤销单位撤销/合并的登记: as if the unit had never ended (the committee that ended with it stands again)."""
     return _end_change(unit, None, None, reason, acting_user)
@@ -187,6 +192,7 @@ def unit_dissolve_consequences(user: Any, unit: Unit) -> list[str]:
 FEDERATION_RULE_FIELDS = ("term_length_years", "reelection_grace_days", "vacancy_fill_days")
 
 
+@audit.action("orgs.federation_rules_update", target="federation", label=_("修改妇联规则"))
 def federation_rules_update(
     *, federation: Federation, changes: dict[str, int], version: int | None, acting_user: Any | None = None
 ) -> Federation:
@@ -269,6 +275,7 @@ def unit_fields_rule(*, values: dict[str, Any]) -> None:
 # ---- bulk paths (the ledger import): the same rules for many units, few statements ---------------------
 
 
+@audit.action("orgs.unit_bulk_create", target="federation", label=_("批量新增单位"))
 def unit_bulk_create(
     *, federation: Federation, units: Sequence[tuple[Hashable, dict[str, Any]]], acting_user: Any | None = None
 ) -> dict[Hashable, Unit]:
@@ -299,6 +306,7 @@ def unit_bulk_create(
     return new
 
 
+@audit.action("orgs.unit_bulk_update", target="federation", label=_("批量修改单位"))
 def unit_bulk_update(
     *, federation: Federation, changes: Sequence[tuple[Hashable, Unit, dict[str, Any]]], acting_user: Any | None = None
 ) -> None:
