@@ -1,11 +1,12 @@
 """The duty system over the API (/api/v1/duties/...), scoped like the pages."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from core.api import ErrorOut, PageIn, get_object, json_body, page_of, read_json_body, scoped_endpoint
 from core.confidential import reads_confidential
@@ -52,9 +53,11 @@ class ContactLogPage(Schema):
 
 
 class ContactLogIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     assignment_id: int
     contacted_on: dt.date
-    way: ContactLog.Way
+    way: Literal["visit", "phone", "wechat", "meeting"]
     subject: str
     reached: bool = True
     notes: str = ""
@@ -145,8 +148,8 @@ class ShiftOut(Schema):
     id: int
     desk: str
     on: dt.date
-    starts_at: dt.time
-    ends_at: dt.time
+    starts_at: str = Field(description="HH:MM（当地时间）")
+    ends_at: str = Field(description="HH:MM（当地时间）")
     executive_id: int | None
     checked_in: bool
 
@@ -170,6 +173,8 @@ class SwapPage(Schema):
 
 
 class OfferIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     note: str = ""
 
 
@@ -183,8 +188,8 @@ def _shift(s: Shift) -> dict[str, Any]:
         "id": s.pk,
         "desk": s.desk,
         "on": s.on,
-        "starts_at": s.starts_at,
-        "ends_at": s.ends_at,
+        "starts_at": f"{s.starts_at:%H:%M}",
+        "ends_at": f"{s.ends_at:%H:%M}",
         "executive_id": s.executive_id,
         "checked_in": s.checked_in_at is not None,
     }
@@ -262,10 +267,14 @@ CASE_ROLES = (Role.EXECUTIVE, Role.HOTLINE_SUPERVISOR)
 
 
 class CaseIn(Schema):
-    category: HotlineCase.Category
+    model_config = ConfigDict(extra="forbid")
+
+    category: Literal[
+        "marriage", "violence", "labour", "inheritance", "children", "psychology", "policy", "other"
+    ]
     narrative: str
     urgent: bool = False
-    channel: HotlineCase.Channel = HotlineCase.Channel.CALL
+    channel: Literal["call", "visit"] = "call"
     caller_name: str = ""
     caller_phone: str = ""
     caller_address: str = ""

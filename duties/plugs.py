@@ -18,3 +18,4 @@ def register() -> None:
     reminder_producers.register("duties.shifts_and_follow_ups", reminders.PRODUCER, order=40)
     world_extenders.register("duties.executives", WorldExtender(extend=testing.add_executives), order=40)
     world_extenders.register("duties.cases", WorldExtender(extend=testing.add_cases), order=41)
+    world_extenders.register("duties.exchange", WorldExtender(extend=testing.add_exchange), order=42)
