@@ -85,3 +85,13 @@ register(
         307,
     )
 )
+register(
+    NavEntry(
+        gettext_noop("执委履职"),
+        gettext_noop("履职档案"),
+        "duties:records",
+        frozenset({Role.FEDERATION_STAFF, Role.UNIT_LIAISON, Role.HOTLINE_SUPERVISOR}),
+        "bi-journal-text",
+        308,
+    )
+)

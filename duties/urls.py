@@ -3,6 +3,7 @@ from django.urls import path
 from duties import views
 from duties import views_cases as vc
 from duties import views_exchange as vx
+from duties import views_records as vrec
 from duties import views_roster as vr
 
 app_name = "duties"
@@ -50,4 +51,7 @@ urlpatterns = [
     path("suggestions/<int:pk>/extend/", vx.ExtendView.as_view(), name="suggestion-extend"),
     path("suggestions/<int:pk>/answer/", vx.AnswerView.as_view(), name="suggestion-answer"),
     path("suggestions/<int:pk>/rate/", vx.RateView.as_view(), name="suggestion-rate"),
+    path("records/", vrec.records, name="records"),
+    path("records/export/", vrec.records_export, name="records-export"),
+    path("executives/<int:pk>/report/", vrec.DutyReportView.as_view(), name="duty-report"),
 ]
