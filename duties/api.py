@@ -179,8 +179,7 @@ class OfferIn(Schema):
 
 
 class ShiftFilter(PageIn):
-    start: dt.date | None = None
-    end: dt.date | None = None
+    month: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="月份 YYYY-MM")
 
 
 def _shift(s: Shift) -> dict[str, Any]:
@@ -208,12 +207,10 @@ def _swap(s: ShiftSwap) -> dict[str, Any]:
 @router.get("/shifts", response={200: ShiftPage, **REFUSALS})
 @scoped_endpoint(roles=ROSTER_ROLES, model=None)
 def shift_list(request: HttpRequest, filters: Query[ShiftFilter]) -> dict[str, Any]:
-    """Shifts of the roster the caller may see, optionally in [start, end]."""
+    """Shifts of the roster the caller may see, optionally of one month."""
     qs = Shift.objects.visible_to(request.user).order_by("on", "starts_at", "pk")
-    if filters.start:
-        qs = qs.filter(on__gte=filters.start)
-    if filters.end:
-        qs = qs.filter(on__lte=filters.end)
+    if filters.month:
+        qs = qs.filter(on__range=selectors.month_bounds(filters.month))
     data = page_of(qs, filters)
     return {"items": [_shift(s) for s in data["items"]], "count": data["count"]}
 

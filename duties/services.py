@@ -417,18 +417,20 @@ def shift_sign_up(*, shift: Shift, executive: Executive, acting_user: Any | None
     return shift_assign(shift=shift, executive=executive, acting_user=acting_user)
 
 
-def shift_check_in(*, shift: Shift, acting_user: Any | None = None) -> Shift:
-    """Check-in at the start of a shift, on its day."""
+def shift_check_in(*, shift: Shift, at: dt.datetime | None = None, acting_user: Any | None = None) -> Shift:
+    """Check-in at the start of a shift, on its day; `at` records one from the desk's sign-in sheet later
+    (it must fall on the shift's day, not in the future)."""
     from django.utils import timezone
 
     if shift.executive_id is None:
         raise ValidationError(MSG_NO_EXECUTIVE, code="no_executive")
-    if shift.on != clock.today():
+    day = timezone.localtime(at).date() if at is not None else clock.today()
+    if shift.on != day or (at is not None and at > timezone.now()):
         raise ValidationError(MSG_CHECK_IN_DAY, code="check_in_day")
     if shift.checked_in_at is not None:
         raise ValidationError(MSG_CHECKED_IN, code="checked_in")
     with audit.attributed_to(acting_user), transaction.atomic():
-        shift.checked_in_at = timezone.now()
+        shift.checked_in_at = at or timezone.now()
         shift.save()
         return shift
 
@@ -782,9 +784,17 @@ def meeting_minutes(
 
 # ------------------------------------------------------------------------------------ suggestions
 def suggestion_submit(
-    *, author: Executive, title: str, proposal: str, background: str = "", acting_user: Any | None = None
+    *,
+    author: Executive,
+    title: str,
+    proposal: str,
+    background: str = "",
+    submitted_on: dt.date | None = None,
+    acting_user: Any | None = None,
 ) -> Suggestion:
-    """An executive submits a suggestion (建言献策)."""
+    """An executive submits a suggestion (建言献策); `submitted_on` (default today) for one handed in on paper."""
+    day = submitted_on or clock.today()
+    _not_in_future(day, "submitted_on")
     if not title.strip():
         raise ValidationError(MSG_TITLE_REQUIRED, code="title_required")
     if not proposal.strip():
@@ -798,7 +808,7 @@ def suggestion_submit(
             title=title.strip()[:200],
             background=background.strip(),
             proposal=proposal.strip(),
-            submitted_on=clock.today(),
+            submitted_on=day,
         )
         suggestion.save()
         return suggestion

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views import View
 from django.views.generic.detail import SingleObjectMixin
 
@@ -22,15 +22,15 @@ from duties.views import DUTY_ROLES, _year
 RECORD_ROLES = frozenset({Role.FEDERATION_STAFF, Role.UNIT_LIAISON, Role.HOTLINE_SUPERVISOR})
 # (figure, column title, yearly expectation or None)
 COLUMNS: list[tuple[str, str, int | None]] = [
-    ("contacts", "联系群众", None),
-    ("contacts_reached", "联系上", None),
-    ("shifts_served", "值班", None),
-    ("no_shows", "未到岗", None),
-    ("cases", "受理个案", None),
-    ("meetings_attended", "参加交流", None),
-    ("meetings_absent", "缺席交流", None),
-    ("suggestions", "建言献策", None),
-    ("suggestions_adopted", "被采纳", None),
+    ("contacts", gettext_noop("联系群众"), None),
+    ("contacts_reached", gettext_noop("联系上"), None),
+    ("shifts_served", gettext_noop("值班"), None),
+    ("no_shows", gettext_noop("未到岗"), None),
+    ("cases", gettext_noop("受理个案"), None),
+    ("meetings_attended", gettext_noop("参加交流"), None),
+    ("meetings_absent", gettext_noop("缺席交流"), None),
+    ("suggestions", gettext_noop("建言献策"), None),
+    ("suggestions_adopted", gettext_noop("被采纳"), None),
 ]
 EXPECTATIONS = {"shifts_served": selectors.REQUIRED_SHIFTS, "suggestions": selectors.REQUIRED_SUGGESTIONS}
 
