@@ -147,8 +147,10 @@ def duty_records(executive_ids: list[int], start: dt.date, end: dt.date) -> dict
             missed=Count("id", filter=Q(checked_in_at__isnull=True, on__lt=today)),
         )
     )
-    for row in shifts:
-        out[row["executive_id"]].update(shifts=row["n"], shifts_served=row["served"], no_shows=row["missed"])
+    for srow in shifts:
+        out[srow["executive_id"]].update(
+            shifts=srow["n"], shifts_served=srow["served"], no_shows=srow["missed"]
+        )
     attendance = (
         Attendance.objects.filter(executive_id__in=executive_ids, meeting__held_on__range=(start, end))
         .values("executive_id")
@@ -156,15 +158,15 @@ def duty_records(executive_ids: list[int], start: dt.date, end: dt.date) -> dict
             present=Count("id", filter=Q(status="present")), absent=Count("id", filter=Q(status="absent"))
         )
     )
-    for row in attendance:
-        out[row["executive_id"]].update(meetings_attended=row["present"], meetings_absent=row["absent"])
+    for arow in attendance:
+        out[arow["executive_id"]].update(meetings_attended=arow["present"], meetings_absent=arow["absent"])
     suggestions = (
         Suggestion.objects.filter(author_id__in=executive_ids, submitted_on__range=(start, end))
         .values("author_id")
         .annotate(n=Count("id"), adopted=Count("id", filter=Q(result="adopted")))
     )
-    for row in suggestions:
-        out[row["author_id"]].update(suggestions=row["n"], suggestions_adopted=row["adopted"])
+    for grow in suggestions:
+        out[grow["author_id"]].update(suggestions=grow["n"], suggestions_adopted=grow["adopted"])
     for executive_id, n in case_counts(executive_ids, start, end).items():
         out[executive_id]["cases"] = n
     return out

@@ -481,7 +481,8 @@ def swap_approve(*, swap: ShiftSwap, acting_user: Any | None = None) -> ShiftSwa
     if swap.shift.on < clock.today():
         raise ValidationError(MSG_OFFER_EXPIRED, code="expired")
     SWAP_MACHINE.check(swap, "approve")
-    _check_free(swap.taken_by, swap.shift)
+    if swap.taken_by is not None:
+        _check_free(swap.taken_by, swap.shift)
     with audit.attributed_to(acting_user), transaction.atomic():
         shift = swap.shift
         shift.executive_id = swap.taken_by_id

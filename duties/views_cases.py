@@ -130,7 +130,7 @@ class CaseDetailView(ScopedDetailView):
 
 
 class CaseActionView(ObjectActionView):
-    model = HotlineCase
+    model: Any = HotlineCase
 
     def get_success_url(self) -> str:
         case = self.object if isinstance(self.object, HotlineCase) else self.object.case
@@ -243,7 +243,7 @@ def case_stats(request: HttpRequest) -> HttpResponse:
     if raw.isdigit() and 2000 <= int(raw) <= year:
         year = int(raw)
     with confidential.system_scope("热线统计（只计数）"):
-        cases = HotlineCase.objects.filter(federation_id=federation_id, received_on__year=year)
+        cases = HotlineCase.objects.filter(federation_id=federation_id, received_on__year=year)  # type: ignore[misc]
         by_category = {r["category"]: r["n"] for r in cases.values("category").annotate(n=Count("id"))}
         by_status = {r["status"]: r["n"] for r in cases.values("status").annotate(n=Count("id"))}
         by_month = {
@@ -251,7 +251,7 @@ def case_stats(request: HttpRequest) -> HttpResponse:
             for r in cases.values("received_on__month").annotate(n=Count("id"))
         }
         urgent = cases.filter(urgent=True).count()
-        referrals = Referral.objects.filter(federation_id=federation_id, referred_on__year=year)
+        referrals = Referral.objects.filter(federation_id=federation_id, referred_on__year=year)  # type: ignore[misc]
         by_body = {r["body"]: r["n"] for r in referrals.values("body").annotate(n=Count("id"))}
     return render(
         request,

@@ -51,7 +51,7 @@ class MeetingForm(StyledForm):
 @scoped_function(roles=STAFF)
 def meeting_schedule(request: HttpRequest) -> HttpResponse:
     federation_id = chosen_federation(request, STAFF)
-    federation = Federation.objects.visible_to(request.user).filter(pk=federation_id).first()
+    federation = Federation.objects.visible_to(request.user).filter(pk=federation_id).first()  # type: ignore[misc]
     if federation is None:
         raise Http404
     form = MeetingForm(request.POST or None)
@@ -292,7 +292,7 @@ class AssignView(SuggestionActionView):
     }
 
     class Form(StyledForm):
-        lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=None)  # type: ignore[arg-type]
+        lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=None)  # type: ignore[arg-type, var-annotated]
         co_units = forms.CharField(label=_("协办单位"), max_length=300, required=False)
         reply_due = date_field(_("答复期限"), required=False, help_text=_("留空为三个月后。"))
 
