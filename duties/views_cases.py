@@ -116,7 +116,11 @@ class CaseDetailView(ScopedDetailView):
         user = self.request.user
         ctx["entries"] = list(case.entries.all())
         ctx["referrals"] = [(r, REFERRAL_MACHINE.available(r)) for r in case.referrals.all()]
-        ctx["timeline"] = CASE_MACHINE.timeline(case)
+        labels = dict(HotlineCase.Status.choices)
+        ctx["timeline"] = [
+            (t, labels.get(t.from_state, t.from_state), labels.get(t.to_state, t.to_state))
+            for t in CASE_MACHINE.timeline(case)
+        ]
         ctx["moves"] = CASE_MACHINE.available(case)
         ctx["same_number"] = list(
             HotlineCase.objects.visible_to(user)

@@ -231,7 +231,11 @@ class SuggestionDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         s: Suggestion = self.object
-        ctx["timeline"] = SUGGESTION_MACHINE.timeline(s)
+        labels = dict(Suggestion.Status.choices)
+        ctx["timeline"] = [
+            (t, labels.get(t.from_state, t.from_state), labels.get(t.to_state, t.to_state))
+            for t in SUGGESTION_MACHINE.timeline(s)
+        ]
         ctx["can_handle"] = self.permits("change")
         ctx["can_answer"] = s.status == "assigned" and self.permits("answer")
         ctx["can_rate"] = s.status == "answered" and self.permits("rate")
