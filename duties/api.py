@@ -144,13 +144,18 @@ def contact_log_detail(request: HttpRequest, id: int) -> dict[str, Any]:
 ROSTER_ROLES = (Role.FEDERATION_STAFF, Role.HOTLINE_SUPERVISOR, Role.EXECUTIVE)
 
 
+class OnDutyOut(Schema):
+    id: int
+    name: str
+
+
 class ShiftOut(Schema):
     id: int
     desk: str
     on: dt.date
     starts_at: str = Field(description="HH:MM（当地时间）")
     ends_at: str = Field(description="HH:MM（当地时间）")
-    executive_id: int | None
+    executive: OnDutyOut | None = Field(description="值班执委；空班为 null")
     checked_in: bool
 
 
@@ -189,7 +194,7 @@ def _shift(s: Shift) -> dict[str, Any]:
         "on": s.on,
         "starts_at": f"{s.starts_at:%H:%M}",
         "ends_at": f"{s.ends_at:%H:%M}",
-        "executive_id": s.executive_id,
+        "executive": {"id": s.executive_id, "name": s.executive.person.name} if s.executive else None,
         "checked_in": s.checked_in_at is not None,
     }
 
@@ -208,7 +213,11 @@ def _swap(s: ShiftSwap) -> dict[str, Any]:
 @scoped_endpoint(roles=ROSTER_ROLES, model=None)
 def shift_list(request: HttpRequest, filters: Query[ShiftFilter]) -> dict[str, Any]:
     """Shifts of the roster the caller may see, optionally of one month."""
-    qs = Shift.objects.visible_to(request.user).order_by("on", "starts_at", "pk")
+    qs = (
+        Shift.objects.visible_to(request.user)
+        .select_related("executive__person")
+        .order_by("on", "starts_at", "pk")
+    )
     if filters.month:
         qs = qs.filter(on__range=selectors.month_bounds(filters.month))
     data = page_of(qs, filters)
