@@ -52,6 +52,17 @@ class Registry[T]:
         return len(self._entries)
 
     @contextlib.contextmanager
+    def emptied(self) -> Iterator[None]:
+        """No entries for the duration of the block (tests of a deployment without the providers)."""
+        saved = dict(self._entries)
+        self._entries.clear()
+        try:
+            yield
+        finally:
+            self._entries.clear()
+            self._entries.update(saved)
+
+    @contextlib.contextmanager
     def temporarily(self, key: str, entry: T, *, order: int = 100) -> Iterator[T]:
         """Registers `entry` for the duration of the block (tests)."""
         previous = self._entries.get(key)

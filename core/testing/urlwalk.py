@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.test import Client
@@ -113,7 +114,9 @@ def static_problems(urlconf: str | None = None) -> list[str]:
             continue
         extra = set(r.kwargs) - {"pk"} - set(r.attr("jinguo_example_kwargs", {}) or {})
         if extra:
-            problems.append(f"{r.route}: URL kwargs {sorted(extra)} unknown to the walker (use pk or jinguo_example_kwargs)")
+            problems.append(
+                f"{r.route}: URL kwargs {sorted(extra)} unknown to the walker (use pk or jinguo_example_kwargs)"
+            )
         model = _model_of(r)
         if "pk" in r.kwargs and model is None:
             problems.append(f"{r.route}: has <pk> but its view names no scoped model")
@@ -202,12 +205,21 @@ def _request(client: Client, method: str, url: str, **extra: Any) -> Answer:
     else:
         with transaction.atomic():
             with connection.execute_wrapper(recorder):
-                resp = client.generic(method, url, data=extra.pop("data", b""), content_type=extra.pop(
-                    "content_type", "application/x-www-form-urlencoded"), **extra)
+                resp = client.generic(
+                    method,
+                    url,
+                    data=extra.pop("data", b""),
+                    content_type=extra.pop("content_type", "application/x-www-form-urlencoded"),
+                    **extra,
+                )
             transaction.set_rollback(True)
     ctype = resp.get("Content-Type", "")
     body = ""
-    if resp.status_code == 200 and ctype.startswith(("text/html", "application/json")) and not getattr(resp, "streaming", False):
+    if (
+        resp.status_code == 200
+        and ctype.startswith(("text/html", "application/json"))
+        and not getattr(resp, "streaming", False)
+    ):
         body = resp.content.decode(errors="replace")
         if ctype.startswith("application/json"):
             try:
@@ -222,7 +234,9 @@ def _leaks(answer: Answer, persona: str, invisible_names: dict[str, list[str]]) 
 
 
 class _Walk:
-    def __init__(self, personas: dict[str, Any], invisible: dict[str, list[str]], login: Any, methods: tuple[str, ...]):
+    def __init__(
+        self, personas: dict[str, Any], invisible: dict[str, list[str]], login: Any, methods: tuple[str, ...]
+    ):
         self.personas = personas
         self.invisible = invisible
         self.login = login
@@ -273,7 +287,9 @@ class _Walk:
         if answer.status >= 500:
             self.problems.append(f"{where}: server error {answer.status}")
         elif user is None:
-            if r.attr("jinguo_scoping") != "public" and not (answer.status == 302 and "/accounts/login/" in answer.location):
+            if r.attr("jinguo_scoping") != "public" and not (
+                answer.status == 302 and "/accounts/login/" in answer.location
+            ):
                 self.problems.append(f"{where}: anonymous not sent to log-in (got {answer.status})")
         elif not _admits(user, _roles_of(r)):
             if answer.status != 403:
@@ -283,8 +299,18 @@ class _Walk:
         elif not r.attr("jinguo_names_any_object") and (leaked := _leaks(answer, persona, self.invisible)):
             self.problems.append(f"{where}: shows units outside the scope: {leaked}")
 
-    def check_object(self, r: Route, method: str, url: str, persona: str, user: Any, client: Client,
-                     qs: ScopedQuerySet, obj: models.Model, missing: Answer) -> None:
+    def check_object(
+        self,
+        r: Route,
+        method: str,
+        url: str,
+        persona: str,
+        user: Any,
+        client: Client,
+        qs: ScopedQuerySet,
+        obj: models.Model,
+        missing: Answer,
+    ) -> None:
         answer = _request(client, method, url)
         where = f"{method} {url} ({type(obj).__name__} #{obj.pk}) as {persona}"
         if answer.status >= 500:
@@ -305,22 +331,33 @@ class _Walk:
             if answer.status != missing.status or answer.status not in (404, 405):
                 self.problems.append(
                     f"{where}: outside the scope but got {answer.status} (a missing object gets {missing.status}), "
-                    "expected 404")
+                    "expected 404"
+                )
         elif not permitted:
             if answer.status not in (403, 405):
-                self.problems.append(f"{where}: visible but not permitted ({r.action}), got {answer.status}, expected 403")
+                self.problems.append(
+                    f"{where}: visible but not permitted ({r.action}), got {answer.status}, expected 403"
+                )
         else:
             if method == "GET" and answer.status not in (200, 302):
                 self.problems.append(f"{where}: in scope but got {answer.status}")
-            elif not r.attr("jinguo_names_any_object") and (leaked := _leaks(answer, persona, self.invisible)):
+            elif not r.attr("jinguo_names_any_object") and (
+                leaked := _leaks(answer, persona, self.invisible)
+            ):
                 self.problems.append(f"{where}: shows units outside the scope: {leaked}")
             return
         if answer.writes:
-            self.problems.append(f"{where}: refused ({answer.status}) but wrote to {sorted(set(answer.writes))}")
+            self.problems.append(
+                f"{where}: refused ({answer.status}) but wrote to {sorted(set(answer.writes))}"
+            )
 
 
-def dynamic_problems(personas: dict[str, Any], invisible_names: dict[str, list[str]], login: Any,
-                     methods: tuple[str, ...] = ("GET",)) -> list[str]:
+def dynamic_problems(
+    personas: dict[str, Any],
+    invisible_names: dict[str, list[str]],
+    login: Any,
+    methods: tuple[str, ...] = ("GET",),
+) -> list[str]:
     """Requests every non-API URL as every persona with each method; see the module docstring for the rules.
 
     `personas` maps a name to a user (None for anonymous); `invisible_names[persona]` lists names of
@@ -330,8 +367,11 @@ def dynamic_problems(personas: dict[str, Any], invisible_names: dict[str, list[s
         return _Walk(personas, invisible_names, login, methods).run()
 
 
-def api_dynamic_problems(personas: dict[str, Any], invisible_names: dict[str, list[str]],
-                         methods: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE")) -> list[str]:
+def api_dynamic_problems(
+    personas: dict[str, Any],
+    invisible_names: dict[str, list[str]],
+    methods: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE"),
+) -> list[str]:
     """Calls every API operation as every persona with a bearer token (writes with an empty JSON body)."""
     from core.testing.world import api_headers
 
@@ -339,8 +379,12 @@ def api_dynamic_problems(personas: dict[str, Any], invisible_names: dict[str, li
         return _api_walk(personas, invisible_names, methods, api_headers)
 
 
-def _api_walk(personas: dict[str, Any], invisible_names: dict[str, list[str]], methods: tuple[str, ...],
-              api_headers: Any) -> list[str]:
+def _api_walk(
+    personas: dict[str, Any],
+    invisible_names: dict[str, list[str]],
+    methods: tuple[str, ...],
+    api_headers: Any,
+) -> list[str]:
     problems: list[str] = []
     for persona, user in personas.items():
         client = Client(raise_request_exception=False)
@@ -356,20 +400,36 @@ def _api_walk(personas: dict[str, Any], invisible_names: dict[str, list[str]], m
                 targets = list(model._default_manager.order_by("pk")[:50])
             elif "{" not in path:
                 targets = [None]
-            extra: dict[str, Any] = {} if method == "GET" else {"data": "{}", "content_type": "application/json"}
+            extra: dict[str, Any] = (
+                {} if method == "GET" else {"data": "{}", "content_type": "application/json"}
+            )
             missing = None
             if "{id}" in path:
-                missing = _request(client, method, f"/api/v1{path.replace('{id}', str(MISSING_PK))}", **headers, **extra)
+                missing = _request(
+                    client, method, f"/api/v1{path.replace('{id}', str(MISSING_PK))}", **headers, **extra
+                )
             for obj in targets:
                 url = f"/api/v1{path.replace('{id}', str(obj.pk))}" if obj is not None else f"/api/v1{path}"
                 answer = _request(client, method, url, **headers, **dict(extra))
                 where = f"API {method} {url} as {persona}"
-                problems += _check_api(answer, where, persona, user, roles, model, action, obj, missing, invisible_names)
+                problems += _check_api(
+                    answer, where, persona, user, roles, model, action, obj, missing, invisible_names
+                )
     return problems
 
 
-def _check_api(answer: Answer, where: str, persona: str, user: Any, roles: Any, model: Any, action: str,
-               obj: models.Model | None, missing: Answer | None, invisible: dict[str, list[str]]) -> list[str]:
+def _check_api(
+    answer: Answer,
+    where: str,
+    persona: str,
+    user: Any,
+    roles: Any,
+    model: Any,
+    action: str,
+    obj: models.Model | None,
+    missing: Answer | None,
+    invisible: dict[str, list[str]],
+) -> list[str]:
     if answer.status >= 500:
         return [f"{where}: server error {answer.status}"]
     if user is None:
@@ -383,7 +443,9 @@ def _check_api(answer: Answer, where: str, persona: str, user: Any, roles: Any, 
         if not qs.visible_to(user).filter(pk=obj.pk).exists():
             out = []
             if missing is not None and answer.status != missing.status:
-                out.append(f"{where}: outside the scope got {answer.status}, a missing object {missing.status}")
+                out.append(
+                    f"{where}: outside the scope got {answer.status}, a missing object {missing.status}"
+                )
             elif answer.status not in (404, 405, 422):
                 out.append(f"{where}: outside the scope, got {answer.status}, expected 404")
             if answer.writes:
@@ -392,9 +454,89 @@ def _check_api(answer: Answer, where: str, persona: str, user: Any, roles: Any, 
         if not qs.permitted(user, action).filter(pk=obj.pk).exists():
             out = []
             if answer.status not in (403, 405, 422):
-                out.append(f"{where}: visible but not permitted ({action}), got {answer.status}, expected 403")
+                out.append(
+                    f"{where}: visible but not permitted ({action}), got {answer.status}, expected 403"
+                )
             if answer.writes:
                 out.append(f"{where}: not permitted but wrote to {sorted(set(answer.writes))}")
             return out
     leaked = _leaks(answer, persona, invisible)
     return [f"{where}: shows units outside the scope: {leaked}"] if leaked else []
+
+
+# --- Every word of an English page is English ------------------------------------------------------
+
+# A run of Chinese characters (and the full-width punctuation that goes with them).
+CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
+# The language picker names each language in itself.
+OWN_NAMES = ("简体中文", "中文")
+SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
+
+
+def data_text() -> str:
+    """Every text value stored in the database, joined: Chinese that comes from the data (a unit's
+    name, a reason typed by a user) may stand in an English page; Chinese from the code may not."""
+    parts: list[str] = []
+    for model in django_apps.get_models():
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField, models.JSONField))
+            and not getattr(f, "sealed", False)
+        ]
+        if not fields:
+            continue
+        manager = model._base_manager
+        for row in manager.values_list(*fields):
+            parts.extend(
+                v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+                for v in row
+                if isinstance(v, (str, dict, list)) and v
+            )
+    return "\n".join(parts)
+
+
+def chinese_in_english(body: str, data: str) -> list[str]:
+    """The runs of Chinese in an English page that do not come from the data."""
+    text = SCRIPT_OR_STYLE.sub("", body)
+    return sorted(
+        {
+            run
+            for run in CJK_RUN.findall(text)
+            if run not in OWN_NAMES and run not in data and not set(run) <= set("，。：；、（）《》“”　")
+        }
+    )
+
+
+def english_problems(personas: dict[str, Any], login: Any) -> list[str]:
+    """GETs every page (one in-scope object of each kind) as every logged-in persona in English and reports
+    Chinese that is not data: a label, message or heading that skipped gettext."""
+    problems: list[str] = []
+    routes = [r for r in iter_routes() if not is_api(r) and r.name not in FRAMEWORK_VIEWS]
+    with confidential.system_scope("URL walker: every page in English"):
+        data = data_text()
+        for persona, user in personas.items():
+            if user is None:
+                continue
+            client = Client(raise_request_exception=False)
+            login(client, user)
+            client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+            for r in routes:
+                if not _admits(user, _roles_of(r)):
+                    continue
+                example = dict(r.attr("jinguo_example_kwargs", {}) or {})
+                model = _model_of(r)
+                if "pk" in r.kwargs:
+                    if model is None:
+                        continue
+                    qs: ScopedQuerySet = model._default_manager.all()  # type: ignore[assignment]
+                    obj = qs.permitted(user, r.action).order_by("pk").first()
+                    if obj is None:
+                        continue
+                    example["pk"] = obj.pk
+                url = _fill(r.route, example)
+                answer = _request(client, "GET", url)
+                if answer.status == 200 and answer.content_type.startswith("text/html"):
+                    if found := chinese_in_english(answer.body, data):
+                        problems.append(f"GET {url} as {persona} in English: {found[:12]}")
+    return problems

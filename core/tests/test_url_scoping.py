@@ -100,16 +100,24 @@ class UnscopedWriteView(ScopedDetailView):
 
 
 class UnscopedUrls:
-    urlpatterns = [path("", include("config.urls")), path("bad/units/<int:pk>/", UnscopedUnitView.as_view(), name="bad-unit")]
+    urlpatterns = [
+        path("", include("config.urls")),
+        path("bad/units/<int:pk>/", UnscopedUnitView.as_view(), name="bad-unit"),
+    ]
 
 
 class LeakyUrls:
-    urlpatterns = [path("", include("config.urls")), path("leaky/units/<int:pk>/", LeakyUnitView.as_view(), name="leaky")]
+    urlpatterns = [
+        path("", include("config.urls")),
+        path("leaky/units/<int:pk>/", LeakyUnitView.as_view(), name="leaky"),
+    ]
 
 
 class WritingUrls:
-    urlpatterns = [path("", include("config.urls")),
-                   path("writes/units/<int:pk>/", UnscopedWriteView.as_view(), name="writes")]
+    urlpatterns = [
+        path("", include("config.urls")),
+        path("writes/units/<int:pk>/", UnscopedWriteView.as_view(), name="writes"),
+    ]
 
 
 def test_walker_reports_a_view_added_without_scoping(settings):
@@ -136,6 +144,22 @@ def test_walker_reports_a_write_that_is_not_scoped(world, settings):
 
 
 def test_public_pages_are_only_login_and_health():
-    public = sorted(r.route for r in urlwalk.iter_routes() if not urlwalk.is_api(r) and r.attr("jinguo_scoping") == "public")
+    public = sorted(
+        r.route
+        for r in urlwalk.iter_routes()
+        if not urlwalk.is_api(r) and r.attr("jinguo_scoping") == "public"
+    )
     # The one-time reset code's page is public: its holder cannot log in yet (accounts.resets).
     assert public == ["accounts/login/", "accounts/reset/", "healthz"]
+
+
+def test_every_page_in_english_has_no_chinese_but_the_data(world):
+    personas, _ = persona_map(world)
+    assert urlwalk.english_problems(personas, login) == []
+
+
+def test_the_english_walk_tells_data_from_words():
+    data = "区教育局\n张三"
+    assert urlwalk.chinese_in_english("<p>Unit 区教育局 of 张三</p>", data) == []
+    assert urlwalk.chinese_in_english("<button>登记换届</button> Cancel", data) == ["登记换届"]
+    assert urlwalk.chinese_in_english("<script>const a = '中文提示';</script><p>OK</p>", data) == []
