@@ -1,11 +1,12 @@
 """The duty system over the API (/api/v1/duties/...), scoped like the pages."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from core.api import ErrorOut, PageIn, get_object, json_body, page_of, read_json_body, scoped_endpoint
 from core.confidential import reads_confidential
@@ -52,9 +53,11 @@ class ContactLogPage(Schema):
 
 
 class ContactLogIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     assignment_id: int
     contacted_on: dt.date
-    way: ContactLog.Way
+    way: Literal["visit", "phone", "wechat", "meeting"]
     subject: str
     reached: bool = True
     notes: str = ""
@@ -141,13 +144,18 @@ def contact_log_detail(request: HttpRequest, id: int) -> dict[str, Any]:
 ROSTER_ROLES = (Role.FEDERATION_STAFF, Role.HOTLINE_SUPERVISOR, Role.EXECUTIVE)
 
 
+class OnDutyOut(Schema):
+    id: int
+    name: str
+
+
 class ShiftOut(Schema):
     id: int
     desk: str
     on: dt.date
-    starts_at: dt.time
-    ends_at: dt.time
-    executive_id: int | None
+    starts_at: str = Field(description="HH:MM（当地时间）")
+    ends_at: str = Field(description="HH:MM（当地时间）")
+    executive: OnDutyOut | None = Field(description="值班执委；空班为 null")
     checked_in: bool
 
 
@@ -170,12 +178,13 @@ class SwapPage(Schema):
 
 
 class OfferIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     note: str = ""
 
 
 class ShiftFilter(PageIn):
-    start: dt.date | None = None
-    end: dt.date | None = None
+    month: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="月份 YYYY-MM")
 
 
 def _shift(s: Shift) -> dict[str, Any]:
@@ -183,9 +192,9 @@ def _shift(s: Shift) -> dict[str, Any]:
         "id": s.pk,
         "desk": s.desk,
         "on": s.on,
-        "starts_at": s.starts_at,
-        "ends_at": s.ends_at,
-        "executive_id": s.executive_id,
+        "starts_at": f"{s.starts_at:%H:%M}",
+        "ends_at": f"{s.ends_at:%H:%M}",
+        "executive": {"id": s.executive_id, "name": s.executive.person.name} if s.executive else None,
         "checked_in": s.checked_in_at is not None,
     }
 
@@ -203,12 +212,14 @@ def _swap(s: ShiftSwap) -> dict[str, Any]:
 @router.get("/shifts", response={200: ShiftPage, **REFUSALS})
 @scoped_endpoint(roles=ROSTER_ROLES, model=None)
 def shift_list(request: HttpRequest, filters: Query[ShiftFilter]) -> dict[str, Any]:
-    """Shifts of the roster the caller may see, optionally in [start, end]."""
-    qs = Shift.objects.visible_to(request.user).order_by("on", "starts_at", "pk")
-    if filters.start:
-        qs = qs.filter(on__gte=filters.start)
-    if filters.end:
-        qs = qs.filter(on__lte=filters.end)
+    """Shifts of the roster the caller may see, optionally of one month."""
+    qs = (
+        Shift.objects.visible_to(request.user)
+        .select_related("executive__person")
+        .order_by("on", "starts_at", "pk")
+    )
+    if filters.month:
+        qs = qs.filter(on__range=selectors.month_bounds(filters.month))
     data = page_of(qs, filters)
     return {"items": [_shift(s) for s in data["items"]], "count": data["count"]}
 
@@ -262,10 +273,14 @@ CASE_ROLES = (Role.EXECUTIVE, Role.HOTLINE_SUPERVISOR)
 
 
 class CaseIn(Schema):
-    category: HotlineCase.Category
+    model_config = ConfigDict(extra="forbid")
+
+    category: Literal[
+        "marriage", "violence", "labour", "inheritance", "children", "psychology", "policy", "other"
+    ]
     narrative: str
     urgent: bool = False
-    channel: HotlineCase.Channel = HotlineCase.Channel.CALL
+    channel: Literal["call", "visit"] = "call"
     caller_name: str = ""
     caller_phone: str = ""
     caller_address: str = ""

@@ -12,7 +12,7 @@ from duties.models import ContactAssignment, ContactLog, Executive
 
 
 class ExecutiveAppointForm(StyledForm):
-    person = forms.ModelChoiceField(label=_("人员"), queryset=None)  # type: ignore[arg-type]
+    person = forms.ModelChoiceField(label=_("人员"), queryset=None)  # type: ignore[arg-type, var-annotated]
     board = forms.ChoiceField(label=_("执委会"), choices=Executive.Board.choices)
     started_on = date_field(_("任职日期"))
 
@@ -23,8 +23,8 @@ class ExecutiveAppointForm(StyledForm):
 
 class AssignmentForm(StyledForm):
     kind = forms.ChoiceField(label=_("联系对象类别"), choices=ContactAssignment.Kind.choices)
-    unit = forms.ModelChoiceField(label=_("机关单位"), queryset=None, required=False)  # type: ignore[arg-type]
-    community = forms.ModelChoiceField(label=_("社区/街道"), queryset=None, required=False)  # type: ignore[arg-type]
+    unit = forms.ModelChoiceField(label=_("机关单位"), queryset=None, required=False)  # type: ignore[arg-type, var-annotated]
+    community = forms.ModelChoiceField(label=_("社区/街道"), queryset=None, required=False)  # type: ignore[arg-type, var-annotated]
     group_name = forms.CharField(label=_("群体名称"), max_length=100, required=False)
     family_name = forms.CharField(label=_("家庭联系人"), max_length=50, required=False)
     family_phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)

@@ -576,3 +576,168 @@ REFERRAL_MACHINE = StateMachine(
         ),
     ],
 )
+
+
+# --------------------------------------------------------------------------------- exchange meetings
+class MeetingQuerySet(ScopedQuerySet):
+    """view: the federation's staff and executives; change (schedule, attendance, minutes): staff."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope) | executive_of_federation_q(scope))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope))
+
+
+class ExchangeMeeting(TrackedModel):
+    """A regular exchange meeting of the executives (定期交流, default quarterly): agenda, attendance, minutes."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("主题"), max_length=200)
+    held_on = models.DateField(_("日期"))
+    venue = models.CharField(_("地点"), max_length=200, blank=True)
+    agenda = models.TextField(_("议程"), blank=True)
+    minutes = models.TextField(_("纪要"), blank=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("交流会")
+        verbose_name_plural = _("交流会")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttendanceQuerySet(ScopedQuerySet):
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope) | own_q(scope))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope))
+
+
+class Attendance(TrackedModel):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("出席")
+        EXCUSED = "excused", _("请假")
+        ABSENT = "absent", _("缺席")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(ExchangeMeeting, on_delete=models.CASCADE, related_name="attendance")
+    executive = models.ForeignKey(Executive, on_delete=models.PROTECT, related_name="attendance")
+    status = models.CharField(_("出席情况"), max_length=20, choices=Status.choices)
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting_id", "executive__person__name"]
+        verbose_name = _("出席记录")
+        verbose_name_plural = _("出席记录")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "executive"], name="duties_attendance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('出席记录')} #{self.pk}"
+
+
+# ------------------------------------------------------------------------------------ suggestions
+class SuggestionQuerySet(ScopedQuerySet):
+    """view: the federation's staff, the author, the lead department's liaison; change (accept, assign,
+    extend): staff; answer: staff and the lead department's liaison; rate: the author."""
+
+    actions = frozenset({"view", "change", "answer", "rate"})
+
+    def view_rule(self, scope: Scope) -> Self:
+        lead = Q(lead_unit_id__in=scope.units_for(Role.UNIT_LIAISON))
+        return self.filter(staff_q(scope) | own_q(scope, "author__person_id") | lead)
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope))
+
+    def answer_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope) | Q(lead_unit_id__in=scope.units_for(Role.UNIT_LIAISON)))
+
+    def rate_rule(self, scope: Scope) -> Self:
+        return self.filter(own_q(scope, "author__person_id"))
+
+
+class Suggestion(TrackedModel):
+    """A suggestion (建言献策) handled like a proposal: accepted or kept as information, assigned to a lead
+    department, answered within a time limit (extendable once), rated by its author."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("已提交")
+        ACCEPTED = "accepted", _("已立案")
+        INFORMATION = "information", _("作为社情民意")
+        ASSIGNED = "assigned", _("已交办")
+        ANSWERED = "answered", _("已答复")
+        CLOSED = "closed", _("已评价")
+
+    class Result(models.TextChoices):
+        ADOPTED = "adopted", _("已采纳")
+        SOLVING = "solving", _("正在解决")
+        PLANNED = "planned", _("列入计划")
+        EXPLAINED = "explained", _("留作参考并说明")
+
+    class Rating(models.TextChoices):
+        SATISFIED = "satisfied", _("满意")
+        BASIC = "basic", _("基本满意")
+        UNSATISFIED = "unsatisfied", _("不满意")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(Executive, on_delete=models.PROTECT, related_name="suggestions")
+    title = models.CharField(_("标题"), max_length=200)
+    background = models.TextField(_("背景"), blank=True)
+    proposal = models.TextField(_("建议"))
+    submitted_on = models.DateField(_("提交日期"))
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    lead_unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("主办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    co_units = models.CharField(_("协办单位"), max_length=300, blank=True)
+    reply_due = models.DateField(_("答复期限"), null=True, blank=True)
+    extended = models.BooleanField(_("已延期"), default=False)
+    result = models.CharField(_("办理结果"), max_length=20, choices=Result.choices, blank=True)
+    reply = models.TextField(_("答复"), blank=True)
+    answered_on = models.DateField(_("答复日期"), null=True, blank=True)
+    rating = models.CharField(_("评价"), max_length=20, choices=Rating.choices, blank=True)
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_on", "-pk"]
+        verbose_name = _("建言献策")
+        verbose_name_plural = _("建言献策")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+SUGGESTION_MACHINE = StateMachine(
+    field="status",
+    transitions=[
+        Transition("accept", source={"submitted"}, target="accepted", label=_("立案"), action="change"),
+        Transition(
+            "keep", source={"submitted"}, target="information", label=_("作为社情民意"), action="change"
+        ),
+        Transition("assign", source={"accepted"}, target="assigned", label=_("交办"), action="change"),
+        Transition(
+            "extend",
+            source={"assigned"},
+            target="assigned",
+            label=_("延期答复"),
+            needs_reason=True,
+            action="change",
+        ),
+        Transition("answer", source={"assigned"}, target="answered", label=_("答复"), action="answer"),
+        Transition("rate", source={"answered"}, target="closed", label=_("评价"), action="rate"),
+    ],
+)

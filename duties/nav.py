@@ -65,3 +65,33 @@ register(
         305,
     )
 )
+register(
+    NavEntry(
+        gettext_noop("执委履职"),
+        gettext_noop("交流会"),
+        "duties:meeting-list",
+        frozenset({Role.FEDERATION_STAFF, Role.EXECUTIVE}),
+        "bi-chat-square-text",
+        306,
+    )
+)
+register(
+    NavEntry(
+        gettext_noop("执委履职"),
+        gettext_noop("建言献策"),
+        "duties:suggestion-list",
+        frozenset({Role.FEDERATION_STAFF, Role.EXECUTIVE, Role.UNIT_LIAISON}),
+        "bi-lightbulb",
+        307,
+    )
+)
+register(
+    NavEntry(
+        gettext_noop("执委履职"),
+        gettext_noop("履职档案"),
+        "duties:records",
+        frozenset({Role.FEDERATION_STAFF, Role.UNIT_LIAISON, Role.HOTLINE_SUPERVISOR}),
+        "bi-journal-text",
+        308,
+    )
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,7 +10,16 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 
 from core import clock
-from duties.models import ContactAssignment, ContactLog, Executive, Shift, ShiftSwap
+from duties.models import (
+    Attendance,
+    ContactAssignment,
+    ContactLog,
+    Executive,
+    HotlineCase,
+    Shift,
+    ShiftSwap,
+    Suggestion,
+)
 
 # "No contact in N days" (one definition for the coverage page and its reminders).
 NO_CONTACT_DAYS = 90
@@ -64,8 +74,22 @@ def coverage(
 
 # --------------------------------------------------------------------------------- duty records
 # The figures of a duty record that count as duty done (the others are context: reached, open follow-ups).
-COUNTED = ("contacts", "shifts_served")
-FIGURES = ("contacts", "contacts_reached", "follow_ups_open", "shifts", "shifts_served", "no_shows")
+COUNTED = ("contacts", "shifts_served", "cases", "meetings_attended", "suggestions")
+FIGURES = (
+    "contacts",
+    "contacts_reached",
+    "follow_ups_open",
+    "shifts",
+    "shifts_served",
+    "no_shows",
+    "cases",
+    "meetings_attended",
+    "meetings_absent",
+    "suggestions",
+    "suggestions_adopted",
+)
+# Suggestions every executive makes a year (default).
+REQUIRED_SUGGESTIONS = 1
 # Shifts every executive serves a year (default; 定期服务接访).
 REQUIRED_SHIFTS = 4
 
@@ -123,9 +147,47 @@ def duty_records(executive_ids: list[int], start: dt.date, end: dt.date) -> dict
             missed=Count("id", filter=Q(checked_in_at__isnull=True, on__lt=today)),
         )
     )
-    for row in shifts:
-        out[row["executive_id"]].update(shifts=row["n"], shifts_served=row["served"], no_shows=row["missed"])
+    for srow in shifts:
+        out[srow["executive_id"]].update(
+            shifts=srow["n"], shifts_served=srow["served"], no_shows=srow["missed"]
+        )
+    attendance = (
+        Attendance.objects.filter(executive_id__in=executive_ids, meeting__held_on__range=(start, end))
+        .values("executive_id")
+        .annotate(
+            present=Count("id", filter=Q(status="present")), absent=Count("id", filter=Q(status="absent"))
+        )
+    )
+    for arow in attendance:
+        out[arow["executive_id"]].update(meetings_attended=arow["present"], meetings_absent=arow["absent"])
+    suggestions = (
+        Suggestion.objects.filter(author_id__in=executive_ids, submitted_on__range=(start, end))
+        .values("author_id")
+        .annotate(n=Count("id"), adopted=Count("id", filter=Q(result="adopted")))
+    )
+    for grow in suggestions:
+        out[grow["author_id"]].update(suggestions=grow["n"], suggestions_adopted=grow["adopted"])
+    for executive_id, n in case_counts(executive_ids, start, end).items():
+        out[executive_id]["cases"] = n
     return out
+
+
+def case_counts(executive_ids: list[int], start: dt.date, end: dt.date) -> dict[int, int]:
+    """Cases each executive took in [start, end]: a count, read under an audited system scope (no contents)."""
+    from core import confidential
+
+    if not executive_ids:
+        return {}
+    # Inside a request the user's scope is active (a count is no content); a job or a metric says why.
+    with contextlib.ExitStack() as stack:
+        if confidential.active_scope() is None:
+            stack.enter_context(confidential.system_scope("履职档案：统计受理个案数"))
+        rows = (
+            HotlineCase.objects.filter(executive_id__in=executive_ids, received_on__range=(start, end))
+            .values("executive_id")
+            .annotate(n=Count("id"))
+        )
+        return {r["executive_id"]: r["n"] for r in rows}
 
 
 def duty_record(executive: Executive, start: dt.date, end: dt.date) -> DutyRecord:

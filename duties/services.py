@@ -20,16 +20,20 @@ from core.roles import Role
 from duties.models import (
     CASE_MACHINE,
     REFERRAL_MACHINE,
+    SUGGESTION_MACHINE,
     SWAP_MACHINE,
+    Attendance,
     CaseEntry,
     ContactAssignment,
     ContactLog,
     DutyCorrection,
+    ExchangeMeeting,
     Executive,
     HotlineCase,
     Referral,
     Shift,
     ShiftSwap,
+    Suggestion,
 )
 
 MSG_IN_FUTURE = _("日期不能晚于今天。")
@@ -413,18 +417,20 @@ def shift_sign_up(*, shift: Shift, executive: Executive, acting_user: Any | None
     return shift_assign(shift=shift, executive=executive, acting_user=acting_user)
 
 
-def shift_check_in(*, shift: Shift, acting_user: Any | None = None) -> Shift:
-    """Check-in at the start of a shift, on its day."""
+def shift_check_in(*, shift: Shift, at: dt.datetime | None = None, acting_user: Any | None = None) -> Shift:
+    """Check-in at the start of a shift, on its day; `at` records one from the desk's sign-in sheet later
+    (it must fall on the shift's day, not in the future)."""
     from django.utils import timezone
 
     if shift.executive_id is None:
         raise ValidationError(MSG_NO_EXECUTIVE, code="no_executive")
-    if shift.on != clock.today():
+    day = timezone.localtime(at).date() if at is not None else clock.today()
+    if shift.on != day or (at is not None and at > timezone.now()):
         raise ValidationError(MSG_CHECK_IN_DAY, code="check_in_day")
     if shift.checked_in_at is not None:
         raise ValidationError(MSG_CHECKED_IN, code="checked_in")
     with audit.attributed_to(acting_user), transaction.atomic():
-        shift.checked_in_at = timezone.now()
+        shift.checked_in_at = at or timezone.now()
         shift.save()
         return shift
 
@@ -475,7 +481,8 @@ def swap_approve(*, swap: ShiftSwap, acting_user: Any | None = None) -> ShiftSwa
     if swap.shift.on < clock.today():
         raise ValidationError(MSG_OFFER_EXPIRED, code="expired")
     SWAP_MACHINE.check(swap, "approve")
-    _check_free(swap.taken_by, swap.shift)
+    if swap.taken_by is not None:
+        _check_free(swap.taken_by, swap.shift)
     with audit.attributed_to(acting_user), transaction.atomic():
         shift = swap.shift
         shift.executive_id = swap.taken_by_id
@@ -705,3 +712,175 @@ def referral_move(
 ) -> Referral:
     REFERRAL_MACHINE.move(referral, transition, reason=reason, acting_user=acting_user)
     return referral
+
+
+# --------------------------------------------------------------------------------- exchange meetings
+MSG_TITLE_REQUIRED = _("请填写主题。")
+MSG_MEETING_NOT_HELD = _("会议尚未召开，不能登记出席或纪要。")
+MSG_EXECUTIVE_NOT_IN_OFFICE = _("该执委在会议日期不在任。")
+MSG_PROPOSAL_REQUIRED = _("请填写建议内容。")
+MSG_LEAD_UNIT_REQUIRED = _("请选择主办单位。")
+MSG_DUE_BEFORE_TODAY = _("答复期限不能早于今天。")
+MSG_ALREADY_EXTENDED = _("答复期限只能延长一次。")
+MSG_REPLY_REQUIRED = _("请填写答复内容和办理结果。")
+MSG_NOT_AUTHOR = _("只有提出建议的执委可以评价答复。")
+# Default time limit of a reply (3 months) and of its one extension.
+REPLY_DAYS = 90
+
+
+def meeting_schedule(
+    *,
+    federation: Any,
+    title: str,
+    held_on: dt.date,
+    venue: str = "",
+    agenda: str = "",
+    acting_user: Any | None = None,
+) -> ExchangeMeeting:
+    if not title.strip():
+        raise ValidationError(MSG_TITLE_REQUIRED, code="title_required")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        meeting = ExchangeMeeting(
+            federation_id=federation.pk,
+            title=title.strip()[:200],
+            held_on=held_on,
+            venue=venue.strip()[:200],
+            agenda=agenda.strip(),
+        )
+        meeting.save()
+        return meeting
+
+
+def attendance_record(
+    *, meeting: ExchangeMeeting, executive: Executive, status: str, acting_user: Any | None = None
+) -> Attendance:
+    """Records (or changes) one executive's attendance at a meeting that has been held."""
+    if meeting.held_on > clock.today():
+        raise ValidationError(MSG_MEETING_NOT_HELD, code="not_held")
+    if executive.federation_id != meeting.federation_id:
+        raise ValidationError(MSG_OTHER_FEDERATION, code="other_federation")
+    if not _in_office(executive, meeting.held_on):
+        raise ValidationError(MSG_EXECUTIVE_NOT_IN_OFFICE, code="not_in_office")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        row = Attendance.objects.filter(meeting=meeting, executive=executive).first()
+        if row is None:
+            row = Attendance(
+                federation_id=meeting.federation_id, meeting=meeting, executive=executive, status=status
+            )
+        row.status = status
+        row.save()
+        return row
+
+
+def meeting_minutes(
+    *, meeting: ExchangeMeeting, minutes: str, acting_user: Any | None = None
+) -> ExchangeMeeting:
+    if meeting.held_on > clock.today():
+        raise ValidationError(MSG_MEETING_NOT_HELD, code="not_held")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        meeting.minutes = minutes.strip()
+        meeting.save()
+        return meeting
+
+
+# ------------------------------------------------------------------------------------ suggestions
+def suggestion_submit(
+    *,
+    author: Executive,
+    title: str,
+    proposal: str,
+    background: str = "",
+    submitted_on: dt.date | None = None,
+    acting_user: Any | None = None,
+) -> Suggestion:
+    """An executive submits a suggestion (建言献策); `submitted_on` (default today) for one handed in on paper."""
+    day = submitted_on or clock.today()
+    _not_in_future(day, "submitted_on")
+    if not title.strip():
+        raise ValidationError(MSG_TITLE_REQUIRED, code="title_required")
+    if not proposal.strip():
+        raise ValidationError(MSG_PROPOSAL_REQUIRED, code="proposal_required")
+    if author.ended_on is not None:
+        raise ValidationError(MSG_EXECUTIVE_ENDED, code="executive_ended")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        suggestion = Suggestion(
+            federation_id=author.federation_id,
+            author=author,
+            title=title.strip()[:200],
+            background=background.strip(),
+            proposal=proposal.strip(),
+            submitted_on=day,
+        )
+        suggestion.save()
+        return suggestion
+
+
+def suggestion_accept(
+    *, suggestion: Suggestion, as_information: bool = False, reason: str = "", acting_user: Any | None = None
+) -> Suggestion:
+    """立案, or kept as information (社情民意)."""
+    SUGGESTION_MACHINE.move(
+        suggestion, "keep" if as_information else "accept", reason=reason, acting_user=acting_user
+    )
+    return suggestion
+
+
+def suggestion_assign(
+    *,
+    suggestion: Suggestion,
+    lead_unit: Any,
+    co_units: str = "",
+    reply_due: dt.date | None = None,
+    acting_user: Any | None = None,
+) -> Suggestion:
+    """交办: to a lead department (and co-departments), with a reply due (default three months)."""
+    if lead_unit is None:
+        raise ValidationError(MSG_LEAD_UNIT_REQUIRED, code="lead_unit_required")
+    if lead_unit.federation_id != suggestion.federation_id:
+        raise ValidationError(MSG_OTHER_FEDERATION, code="other_federation")
+    today = clock.today()
+    due = reply_due or today + dt.timedelta(days=REPLY_DAYS)
+    if due < today:
+        raise ValidationError(MSG_DUE_BEFORE_TODAY, code="due_before_today")
+    SUGGESTION_MACHINE.check(suggestion, "assign")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        suggestion.lead_unit, suggestion.co_units, suggestion.reply_due = (
+            lead_unit,
+            co_units.strip()[:300],
+            due,
+        )
+        SUGGESTION_MACHINE.move(suggestion, "assign", acting_user=acting_user)
+        return suggestion
+
+
+def suggestion_extend(*, suggestion: Suggestion, reason: str, acting_user: Any | None = None) -> Suggestion:
+    """Extends the reply's time limit once, by the default time limit."""
+    if suggestion.extended:
+        raise ValidationError(MSG_ALREADY_EXTENDED, code="already_extended")
+    SUGGESTION_MACHINE.check(suggestion, "extend", reason=reason)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        suggestion.extended = True
+        suggestion.reply_due = (suggestion.reply_due or clock.today()) + dt.timedelta(days=REPLY_DAYS)
+        SUGGESTION_MACHINE.move(suggestion, "extend", reason=reason, acting_user=acting_user)
+        return suggestion
+
+
+def suggestion_answer(
+    *, suggestion: Suggestion, result: str, reply: str, acting_user: Any | None = None
+) -> Suggestion:
+    if not reply.strip() or not result:
+        raise ValidationError(MSG_REPLY_REQUIRED, code="reply_required")
+    SUGGESTION_MACHINE.check(suggestion, "answer")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        suggestion.result, suggestion.reply, suggestion.answered_on = result, reply.strip(), clock.today()
+        SUGGESTION_MACHINE.move(suggestion, "answer", acting_user=acting_user)
+        return suggestion
+
+
+def suggestion_rate(*, suggestion: Suggestion, rating: str, acting_user: Any | None = None) -> Suggestion:
+    """The author rates the reply (满意 / 基本满意 / 不满意)."""
+    SUGGESTION_MACHINE.check(suggestion, "rate")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        suggestion.rating = rating
+        SUGGESTION_MACHINE.move(suggestion, "rate", acting_user=acting_user)
+        return suggestion

@@ -113,3 +113,30 @@ def add_cases(world: World) -> None:
             )
             entry.save()
             world.add(**{f"case_{key}": case, f"referral_{key}": referral, f"case_entry_{key}": entry})
+
+
+def add_exchange(world: World) -> None:
+    """A held exchange meeting with the executive's attendance, and a suggestion assigned to the unit (so the
+    unit's liaison has it in her queue), in each federation."""
+    from duties import services
+
+    for key, fed, executive, unit in (
+        ("a", world.fed_a, world.exec_a, world.unit_a1),
+        ("b", world.fed_b, world.exec_b, world.unit_b1),
+    ):
+        meeting = services.meeting_schedule(
+            federation=fed,
+            title="第一季度执委交流会",
+            held_on=dt.date(2024, 3, 28),
+            venue="区妇联会议室",
+            agenda="一、交流联系群众情况\n二、部署热线值班",
+        )
+        attendance = services.attendance_record(meeting=meeting, executive=executive, status="present")
+        suggestion = services.suggestion_submit(
+            author=executive, title="关于增设母婴室的建议", proposal="建议在区政务服务中心增设母婴室。"
+        )
+        services.suggestion_accept(suggestion=suggestion)
+        services.suggestion_assign(suggestion=suggestion, lead_unit=unit, co_units="区卫健局")
+        world.add(
+            **{f"meeting_{key}": meeting, f"attendance_{key}": attendance, f"suggestion_{key}": suggestion}
+        )

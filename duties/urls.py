@@ -2,6 +2,8 @@ from django.urls import path
 
 from duties import views
 from duties import views_cases as vc
+from duties import views_exchange as vx
+from duties import views_records as vrec
 from duties import views_roster as vr
 
 app_name = "duties"
@@ -36,4 +38,20 @@ urlpatterns = [
     path("cases/<int:pk>/follow-up/", vc.CaseFollowUpView.as_view(), name="case-follow-up"),
     path("cases/<int:pk>/refer/", vc.ReferralCreateView.as_view(), name="referral-create"),
     path("referrals/<int:pk>/move/", vc.ReferralMoveView.as_view(), name="referral-move"),
+    path("meetings/", vx.meeting_list, name="meeting-list"),
+    path("meetings/new/", vx.meeting_schedule, name="meeting-schedule"),
+    path("meetings/<int:pk>/", vx.MeetingDetailView.as_view(), name="meeting-detail"),
+    path("meetings/<int:pk>/attendance/", vx.AttendanceView.as_view(), name="meeting-attendance"),
+    path("meetings/<int:pk>/minutes/", vx.MinutesView.as_view(), name="meeting-minutes"),
+    path("suggestions/", vx.suggestion_list, name="suggestion-list"),
+    path("suggestions/new/", vx.suggestion_submit, name="suggestion-submit"),
+    path("suggestions/<int:pk>/", vx.SuggestionDetailView.as_view(), name="suggestion-detail"),
+    path("suggestions/<int:pk>/accept/", vx.AcceptView.as_view(), name="suggestion-accept"),
+    path("suggestions/<int:pk>/assign/", vx.AssignView.as_view(), name="suggestion-assign"),
+    path("suggestions/<int:pk>/extend/", vx.ExtendView.as_view(), name="suggestion-extend"),
+    path("suggestions/<int:pk>/answer/", vx.AnswerView.as_view(), name="suggestion-answer"),
+    path("suggestions/<int:pk>/rate/", vx.RateView.as_view(), name="suggestion-rate"),
+    path("records/", vrec.records, name="records"),
+    path("records/export/", vrec.records_export, name="records-export"),
+    path("executives/<int:pk>/report/", vrec.DutyReportView.as_view(), name="duty-report"),
 ]

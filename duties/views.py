@@ -89,7 +89,7 @@ def my_duties(request: HttpRequest) -> HttpResponse:
     """我的履职: sends an executive to her own page."""
     scope = scope_for(request.user)
     mine = (
-        Executive.objects.visible_to(request.user)
+        Executive.objects.visible_to(request.user)  # type: ignore[misc]
         .filter(person_id=scope.person_id)
         .order_by("ended_on", "-pk")
     )
@@ -103,7 +103,7 @@ def my_duties(request: HttpRequest) -> HttpResponse:
 def executive_appoint(request: HttpRequest) -> HttpResponse:
     """Appoints a person of the federation executive."""
     federation_id = chosen_federation(request, STAFF)
-    federation = Federation.objects.visible_to(request.user).filter(pk=federation_id).first()
+    federation = Federation.objects.visible_to(request.user).filter(pk=federation_id).first()  # type: ignore[misc]
     if federation is None:
         raise Http404
     people = Person.objects.visible_to(request.user).filter(federation=federation).order_by("name")

@@ -116,7 +116,11 @@ class CaseDetailView(ScopedDetailView):
         user = self.request.user
         ctx["entries"] = list(case.entries.all())
         ctx["referrals"] = [(r, REFERRAL_MACHINE.available(r)) for r in case.referrals.all()]
-        ctx["timeline"] = CASE_MACHINE.timeline(case)
+        labels = dict(HotlineCase.Status.choices)
+        ctx["timeline"] = [
+            (t, labels.get(t.from_state, t.from_state), labels.get(t.to_state, t.to_state))
+            for t in CASE_MACHINE.timeline(case)
+        ]
         ctx["moves"] = CASE_MACHINE.available(case)
         ctx["same_number"] = list(
             HotlineCase.objects.visible_to(user)
@@ -130,7 +134,7 @@ class CaseDetailView(ScopedDetailView):
 
 
 class CaseActionView(ObjectActionView):
-    model = HotlineCase
+    model: Any = HotlineCase
 
     def get_success_url(self) -> str:
         case = self.object if isinstance(self.object, HotlineCase) else self.object.case
@@ -243,7 +247,7 @@ def case_stats(request: HttpRequest) -> HttpResponse:
     if raw.isdigit() and 2000 <= int(raw) <= year:
         year = int(raw)
     with confidential.system_scope("热线统计（只计数）"):
-        cases = HotlineCase.objects.filter(federation_id=federation_id, received_on__year=year)
+        cases = HotlineCase.objects.filter(federation_id=federation_id, received_on__year=year)  # type: ignore[misc]
         by_category = {r["category"]: r["n"] for r in cases.values("category").annotate(n=Count("id"))}
         by_status = {r["status"]: r["n"] for r in cases.values("status").annotate(n=Count("id"))}
         by_month = {
@@ -251,7 +255,7 @@ def case_stats(request: HttpRequest) -> HttpResponse:
             for r in cases.values("received_on__month").annotate(n=Count("id"))
         }
         urgent = cases.filter(urgent=True).count()
-        referrals = Referral.objects.filter(federation_id=federation_id, referred_on__year=year)
+        referrals = Referral.objects.filter(federation_id=federation_id, referred_on__year=year)  # type: ignore[misc]
         by_body = {r["body"]: r["n"] for r in referrals.values("body").annotate(n=Count("id"))}
     return render(
         request,

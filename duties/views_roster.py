@@ -150,7 +150,7 @@ class ShiftForm(StyledForm):
     ends_at = forms.TimeField(
         label=_("结束时间"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    executive = forms.ModelChoiceField(
+    executive: forms.ModelChoiceField = forms.ModelChoiceField(  # type: ignore[type-arg]
         label=_("值班执委"),
         queryset=None,
         required=False,  # type: ignore[arg-type]
@@ -175,7 +175,7 @@ SHIFT_FIELDS = {
 def shift_publish(request: HttpRequest) -> HttpResponse:
     """Staff publish a shift on the roster."""
     federation_id = chosen_federation(request, STAFF)
-    federation = Federation.objects.visible_to(request.user).filter(pk=federation_id).first()
+    federation = Federation.objects.visible_to(request.user).filter(pk=federation_id).first()  # type: ignore[misc]
     if federation is None:
         raise Http404
     form = ShiftForm(
@@ -208,7 +208,7 @@ def shift_publish(request: HttpRequest) -> HttpResponse:
 
 
 class RosterActionView(ObjectActionView):
-    model = Shift
+    model: Any = Shift
 
     def shift(self) -> Shift:
         return self.object if isinstance(self.object, Shift) else self.object.shift
@@ -242,7 +242,7 @@ class ShiftAssignView(RosterActionView):
     fields_by_code = SHIFT_FIELDS
 
     class Form(StyledForm):
-        executive = forms.ModelChoiceField(label=_("值班执委"), queryset=None)  # type: ignore[arg-type]
+        executive = forms.ModelChoiceField(label=_("值班执委"), queryset=None)  # type: ignore[arg-type, var-annotated]
 
     def make_form(self, data: Any = None) -> Any:
         form = self.Form(data)

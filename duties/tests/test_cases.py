@@ -237,3 +237,14 @@ def test_api_case_create_and_read(world, on_duty, client):
     assert AuditEvent.objects.filter(
         action="decrypt", object_id=str(case_id), detail__contains="接口读取个案"
     ).exists()
+
+
+def test_the_body_literals_match_the_models_choices():
+    from typing import get_args
+
+    from duties.api import CaseIn, ContactLogIn
+    from duties.models import ContactLog
+
+    assert set(get_args(CaseIn.model_fields["category"].annotation)) == set(HotlineCase.Category.values)
+    assert set(get_args(CaseIn.model_fields["channel"].annotation)) == set(HotlineCase.Channel.values)
+    assert set(get_args(ContactLogIn.model_fields["way"].annotation)) == set(ContactLog.Way.values)

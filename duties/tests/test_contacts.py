@@ -98,11 +98,11 @@ def test_a_correction_is_rechecked_and_kept_with_its_reason(world):
 
 
 def test_a_withdrawn_contact_counts_nowhere(world):
-    # 2024: the contact log and the served shift of the test world.
+    # 2024: the contact log, the served shift, the hotline case and the meeting attended of the test world.
     year = {"start": D(2024, 1, 1), "end": D(2024, 12, 31)}
-    assert measure("duties.executive_records", unit_id=world.unit_a1.pk, **year).value == 2
+    assert measure("duties.executive_records", unit_id=world.unit_a1.pk, **year).value == 4
     services.contact_log_withdraw(log=world.log_a, reason="重复登记")
-    assert measure("duties.executive_records", unit_id=world.unit_a1.pk, **year).value == 1
+    assert measure("duties.executive_records", unit_id=world.unit_a1.pk, **year).value == 3
     with refused(services.MSG_WITHDRAWN):
         services.contact_log_withdraw(log=world.log_a, reason="再撤一次")
 
@@ -236,9 +236,9 @@ def _executives(n, world):
 
 
 # session, user, role assignments and person (the scope), count, executives (+ person, unit), duty figures
-# (contact logs and shifts, one aggregate each), the menu's notification count, and the session's renewal (savepoint,
+# (contact logs, shifts, attendance, suggestions, cases: one aggregate each), the menu's notification count, and the session's renewal (savepoint,
 # update, release).
-LIST_QUERIES = 12
+LIST_QUERIES = 15
 
 
 @pytest.mark.parametrize("n", [2, 20])
@@ -289,8 +289,8 @@ def test_api_contact_logs(world, client):
 def test_metrics_of_a_unit(world):
     year = {"start": D(2024, 1, 1), "end": D(2024, 12, 31)}
     records = measure("duties.executive_records", unit_id=world.unit_a1.pk, **year)
-    # The contact log and the served shift.
-    assert records.value == 2 and records.evidence[0].url.startswith(
+    # The contact log, the served shift, the case taken and the meeting attended.
+    assert records.value == 4 and records.evidence[0].url.startswith(
         reverse("duties:executive-detail", args=[world.exec_a.pk])
     )
     assert measure("duties.executives_active", unit_id=world.unit_a1.pk, **year).value == 1
