@@ -295,3 +295,33 @@ def candidates_for(order: LectureRequest) -> list[Candidate]:
         score = (4 if gives else 0) + (2 if same else 0) - (10 if load >= v.yearly_limit else 0)
         out.append(Candidate(v, gives, same, load, v.yearly_limit, score))
     return sorted(out, key=lambda c: (-c.score, c.load, c.volunteer.person.name))
+
+
+# ------------------------------------------------------------------------------------------ metrics
+def unit_lectures(unit_id: int, start: dt.date, end: dt.date) -> QuerySet[Lecture]:
+    """Held lectures in [start, end] that the unit hosted or that people of the unit attended (each once)."""
+    attended = Registration.objects.filter(
+        person__unit_id=unit_id,
+        status=Registration.Status.REGISTERED,
+        attendance=Registration.Attendance.ATTENDED,
+    ).values("lecture_id")
+    return (
+        Lecture.objects.filter(held_lectures_q(start, end))
+        .filter(Q(host_unit_id=unit_id) | Q(pk__in=attended))
+        .select_related("topic")
+        .order_by("-starts_at", "-id")
+    )
+
+
+def unit_volunteer_hours(
+    unit_id: int, start: dt.date, end: dt.date
+) -> tuple[Decimal, list[tuple[Volunteer, Lecture, Decimal]]]:
+    """Credited hours of the unit's volunteers for lectures held in [start, end], with each credit."""
+    through = (
+        Lecture.lecturers.through.objects.filter(volunteer__unit_id=unit_id)
+        .filter(held_lectures_q(start, end, "lecture__"))
+        .select_related("lecture__topic", "volunteer__person")
+        .order_by("-lecture__starts_at", "-id")
+    )
+    credits = [(row.volunteer, row.lecture, credited(row.lecture)) for row in through]
+    return hours.total_hours(c for _, _, c in credits), credits
