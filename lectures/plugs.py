@@ -44,9 +44,11 @@ def volunteer_hours(unit_id: int, start: dt.date, end: dt.date, limit: int) -> o
 
 def register() -> None:
     from core.metrics import Metric, metrics
-    from core.registry import audit_action_labels
+    from core.registry import DemoLoader, HomeCard, audit_action_labels, demo_loaders, home_cards
+    from core.reminders import reminder_producers
+    from core.roles import Role
     from core.testing.world import WorldExtender, world_extenders
-    from lectures import testing
+    from lectures import demo, reminders, testing, views
 
     audit_action_labels.register("lectures.volunteer_categories", _("修改志愿者专业类别"))
     audit_action_labels.register("lectures.topic_lecturers", _("设置课题讲师"))
@@ -58,4 +60,24 @@ def register() -> None:
         "lectures.volunteer_hours",
         Metric(label=_("本单位志愿者服务时长"), unit_label=_("小时"), measure=volunteer_hours),
     )  # type: ignore[arg-type]
+    demo_loaders.register("lectures.demo", DemoLoader(load=demo.load_demo, present=demo.present), order=40)
+    reminder_producers.register("lectures.orders", reminders.PRODUCER, order=40)
+    home_cards.register(
+        "lectures.volunteer",
+        HomeCard(
+            template="lectures/home_volunteer.html",
+            context=views.volunteer_card,
+            roles=frozenset({Role.VOLUNTEER}),
+        ),
+        order=30,
+    )
+    home_cards.register(
+        "lectures.requester",
+        HomeCard(
+            template="lectures/home_requester.html",
+            context=views.requester_card,
+            roles=frozenset({Role.REQUESTER}),
+        ),
+        order=31,
+    )
     world_extenders.register("lectures.rows", WorldExtender(extend=testing.add_lecture_rows), order=40)

@@ -49,4 +49,11 @@ urlpatterns = [
     path("orders/<int:pk>/reject/", views.RequestRejectView.as_view(), name="request-reject"),
     path("orders/<int:pk>/withdraw/", views.RequestWithdrawView.as_view(), name="request-withdraw"),
     path("orders/<int:pk>/rate/", views.RequestRateView.as_view(), name="request-rate"),
+    path("export/lectures.xlsx", views.export_lectures, name="export-lectures"),
+    path("export/hours.xlsx", views.export_hours, name="export-hours"),
+    path(
+        "volunteers/<int:pk>/certificate.pdf",
+        views.VolunteerCertificateView.as_view(),
+        name="volunteer-certificate",
+    ),
 ]

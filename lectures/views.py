@@ -1228,3 +1228,114 @@ class RequestRateView(OnRequest):
             acting_user=self.request.user,
         )
         return gettext("感谢您的评价。")
+
+
+# ------------------------------------------------------------------------------------------ exports, certificate
+def _period(request: HttpRequest) -> tuple[Any, Any]:
+    import datetime as dt
+
+    def day(name: str) -> Any:
+        try:
+            return dt.date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            return None
+
+    return day("from"), day("to")
+
+
+@scoped_function(roles=STAFF)
+def export_lectures(request: HttpRequest) -> HttpResponse:
+    from core.excel import xlsx_response
+    from lectures import exports
+
+    return xlsx_response(
+        exports.lectures_workbook(request.user), filename="讲座.xlsx", ascii_name="lectures.xlsx"
+    )
+
+
+@scoped_function(roles=STAFF)
+def export_hours(request: HttpRequest) -> HttpResponse:
+    """Service hours by volunteer over ?from=&to= (both optional, ISO dates)."""
+    from core.excel import xlsx_response
+    from lectures import exports
+
+    start, end = _period(request)
+    return xlsx_response(
+        exports.hours_workbook(request.user, start, end),
+        filename="志愿服务时长.xlsx",
+        ascii_name="volunteer-hours.xlsx",
+    )
+
+
+class VolunteerCertificateView(ScopedDetailView):
+    """志愿服务证明 (PDF): the held lectures and credited hours of a period (?from=&to=), for the volunteer
+    herself or staff."""
+
+    model = Volunteer
+    allowed_roles = VOLUNTEER_READERS
+    action = "change"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from core import clock
+        from core.pdf import pdf_response, render_pdf
+        from orgs.models import Federation
+
+        volunteer = self.get_object()
+        start, end = _period(request)
+        record = selectors.service_record(volunteer, start, end)  # type: ignore[arg-type]
+        content = render_pdf(
+            "lectures/certificate.html",
+            {
+                "volunteer": volunteer,
+                "record": record,
+                "start": start,
+                "end": end,
+                "today": clock.today(),
+                "federation": Federation.objects.get(pk=volunteer.federation_id),  # type: ignore[attr-defined]
+            },
+            request=request,
+        )
+        return pdf_response(content, f"志愿服务证明-{volunteer}.pdf", f"certificate-{volunteer.pk}.pdf")
+
+
+# ------------------------------------------------------------------------------------------ home cards
+def volunteer_card(request: HttpRequest, scope: Any) -> dict[str, Any] | None:
+    """Home card (core.registry.home_cards): the volunteer's hours, next lectures and offers to answer."""
+    from django.utils import timezone
+
+    own = selectors.own_volunteer(request.user)
+    if own is None:
+        return {"volunteer": None}
+    upcoming = (
+        own.lectures.filter(status=Lecture.Status.SCHEDULED, starts_at__gt=timezone.now())
+        .select_related("topic")
+        .order_by("starts_at")[:5]
+    )
+    offers = (
+        LectureRequest.objects.permitted(request.user, "answer")
+        .filter(status=LectureRequest.Status.MATCHED)
+        .select_related("topic")[:5]
+    )
+    return {
+        "volunteer": own,
+        "record": selectors.service_record(own),
+        "upcoming": list(upcoming),
+        "offers": list(offers),
+    }
+
+
+def requester_card(request: HttpRequest, scope: Any) -> dict[str, Any] | None:
+    """Home card: a community contact's open orders and the lectures she registered for."""
+    orders = (
+        LectureRequest.objects.permitted(request.user, "change")
+        .exclude(
+            status__in=[
+                LectureRequest.Status.RATED,
+                LectureRequest.Status.REJECTED,
+                LectureRequest.Status.WITHDRAWN,
+            ]
+        )
+        .select_related("topic")
+        .order_by("-created_at")[:5]
+    )
+    return {"orders": list(orders), "registrations": list(selectors.registrations_of(request.user)[:5])}
