@@ -25,7 +25,7 @@ class CategoryForm(StyledForm):
 class VolunteerProfileForm(StyledForm):
     categories = forms.ModelMultipleChoiceField(
         label=_("专业类别"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,  # type: ignore[arg-type,var-annotated]
         widget=forms.CheckboxSelectMultiple,
     )
     bio = forms.CharField(
@@ -44,7 +44,7 @@ class VolunteerProfileForm(StyledForm):
 
 
 class VolunteerRegisterForm(VolunteerProfileForm):
-    person = forms.ModelChoiceField(label=_("人员"), queryset=None)  # type: ignore[arg-type]
+    person = forms.ModelChoiceField(label=_("人员"), queryset=None)  # type: ignore[arg-type,var-annotated]
 
     field_order = ["person", "categories", "bio", "availability", "yearly_limit"]
 
@@ -62,7 +62,7 @@ class ReasonForm(StyledForm):
 
 class TopicForm(StyledForm):
     title = forms.CharField(label=_("课题名称"), max_length=100)
-    category = forms.ModelChoiceField(label=_("专业类别"), queryset=None)  # type: ignore[arg-type]
+    category = forms.ModelChoiceField(label=_("专业类别"), queryset=None)  # type: ignore[arg-type,var-annotated]
     audience = forms.CharField(
         label=_("适合对象"), max_length=100, required=False, help_text=_("例如：家长、机关女干部、社区居民")
     )
@@ -110,7 +110,7 @@ class TopicReviewForm(StyledForm):
 class LecturersForm(StyledForm):
     lecturers = forms.ModelMultipleChoiceField(
         label=_("授课讲师"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,  # type: ignore[arg-type,var-annotated]
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -123,7 +123,7 @@ class LecturersForm(StyledForm):
 class LectureScheduleForm(StyledForm):
     lecturers = forms.ModelMultipleChoiceField(
         label=_("授课讲师"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,  # type: ignore[arg-type,var-annotated]
         widget=forms.CheckboxSelectMultiple,
     )
     starts_at = forms.DateTimeField(
@@ -134,7 +134,7 @@ class LectureScheduleForm(StyledForm):
     duration_minutes = forms.IntegerField(label=_("时长（分钟）"), min_value=15, max_value=480)
     venue = forms.CharField(label=_("地点"), max_length=200)
     capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=2000, initial=50)
-    host_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=None, required=False)  # type: ignore[arg-type]
+    host_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=None, required=False)  # type: ignore[arg-type,var-annotated]
 
     def __init__(self, *args: Any, volunteers: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -195,7 +195,7 @@ class OrderForm(StyledForm):
 
 
 class MatchForm(StyledForm):
-    volunteer = forms.ModelChoiceField(label=_("讲师"), queryset=None, widget=forms.RadioSelect)  # type: ignore[arg-type]
+    volunteer = forms.ModelChoiceField(label=_("讲师"), queryset=None, widget=forms.RadioSelect)  # type: ignore[arg-type,var-annotated]
     version = VersionField()
 
     def __init__(self, *args: Any, volunteers: Any, **kwargs: Any) -> None:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.metrics import Measurement
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
-def hosted_or_attended(unit_id: int, start: dt.date, end: dt.date, limit: int) -> object:
+def hosted_or_attended(unit_id: int, start: dt.date, end: dt.date, limit: int) -> Measurement:
     """lectures.hosted_or_attended: held lectures the unit hosted plus those its people attended (each once)."""
     from core.metrics import EvidenceLink, Measurement
     from lectures import selectors
@@ -26,7 +30,7 @@ def hosted_or_attended(unit_id: int, start: dt.date, end: dt.date, limit: int) -
     return Measurement(value=Decimal(lectures.count()), evidence=evidence)
 
 
-def volunteer_hours(unit_id: int, start: dt.date, end: dt.date, limit: int) -> object:
+def volunteer_hours(unit_id: int, start: dt.date, end: dt.date, limit: int) -> Measurement:
     """lectures.volunteer_hours: credited service hours of the unit's volunteers in the period."""
     from core.metrics import EvidenceLink, Measurement
     from lectures import selectors
