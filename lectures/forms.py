@@ -25,7 +25,7 @@ class CategoryForm(StyledForm):
 class VolunteerProfileForm(StyledForm):
     categories = forms.ModelMultipleChoiceField(
         label=_("专业类别"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,  # type: ignore[arg-type,var-annotated]
         widget=forms.CheckboxSelectMultiple,
     )
     bio = forms.CharField(
@@ -44,7 +44,7 @@ class VolunteerProfileForm(StyledForm):
 
 
 class VolunteerRegisterForm(VolunteerProfileForm):
-    person = forms.ModelChoiceField(label=_("人员"), queryset=None)  # type: ignore[arg-type]
+    person = forms.ModelChoiceField(label=_("人员"), queryset=None)  # type: ignore[arg-type,var-annotated]
 
     field_order = ["person", "categories", "bio", "availability", "yearly_limit"]
 
@@ -62,7 +62,7 @@ class ReasonForm(StyledForm):
 
 class TopicForm(StyledForm):
     title = forms.CharField(label=_("课题名称"), max_length=100)
-    category = forms.ModelChoiceField(label=_("专业类别"), queryset=None)  # type: ignore[arg-type]
+    category = forms.ModelChoiceField(label=_("专业类别"), queryset=None)  # type: ignore[arg-type,var-annotated]
     audience = forms.CharField(
         label=_("适合对象"), max_length=100, required=False, help_text=_("例如：家长、机关女干部、社区居民")
     )
@@ -110,7 +110,7 @@ class TopicReviewForm(StyledForm):
 class LecturersForm(StyledForm):
     lecturers = forms.ModelMultipleChoiceField(
         label=_("授课讲师"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,  # type: ignore[arg-type,var-annotated]
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -118,3 +118,104 @@ class LecturersForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["lecturers"].queryset = volunteers  # type: ignore[attr-defined]
         self.fields["lecturers"].widget.attrs["class"] = ""
+
+
+class LectureScheduleForm(StyledForm):
+    lecturers = forms.ModelMultipleChoiceField(
+        label=_("授课讲师"),
+        queryset=None,  # type: ignore[arg-type,var-annotated]
+        widget=forms.CheckboxSelectMultiple,
+    )
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(label=_("时长（分钟）"), min_value=15, max_value=480)
+    venue = forms.CharField(label=_("地点"), max_length=200)
+    capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=2000, initial=50)
+    host_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=None, required=False)  # type: ignore[arg-type,var-annotated]
+
+    def __init__(self, *args: Any, volunteers: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lecturers"].queryset = volunteers  # type: ignore[attr-defined]
+        self.fields["lecturers"].widget.attrs["class"] = ""
+        self.fields["host_unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class CheckinForm(StyledForm):
+    code = forms.CharField(
+        label=_("签到码"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "inputmode": "text",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class AttendanceForm(StyledForm):
+    attendance = forms.ChoiceField(
+        label=_("出席"), choices=[("attended", _("已出席")), ("absent", _("缺席")), ("excused", _("请假"))]
+    )
+    version = VersionField()
+
+
+RATING_CHOICES = [(i, str(i)) for i in range(5, 0, -1)]
+
+
+class FeedbackForm(StyledForm):
+    relevance = forms.TypedChoiceField(label=_("实用性"), choices=RATING_CHOICES, coerce=int)
+    content = forms.TypedChoiceField(label=_("内容"), choices=RATING_CHOICES, coerce=int)
+    delivery = forms.TypedChoiceField(label=_("讲授"), choices=RATING_CHOICES, coerce=int)
+    comment = forms.CharField(
+        label=_("意见建议"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class OrderForm(StyledForm):
+    preferred_date = forms.DateField(
+        label=_("希望日期"), widget=forms.DateInput(format="%Y-%m-%d"), input_formats=["%Y-%m-%d", "%Y/%m/%d"]
+    )
+    preferred_note = forms.CharField(
+        label=_("时间说明"), max_length=200, required=False, help_text=_("例如：周末下午")
+    )
+    audience = forms.CharField(
+        label=_("听众"), max_length=100, required=False, help_text=_("例如：社区妈妈、老年居民")
+    )
+    expected_size = forms.IntegerField(label=_("预计人数"), min_value=1, max_value=2000, initial=30)
+    venue = forms.CharField(label=_("地点"), max_length=200)
+    notes = forms.CharField(
+        label=_("备注"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MatchForm(StyledForm):
+    volunteer = forms.ModelChoiceField(label=_("讲师"), queryset=None, widget=forms.RadioSelect)  # type: ignore[arg-type,var-annotated]
+    version = VersionField()
+
+    def __init__(self, *args: Any, volunteers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = volunteers  # type: ignore[attr-defined]
+        self.fields["volunteer"].widget.attrs["class"] = ""
+
+
+class AcceptForm(StyledForm):
+    starts_at = forms.DateTimeField(
+        label=_("讲座时间"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=2000)
+
+
+class RateForm(StyledForm):
+    rating = forms.TypedChoiceField(label=_("评分"), choices=RATING_CHOICES, coerce=int)
+    comment = forms.CharField(
+        label=_("评价"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = VersionField()

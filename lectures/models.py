@@ -505,3 +505,143 @@ class Feedback(TrackedModel):
 
     def __str__(self) -> str:
         return f"{_('学员反馈')} #{self.pk}"
+
+
+class LectureRequestQuerySet(ScopedQuerySet):
+    """view: staff, the ordering community's contacts or unit's liaison, and the lecturer it is offered to;
+    change (withdraw, rate): the orderers; review (match, reject): staff; answer (accept, decline): the
+    lecturer it is offered to."""
+
+    actions = frozenset({"view", "change", "review", "answer"})
+
+    def _orderers(self, scope: Scope) -> Q:
+        return Q(community_id__in=scope.communities_for(Role.REQUESTER)) | Q(
+            unit_id__in=scope.units_for(Role.UNIT_LIAISON)
+        )
+
+    def _lecturer(self, scope: Scope) -> Q:
+        return Q(volunteer__person_id=scope.person_id) if scope.person_id else Q(pk__in=[])
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope) | self._orderers(scope) | self._lecturer(scope))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(self._orderers(scope))
+
+    def review_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope))
+
+    def answer_rule(self, scope: Scope) -> Self:
+        return self.filter(self._lecturer(scope))
+
+
+class LectureRequest(TrackedModel):
+    """A lecture order (点单): a community or unit orders a topic from the library; staff match a lecturer,
+    who accepts (the lecture is scheduled); after it is held the orderer rates it."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("待匹配")
+        MATCHED = "matched", _("待讲师确认")
+        CONFIRMED = "confirmed", _("已确认")
+        HELD = "held", _("已举办")
+        RATED = "rated", _("已评价")
+        REJECTED = "rejected", _("不予受理")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("课题"), on_delete=models.PROTECT, related_name="requests"
+    )
+    community = models.ForeignKey(
+        "orgs.Community",
+        verbose_name=_("点单社区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("点单单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("点单人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    preferred_date = models.DateField(_("希望日期"))
+    preferred_note = models.CharField(
+        _("时间说明"), max_length=200, blank=True, help_text=_("例如：周末下午")
+    )
+    audience = models.CharField(_("听众"), max_length=100, blank=True)
+    expected_size = models.PositiveIntegerField(_("预计人数"), default=30)
+    venue = models.CharField(_("地点"), max_length=200)
+    notes = models.TextField(_("备注"), blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.NEW)
+    volunteer = models.ForeignKey(
+        Volunteer,
+        verbose_name=_("匹配讲师"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+    )
+    matched_at = models.DateTimeField(_("匹配时间"), null=True, blank=True)
+    lecture = models.OneToOneField(
+        Lecture,
+        verbose_name=_("讲座"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="request",
+    )
+    rating = models.PositiveSmallIntegerField(_("评分"), null=True, blank=True)
+    rating_comment = models.TextField(_("评价"), blank=True)
+
+    objects = LectureRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["federation", "status"], name="lectures_request_status")]
+        verbose_name = _("点单")
+        verbose_name_plural = _("点单")
+
+    def __str__(self) -> str:
+        return f"{_('点单')} #{self.pk} {self.topic.title}"
+
+    @property
+    def orderer_name(self) -> str:
+        org = self.community or self.unit
+        return org.name if org is not None else ""
+
+
+REQUEST_MACHINE = StateMachine(
+    field="status",
+    transitions=[
+        Transition("match", source={"new"}, target="matched", label=_("匹配讲师"), action="review"),
+        Transition(
+            "reject",
+            source={"new"},
+            target="rejected",
+            label=_("不予受理"),
+            needs_reason=True,
+            action="review",
+        ),
+        Transition("accept", source={"matched"}, target="confirmed", label=_("接受邀请"), action="answer"),
+        Transition(
+            "decline", source={"matched"}, target="new", label=_("婉拒"), needs_reason=True, action="answer"
+        ),
+        Transition("hold", source={"confirmed"}, target="held", label=_("讲座已举办")),
+        Transition("rate", source={"held"}, target="rated", label=_("评价"), action="change"),
+        Transition(
+            "withdraw",
+            source={"new", "matched"},
+            target="withdrawn",
+            label=_("撤回点单"),
+            needs_reason=True,
+            action="change",
+        ),
+    ],
+)

@@ -35,3 +35,13 @@ register(
         309,
     )
 )
+register(
+    NavEntry(
+        SECTION,
+        gettext_noop("点单"),
+        "lectures:request-list",
+        frozenset({Role.FEDERATION_STAFF, Role.UNIT_LIAISON, Role.REQUESTER, Role.VOLUNTEER}),
+        "bi-megaphone",
+        295,
+    )
+)

@@ -11,7 +11,15 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from lectures import hours
-from lectures.models import ExpertiseCategory, Feedback, Lecture, Registration, Topic, Volunteer
+from lectures.models import (
+    ExpertiseCategory,
+    Feedback,
+    Lecture,
+    LectureRequest,
+    Registration,
+    Topic,
+    Volunteer,
+)
 
 
 def categories_for(
@@ -231,3 +239,89 @@ def hours_by_volunteer(
         parts = totals.get(v.pk, [])
         out.append((v, len(parts), hours.total_hours(parts)))
     return out
+
+
+# ------------------------------------------------------------------------------------------ orders
+def request_list_for(user: Any, *, status: str = "") -> QuerySet[LectureRequest]:
+    qs = LectureRequest.objects.visible_to(user).select_related(
+        "topic", "community", "unit", "volunteer__person"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A lecturer proposed for an order, with the reasons for her place in the ranking."""
+
+    volunteer: Volunteer
+    gives_topic: bool
+    same_category: bool
+    load: int
+    limit: int
+    score: int
+
+    @property
+    def over_limit(self) -> bool:
+        return self.load >= self.limit
+
+
+def candidates_for(order: LectureRequest) -> list[Candidate]:
+    """Active volunteers of the order's federation, ranked: gives this topic, then its category, then the
+    lightest load this year (scheduled or held lectures) against her yearly limit; those at their limit last."""
+    year = order.preferred_date.year
+    volunteers = (
+        Volunteer.objects.filter(federation_id=order.federation_id, status=Volunteer.Status.ACTIVE)
+        .select_related("person")
+        .annotate(
+            load=Count(
+                "lectures",
+                filter=Q(lectures__starts_at__year=year) & ~Q(lectures__status=Lecture.Status.CANCELLED),
+                distinct=True,
+            )
+        )
+    )
+    givers = set(order.topic.lecturers.values_list("pk", flat=True))
+    in_category = set(
+        Volunteer.categories.through.objects.filter(expertisecategory_id=order.topic.category_id).values_list(
+            "volunteer_id", flat=True
+        )
+    )
+    out = []
+    for v in volunteers:
+        gives, same = v.pk in givers, v.pk in in_category
+        load = getattr(v, "load", 0)
+        score = (4 if gives else 0) + (2 if same else 0) - (10 if load >= v.yearly_limit else 0)
+        out.append(Candidate(v, gives, same, load, v.yearly_limit, score))
+    return sorted(out, key=lambda c: (-c.score, c.load, c.volunteer.person.name))
+
+
+# ------------------------------------------------------------------------------------------ metrics
+def unit_lectures(unit_id: int, start: dt.date, end: dt.date) -> QuerySet[Lecture]:
+    """Held lectures in [start, end] that the unit hosted or that people of the unit attended (each once)."""
+    attended = Registration.objects.filter(
+        person__unit_id=unit_id,
+        status=Registration.Status.REGISTERED,
+        attendance=Registration.Attendance.ATTENDED,
+    ).values("lecture_id")
+    return (
+        Lecture.objects.filter(held_lectures_q(start, end))
+        .filter(Q(host_unit_id=unit_id) | Q(pk__in=attended))
+        .select_related("topic")
+        .order_by("-starts_at", "-id")
+    )
+
+
+def unit_volunteer_hours(
+    unit_id: int, start: dt.date, end: dt.date
+) -> tuple[Decimal, list[tuple[Volunteer, Lecture, Decimal]]]:
+    """Credited hours of the unit's volunteers for lectures held in [start, end], with each credit."""
+    through = (
+        Lecture.lecturers.through.objects.filter(volunteer__unit_id=unit_id)
+        .filter(held_lectures_q(start, end, "lecture__"))
+        .select_related("lecture__topic", "volunteer__person")
+        .order_by("-lecture__starts_at", "-id")
+    )
+    credits = [(row.volunteer, row.lecture, credited(row.lecture)) for row in through]
+    return hours.total_hours(c for _, _, c in credits), credits

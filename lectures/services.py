@@ -15,11 +15,13 @@ from core import audit, clock
 from lectures.models import (
     DEFAULT_CATEGORIES,
     LECTURE_MACHINE,
+    REQUEST_MACHINE,
     TOPIC_MACHINE,
     VOLUNTEER_MACHINE,
     ExpertiseCategory,
     Feedback,
     Lecture,
+    LectureRequest,
     Registration,
     Topic,
     TopicVersion,
@@ -61,6 +63,10 @@ MSG_FEEDBACK_NOT_ATTENDED = _("只有出席讲座的学员才能评价。")
 MSG_FEEDBACK_TOO_EARLY = _("讲座开始后才能评价。")
 MSG_FEEDBACK_TWICE = _("您已评价过该讲座。")
 MSG_RATING_RANGE = _("评分应为 1 到 5 分。")
+MSG_ORDERER_REQUIRED = _("点单须以社区或单位的名义提出。")
+MSG_SIZE_RANGE = _("预计人数应在 1 到 2000 之间。")
+MSG_DATE_PASSED = _("希望日期不能早于今天。")
+MSG_START_PASSED = _("讲座时间不能早于现在。")
 MSG_LECTURE_NOT_SCHEDULED = _("讲座已举办或已取消，不能再修改签到。")
 
 
@@ -672,7 +678,7 @@ def registration_mark(
 ) -> Registration:
     """Attendance by hand: attended, absent or excused."""
     with audit.attributed_to(acting_user), transaction.atomic():
-        _door_rule(registration.lecture)
+        _door_rule(Lecture.objects.get(pk=registration.lecture_id))
         if attendance not in Registration.Attendance.values:
             raise _refuse(MSG_NOT_REGISTERED, "bad_attendance")
         if registration.status != Registration.Status.REGISTERED:
@@ -694,7 +700,7 @@ def feedback_give(
 ) -> Feedback:
     """学员反馈: only from attendees, only after the start, once."""
     with audit.attributed_to(acting_user), transaction.atomic():
-        lecture = registration.lecture
+        lecture = Lecture.objects.get(pk=registration.lecture_id)
         if lecture.starts_at > timezone.now():
             raise _refuse(MSG_FEEDBACK_TOO_EARLY, "too_early")
         if registration.status != Registration.Status.REGISTERED or registration.attendance != "attended":
@@ -714,3 +720,140 @@ def feedback_give(
         )
         feedback.save()
         return feedback
+
+
+# ------------------------------------------------------------------------------------------ orders (点单)
+def request_create(
+    *,
+    topic: Topic,
+    requested_by: Any,
+    preferred_date: Any,
+    venue: str,
+    community: Any | None = None,
+    unit: Unit | None = None,
+    preferred_note: str = "",
+    audience: str = "",
+    expected_size: int = 30,
+    notes: str = "",
+    acting_user: Any | None = None,
+) -> LectureRequest:
+    """点单: a community contact (or a unit liaison) orders a topic from the library."""
+    with audit.attributed_to(acting_user or requested_by), transaction.atomic():
+        if topic.status != Topic.Status.LIBRARY:
+            raise _refuse(MSG_TOPIC_NOT_IN_LIBRARY, "topic_not_in_library")
+        if (community is None) == (unit is None):
+            raise _refuse(MSG_ORDERER_REQUIRED, "orderer_required")
+        org = community or unit
+        if org.federation_id != topic.federation_id:
+            raise _refuse(MSG_OTHER_FEDERATION, "other_federation")
+        if preferred_date < clock.today():
+            raise _refuse(MSG_DATE_PASSED, "date_passed")
+        if not 1 <= expected_size <= 2000:
+            raise _refuse(MSG_SIZE_RANGE, "size_range")
+        if not (venue or "").strip():
+            raise _refuse(MSG_VENUE_REQUIRED, "venue_required")
+        order = LectureRequest(
+            federation_id=topic.federation_id,
+            topic=topic,
+            community=community,
+            unit=unit,
+            requested_by=requested_by,
+            preferred_date=preferred_date,
+            preferred_note=preferred_note.strip(),
+            audience=audience.strip(),
+            expected_size=expected_size,
+            venue=venue.strip(),
+            notes=notes.strip(),
+        )
+        order.save()
+        return order
+
+
+def request_match(
+    *, order: LectureRequest, volunteer: Volunteer, version: int | None = None, acting_user: Any | None = None
+) -> LectureRequest:
+    """Staff offer the order to one lecturer (匹配讲师), who accepts or declines."""
+    with transaction.atomic():
+        if volunteer.federation_id != order.federation_id:
+            raise _refuse(MSG_OTHER_FEDERATION, "other_federation")
+        _active_volunteer_rule(volunteer)
+        REQUEST_MACHINE.check(order, "match")
+        order.volunteer, order.matched_at = volunteer, timezone.now()
+        _with_version(order, version)
+        REQUEST_MACHINE.move(order, "match", acting_user=acting_user)
+        return order
+
+
+def request_accept(
+    *, order: LectureRequest, starts_at: Any, capacity: int | None = None, acting_user: Any | None = None
+) -> LectureRequest:
+    """The lecturer accepts (接受邀请): the lecture is scheduled at the community, open for registration. An
+    order already taken (accepted, declined, withdrawn) cannot be accepted."""
+    with transaction.atomic():
+        rows = LectureRequest.objects.filter(pk=order.pk)
+        order = (rows.select_for_update() if _locks() else rows).get()
+        REQUEST_MACHINE.check(order, "accept")
+        if starts_at <= timezone.now():
+            raise _refuse(MSG_START_PASSED, "start_passed")
+        assert order.volunteer is not None
+        lecture = lecture_schedule(
+            topic=order.topic,
+            lecturers=[order.volunteer],
+            starts_at=starts_at,
+            venue=order.venue,
+            capacity=capacity or max(order.expected_size, 1),
+            community=order.community,
+            host_unit=order.unit,
+            acting_user=acting_user,
+        )
+        order.lecture = lecture
+        REQUEST_MACHINE.move(order, "accept", acting_user=acting_user)
+        return order
+
+
+def request_move(
+    *,
+    order: LectureRequest,
+    transition: str,
+    reason: str = "",
+    version: int | None = None,
+    acting_user: Any | None = None,
+) -> LectureRequest:
+    """婉拒 (back to staff, the offer withdrawn) / 不予受理 / 撤回点单, each with a reason."""
+    with transaction.atomic():
+        if transition not in ("decline", "reject", "withdraw"):
+            raise ValueError(transition)
+        REQUEST_MACHINE.check(order, transition, reason=reason)
+        if transition == "decline":
+            order.volunteer, order.matched_at = None, None
+        _with_version(order, version)
+        REQUEST_MACHINE.move(order, transition, reason=reason, acting_user=acting_user)
+        return order
+
+
+def request_rate(
+    *,
+    order: LectureRequest,
+    rating: int,
+    comment: str = "",
+    version: int | None = None,
+    acting_user: Any | None = None,
+) -> LectureRequest:
+    """After the lecture, the orderer rates it (1–5)."""
+    with transaction.atomic():
+        if not 1 <= rating <= 5:
+            raise _refuse(MSG_RATING_RANGE, "rating_range")
+        REQUEST_MACHINE.check(order, "rate")
+        order.rating, order.rating_comment = rating, comment.strip()
+        _with_version(order, version)
+        REQUEST_MACHINE.move(order, "rate", acting_user=acting_user)
+        return order
+
+
+def _order_follows_lecture(lecture: Lecture, acting_user: Any | None) -> None:
+    order = LectureRequest.objects.filter(lecture=lecture, status=LectureRequest.Status.CONFIRMED).first()
+    if order is not None:
+        REQUEST_MACHINE.move(order, "hold", acting_user=acting_user)
+
+
+HELD_HOOKS.append(_order_follows_lecture)

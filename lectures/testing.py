@@ -52,3 +52,128 @@ def add_lecture_rows(world: World) -> None:
     )
     services.topic_review(topic=topic_b, accept=True)
     world.add(topic_a=topic_a, proposal_a=proposal_a, topic_b=topic_b)
+    add_lectures(world)
+    add_orders(world)
+
+
+def add_lectures(world: World) -> None:
+    """fed_a: `lecture_a` (scheduled next month at unit_a1, 2 places, the requester and executive registered,
+    the liaison waitlisted), `held_a` (held last month, the volunteer lecturing, the requester attended with
+    feedback, the liaison absent); fed_b: `lecture_b` (scheduled), `held_b` (held, the outsider attended)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from lectures import services
+
+    now = timezone.now()
+    people = {name: world.users[name].person for name in ("requester", "executive", "liaison", "outsider")}
+    lecture_a = services.lecture_schedule(
+        topic=world.topic_a,
+        lecturers=[world.volunteer_a],
+        capacity=2,
+        starts_at=now + dt.timedelta(days=30),
+        venue="三楼会议室",
+        host_unit=world.unit_a1,
+    )
+    reg_a = services.registration_create(lecture=lecture_a, person=people["requester"])
+    services.registration_create(lecture=lecture_a, person=people["executive"])
+    wait_a = services.registration_create(lecture=lecture_a, person=people["liaison"])
+    held_a = services.lecture_schedule(
+        topic=world.topic_a,
+        lecturers=[world.volunteer_a],
+        capacity=30,
+        starts_at=now + dt.timedelta(days=1),
+        venue="爱联社区党群服务中心",
+        community=world.comm_a1,
+    )
+    attended_a = services.registration_create(lecture=held_a, person=people["requester"])
+    absent_a = services.registration_create(lecture=held_a, person=people["liaison"])
+    # It took place a month ago: registrations were taken before it started.
+    from lectures.models import Lecture
+
+    Lecture.objects.filter(pk=held_a.pk).update(starts_at=now - dt.timedelta(days=30))
+    held_a.refresh_from_db()
+    services.registration_mark(registration=attended_a, attendance="attended")
+    services.registration_mark(registration=absent_a, attendance="absent")
+    services.lecture_hold(lecture=held_a)
+    attended_a.refresh_from_db()
+    feedback_a = services.feedback_give(
+        registration=attended_a, relevance=5, content=4, delivery=5, comment="很实用"
+    )
+    lecture_b = services.lecture_schedule(
+        topic=world.topic_b,
+        lecturers=[world.volunteer_b],
+        capacity=20,
+        starts_at=now + dt.timedelta(days=10),
+        venue="外区会议室",
+        host_unit=world.unit_b1,
+    )
+    held_b = services.lecture_schedule(
+        topic=world.topic_b,
+        lecturers=[world.volunteer_b],
+        capacity=20,
+        starts_at=now + dt.timedelta(days=1),
+        venue="外区礼堂",
+        host_unit=world.unit_b1,
+    )
+    attended_b = services.registration_create(lecture=held_b, person=people["outsider"])
+    Lecture.objects.filter(pk=held_b.pk).update(starts_at=now - dt.timedelta(days=20))
+    held_b.refresh_from_db()
+    services.registration_mark(registration=attended_b, attendance="attended")
+    services.lecture_hold(lecture=held_b)
+    world.add(
+        lecture_a=lecture_a,
+        reg_a=reg_a,
+        wait_a=wait_a,
+        held_a=held_a,
+        attended_a=attended_a,
+        absent_a=absent_a,
+        feedback_a=feedback_a,
+        lecture_b=lecture_b,
+        held_b=held_b,
+        attended_b=attended_b,
+    )
+
+
+def add_orders(world: World) -> None:
+    """fed_a: `order_a` (new, from comm_a1 by the requester), `offered_a` (offered to volunteer_a), `unit_order_a`
+    (new, from unit_a1 by its liaison); fed_b: `order_b` (new, from comm_b1)."""
+    import datetime as dt
+
+    from core import clock
+    from lectures import services
+
+    soon = clock.today() + dt.timedelta(days=20)
+    order_a = services.request_create(
+        topic=world.topic_a,
+        requested_by=world.requester,
+        community=world.comm_a1,
+        preferred_date=soon,
+        venue="爱联社区党群服务中心",
+        audience="社区妈妈",
+        expected_size=40,
+    )
+    offered_a = services.request_create(
+        topic=world.topic_a,
+        requested_by=world.requester,
+        community=world.comm_a1,
+        preferred_date=soon,
+        venue="爱联社区活动室",
+    )
+    services.request_match(order=offered_a, volunteer=world.volunteer_a)
+    unit_order_a = services.request_create(
+        topic=world.topic_a,
+        requested_by=world.liaison,
+        unit=world.unit_a1,
+        preferred_date=soon,
+        venue="三楼会议室",
+    )
+    order_b = services.request_create(
+        topic=world.topic_b,
+        requested_by=world.outsider,
+        community=world.comm_b1,
+        preferred_date=soon,
+        venue="外区社区",
+    )
+    world.add(order_a=order_a, offered_a=offered_a, unit_order_a=unit_order_a, order_b=order_b)

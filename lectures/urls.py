@@ -25,4 +25,35 @@ urlpatterns = [
     path("topics/<int:pk>/retire/", views.TopicRetireView.as_view(), name="topic-retire"),
     path("topics/<int:pk>/restore/", views.TopicRestoreView.as_view(), name="topic-restore"),
     path("topics/<int:pk>/lecturers/", views.TopicLecturersView.as_view(), name="topic-lecturers"),
+    path("topics/<int:pk>/schedule/", views.TopicScheduleView.as_view(), name="topic-schedule"),
+    path("", views.LectureListView.as_view(), name="lecture-list"),
+    path("mine/", views.my_lectures, name="my-lectures"),
+    path("<int:pk>/", views.LectureDetailView.as_view(), name="lecture-detail"),
+    path("<int:pk>/register/", views.LectureRegisterView.as_view(), name="lecture-register"),
+    path("<int:pk>/checkin/", views.LectureCheckinView.as_view(), name="lecture-checkin"),
+    path("<int:pk>/hold/", views.LectureHoldView.as_view(), name="lecture-hold"),
+    path("<int:pk>/cancel/", views.LectureCancelView.as_view(), name="lecture-cancel"),
+    path(
+        "registrations/<int:pk>/cancel/", views.RegistrationCancelView.as_view(), name="registration-cancel"
+    ),
+    path(
+        "registrations/<int:pk>/attendance/", views.RegistrationMarkView.as_view(), name="registration-mark"
+    ),
+    path("registrations/<int:pk>/feedback/", views.FeedbackView.as_view(), name="feedback-give"),
+    path("topics/<int:pk>/order/", views.TopicOrderView.as_view(), name="topic-order"),
+    path("orders/", views.RequestListView.as_view(), name="request-list"),
+    path("orders/<int:pk>/", views.RequestDetailView.as_view(), name="request-detail"),
+    path("orders/<int:pk>/match/", views.RequestMatchView.as_view(), name="request-match"),
+    path("orders/<int:pk>/accept/", views.RequestAcceptView.as_view(), name="request-accept"),
+    path("orders/<int:pk>/decline/", views.RequestDeclineView.as_view(), name="request-decline"),
+    path("orders/<int:pk>/reject/", views.RequestRejectView.as_view(), name="request-reject"),
+    path("orders/<int:pk>/withdraw/", views.RequestWithdrawView.as_view(), name="request-withdraw"),
+    path("orders/<int:pk>/rate/", views.RequestRateView.as_view(), name="request-rate"),
+    path("export/lectures.xlsx", views.export_lectures, name="export-lectures"),
+    path("export/hours.xlsx", views.export_hours, name="export-hours"),
+    path(
+        "volunteers/<int:pk>/certificate.pdf",
+        views.VolunteerCertificateView.as_view(),
+        name="volunteer-certificate",
+    ),
 ]

@@ -21,14 +21,20 @@ from core.views import ObjectActionView, ScopedDetailView, ScopedListView, scope
 from lectures import forms as lf
 from lectures import selectors, services
 from lectures.models import (
+    LECTURE_MACHINE,
+    REQUEST_MACHINE,
     TOPIC_MACHINE,
     VOLUNTEER_MACHINE,
     ExpertiseCategory,
+    Feedback,
+    Lecture,
+    LectureRequest,
+    Registration,
     Topic,
     TopicVersion,
     Volunteer,
 )
-from orgs.models import Person
+from orgs.models import Person, Unit
 
 STAFF = frozenset({Role.FEDERATION_STAFF})
 VOLUNTEER_READERS = frozenset({Role.FEDERATION_STAFF, Role.UNIT_LIAISON, Role.VOLUNTEER})
@@ -108,8 +114,8 @@ class VolunteerDetailView(ScopedDetailView):
         return context
 
     def extra(self) -> dict[str, Any]:
-        """What the later parts of the page add (hours, lectures)."""
-        return {}
+        """Hours (derived from held lectures) and star level."""
+        return {"record": selectors.service_record(self.object), "star_range": range(1, 6)}
 
 
 class OnVolunteer(LectureActionView):
@@ -475,7 +481,13 @@ class TopicDetailView(ScopedDetailView):
         return context
 
     def extra(self) -> dict[str, Any]:
-        return {}
+        lectures = (
+            Lecture.objects.visible_to(self.request.user).filter(topic=self.object).order_by("-starts_at")
+        )
+        return {
+            "topic_lectures": list(lectures[:30]),
+            "can_order": scope_for(self.request.user).has(*ORDERERS),
+        }
 
 
 @scoped_function(roles=frozenset({Role.VOLUNTEER}))
@@ -674,3 +686,656 @@ class TopicLecturersView(OnTopic):
             topic=self.object, lecturers=form.cleaned_data["lecturers"], acting_user=self.request.user
         )
         return gettext("已保存授课讲师。")
+
+
+# ------------------------------------------------------------------------------------------ lectures
+# A lecture is announced to every unit of its federation: its host unit's name is part of the announcement,
+# not a leak of the unit registry (the URL walker's unit-name check is told so).
+ANNOUNCED = True
+
+
+class LectureListView(ScopedListView):
+    model = Lecture
+    allowed_roles = BUSINESS_ROLES
+    template_name = "lectures/lecture_list.html"
+    jinguo_names_any_object = ANNOUNCED
+    paginate_by = 50
+
+    def get_queryset(self) -> Any:
+        when = self.request.GET.get("when", "upcoming")
+        self.when = when if when in ("upcoming", "past", "all") else "upcoming"
+        return selectors.lecture_list_for(self.request.user, when=self.when)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            when=self.when,
+            tabs=[
+                ("upcoming", gettext("报名中")),
+                ("past", gettext("已开始/已举办")),
+                ("all", gettext("全部")),
+            ],
+            is_staff=scope_for(self.request.user).has(Role.FEDERATION_STAFF),
+        )
+        return context
+
+
+class LectureDetailView(ScopedDetailView):
+    model = Lecture
+    allowed_roles = BUSINESS_ROLES
+    template_name = "lectures/lecture_detail.html"
+    context_object_name = "lecture"
+    jinguo_names_any_object = ANNOUNCED
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from django.utils import timezone
+
+        context = super().get_context_data(**kwargs)
+        lecture = self.object
+        person_id = getattr(self.request.user, "person_id", None)
+        mine = (
+            Registration.objects.filter(lecture=lecture, person_id=person_id)
+            .exclude(status=Registration.Status.CANCELLED)
+            .first()
+            if person_id
+            else None
+        )
+        door = self.permits("checkin")
+        regs = Registration.objects.filter(lecture=lecture).exclude(status=Registration.Status.CANCELLED)
+        feedback = Feedback.objects.visible_to(self.request.user).filter(lecture=lecture)
+        context.update(
+            lecturers=list(lecture.lecturers.select_related("person").order_by("person__name")),
+            taken=regs.filter(status=Registration.Status.REGISTERED).count(),
+            waiting=regs.filter(status=Registration.Status.WAITLISTED).count(),
+            mine=mine,
+            position=selectors.waitlist_position(mine) if mine else None,
+            started=lecture.starts_at <= timezone.now(),
+            can_register=mine is None and self.permits("register") and lecture.starts_at > timezone.now(),
+            can_change=self.permits("change"),
+            door=door,
+            roster=list(regs.select_related("person").order_by("status", "registered_at", "id"))
+            if door
+            else [],
+            ratings=selectors.ratings_of(feedback),
+            comments=[f.comment for f in feedback if f.comment][:50],
+            gave_feedback=mine is not None and Feedback.objects.filter(registration=mine).exists(),
+            moves=LECTURE_MACHINE.available(lecture),
+        )
+        return context
+
+
+class OnLecture(LectureActionView):
+    model = Lecture
+    back_label = _("讲座")
+    jinguo_names_any_object = ANNOUNCED
+
+    def back_url(self) -> str:
+        return reverse("lectures:lecture-detail", args=[self.object.pk])
+
+    def facts(self) -> list[tuple[str, str]]:
+        from django.utils import timezone
+
+        lec = self.object
+        return [
+            (gettext("开始时间"), timezone.localtime(lec.starts_at).strftime("%Y-%m-%d %H:%M")),
+            (gettext("地点"), lec.venue),
+            (gettext("状态"), lec.get_status_display()),
+        ]
+
+
+class TopicScheduleView(OnTopic):
+    """安排讲座 from a topic of the library (staff)."""
+
+    action = "review"
+    title = _("安排讲座")
+    fields_by_code = {
+        "lecturer_required": "lecturers",
+        "volunteer_not_active": "lecturers",
+        "venue_required": "venue",
+        "capacity_range": "capacity",
+    }
+
+    def make_form(self, data: Any = None) -> Any:
+        t = self.object
+        volunteers = Volunteer.objects.filter(federation_id=t.federation_id, status=Volunteer.Status.ACTIVE)
+        return lf.LectureScheduleForm(
+            data,
+            volunteers=volunteers.select_related("person").order_by("person__name"),
+            units=Unit.objects.visible_to(self.request.user).filter(
+                federation_id=t.federation_id, dissolved_on__isnull=True
+            ),
+            initial={
+                "lecturers": list(t.lecturers.values_list("pk", flat=True)),
+                "duration_minutes": t.duration_minutes,
+            },
+        )
+
+    def perform(self, form: Any) -> str:
+        d = form.cleaned_data
+        self.made = services.lecture_schedule(
+            topic=self.object,
+            lecturers=d["lecturers"],
+            starts_at=d["starts_at"],
+            venue=d["venue"],
+            capacity=d["capacity"],
+            duration_minutes=d["duration_minutes"],
+            host_unit=d["host_unit"],
+            acting_user=self.request.user,
+        )
+        return gettext("已安排讲座，开放报名。")
+
+    def get_success_url(self) -> str:
+        made = getattr(self, "made", None)
+        return reverse("lectures:lecture-detail", args=[made.pk]) if made else self.back_url()
+
+
+class LectureRegisterView(OnLecture):
+    action = "register"
+    title = _("报名讲座")
+    submit_label = _("确认报名")
+    intro = _("名额已满时进入候补，有人取消后按报名先后依次转正。")
+
+    def perform(self, form: Any) -> str:
+        reg = services.registration_create(
+            lecture=self.object,
+            person=getattr(self.request.user, "person", None),
+            acting_user=self.request.user,
+        )
+        if reg.status == Registration.Status.WAITLISTED:
+            return gettext("名额已满，您已进入候补（第 %(n)s 位）。") % {
+                "n": selectors.waitlist_position(reg)
+            }
+        return gettext("报名成功。签到码：%(code)s") % {"code": reg.code}
+
+
+class LectureMoveView(OnLecture):
+    action = "change"
+    transition = ""
+
+    @property
+    def title(self) -> Any:  # type: ignore[override]
+        return LECTURE_MACHINE.by_name[self.transition].label
+
+    @property
+    def submit_label(self) -> Any:  # type: ignore[override]
+        return self.title
+
+    def make_form(self, data: Any = None) -> Any:
+        return lf.ReasonForm(data, initial={"version": self.object.version})
+
+
+class LectureHoldView(LectureMoveView):
+    """登记已举办: the lecturers are credited its hours."""
+
+    transition = "hold"
+
+    def perform(self, form: Any) -> str:
+        services.lecture_hold(
+            lecture=self.object, version=form.cleaned_data["version"], acting_user=self.request.user
+        )
+        return gettext("已登记为已举办，服务时长已计入讲师名下。")
+
+
+class LectureCancelView(LectureMoveView):
+    transition = "cancel"
+    danger = True
+    fields_by_code = {"reason_required": "reason"}
+
+    def perform(self, form: Any) -> str:
+        services.lecture_cancel(
+            lecture=self.object,
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+            acting_user=self.request.user,
+        )
+        return gettext("已取消讲座。")
+
+
+class LectureCheckinView(OnLecture):
+    """签到 at the door, on a phone: type (or scan) the attendee's code; the roster below."""
+
+    action = "checkin"
+    title = _("现场签到")
+    submit_label = _("签到")
+    template_name = "lectures/checkin.html"
+    fields_by_code = {"unknown_code": "code", "not_registered": "code", "too_early": "code"}
+
+    def make_form(self, data: Any = None) -> Any:
+        return lf.CheckinForm(data)
+
+    def perform(self, form: Any) -> str:
+        reg = services.registration_checkin(
+            lecture=self.object, code=form.cleaned_data["code"], acting_user=self.request.user
+        )
+        return gettext("%(name)s 已签到。") % {"name": reg.person.name}
+
+    def get_success_url(self) -> str:
+        return reverse("lectures:lecture-checkin", args=[self.object.pk])
+
+    def extra_context(self) -> dict[str, Any]:
+        context = super().extra_context()
+        regs = Registration.objects.filter(lecture=self.object, status=Registration.Status.REGISTERED)
+        context["roster"] = list(regs.select_related("person").order_by("person__name", "id"))
+        context["attended"] = sum(1 for r in context["roster"] if r.attendance == "attended")
+        return context
+
+
+class OnRegistration(LectureActionView):
+    model = Registration
+    back_label = _("讲座")
+
+    def back_url(self) -> str:
+        return reverse("lectures:lecture-detail", args=[self.object.lecture_id])
+
+    def facts(self) -> list[tuple[str, str]]:
+        r = self.object
+        return [
+            (gettext("讲座"), str(r.lecture)),
+            (gettext("报名人"), r.person.name),
+            (gettext("状态"), r.get_status_display()),
+            (gettext("出席"), r.get_attendance_display()),
+        ]
+
+
+class RegistrationCancelView(OnRegistration):
+    action = "change"
+    title = _("取消报名")
+    submit_label = _("确认取消")
+    danger = True
+
+    def perform(self, form: Any) -> str:
+        services.registration_cancel(registration=self.object, acting_user=self.request.user)
+        return gettext("已取消报名。")
+
+
+class RegistrationMarkView(OnRegistration):
+    action = "mark"
+    title = _("登记出席")
+    fields_by_code = {"too_early": "attendance", "not_registered": "attendance"}
+
+    def make_form(self, data: Any = None) -> Any:
+        return lf.AttendanceForm(
+            data, initial={"attendance": self.object.attendance, "version": self.object.version}
+        )
+
+    def perform(self, form: Any) -> str:
+        services.registration_mark(
+            registration=self.object,
+            attendance=form.cleaned_data["attendance"],
+            version=form.cleaned_data["version"],
+            acting_user=self.request.user,
+        )
+        return gettext("已登记出席情况。")
+
+
+class FeedbackView(OnRegistration):
+    """学员反馈: an attendee rates the lecture after it started (lecturers see it without names)."""
+
+    action = "feedback"
+    title = _("评价讲座")
+    submit_label = _("提交评价")
+
+    def make_form(self, data: Any = None) -> Any:
+        return lf.FeedbackForm(data)
+
+    def perform(self, form: Any) -> str:
+        d = form.cleaned_data
+        services.feedback_give(
+            registration=self.object,
+            relevance=d["relevance"],
+            content=d["content"],
+            delivery=d["delivery"],
+            comment=d["comment"],
+            acting_user=self.request.user,
+        )
+        return gettext("感谢您的评价。")
+
+
+@scoped_function(roles=BUSINESS_ROLES)
+def my_lectures(request: HttpRequest) -> HttpResponse:
+    """我的报名: the user's registrations, with their codes and what to do next."""
+    regs = list(selectors.registrations_of(request.user))
+    with_feedback = set(
+        Feedback.objects.filter(registration__in=regs).values_list("registration_id", flat=True)
+    )
+    return render(
+        request, "lectures/my_lectures.html", {"registrations": regs, "with_feedback": with_feedback}
+    )
+
+
+# ------------------------------------------------------------------------------------------ orders (点单)
+ORDER_ROLES = frozenset({Role.FEDERATION_STAFF, Role.UNIT_LIAISON, Role.REQUESTER, Role.VOLUNTEER})
+ORDERERS = frozenset({Role.REQUESTER, Role.UNIT_LIAISON})
+
+
+class RequestListView(ScopedListView):
+    model = LectureRequest
+    allowed_roles = ORDER_ROLES
+    template_name = "lectures/request_list.html"
+    # An order names who ordered it: the lecturer offered it must know where she goes.
+    jinguo_names_any_object = ANNOUNCED
+    paginate_by = 50
+
+    def get_queryset(self) -> Any:
+        status = self.request.GET.get("status", "")
+        self.status = status if status in LectureRequest.Status.values else ""
+        return selectors.request_list_for(self.request.user, status=self.status)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(status=self.status, statuses=LectureRequest.Status.choices)
+        return context
+
+
+class TopicOrderView(OnTopic):
+    """点单: a community contact (for her community) or a unit liaison (for her unit) orders this topic."""
+
+    action = "view"
+    allowed_roles = ORDERERS
+    title = _("点单")
+    submit_label = _("提交点单")
+    intro = _("区妇联收到点单后匹配讲师，讲师确认后讲座即开放报名。")
+    fields_by_code = {
+        "date_passed": "preferred_date",
+        "size_range": "expected_size",
+        "venue_required": "venue",
+    }
+
+    def make_form(self, data: Any = None) -> Any:
+        return lf.OrderForm(data)
+
+    def orderer(self) -> tuple[Any, Any]:
+        from orgs.models import Community
+
+        scope = scope_for(self.request.user)
+        fed = self.object.federation_id
+        community = Community.objects.filter(
+            pk__in=scope.communities_for(Role.REQUESTER), federation_id=fed
+        ).first()
+        if community is not None:
+            return community, None
+        unit = Unit.objects.filter(pk__in=scope.units_for(Role.UNIT_LIAISON), federation_id=fed).first()
+        return None, unit
+
+    def facts(self) -> list[tuple[str, str]]:
+        community, unit = self.orderer()
+        org = community or unit
+        return [*super().facts(), (gettext("点单方"), org.name if org else "—")]
+
+    def perform(self, form: Any) -> str:
+        d = form.cleaned_data
+        community, unit = self.orderer()
+        self.made = services.request_create(
+            topic=self.object,
+            requested_by=self.request.user,
+            community=community,
+            unit=unit,
+            preferred_date=d["preferred_date"],
+            preferred_note=d["preferred_note"],
+            audience=d["audience"],
+            expected_size=d["expected_size"],
+            venue=d["venue"],
+            notes=d["notes"],
+            acting_user=self.request.user,
+        )
+        return gettext("点单已提交，区妇联将为您匹配讲师。")
+
+    def get_success_url(self) -> str:
+        made = getattr(self, "made", None)
+        return reverse("lectures:request-detail", args=[made.pk]) if made else self.back_url()
+
+
+class RequestDetailView(ScopedDetailView):
+    model = LectureRequest
+    allowed_roles = ORDER_ROLES
+    template_name = "lectures/request_detail.html"
+    context_object_name = "order"
+    jinguo_names_any_object = ANNOUNCED
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        order = self.object
+        allowed = {a: self.permits(a) for a in ("change", "review", "answer")}
+        moves = [t for t in REQUEST_MACHINE.available(order) if t.action and allowed.get(t.action)]
+        context.update(moves=moves, timeline=REQUEST_MACHINE.timeline(order))
+        return context
+
+
+class OnRequest(LectureActionView):
+    model = LectureRequest
+    back_label = _("点单")
+    jinguo_names_any_object = ANNOUNCED
+
+    def back_url(self) -> str:
+        return reverse("lectures:request-detail", args=[self.object.pk])
+
+    def facts(self) -> list[tuple[str, str]]:
+        o = self.object
+        return [
+            (gettext("课题"), o.topic.title),
+            (gettext("点单方"), o.orderer_name),
+            (gettext("希望日期"), f"{o.preferred_date:%Y-%m-%d} {o.preferred_note}".strip()),
+            (gettext("预计人数"), str(o.expected_size)),
+            (gettext("地点"), o.venue),
+            (gettext("状态"), o.get_status_display()),
+        ]
+
+
+class RequestMatchView(OnRequest):
+    """匹配讲师: the proposed lecturers, ranked with their reasons."""
+
+    action = "review"
+    title = _("匹配讲师")
+    template_name = "lectures/request_match.html"
+    fields_by_code = {"volunteer_not_active": "volunteer"}
+
+    def make_form(self, data: Any = None) -> Any:
+        volunteers = Volunteer.objects.filter(
+            federation_id=self.object.federation_id, status=Volunteer.Status.ACTIVE
+        )
+        return lf.MatchForm(data, volunteers=volunteers, initial={"version": self.object.version})
+
+    def extra_context(self) -> dict[str, Any]:
+        return {**super().extra_context(), "candidates": selectors.candidates_for(self.object)}
+
+    def perform(self, form: Any) -> str:
+        services.request_match(
+            order=self.object,
+            volunteer=form.cleaned_data["volunteer"],
+            version=form.cleaned_data["version"],
+            acting_user=self.request.user,
+        )
+        return gettext("已将点单发给 %(name)s，等待讲师确认。") % {"name": form.cleaned_data["volunteer"]}
+
+
+class RequestAcceptView(OnRequest):
+    action = "answer"
+    title = _("接受邀请")
+    submit_label = _("接受并安排讲座")
+    fields_by_code = {"start_passed": "starts_at"}
+
+    def make_form(self, data: Any = None) -> Any:
+        return lf.AcceptForm(data, initial={"capacity": self.object.expected_size})
+
+    def perform(self, form: Any) -> str:
+        order = services.request_accept(
+            order=self.object,
+            starts_at=form.cleaned_data["starts_at"],
+            capacity=form.cleaned_data["capacity"],
+            acting_user=self.request.user,
+        )
+        self.lecture_id = order.lecture_id
+        return gettext("已接受，讲座已安排并开放报名。")
+
+
+class RequestReasonView(OnRequest):
+    transition = ""
+    fields_by_code = {"reason_required": "reason"}
+
+    @property
+    def title(self) -> Any:  # type: ignore[override]
+        return REQUEST_MACHINE.by_name[self.transition].label
+
+    @property
+    def submit_label(self) -> Any:  # type: ignore[override]
+        return self.title
+
+    def make_form(self, data: Any = None) -> Any:
+        return lf.ReasonForm(data, initial={"version": self.object.version})
+
+    def perform(self, form: Any) -> str:
+        services.request_move(
+            order=self.object,
+            transition=self.transition,
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+            acting_user=self.request.user,
+        )
+        return gettext("已%(move)s。") % {"move": self.title}
+
+
+class RequestDeclineView(RequestReasonView):
+    action = "answer"
+    transition = "decline"
+
+
+class RequestRejectView(RequestReasonView):
+    action = "review"
+    transition = "reject"
+    danger = True
+
+
+class RequestWithdrawView(RequestReasonView):
+    action = "change"
+    transition = "withdraw"
+    danger = True
+
+
+class RequestRateView(OnRequest):
+    action = "change"
+    title = _("评价")
+
+    def make_form(self, data: Any = None) -> Any:
+        return lf.RateForm(data, initial={"version": self.object.version})
+
+    def perform(self, form: Any) -> str:
+        d = form.cleaned_data
+        services.request_rate(
+            order=self.object,
+            rating=d["rating"],
+            comment=d["comment"],
+            version=d["version"],
+            acting_user=self.request.user,
+        )
+        return gettext("感谢您的评价。")
+
+
+# ------------------------------------------------------------------------------------------ exports, certificate
+def _period(request: HttpRequest) -> tuple[Any, Any]:
+    import datetime as dt
+
+    def day(name: str) -> Any:
+        try:
+            return dt.date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            return None
+
+    return day("from"), day("to")
+
+
+@scoped_function(roles=STAFF)
+def export_lectures(request: HttpRequest) -> HttpResponse:
+    from core.excel import xlsx_response
+    from lectures import exports
+
+    return xlsx_response(
+        exports.lectures_workbook(request.user), filename="讲座.xlsx", ascii_name="lectures.xlsx"
+    )
+
+
+@scoped_function(roles=STAFF)
+def export_hours(request: HttpRequest) -> HttpResponse:
+    """Service hours by volunteer over ?from=&to= (both optional, ISO dates)."""
+    from core.excel import xlsx_response
+    from lectures import exports
+
+    start, end = _period(request)
+    return xlsx_response(
+        exports.hours_workbook(request.user, start, end),
+        filename="志愿服务时长.xlsx",
+        ascii_name="volunteer-hours.xlsx",
+    )
+
+
+class VolunteerCertificateView(ScopedDetailView):
+    """志愿服务证明 (PDF): the held lectures and credited hours of a period (?from=&to=), for the volunteer
+    herself or staff."""
+
+    model = Volunteer
+    allowed_roles = VOLUNTEER_READERS
+    action = "change"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from core import clock
+        from core.pdf import pdf_response, render_pdf
+        from orgs.models import Federation
+
+        volunteer = self.get_object()
+        start, end = _period(request)
+        record = selectors.service_record(volunteer, start, end)  # type: ignore[arg-type]
+        content = render_pdf(
+            "lectures/certificate.html",
+            {
+                "volunteer": volunteer,
+                "record": record,
+                "start": start,
+                "end": end,
+                "today": clock.today(),
+                "federation": Federation.objects.get(pk=volunteer.federation_id),  # type: ignore[attr-defined]
+            },
+            request=request,
+        )
+        return pdf_response(content, f"志愿服务证明-{volunteer}.pdf", f"certificate-{volunteer.pk}.pdf")
+
+
+# ------------------------------------------------------------------------------------------ home cards
+def volunteer_card(request: HttpRequest, scope: Any) -> dict[str, Any] | None:
+    """Home card (core.registry.home_cards): the volunteer's hours, next lectures and offers to answer."""
+    from django.utils import timezone
+
+    own = selectors.own_volunteer(request.user)
+    if own is None:
+        return {"volunteer": None}
+    upcoming = (
+        own.lectures.filter(status=Lecture.Status.SCHEDULED, starts_at__gt=timezone.now())
+        .select_related("topic")
+        .order_by("starts_at")[:5]
+    )
+    offers = (
+        LectureRequest.objects.permitted(request.user, "answer")
+        .filter(status=LectureRequest.Status.MATCHED)
+        .select_related("topic")[:5]
+    )
+    return {
+        "volunteer": own,
+        "record": selectors.service_record(own),
+        "upcoming": list(upcoming),
+        "offers": list(offers),
+    }
+
+
+def requester_card(request: HttpRequest, scope: Any) -> dict[str, Any] | None:
+    """Home card: a community contact's open orders and the lectures she registered for."""
+    orders = (
+        LectureRequest.objects.permitted(request.user, "change")
+        .exclude(
+            status__in=[
+                LectureRequest.Status.RATED,
+                LectureRequest.Status.REJECTED,
+                LectureRequest.Status.WITHDRAWN,
+            ]
+        )
+        .select_related("topic")
+        .order_by("-created_at")[:5]
+    )
+    return {"orders": list(orders), "registrations": list(selectors.registrations_of(request.user)[:5])}
