@@ -73,3 +73,29 @@ class DisputeForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("说明您认为自动评分与实际不符的理由；留空并保存即撤回异议。自动得分不会因此改变。"),
     )
+
+
+class EvidenceForm(StyledForm):
+    title = forms.CharField(
+        label=_("材料名称"), max_length=200, required=False, help_text=_("留空则使用文件名。")
+    )
+    file = forms.FileField(
+        label=_("文件"),
+        required=False,
+        help_text=_("PDF、图片（PNG/JPEG）、Word 或 Excel，最大 10 MB；按文件内容检查类型。"),
+    )
+    link_url = forms.CharField(
+        label=_("或：平台内记录的链接"),
+        max_length=300,
+        required=False,
+        help_text=_("例如讲座、会议纪要或亮点的页面地址，以 / 开头。"),
+    )
+    effective_on = date_field(
+        _("材料日期"), required=False, help_text=_("材料形成的日期（与上传日期无关）。")
+    )
+    items = forms.MultipleChoiceField(label=_("对应项目"), widget=forms.CheckboxSelectMultiple, choices=())
+
+    def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(i.pk, f"{i.number}. {i.title}") for i in items]  # type: ignore[attr-defined]
+        self.fields["items"].widget.attrs["class"] = "form-check-input"

@@ -263,3 +263,56 @@ class ItemAnswer(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.selfcheck} · {self.item}"
+
+
+class EvidenceQuerySet(UnitRowsQuerySet):
+    pass
+
+
+class Evidence(TrackedModel):
+    """A piece of evidence (佐证材料) of a unit's form: a file (checked by content, hashed, kept outside the
+    web root, served only to who may see the unit) or a link to a record of the platform; it may serve
+    several items of the form."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    selfcheck = models.ForeignKey(SelfCheck, on_delete=models.CASCADE, related_name="evidence")
+    items = models.ManyToManyField(CycleItem, related_name="+", verbose_name=_("对应项目"))
+    title = models.CharField(_("名称"), max_length=200)
+    effective_on = models.DateField(_("材料日期"), null=True, blank=True)
+    # A file: where it is stored (relative to the private directory), what it is, its SHA-256.
+    path = models.CharField(max_length=200, blank=True)
+    original_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    file_kind = models.CharField(max_length=10, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    # Or a link to a record of the platform (a path on this site).
+    link_url = models.CharField(_("平台记录链接"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_file(self) -> bool:
+        return bool(self.path)
+
+    @property
+    def label(self) -> str:
+        return self.title
+
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("assessment:evidence-open", args=[self.pk])

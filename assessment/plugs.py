@@ -10,3 +10,4 @@ def register() -> None:
 
     audit_action_labels.register("assessment.cycle_open", "开启量化自查")
     world_extenders.register("assessment.cycles", WorldExtender(extend=testing.add_to_world), order=60)
+    world_extenders.register("assessment.evidence", WorldExtender(extend=testing.add_evidence), order=61)

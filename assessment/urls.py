@@ -15,4 +15,7 @@ urlpatterns = [
     path("forms/<int:pk>/submit/", views.SelfCheckSubmitView.as_view(), name="form-submit"),
     path("forms/<int:pk>/return/", views.SelfCheckReturnView.as_view(), name="form-return"),
     path("answers/<int:pk>/dispute/", views.AnswerDisputeView.as_view(), name="answer-dispute"),
+    path("forms/<int:pk>/evidence/new/", views.EvidenceAddView.as_view(), name="evidence-add"),
+    path("evidence/<int:pk>/", views.EvidenceOpenView.as_view(), name="evidence-open"),
+    path("evidence/<int:pk>/remove/", views.EvidenceRemoveView.as_view(), name="evidence-remove"),
 ]

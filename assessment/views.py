@@ -19,7 +19,15 @@ from django.views import View
 
 from assessment import forms as af
 from assessment import selectors, services
-from assessment.models import SELFCHECK_MACHINE, Cycle, ItemAnswer, SelfCheck, Template, TemplateItem
+from assessment.models import (
+    SELFCHECK_MACHINE,
+    Cycle,
+    Evidence,
+    ItemAnswer,
+    SelfCheck,
+    Template,
+    TemplateItem,
+)
 from core import clock
 from core.models import ConcurrentEditError
 from core.roles import Role
@@ -261,7 +269,7 @@ def form_context(request: HttpRequest, selfcheck: SelfCheck) -> dict[str, Any]:
 
 def form_extras(request: HttpRequest, selfcheck: SelfCheck) -> dict[str, Any]:
     """Sections later slices add to the form page (evidence, rectification)."""
-    return {}
+    return {"evidence": list(Evidence.objects.filter(selfcheck=selfcheck).prefetch_related("items"))}
 
 
 class SelfCheckSaveView(ScopedObjectMixin, View):
@@ -380,3 +388,105 @@ class AnswerDisputeView(OnForm):
             answer=self.object, text=form.cleaned_data["text"], acting_user=self.request.user
         )
         return gettext("已保存异议说明。")
+
+
+# ---- evidence ---------------------------------------------------------------------------------------
+
+
+class EvidenceAddView(OnForm):
+    """上传佐证材料: a file or a platform link, for one or several items of the form."""
+
+    model = SelfCheck
+    action = "fill"
+    allowed_roles = frozenset({Role.UNIT_LIAISON})
+    template_name = "assessment/evidence_form.html"
+    title = gettext_lazy("添加佐证材料")
+    submit_label = gettext_lazy("上传")
+    fields_by_code = {
+        "file": "file",
+        "link": "link_url",
+        "items": "items",
+        "effective_on": "effective_on",
+        "nothing": "file",
+        "both": "link_url",
+    }
+
+    def make_form(self, data: Any = None, files: Any = None) -> Any:
+        items = self.object.cycle.items.order_by("number")
+        initial = {"items": [self.request.GET["item"]]} if self.request.GET.get("item", "").isdigit() else {}
+        return af.EvidenceForm(data, files, items=items, initial=initial)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from core.forms import add_refusal
+
+        self.object = self.get_object()
+        form = self.make_form(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.evidence_add(
+                    selfcheck=self.object,
+                    title=d["title"],
+                    item_ids=[int(i) for i in d["items"]],
+                    upload=d["file"],
+                    link_url=d["link_url"],
+                    effective_on=d["effective_on"],
+                    acting_user=request.user,
+                )
+            except ValidationError as refused:
+                add_refusal(form, refused, self.fields_by_code)
+            else:
+                messages.success(request, gettext("已添加佐证材料。"))
+                return redirect(self.get_success_url())
+        return self.show(form, status=400)
+
+
+class EvidenceOpenView(ScopedObjectMixin, View):
+    """A file of evidence, streamed to who may see the unit's form (never from the web root); a link
+    evidence goes to its record."""
+
+    model = Evidence
+    allowed_roles = STAFF_AND_LIAISON
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from django.http import FileResponse, Http404
+
+        ev: Evidence = self.get_object()  # type: ignore[assignment]
+        if not ev.is_file:
+            return redirect(ev.link_url)
+        path = services.private_dir() / ev.path
+        if not path.is_file():
+            raise Http404
+        inline = ev.file_kind in ("pdf", "png", "jpeg")
+        response = FileResponse(
+            path.open("rb"), content_type=ev.content_type, as_attachment=not inline, filename=ev.original_name
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store, private"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class EvidenceRemoveView(OnForm):
+    model = Evidence
+    action = "fill"
+    allowed_roles = frozenset({Role.UNIT_LIAISON})
+    title = gettext_lazy("删除佐证材料")
+    submit_label = gettext_lazy("删除")
+    danger = True
+
+    def form_of(self) -> SelfCheck:
+        return self.object.selfcheck  # type: ignore[no-any-return]
+
+    def facts(self) -> list[tuple[str, str]]:
+        return [(gettext("材料"), self.object.title)]
+
+    def perform(self, form: Any) -> str:
+        selfcheck_id = self.object.selfcheck_id
+        services.evidence_remove(evidence=self.object, acting_user=self.request.user)
+        self._form_pk = selfcheck_id
+        return gettext("已删除佐证材料。")
+
+    def get_success_url(self) -> str:
+        pk = getattr(self, "_form_pk", None) or self.object.selfcheck_id
+        return reverse("assessment:form-detail", args=[pk])

@@ -18,7 +18,9 @@ from django.conf import settings
 MSG_EMPTY = "上传的文件是空的，请重新选择台账文件。"
 MSG_TOO_LARGE = "文件过大：最大允许 {limit}，上传的文件为 {size}。请删除无关的工作表或图片后重新上传。"
 MSG_OLD_OR_ENCRYPTED = "这是旧版 Excel（.xls）文件或设置了打开密码的工作簿，无法读取。请在 Excel 中取消密码并“另存为” .xlsx 格式后重新上传。"
-MSG_NOT_XLSX = "文件内容不是 Excel 工作簿（.xlsx）。仅改扩展名不能转换格式，请在 Excel 中“另存为” .xlsx 后重新上传。"
+MSG_NOT_XLSX = (
+    "文件内容不是 Excel 工作簿（.xlsx）。仅改扩展名不能转换格式，请在 Excel 中“另存为” .xlsx 后重新上传。"
+)
 MSG_ZIP_BOMB = "文件解压后体积异常（压缩比或解压后大小超出限制），可能是恶意构造的文件，已拒绝处理。"
 MSG_BROKEN = "文件已损坏，无法读取。请在 Excel 中重新保存后上传。"
 MSG_MACROS = "这是含宏的工作簿（.xlsm 或带有 VBA/宏表），出于安全考虑不予接收。请在 Excel 中“另存为” Excel 工作簿（.xlsx）后重新上传。"
@@ -29,7 +31,9 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 REQUIRED_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
 # Macro-enabled workbooks (.xlsm, .xltm) carry VBA in vbaProject.bin; Excel 4.0 macros live in macro
 # sheets. Either is refused whatever the file is called: a platform file never needs them.
-MACRO_MEMBER = re.compile(r"(^|/)(vbaProject\.bin|vbaProjectSignature\.bin|macrosheets/|vbaData\.xml)", re.IGNORECASE)
+MACRO_MEMBER = re.compile(
+    r"(^|/)(vbaProject\.bin|vbaProjectSignature\.bin|macrosheets/|vbaData\.xml)", re.IGNORECASE
+)
 MACRO_CONTENT_TYPES = (b"macroEnabled", b"vbaProject", b"macrosheet", b"ms-office.vba")
 # A worksheet's rows, counted in its XML without parsing it: <row ...> start tags (a namespace prefix
 # allowed); self-closed <row .../> hold no cells (formatting only) and do not count.
@@ -172,3 +176,80 @@ def _inflate_bounded(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], lim
         raise UploadRefused(MSG_BROKEN) from None
     except Exception:  # zlib.error and friends
         raise UploadRefused(MSG_BROKEN) from None
+
+
+# ---- documents and photos (evidence files) ----------------------------------------------------------
+
+MSG_TYPE_NOT_ALLOWED = "文件类型不在允许范围内（允许：{allowed}）。文件的实际内容决定类型，改扩展名无效。"
+
+# What a file is, told by its first bytes (and, for Office files, by the members of the zip archive).
+DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
+    "pdf": ("PDF", "application/pdf"),
+    "png": ("PNG", "image/png"),
+    "jpeg": ("JPEG", "image/jpeg"),
+    "docx": ("Word (.docx)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": ("Excel (.xlsx)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+def sniff_kind(data: bytes) -> str | None:
+    """ "pdf", "png", "jpeg", "docx", "xlsx" from the content, or None for anything else."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return None
+        if "[Content_Types].xml" in names and "word/document.xml" in names:
+            return "docx"
+        if all(m in names for m in REQUIRED_MEMBERS):
+            return "xlsx"
+    return None
+
+
+def check_document(
+    upload: Any, *, kinds: tuple[str, ...] = tuple(DOCUMENT_KINDS), max_bytes: int | None = None
+) -> tuple[bytes, str]:
+    """The file's bytes and kind if its content is one of `kinds` within the size limit, else UploadRefused.
+
+    Office files (zip archives) go through the same bounds as workbooks (zip bombs, macros)."""
+    if max_bytes is None:
+        max_bytes = int(settings.JINGUO_MAX_UPLOAD_BYTES)
+    declared = getattr(upload, "size", None)
+    if max_bytes and declared is not None and declared > max_bytes:
+        raise UploadRefused(MSG_TOO_LARGE.format(limit=human_size(max_bytes), size=human_size(declared)))
+    data = _read_all(upload)
+    if not data:
+        raise UploadRefused(MSG_EMPTY)
+    if max_bytes and len(data) > max_bytes:
+        raise UploadRefused(MSG_TOO_LARGE.format(limit=human_size(max_bytes), size=human_size(len(data))))
+    kind = sniff_kind(data)
+    if kind is None or kind not in kinds:
+        raise UploadRefused(
+            MSG_TYPE_NOT_ALLOWED.format(allowed="、".join(DOCUMENT_KINDS[k][0] for k in kinds))
+        )
+    if kind in ("docx", "xlsx"):
+        _check_office_zip(data)
+    return data, kind
+
+
+def _check_office_zip(data: bytes) -> None:
+    max_uncompressed = int(getattr(settings, "JINGUO_MAX_UNCOMPRESSED_BYTES", DEFAULT_MAX_UNCOMPRESSED))
+    max_ratio = int(getattr(settings, "JINGUO_MAX_COMPRESSION_RATIO", DEFAULT_MAX_RATIO))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        if len(infos) > DEFAULT_MAX_MEMBERS:
+            raise UploadRefused(MSG_ZIP_BOMB)
+        if any(MACRO_MEMBER.search(i.filename) for i in infos):
+            raise UploadRefused(MSG_MACROS)
+        total = sum(i.file_size for i in infos)
+        packed = sum(i.compress_size for i in infos)
+        if total > max_uncompressed or total > max_ratio * max(packed, 1):
+            raise UploadRefused(MSG_ZIP_BOMB)
+        _inflate_bounded(archive, infos, max_uncompressed)

@@ -191,9 +191,10 @@ def test_self_items_answered_with_checks(world):
         )
     with refused(services.MSG_AUTO_NOT_ANSWERED):
         services.selfcheck_save(selfcheck=selfcheck, answers=self_answers(selfcheck, n3={"value": "10"}))
+    # Evidence is required (unit_a2's form has none): the answer stands but scores nothing until it comes.
+    selfcheck = form_of(world, world.unit_a2)
     services.selfcheck_save(selfcheck=selfcheck, answers=self_answers(selfcheck, n5={"value": "4"}))
     r = line(selectors.form_view(selfcheck), 5).result
-    # Evidence is required: the answer stands but scores nothing until it comes.
     assert r.score == 0 and "缺少佐证材料" in r.sentence
 
 
