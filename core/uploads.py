@@ -18,9 +18,7 @@ from django.conf import settings
 MSG_EMPTY = "上传的文件是空的，请重新选择台账文件。"
 MSG_TOO_LARGE = "文件过大：最大允许 {limit}，上传的文件为 {size}。请删除无关的工作表或图片后重新上传。"
 MSG_OLD_OR_ENCRYPTED = "这是旧版 Excel（.xls）文件或设置了打开密码的工作簿，无法读取。请在 Excel 中取消密码并“另存为” .xlsx 格式后重新上传。"
-MSG_NOT_XLSX = (
-    "文件内容不是 Excel 工作簿（.xlsx）。仅改扩展名不能转换格式，请在 Excel 中“另存为” .xlsx 后重新上传。"
-)
+MSG_NOT_XLSX = "文件内容不是 Excel 工作簿（.xlsx）。仅改扩展名不能转换格式，请在 Excel 中“另存为” .xlsx 后重新上传。"
 MSG_ZIP_BOMB = "文件解压后体积异常（压缩比或解压后大小超出限制），可能是恶意构造的文件，已拒绝处理。"
 MSG_BROKEN = "文件已损坏，无法读取。请在 Excel 中重新保存后上传。"
 MSG_MACROS = "这是含宏的工作簿（.xlsm 或带有 VBA/宏表），出于安全考虑不予接收。请在 Excel 中“另存为” Excel 工作簿（.xlsx）后重新上传。"
@@ -31,9 +29,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 REQUIRED_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
 # Macro-enabled workbooks (.xlsm, .xltm) carry VBA in vbaProject.bin; Excel 4.0 macros live in macro
 # sheets. Either is refused whatever the file is called: a platform file never needs them.
-MACRO_MEMBER = re.compile(
-    r"(^|/)(vbaProject\.bin|vbaProjectSignature\.bin|macrosheets/|vbaData\.xml)", re.IGNORECASE
-)
+MACRO_MEMBER = re.compile(r"(^|/)(vbaProject\.bin|vbaProjectSignature\.bin|macrosheets/|vbaData\.xml)", re.IGNORECASE)
 MACRO_CONTENT_TYPES = (b"macroEnabled", b"vbaProject", b"macrosheet", b"ms-office.vba")
 # A worksheet's rows, counted in its XML without parsing it: <row ...> start tags (a namespace prefix
 # allowed); self-closed <row .../> hold no cells (formatting only) and do not count.
