@@ -18,4 +18,6 @@ urlpatterns = [
     path("forms/<int:pk>/evidence/new/", views.EvidenceAddView.as_view(), name="evidence-add"),
     path("evidence/<int:pk>/", views.EvidenceOpenView.as_view(), name="evidence-open"),
     path("evidence/<int:pk>/remove/", views.EvidenceRemoveView.as_view(), name="evidence-remove"),
+    path("forms/<int:pk>/report.pdf", views.ReportPdfView.as_view(), name="form-report-pdf"),
+    path("forms/<int:pk>/report.xlsx", views.ReportXlsxView.as_view(), name="form-report-xlsx"),
 ]

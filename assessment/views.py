@@ -490,3 +490,77 @@ class EvidenceRemoveView(OnForm):
     def get_success_url(self) -> str:
         pk = getattr(self, "_form_pk", None) or self.object.selfcheck_id
         return reverse("assessment:form-detail", args=[pk])
+
+
+# ---- reports ----------------------------------------------------------------------------------------
+
+
+def report_context(selfcheck: SelfCheck) -> dict[str, Any]:
+    ctx: dict[str, Any] = {
+        "selfcheck": selfcheck,
+        "cycle": selfcheck.cycle,
+        "unit": selfcheck.unit,
+        "view": selectors.form_view(selfcheck),
+    }
+    try:
+        from assessment.models import Rectification  # type: ignore[attr-defined]
+
+        ctx["rectifications"] = list(Rectification.objects.filter(selfcheck=selfcheck).select_related("item"))
+    except ImportError:
+        ctx["rectifications"] = []
+    return ctx
+
+
+def report_pdf(selfcheck: SelfCheck) -> HttpResponse:
+    from core.pdf import pdf_response, render_pdf
+
+    content = render_pdf("assessment/report.html", report_context(selfcheck))
+    return pdf_response(
+        content,
+        f"{selfcheck.unit.name}自查报告{selfcheck.cycle.year}.pdf",
+        f"self-check-{selfcheck.cycle.year}-{selfcheck.unit_id}.pdf",
+    )
+
+
+def report_xlsx(selfcheck: SelfCheck) -> HttpResponse:
+    from core import excel
+
+    view = selectors.form_view(selfcheck)
+    rows = [
+        [
+            line.item.number,
+            line.item.title,
+            gettext("自动") if line.item.automatic else gettext("自评"),
+            None if line.result.score is None else float(line.result.score),
+            float(line.result.max_score),
+            line.result.sentence,
+            line.answer.dispute,
+            "、".join(ev.title for ev in (line.evidence or [])),
+        ]
+        for line in view.lines
+    ]
+    cols = [
+        excel.Column(gettext(h)) for h in ("序号", "项目", "方式", "得分", "满分", "说明", "异议", "佐证材料")
+    ]
+    content = excel.workbook_bytes([excel.Sheet(gettext("自查结果"), cols, rows)])
+    return excel.xlsx_response(
+        content,
+        filename=f"{selfcheck.unit.name}自查结果{selfcheck.cycle.year}.xlsx",
+        ascii_name=f"self-check-{selfcheck.cycle.year}-{selfcheck.unit_id}.xlsx",
+    )
+
+
+class ReportPdfView(ScopedObjectMixin, View):
+    model = SelfCheck
+    allowed_roles = STAFF_AND_LIAISON
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return report_pdf(self.get_object())  # type: ignore[arg-type]
+
+
+class ReportXlsxView(ScopedObjectMixin, View):
+    model = SelfCheck
+    allowed_roles = STAFF_AND_LIAISON
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return report_xlsx(self.get_object())  # type: ignore[arg-type]
