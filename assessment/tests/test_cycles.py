@@ -365,3 +365,15 @@ def test_the_api_lists_cycles_and_gives_a_units_form(world, client):
         ).status_code
         == 404
     )
+
+
+def test_the_form_speaks_english_from_its_own_catalogue(world):
+    from django.utils import translation
+
+    with translation.override("en"):
+        view = selectors.form_view(form_of(world, world.unit_a1))
+    assert (
+        line(view, 6).result.sentence
+        == "These data come from the lecture/duty system, which is not enabled yet"
+    )
+    assert line(view, 3).result.sentence.startswith("0 of 1 vacancies filled within 90 days")
