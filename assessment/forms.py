@@ -41,7 +41,7 @@ class TemplateItemForm(StyledForm):
 
 
 class CycleOpenForm(StyledForm):
-    template = forms.ModelChoiceField(label=_("评估表"), queryset=None)  # type: ignore[arg-type]
+    template = forms.ModelChoiceField(label=_("评估表"), queryset=None)  # type: ignore[arg-type,var-annotated]
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     title = forms.CharField(
         label=_("名称"), max_length=100, required=False, help_text=_("留空则为“某年度机关妇女工作量化自查”。")
@@ -50,7 +50,7 @@ class CycleOpenForm(StyledForm):
     units = forms.ModelMultipleChoiceField(
         label=_("参加单位"),
         queryset=None,
-        required=False,  # type: ignore[arg-type]
+        required=False,  # type: ignore[arg-type,var-annotated]
         help_text=_("不选则为全部需建妇委会的在册单位。"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )

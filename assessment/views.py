@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
@@ -145,6 +146,8 @@ class TemplateItemEditView(ObjectActionView):
 @scoped_function(roles=STAFF)
 def cycle_open(request: HttpRequest) -> HttpResponse:
     fed_id = chosen_federation(request, STAFF)
+    if fed_id is None:
+        raise PermissionDenied
     templates = Template.objects.visible_to(request.user).filter(federation_id=fed_id)
     units = (
         Unit.objects.visible_to(request.user)
@@ -448,7 +451,7 @@ class EvidenceOpenView(ScopedObjectMixin, View):
     model = Evidence
     allowed_roles = STAFF_AND_LIAISON
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         from django.http import FileResponse, Http404
 
         ev: Evidence = self.get_object()  # type: ignore[assignment]
