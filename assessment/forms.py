@@ -99,3 +99,17 @@ class EvidenceForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["items"].choices = [(i.pk, f"{i.number}. {i.title}") for i in items]  # type: ignore[attr-defined]
         self.fields["items"].widget.attrs["class"] = "form-check-input"
+
+
+class RectificationOpenForm(StyledForm):
+    deadline = date_field(_("整改期限"))
+
+
+class RectificationPlanForm(StyledForm):
+    measures = forms.CharField(label=_("措施"), widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.CharField(label=_("责任人"), max_length=50)
+    deadline = date_field(_("期限"))
+
+
+class RectificationCloseForm(StyledForm):
+    note = forms.CharField(label=_("完成情况"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -316,3 +316,51 @@ class Evidence(TrackedModel):
         from django.urls import reverse
 
         return reverse("assessment:evidence-open", args=[self.pk])
+
+
+class RectificationQuerySet(UnitRowsQuerySet):
+    pass
+
+
+class Rectification(TrackedModel):
+    """A rectification item (整改) opened from an item below its threshold: the weakness, the measures, who
+    owns it and by when; the unit plans and closes it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("整改中")
+        DONE = "done", _("已完成")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    selfcheck = models.ForeignKey(SelfCheck, on_delete=models.CASCADE, related_name="rectifications")
+    item = models.ForeignKey(CycleItem, on_delete=models.CASCADE, related_name="+")
+    weakness = models.TextField(_("问题"))
+    measures = models.TextField(_("措施"), blank=True)
+    owner = models.CharField(_("责任人"), max_length=50, blank=True)
+    deadline = models.DateField(_("期限"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    closing_note = models.TextField(_("完成情况"), blank=True)
+
+    objects = RectificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = _("整改事项")
+        verbose_name_plural = _("整改事项")
+        constraints = [
+            models.UniqueConstraint(fields=["selfcheck", "item"], name="rectification_selfcheck_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.item.title} 整改"
+
+
+RECTIFICATION_MACHINE = StateMachine(
+    field="status",
+    transitions=[
+        Transition(
+            "close", source={"open"}, target="done", label=_("完成整改"), needs_reason=True, action="fill"
+        )
+    ],
+)

@@ -394,3 +394,93 @@ def evidence_remove(*, evidence: Any, acting_user: Any = None) -> None:
     _check_open(evidence.selfcheck)
     with audit.attributed_to(acting_user):
         evidence.delete()
+
+
+# ---- rectification (整改) ------------------------------------------------------------------------------
+
+MSG_NOT_BELOW = _("该项目未低于整改线，无需整改。")
+MSG_RECTIFICATION_EXISTS = _("该项目已有整改事项。")
+MSG_RECTIFICATION_DEADLINE = _("整改期限不能早于今天。")
+
+
+@transaction.atomic
+def rectifications_open(*, selfcheck: SelfCheck, deadline: dt.date, acting_user: Any = None) -> list[Any]:
+    """Opens a rectification item for every item of the form below its threshold that has none yet; the
+    weakness is the result's own sentence."""
+    from assessment.models import Rectification
+
+    if deadline < clock.today():
+        raise ValidationError(MSG_RECTIFICATION_DEADLINE, code="deadline")
+    view = selectors.form_view(selfcheck)
+    have = set(Rectification.objects.filter(selfcheck=selfcheck).values_list("item_id", flat=True))
+    made = []
+    with audit.attributed_to(acting_user):
+        for line in view.lines:
+            if (
+                line.result.status == scoring.Status.SCORED
+                and line.below_threshold
+                and line.item.pk not in have
+            ):
+                r = Rectification(
+                    federation_id=selfcheck.federation_id,
+                    unit_id=selfcheck.unit_id,
+                    selfcheck=selfcheck,
+                    item=line.item,
+                    weakness=line.result.sentence,
+                    deadline=deadline,
+                )
+                r.save()
+                made.append(r)
+    return made
+
+
+@transaction.atomic
+def rectification_plan(
+    *, rectification: Any, measures: str, owner: str, deadline: dt.date, acting_user: Any = None
+) -> Any:
+    if deadline < clock.today():
+        raise ValidationError(MSG_RECTIFICATION_DEADLINE, code="deadline")
+    with audit.attributed_to(acting_user):
+        rectification.measures, rectification.owner, rectification.deadline = (
+            measures.strip(),
+            owner.strip(),
+            deadline,
+        )
+        rectification.save()
+    return rectification
+
+
+@transaction.atomic
+def rectification_close(*, rectification: Any, note: str, acting_user: Any = None) -> Any:
+    """Closes a rectification item with what was done (the note is required)."""
+    from assessment.models import RECTIFICATION_MACHINE
+
+    RECTIFICATION_MACHINE.check(rectification, "close", reason=note)
+    rectification.closing_note, rectification.closed_on = note.strip(), clock.today()
+    RECTIFICATION_MACHINE.move(rectification, "close", reason=note, acting_user=acting_user)
+    return rectification
+
+
+def overdue_rectification_notices(today: dt.date, federation_id: int | None = None) -> list[Any]:
+    """Reminder producer (core.reminders): an open rectification item past its deadline, to the unit's
+    liaison, until it is closed or its deadline moved."""
+    from assessment.models import Rectification
+    from core.reminders import Audience, Notice
+    from core.roles import Role
+
+    rows = Rectification.objects.filter(status="open", deadline__lt=today).select_related("item", "unit")
+    if federation_id is not None:
+        rows = rows.filter(federation_id=federation_id)
+    return [
+        Notice(
+            key=f"rectification-overdue:{r.pk}:{r.deadline.isoformat()}",
+            cause=f"rectification:{r.pk}",
+            kind="rectification_overdue",
+            federation_id=r.federation_id,
+            title=gettext("整改事项“%(item)s”已超过期限 %(d)s")
+            % {"item": r.item.title, "d": r.deadline.isoformat()},
+            url=f"/assessment/forms/{r.selfcheck_id}/#rectifications",
+            audience=Audience(unit_id=r.unit_id, unit_roles=frozenset({Role.UNIT_LIAISON})),
+        )
+        for r in rows
+    ]

@@ -53,3 +53,15 @@ def add_evidence(world: World) -> None:
         item_ids=items[:1] and list(world.cycle_a.items.filter(number=4).values_list("pk", flat=True)),
         link_url=f"/committees/units/{world.unit_a1.pk}/history/",
     )
+
+
+def add_rectifications(world: World) -> None:
+    """Rectification items on unit_a1's and unit_b1's forms (their items below the threshold)."""
+    from assessment import services
+    from assessment.models import SelfCheck
+
+    for unit, cycle in ((world.unit_a1, world.cycle_a), (world.unit_b1, world.cycle_b)):
+        services.rectifications_open(
+            selfcheck=SelfCheck.objects.get(cycle=cycle, unit=unit),
+            deadline=clock.today() + dt.timedelta(days=60),
+        )

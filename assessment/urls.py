@@ -20,4 +20,13 @@ urlpatterns = [
     path("evidence/<int:pk>/remove/", views.EvidenceRemoveView.as_view(), name="evidence-remove"),
     path("forms/<int:pk>/report.pdf", views.ReportPdfView.as_view(), name="form-report-pdf"),
     path("forms/<int:pk>/report.xlsx", views.ReportXlsxView.as_view(), name="form-report-xlsx"),
+    path(
+        "forms/<int:pk>/rectifications/new/",
+        views.RectificationsOpenView.as_view(),
+        name="rectifications-open",
+    ),
+    path("rectifications/<int:pk>/plan/", views.RectificationPlanView.as_view(), name="rectification-plan"),
+    path(
+        "rectifications/<int:pk>/close/", views.RectificationCloseView.as_view(), name="rectification-close"
+    ),
 ]

@@ -25,6 +25,7 @@ from assessment.models import (
     Cycle,
     Evidence,
     ItemAnswer,
+    Rectification,
     SelfCheck,
     Template,
     TemplateItem,
@@ -264,6 +265,7 @@ def form_context(request: HttpRequest, selfcheck: SelfCheck) -> dict[str, Any]:
         "unit": selfcheck.unit,
         "editable": can_fill and not selfcheck.locked and selfcheck.cycle.status == Cycle.Status.OPEN,
         "can_submit": can_fill and SELFCHECK_MACHINE.can(selfcheck, "submit"),
+        "can_fill": can_fill,
         "can_return": can_review and SELFCHECK_MACHINE.can(selfcheck, "return"),
         "timeline": SELFCHECK_MACHINE.timeline(selfcheck),
         "extra": form_extras(request, selfcheck),
@@ -272,7 +274,10 @@ def form_context(request: HttpRequest, selfcheck: SelfCheck) -> dict[str, Any]:
 
 def form_extras(request: HttpRequest, selfcheck: SelfCheck) -> dict[str, Any]:
     """Sections later slices add to the form page (evidence, rectification)."""
-    return {"evidence": list(Evidence.objects.filter(selfcheck=selfcheck).prefetch_related("items"))}
+    return {
+        "evidence": list(Evidence.objects.filter(selfcheck=selfcheck).prefetch_related("items")),
+        "rectifications": list(Rectification.objects.filter(selfcheck=selfcheck).select_related("item")),
+    }
 
 
 class SelfCheckSaveView(ScopedObjectMixin, View):
@@ -567,3 +572,76 @@ class ReportXlsxView(ScopedObjectMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return report_xlsx(self.get_object())  # type: ignore[arg-type]
+
+
+# ---- rectification ----------------------------------------------------------------------------------
+
+
+class RectificationsOpenView(OnForm):
+    """Opens rectification items (整改) for the items of the form below their threshold."""
+
+    model = SelfCheck
+    action = "fill"
+    allowed_roles = frozenset({Role.UNIT_LIAISON})
+    title = gettext_lazy("列出整改事项")
+    intro = gettext_lazy("为低于整改线的项目各列一条整改事项，随后填写措施和责任人。")
+    submit_label = gettext_lazy("列出")
+    fields_by_code = {"deadline": "deadline"}
+
+    def make_form(self, data: Any = None) -> Any:
+        return af.RectificationOpenForm(data)
+
+    def perform(self, form: Any) -> str:
+        made = services.rectifications_open(
+            selfcheck=self.object, deadline=form.cleaned_data["deadline"], acting_user=self.request.user
+        )
+        return gettext("已列出 %(n)s 条整改事项。") % {"n": len(made)}
+
+
+class OnRectification(OnForm):
+    model = Rectification
+    action = "fill"
+    allowed_roles = frozenset({Role.UNIT_LIAISON})
+    fields_by_code = {"deadline": "deadline", "reason_required": "note"}
+
+    def form_of(self) -> SelfCheck:
+        return self.object.selfcheck  # type: ignore[no-any-return]
+
+    def facts(self) -> list[tuple[str, str]]:
+        r: Rectification = self.object
+        return [(gettext("项目"), f"{r.item.number}. {r.item.title}"), (gettext("问题"), r.weakness)]
+
+
+class RectificationPlanView(OnRectification):
+    title = gettext_lazy("整改措施")
+
+    def make_form(self, data: Any = None) -> Any:
+        r = self.object
+        return af.RectificationPlanForm(
+            data, initial={"measures": r.measures, "owner": r.owner, "deadline": r.deadline}
+        )
+
+    def perform(self, form: Any) -> str:
+        d = form.cleaned_data
+        services.rectification_plan(
+            rectification=self.object,
+            measures=d["measures"],
+            owner=d["owner"],
+            deadline=d["deadline"],
+            acting_user=self.request.user,
+        )
+        return gettext("已保存整改措施。")
+
+
+class RectificationCloseView(OnRectification):
+    title = gettext_lazy("完成整改")
+    submit_label = gettext_lazy("完成")
+
+    def make_form(self, data: Any = None) -> Any:
+        return af.RectificationCloseForm(data)
+
+    def perform(self, form: Any) -> str:
+        services.rectification_close(
+            rectification=self.object, note=form.cleaned_data["note"], acting_user=self.request.user
+        )
+        return gettext("整改事项已完成。")
