@@ -4,7 +4,7 @@ GET /api/v1/assessment/cycles                              the cycles the caller
 GET /api/v1/assessment/cycles/{id}/units/{unit_id}         a unit's form with each item's result
 """
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from assessment import selectors
@@ -116,3 +116,12 @@ def form_dict(selfcheck: SelfCheck) -> dict[str, object]:
 def unit_form(request: HttpRequest, id: int, unit_id: int) -> dict[str, object]:
     """A unit's form in a cycle: each item's score, the sentence that explains it and the records behind it."""
     return form_dict(form_of(request, id, unit_id))
+
+
+@router.get("/cycles/{id}/units/{unit_id}/report.pdf", response={401: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+@scoped_endpoint(roles=ROLES, model=Cycle)
+def unit_report(request: HttpRequest, id: int, unit_id: int) -> HttpResponse:
+    """A unit's self-check report as PDF (Chinese text with an embedded CJK font)."""
+    from assessment.views import report_pdf
+
+    return report_pdf(form_of(request, id, unit_id))

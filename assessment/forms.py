@@ -41,7 +41,7 @@ class TemplateItemForm(StyledForm):
 
 
 class CycleOpenForm(StyledForm):
-    template = forms.ModelChoiceField(label=_("评估表"), queryset=None)  # type: ignore[arg-type]
+    template = forms.ModelChoiceField(label=_("评估表"), queryset=None)  # type: ignore[arg-type,var-annotated]
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     title = forms.CharField(
         label=_("名称"), max_length=100, required=False, help_text=_("留空则为“某年度机关妇女工作量化自查”。")
@@ -50,7 +50,7 @@ class CycleOpenForm(StyledForm):
     units = forms.ModelMultipleChoiceField(
         label=_("参加单位"),
         queryset=None,
-        required=False,  # type: ignore[arg-type]
+        required=False,  # type: ignore[arg-type,var-annotated]
         help_text=_("不选则为全部需建妇委会的在册单位。"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
@@ -73,3 +73,43 @@ class DisputeForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("说明您认为自动评分与实际不符的理由；留空并保存即撤回异议。自动得分不会因此改变。"),
     )
+
+
+class EvidenceForm(StyledForm):
+    title = forms.CharField(
+        label=_("材料名称"), max_length=200, required=False, help_text=_("留空则使用文件名。")
+    )
+    file = forms.FileField(
+        label=_("文件"),
+        required=False,
+        help_text=_("PDF、图片（PNG/JPEG）、Word 或 Excel，最大 10 MB；按文件内容检查类型。"),
+    )
+    link_url = forms.CharField(
+        label=_("或：平台内记录的链接"),
+        max_length=300,
+        required=False,
+        help_text=_("例如讲座、会议纪要或亮点的页面地址，以 / 开头。"),
+    )
+    effective_on = date_field(
+        _("材料日期"), required=False, help_text=_("材料形成的日期（与上传日期无关）。")
+    )
+    items = forms.MultipleChoiceField(label=_("对应项目"), widget=forms.CheckboxSelectMultiple, choices=())
+
+    def __init__(self, *args: Any, items: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(i.pk, f"{i.number}. {i.title}") for i in items]  # type: ignore[attr-defined]
+        self.fields["items"].widget.attrs["class"] = "form-check-input"
+
+
+class RectificationOpenForm(StyledForm):
+    deadline = date_field(_("整改期限"))
+
+
+class RectificationPlanForm(StyledForm):
+    measures = forms.CharField(label=_("措施"), widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.CharField(label=_("责任人"), max_length=50)
+    deadline = date_field(_("期限"))
+
+
+class RectificationCloseForm(StyledForm):
+    note = forms.CharField(label=_("完成情况"), widget=forms.Textarea(attrs={"rows": 3}))

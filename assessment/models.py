@@ -263,3 +263,104 @@ class ItemAnswer(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.selfcheck} · {self.item}"
+
+
+class EvidenceQuerySet(UnitRowsQuerySet):
+    pass
+
+
+class Evidence(TrackedModel):
+    """A piece of evidence (佐证材料) of a unit's form: a file (checked by content, hashed, kept outside the
+    web root, served only to who may see the unit) or a link to a record of the platform; it may serve
+    several items of the form."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    selfcheck = models.ForeignKey(SelfCheck, on_delete=models.CASCADE, related_name="evidence")
+    items = models.ManyToManyField(CycleItem, related_name="+", verbose_name=_("对应项目"))
+    title = models.CharField(_("名称"), max_length=200)
+    effective_on = models.DateField(_("材料日期"), null=True, blank=True)
+    # A file: where it is stored (relative to the private directory), what it is, its SHA-256.
+    path = models.CharField(max_length=200, blank=True)
+    original_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    file_kind = models.CharField(max_length=10, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    # Or a link to a record of the platform (a path on this site).
+    link_url = models.CharField(_("平台记录链接"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_file(self) -> bool:
+        return bool(self.path)
+
+    @property
+    def label(self) -> str:
+        return self.title
+
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("assessment:evidence-open", args=[self.pk])
+
+
+class RectificationQuerySet(UnitRowsQuerySet):
+    pass
+
+
+class Rectification(TrackedModel):
+    """A rectification item (整改) opened from an item below its threshold: the weakness, the measures, who
+    owns it and by when; the unit plans and closes it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("整改中")
+        DONE = "done", _("已完成")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    selfcheck = models.ForeignKey(SelfCheck, on_delete=models.CASCADE, related_name="rectifications")
+    item = models.ForeignKey(CycleItem, on_delete=models.CASCADE, related_name="+")
+    weakness = models.TextField(_("问题"))
+    measures = models.TextField(_("措施"), blank=True)
+    owner = models.CharField(_("责任人"), max_length=50, blank=True)
+    deadline = models.DateField(_("期限"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    closing_note = models.TextField(_("完成情况"), blank=True)
+
+    objects = RectificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = _("整改事项")
+        verbose_name_plural = _("整改事项")
+        constraints = [
+            models.UniqueConstraint(fields=["selfcheck", "item"], name="rectification_selfcheck_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.item.title} 整改"
+
+
+RECTIFICATION_MACHINE = StateMachine(
+    field="status",
+    transitions=[
+        Transition(
+            "close", source={"open"}, target="done", label=_("完成整改"), needs_reason=True, action="fill"
+        )
+    ],
+)

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 
 def register() -> None:
-    from assessment import testing
+    from assessment import services, testing
     from core.registry import audit_action_labels
+    from core.reminders import ReminderProducer, reminder_producers
     from core.testing.world import WorldExtender, world_extenders
 
+    reminder_producers.register(
+        "assessment.rectifications",
+        ReminderProducer(
+            produce=services.overdue_rectification_notices,
+            kinds=frozenset({"rectification_overdue"}),
+            watches={"assessment.Rectification": "federation_id"},
+        ),
+        order=60,
+    )
+    world_extenders.register(
+        "assessment.rectifications", WorldExtender(extend=testing.add_rectifications), order=62
+    )
     audit_action_labels.register("assessment.cycle_open", "开启量化自查")
     world_extenders.register("assessment.cycles", WorldExtender(extend=testing.add_to_world), order=60)
+    world_extenders.register("assessment.evidence", WorldExtender(extend=testing.add_evidence), order=61)

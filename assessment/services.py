@@ -295,3 +295,192 @@ def selfcheck_return(*, selfcheck: SelfCheck, comment: str, acting_user: Any = N
         selfcheck.total_score = selfcheck.max_score = None
         SELFCHECK_MACHINE.move(selfcheck, "return", reason=comment, acting_user=acting_user)
     return selfcheck
+
+
+# ---- evidence (佐证材料) -------------------------------------------------------------------------------
+
+MSG_EVIDENCE_NOTHING = _("请上传文件，或填写平台内记录的链接。")
+MSG_EVIDENCE_BOTH = _("文件和链接只能二选一。")
+MSG_EVIDENCE_LINK = _("链接须为本平台内的地址（以 / 开头），例如 /committees/units/12/history/。")
+MSG_EVIDENCE_ITEMS = _("请选择这份材料对应的项目（可多选）。")
+MSG_EVIDENCE_FUTURE = _("材料日期不能晚于今天。")
+MSG_EVIDENCE_REFUSED = _("文件未通过检查：%(reason)s")
+
+EVIDENCE_KINDS = ("pdf", "png", "jpeg", "docx", "xlsx")
+
+
+def private_dir() -> Any:
+    """Where evidence files are kept: outside the web root (no URL serves it; a scoped view streams a file)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(getattr(settings, "JINGUO_PRIVATE_DIR", Path(settings.VAR_DIR) / "private")) / "assessment"
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    selfcheck: SelfCheck,
+    title: str,
+    item_ids: Iterable[int],
+    upload: Any = None,
+    link_url: str = "",
+    effective_on: dt.date | None = None,
+    acting_user: Any = None,
+) -> Any:
+    """Attaches a file (checked by its content and size, stored by its hash) or a platform link to the form,
+    for one or several of its items."""
+    import hashlib
+
+    from assessment.models import Evidence
+    from core.uploads import DOCUMENT_KINDS, UploadRefused, check_document
+
+    _check_open(selfcheck)
+    link_url = link_url.strip()
+    if upload is None and not link_url:
+        raise ValidationError(MSG_EVIDENCE_NOTHING, code="nothing")
+    if upload is not None and link_url:
+        raise ValidationError(MSG_EVIDENCE_BOTH, code="both")
+    if link_url and (not link_url.startswith("/") or link_url.startswith("//") or "\\" in link_url):
+        raise ValidationError(MSG_EVIDENCE_LINK, code="link")
+    if effective_on is not None and effective_on > clock.today():
+        raise ValidationError(MSG_EVIDENCE_FUTURE, code="effective_on")
+    items = list(CycleItem.objects.filter(cycle_id=selfcheck.cycle_id, pk__in=list(item_ids)))
+    if not items:
+        raise ValidationError(MSG_EVIDENCE_ITEMS, code="items")
+    ev = Evidence(
+        federation_id=selfcheck.federation_id,
+        unit_id=selfcheck.unit_id,
+        selfcheck=selfcheck,
+        title=title.strip()[:200],
+        effective_on=effective_on,
+        link_url=link_url,
+        uploaded_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    if upload is not None:
+        try:
+            data, kind = check_document(upload, kinds=EVIDENCE_KINDS)
+        except UploadRefused as refused:
+            raise ValidationError(
+                MSG_EVIDENCE_REFUSED, code="file", params={"reason": refused.message}
+            ) from None
+        digest = hashlib.sha256(data).hexdigest()
+        relative = f"{digest[:2]}/{digest}"
+        target = private_dir() / relative
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".part")
+            tmp.write_bytes(data)
+            tmp.replace(target)
+        name = (
+            str(getattr(upload, "name", "") or f"evidence.{kind}").replace("/", "_").replace("\\", "_")[-200:]
+        )
+        ev.path, ev.original_name, ev.file_kind = relative, name, kind
+        ev.content_type, ev.size, ev.sha256 = DOCUMENT_KINDS[kind][1], len(data), digest
+        ev.title = ev.title or name
+    if not ev.title:
+        ev.title = link_url
+    with audit.attributed_to(acting_user):
+        ev.save()
+        ev.items.set(items)
+    return ev
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Any, acting_user: Any = None) -> None:
+    """Takes a piece of evidence off a form that is not yet submitted (the stored file stays: others may share
+    its content, and the audit log names its hash)."""
+    _check_open(evidence.selfcheck)
+    with audit.attributed_to(acting_user):
+        evidence.delete()
+
+
+# ---- rectification (整改) ------------------------------------------------------------------------------
+
+MSG_NOT_BELOW = _("该项目未低于整改线，无需整改。")
+MSG_RECTIFICATION_EXISTS = _("该项目已有整改事项。")
+MSG_RECTIFICATION_DEADLINE = _("整改期限不能早于今天。")
+
+
+@transaction.atomic
+def rectifications_open(*, selfcheck: SelfCheck, deadline: dt.date, acting_user: Any = None) -> list[Any]:
+    """Opens a rectification item for every item of the form below its threshold that has none yet; the
+    weakness is the result's own sentence."""
+    from assessment.models import Rectification
+
+    if deadline < clock.today():
+        raise ValidationError(MSG_RECTIFICATION_DEADLINE, code="deadline")
+    view = selectors.form_view(selfcheck)
+    have = set(Rectification.objects.filter(selfcheck=selfcheck).values_list("item_id", flat=True))
+    made = []
+    with audit.attributed_to(acting_user):
+        for line in view.lines:
+            if (
+                line.result.status == scoring.Status.SCORED
+                and line.below_threshold
+                and line.item.pk not in have
+            ):
+                r = Rectification(
+                    federation_id=selfcheck.federation_id,
+                    unit_id=selfcheck.unit_id,
+                    selfcheck=selfcheck,
+                    item=line.item,
+                    weakness=line.result.sentence,
+                    deadline=deadline,
+                )
+                r.save()
+                made.append(r)
+    return made
+
+
+@transaction.atomic
+def rectification_plan(
+    *, rectification: Any, measures: str, owner: str, deadline: dt.date, acting_user: Any = None
+) -> Any:
+    if deadline < clock.today():
+        raise ValidationError(MSG_RECTIFICATION_DEADLINE, code="deadline")
+    with audit.attributed_to(acting_user):
+        rectification.measures, rectification.owner, rectification.deadline = (
+            measures.strip(),
+            owner.strip(),
+            deadline,
+        )
+        rectification.save()
+    return rectification
+
+
+@transaction.atomic
+def rectification_close(*, rectification: Any, note: str, acting_user: Any = None) -> Any:
+    """Closes a rectification item with what was done (the note is required)."""
+    from assessment.models import RECTIFICATION_MACHINE
+
+    RECTIFICATION_MACHINE.check(rectification, "close", reason=note)
+    rectification.closing_note, rectification.closed_on = note.strip(), clock.today()
+    RECTIFICATION_MACHINE.move(rectification, "close", reason=note, acting_user=acting_user)
+    return rectification
+
+
+def overdue_rectification_notices(today: dt.date, federation_id: int | None = None) -> list[Any]:
+    """Reminder producer (core.reminders): an open rectification item past its deadline, to the unit's
+    liaison, until it is closed or its deadline moved."""
+    from assessment.models import Rectification
+    from core.reminders import Audience, Notice
+    from core.roles import Role
+
+    rows = Rectification.objects.filter(status="open", deadline__lt=today).select_related("item", "unit")
+    if federation_id is not None:
+        rows = rows.filter(federation_id=federation_id)
+    return [
+        Notice(
+            key=f"rectification-overdue:{r.pk}:{r.deadline.isoformat()}",
+            cause=f"rectification:{r.pk}",
+            kind="rectification_overdue",
+            federation_id=r.federation_id,
+            title=gettext("整改事项“%(item)s”已超过期限 %(d)s")
+            % {"item": r.item.title, "d": r.deadline.isoformat()},
+            url=f"/assessment/forms/{r.selfcheck_id}/#rectifications",
+            audience=Audience(unit_id=r.unit_id, unit_roles=frozenset({Role.UNIT_LIAISON})),
+        )
+        for r in rows
+    ]

@@ -15,4 +15,18 @@ urlpatterns = [
     path("forms/<int:pk>/submit/", views.SelfCheckSubmitView.as_view(), name="form-submit"),
     path("forms/<int:pk>/return/", views.SelfCheckReturnView.as_view(), name="form-return"),
     path("answers/<int:pk>/dispute/", views.AnswerDisputeView.as_view(), name="answer-dispute"),
+    path("forms/<int:pk>/evidence/new/", views.EvidenceAddView.as_view(), name="evidence-add"),
+    path("evidence/<int:pk>/", views.EvidenceOpenView.as_view(), name="evidence-open"),
+    path("evidence/<int:pk>/remove/", views.EvidenceRemoveView.as_view(), name="evidence-remove"),
+    path("forms/<int:pk>/report.pdf", views.ReportPdfView.as_view(), name="form-report-pdf"),
+    path("forms/<int:pk>/report.xlsx", views.ReportXlsxView.as_view(), name="form-report-xlsx"),
+    path(
+        "forms/<int:pk>/rectifications/new/",
+        views.RectificationsOpenView.as_view(),
+        name="rectifications-open",
+    ),
+    path("rectifications/<int:pk>/plan/", views.RectificationPlanView.as_view(), name="rectification-plan"),
+    path(
+        "rectifications/<int:pk>/close/", views.RectificationCloseView.as_view(), name="rectification-close"
+    ),
 ]

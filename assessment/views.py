@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
@@ -19,7 +20,16 @@ from django.views import View
 
 from assessment import forms as af
 from assessment import selectors, services
-from assessment.models import SELFCHECK_MACHINE, Cycle, ItemAnswer, SelfCheck, Template, TemplateItem
+from assessment.models import (
+    SELFCHECK_MACHINE,
+    Cycle,
+    Evidence,
+    ItemAnswer,
+    Rectification,
+    SelfCheck,
+    Template,
+    TemplateItem,
+)
 from core import clock
 from core.models import ConcurrentEditError
 from core.roles import Role
@@ -137,6 +147,8 @@ class TemplateItemEditView(ObjectActionView):
 @scoped_function(roles=STAFF)
 def cycle_open(request: HttpRequest) -> HttpResponse:
     fed_id = chosen_federation(request, STAFF)
+    if fed_id is None:
+        raise PermissionDenied
     templates = Template.objects.visible_to(request.user).filter(federation_id=fed_id)
     units = (
         Unit.objects.visible_to(request.user)
@@ -253,6 +265,7 @@ def form_context(request: HttpRequest, selfcheck: SelfCheck) -> dict[str, Any]:
         "unit": selfcheck.unit,
         "editable": can_fill and not selfcheck.locked and selfcheck.cycle.status == Cycle.Status.OPEN,
         "can_submit": can_fill and SELFCHECK_MACHINE.can(selfcheck, "submit"),
+        "can_fill": can_fill,
         "can_return": can_review and SELFCHECK_MACHINE.can(selfcheck, "return"),
         "timeline": SELFCHECK_MACHINE.timeline(selfcheck),
         "extra": form_extras(request, selfcheck),
@@ -261,7 +274,10 @@ def form_context(request: HttpRequest, selfcheck: SelfCheck) -> dict[str, Any]:
 
 def form_extras(request: HttpRequest, selfcheck: SelfCheck) -> dict[str, Any]:
     """Sections later slices add to the form page (evidence, rectification)."""
-    return {}
+    return {
+        "evidence": list(Evidence.objects.filter(selfcheck=selfcheck).prefetch_related("items")),
+        "rectifications": list(Rectification.objects.filter(selfcheck=selfcheck).select_related("item")),
+    }
 
 
 class SelfCheckSaveView(ScopedObjectMixin, View):
@@ -380,3 +396,252 @@ class AnswerDisputeView(OnForm):
             answer=self.object, text=form.cleaned_data["text"], acting_user=self.request.user
         )
         return gettext("已保存异议说明。")
+
+
+# ---- evidence ---------------------------------------------------------------------------------------
+
+
+class EvidenceAddView(OnForm):
+    """上传佐证材料: a file or a platform link, for one or several items of the form."""
+
+    model = SelfCheck
+    action = "fill"
+    allowed_roles = frozenset({Role.UNIT_LIAISON})
+    template_name = "assessment/evidence_form.html"
+    title = gettext_lazy("添加佐证材料")
+    submit_label = gettext_lazy("上传")
+    fields_by_code = {
+        "file": "file",
+        "link": "link_url",
+        "items": "items",
+        "effective_on": "effective_on",
+        "nothing": "file",
+        "both": "link_url",
+    }
+
+    def make_form(self, data: Any = None, files: Any = None) -> Any:
+        items = self.object.cycle.items.order_by("number")
+        initial = {"items": [self.request.GET["item"]]} if self.request.GET.get("item", "").isdigit() else {}
+        return af.EvidenceForm(data, files, items=items, initial=initial)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from core.forms import add_refusal
+
+        self.object = self.get_object()
+        form = self.make_form(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.evidence_add(
+                    selfcheck=self.object,
+                    title=d["title"],
+                    item_ids=[int(i) for i in d["items"]],
+                    upload=d["file"],
+                    link_url=d["link_url"],
+                    effective_on=d["effective_on"],
+                    acting_user=request.user,
+                )
+            except ValidationError as refused:
+                add_refusal(form, refused, self.fields_by_code)
+            else:
+                messages.success(request, gettext("已添加佐证材料。"))
+                return redirect(self.get_success_url())
+        return self.show(form, status=400)
+
+
+class EvidenceOpenView(ScopedObjectMixin, View):
+    """A file of evidence, streamed to who may see the unit's form (never from the web root); a link
+    evidence goes to its record."""
+
+    model = Evidence
+    allowed_roles = STAFF_AND_LIAISON
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        from django.http import FileResponse, Http404
+
+        ev: Evidence = self.get_object()  # type: ignore[assignment]
+        if not ev.is_file:
+            return redirect(ev.link_url)
+        path = services.private_dir() / ev.path
+        if not path.is_file():
+            raise Http404
+        inline = ev.file_kind in ("pdf", "png", "jpeg")
+        response = FileResponse(
+            path.open("rb"), content_type=ev.content_type, as_attachment=not inline, filename=ev.original_name
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store, private"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class EvidenceRemoveView(OnForm):
+    model = Evidence
+    action = "fill"
+    allowed_roles = frozenset({Role.UNIT_LIAISON})
+    title = gettext_lazy("删除佐证材料")
+    submit_label = gettext_lazy("删除")
+    danger = True
+
+    def form_of(self) -> SelfCheck:
+        return self.object.selfcheck  # type: ignore[no-any-return]
+
+    def facts(self) -> list[tuple[str, str]]:
+        return [(gettext("材料"), self.object.title)]
+
+    def perform(self, form: Any) -> str:
+        selfcheck_id = self.object.selfcheck_id
+        services.evidence_remove(evidence=self.object, acting_user=self.request.user)
+        self._form_pk = selfcheck_id
+        return gettext("已删除佐证材料。")
+
+    def get_success_url(self) -> str:
+        pk = getattr(self, "_form_pk", None) or self.object.selfcheck_id
+        return reverse("assessment:form-detail", args=[pk])
+
+
+# ---- reports ----------------------------------------------------------------------------------------
+
+
+def report_context(selfcheck: SelfCheck) -> dict[str, Any]:
+    ctx: dict[str, Any] = {
+        "selfcheck": selfcheck,
+        "cycle": selfcheck.cycle,
+        "unit": selfcheck.unit,
+        "view": selectors.form_view(selfcheck),
+    }
+    try:
+        from assessment.models import Rectification  # type: ignore[attr-defined]
+
+        ctx["rectifications"] = list(Rectification.objects.filter(selfcheck=selfcheck).select_related("item"))
+    except ImportError:
+        ctx["rectifications"] = []
+    return ctx
+
+
+def report_pdf(selfcheck: SelfCheck) -> HttpResponse:
+    from core.pdf import pdf_response, render_pdf
+
+    content = render_pdf("assessment/report.html", report_context(selfcheck))
+    return pdf_response(
+        content,
+        f"{selfcheck.unit.name}自查报告{selfcheck.cycle.year}.pdf",
+        f"self-check-{selfcheck.cycle.year}-{selfcheck.unit_id}.pdf",
+    )
+
+
+def report_xlsx(selfcheck: SelfCheck) -> HttpResponse:
+    from core import excel
+
+    view = selectors.form_view(selfcheck)
+    rows = [
+        [
+            line.item.number,
+            line.item.title,
+            gettext("自动") if line.item.automatic else gettext("自评"),
+            None if line.result.score is None else float(line.result.score),
+            float(line.result.max_score),
+            line.result.sentence,
+            line.answer.dispute,
+            "、".join(ev.title for ev in (line.evidence or [])),
+        ]
+        for line in view.lines
+    ]
+    cols = [
+        excel.Column(gettext(h)) for h in ("序号", "项目", "方式", "得分", "满分", "说明", "异议", "佐证材料")
+    ]
+    content = excel.workbook_bytes([excel.Sheet(gettext("自查结果"), cols, rows)])
+    return excel.xlsx_response(
+        content,
+        filename=f"{selfcheck.unit.name}自查结果{selfcheck.cycle.year}.xlsx",
+        ascii_name=f"self-check-{selfcheck.cycle.year}-{selfcheck.unit_id}.xlsx",
+    )
+
+
+class ReportPdfView(ScopedObjectMixin, View):
+    model = SelfCheck
+    allowed_roles = STAFF_AND_LIAISON
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return report_pdf(self.get_object())  # type: ignore[arg-type]
+
+
+class ReportXlsxView(ScopedObjectMixin, View):
+    model = SelfCheck
+    allowed_roles = STAFF_AND_LIAISON
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return report_xlsx(self.get_object())  # type: ignore[arg-type]
+
+
+# ---- rectification ----------------------------------------------------------------------------------
+
+
+class RectificationsOpenView(OnForm):
+    """Opens rectification items (整改) for the items of the form below their threshold."""
+
+    model = SelfCheck
+    action = "fill"
+    allowed_roles = frozenset({Role.UNIT_LIAISON})
+    title = gettext_lazy("列出整改事项")
+    intro = gettext_lazy("为低于整改线的项目各列一条整改事项，随后填写措施和责任人。")
+    submit_label = gettext_lazy("列出")
+    fields_by_code = {"deadline": "deadline"}
+
+    def make_form(self, data: Any = None) -> Any:
+        return af.RectificationOpenForm(data)
+
+    def perform(self, form: Any) -> str:
+        made = services.rectifications_open(
+            selfcheck=self.object, deadline=form.cleaned_data["deadline"], acting_user=self.request.user
+        )
+        return gettext("已列出 %(n)s 条整改事项。") % {"n": len(made)}
+
+
+class OnRectification(OnForm):
+    model = Rectification
+    action = "fill"
+    allowed_roles = frozenset({Role.UNIT_LIAISON})
+    fields_by_code = {"deadline": "deadline", "reason_required": "note"}
+
+    def form_of(self) -> SelfCheck:
+        return self.object.selfcheck  # type: ignore[no-any-return]
+
+    def facts(self) -> list[tuple[str, str]]:
+        r: Rectification = self.object
+        return [(gettext("项目"), f"{r.item.number}. {r.item.title}"), (gettext("问题"), r.weakness)]
+
+
+class RectificationPlanView(OnRectification):
+    title = gettext_lazy("整改措施")
+
+    def make_form(self, data: Any = None) -> Any:
+        r = self.object
+        return af.RectificationPlanForm(
+            data, initial={"measures": r.measures, "owner": r.owner, "deadline": r.deadline}
+        )
+
+    def perform(self, form: Any) -> str:
+        d = form.cleaned_data
+        services.rectification_plan(
+            rectification=self.object,
+            measures=d["measures"],
+            owner=d["owner"],
+            deadline=d["deadline"],
+            acting_user=self.request.user,
+        )
+        return gettext("已保存整改措施。")
+
+
+class RectificationCloseView(OnRectification):
+    title = gettext_lazy("完成整改")
+    submit_label = gettext_lazy("完成")
+
+    def make_form(self, data: Any = None) -> Any:
+        return af.RectificationCloseForm(data)
+
+    def perform(self, form: Any) -> str:
+        services.rectification_close(
+            rectification=self.object, note=form.cleaned_data["note"], acting_user=self.request.user
+        )
+        return gettext("整改事项已完成。")

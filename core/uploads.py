@@ -172,3 +172,80 @@ def _inflate_bounded(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], lim
         raise UploadRefused(MSG_BROKEN) from None
     except Exception:  # zlib.error and friends
         raise UploadRefused(MSG_BROKEN) from None
+
+
+# ---- documents and photos (evidence files) ----------------------------------------------------------
+
+MSG_TYPE_NOT_ALLOWED = "文件类型不在允许范围内（允许：{allowed}）。文件的实际内容决定类型，改扩展名无效。"
+
+# What a file is, told by its first bytes (and, for Office files, by the members of the zip archive).
+DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
+    "pdf": ("PDF", "application/pdf"),
+    "png": ("PNG", "image/png"),
+    "jpeg": ("JPEG", "image/jpeg"),
+    "docx": ("Word (.docx)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": ("Excel (.xlsx)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+def sniff_kind(data: bytes) -> str | None:
+    """ "pdf", "png", "jpeg", "docx", "xlsx" from the content, or None for anything else."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return None
+        if "[Content_Types].xml" in names and "word/document.xml" in names:
+            return "docx"
+        if all(m in names for m in REQUIRED_MEMBERS):
+            return "xlsx"
+    return None
+
+
+def check_document(
+    upload: Any, *, kinds: tuple[str, ...] = tuple(DOCUMENT_KINDS), max_bytes: int | None = None
+) -> tuple[bytes, str]:
+    """The file's bytes and kind if its content is one of `kinds` within the size limit, else UploadRefused.
+
+    Office files (zip archives) go through the same bounds as workbooks (zip bombs, macros)."""
+    if max_bytes is None:
+        max_bytes = int(settings.JINGUO_MAX_UPLOAD_BYTES)
+    declared = getattr(upload, "size", None)
+    if max_bytes and declared is not None and declared > max_bytes:
+        raise UploadRefused(MSG_TOO_LARGE.format(limit=human_size(max_bytes), size=human_size(declared)))
+    data = _read_all(upload)
+    if not data:
+        raise UploadRefused(MSG_EMPTY)
+    if max_bytes and len(data) > max_bytes:
+        raise UploadRefused(MSG_TOO_LARGE.format(limit=human_size(max_bytes), size=human_size(len(data))))
+    kind = sniff_kind(data)
+    if kind is None or kind not in kinds:
+        raise UploadRefused(
+            MSG_TYPE_NOT_ALLOWED.format(allowed="、".join(DOCUMENT_KINDS[k][0] for k in kinds))
+        )
+    if kind in ("docx", "xlsx"):
+        _check_office_zip(data)
+    return data, kind
+
+
+def _check_office_zip(data: bytes) -> None:
+    max_uncompressed = int(getattr(settings, "JINGUO_MAX_UNCOMPRESSED_BYTES", DEFAULT_MAX_UNCOMPRESSED))
+    max_ratio = int(getattr(settings, "JINGUO_MAX_COMPRESSION_RATIO", DEFAULT_MAX_RATIO))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        if len(infos) > DEFAULT_MAX_MEMBERS:
+            raise UploadRefused(MSG_ZIP_BOMB)
+        if any(MACRO_MEMBER.search(i.filename) for i in infos):
+            raise UploadRefused(MSG_MACROS)
+        total = sum(i.file_size for i in infos)
+        packed = sum(i.compress_size for i in infos)
+        if total > max_uncompressed or total > max_ratio * max(packed, 1):
+            raise UploadRefused(MSG_ZIP_BOMB)
+        _inflate_bounded(archive, infos, max_uncompressed)

@@ -195,9 +195,10 @@ def test_self_items_answered_with_checks(world):
         )
     with refused(services.MSG_AUTO_NOT_ANSWERED):
         services.selfcheck_save(selfcheck=selfcheck, answers=self_answers(selfcheck, n3={"value": "10"}))
+    # Evidence is required (unit_a2's form has none): the answer stands but scores nothing until it comes.
+    selfcheck = form_of(world, world.unit_a2)
     services.selfcheck_save(selfcheck=selfcheck, answers=self_answers(selfcheck, n5={"value": "4"}))
     r = line(selectors.form_view(selfcheck), 5).result
-    # Evidence is required: the answer stands but scores nothing until it comes.
     assert r.score == 0 and "缺少佐证材料" in r.sentence
 
 
@@ -368,3 +369,15 @@ def test_the_api_lists_cycles_and_gives_a_units_form(world, client):
         ).status_code
         == 404
     )
+
+
+def test_the_form_speaks_english_from_its_own_catalogue(world):
+    from django.utils import translation
+
+    with translation.override("en"):
+        view = selectors.form_view(form_of(world, world.unit_a1))
+    assert (
+        line(view, 6).result.sentence
+        == "These data come from the lecture/duty system, which is not enabled yet"
+    )
+    assert line(view, 3).result.sentence.startswith("0 of 1 vacancies filled within 90 days")

@@ -91,3 +91,44 @@ def test_row_tags_cut_between_chunks_are_counted_once():
     )
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert uploads.count_rows(archive) == 5001
+
+
+# ---- documents and photos -------------------------------------------------------------------------
+
+
+def _docx_bytes() -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    return buf.getvalue()
+
+
+def test_check_document_tells_the_kind_by_content_not_by_name():
+    from core.uploads import UploadRefused, check_document
+
+    assert check_document(b"%PDF-1.7 ...", max_bytes=100)[1] == "pdf"
+    assert check_document(b"\x89PNG\r\n\x1a\n....", max_bytes=100)[1] == "png"
+    assert check_document(b"\xff\xd8\xff\xe0....", max_bytes=100)[1] == "jpeg"
+    assert check_document(_docx_bytes(), max_bytes=10_000)[1] == "docx"
+    for bad in (b"MZ\x90\x00 an exe renamed .pdf", b"<html><script>", b"PK\x03\x04 not really a zip"):
+        with pytest.raises(UploadRefused) as info:
+            check_document(bad, max_bytes=100)
+        assert "文件类型不在允许范围内" in info.value.message
+    with pytest.raises(UploadRefused) as info:
+        check_document(b"\x89PNG\r\n\x1a\n....", kinds=("pdf",), max_bytes=100)
+    assert "允许：PDF" in info.value.message
+
+
+def test_check_document_refuses_empty_and_too_large_files():
+    from core.uploads import UploadRefused, check_document
+
+    with pytest.raises(UploadRefused) as info:
+        check_document(b"", max_bytes=100)
+    assert "空的" in info.value.message
+    with pytest.raises(UploadRefused) as info:
+        check_document(b"%PDF-" + b"x" * 200, max_bytes=100)
+    assert "文件过大" in info.value.message
