@@ -52,11 +52,18 @@ def test_in_english_the_menu_and_the_unit_registry_are_english(world, client_as)
 
 
 @pytest.mark.django_db
-def test_the_chinese_stays_on_the_error_pages_and_can_be_chosen_back(world, client_as):
+def test_the_error_pages_follow_the_language_and_chinese_can_be_chosen_back(world, client_as):
     client = client_as(world.staff)
     choose_english(client)
-    assert "页面不存在" in client.get("/orgs/units/999999/").content.decode()
+    body = client.get("/orgs/units/999999/").content.decode()
+    assert '<html lang="en">' in body
+    assert "Page not found" in body
+    assert "Jinguo" in body
+    assert "页面不存在" not in body
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    body = client.get("/orgs/units/999999/").content.decode()
+    assert "页面不存在" in body
+    assert '<html lang="zh-hans">' in body
     assert "单位名录" in client.get("/orgs/units/").content.decode()
 
 
