@@ -35,6 +35,7 @@ from accounts.policy import requires_otp
 from accounts.services import MSG_LOCKED
 from core.roles import Role
 from core.scoping import scope_for
+from core.tenancy import chosen_federation
 from core.views import (
     ObjectActionView,
     ScopedListView,
@@ -195,10 +196,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 # ------------------------------------------------------------------------------ system administrator
 def _federation_of(request: HttpRequest, role: str) -> int:
-    feds = scope_for(request.user).federations_with(role)
-    if not feds:
+    """The federation the page works in (asked for, else the last chosen: core.tenancy), never a guess."""
+    chosen = chosen_federation(request, [role])
+    if chosen is None:
         raise PermissionDenied(MSG_NO_FEDERATION)
-    return min(feds)
+    return chosen
 
 
 class UserListView(ScopedListView):

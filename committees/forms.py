@@ -108,8 +108,8 @@ class CommitteeDissolveForm(StyledForm):
 
 
 def unit_people(user: Any, unit: Unit) -> Any:
-    """The unit's staff the user may see, for the holder lists."""
-    return Person.objects.visible_to(user).filter(unit=unit).order_by("name", "id")
+    """The unit's staff the user may see, for the holder lists, in pinyin order like every list of people."""
+    return Person.objects.visible_to(user).filter(unit=unit).order_by("name_pinyin", "name", "id")
 
 
 # ---- corrections (更正) and withdrawals (撤销登记): each asks for the reason -----------------------------

@@ -73,7 +73,12 @@ def _no_server_error(ctx, response, case):
 
 
 # What every response must satisfy, and in addition for well-formed / malformed requests.
-COMMON_CHECKS = [_no_server_error, status_code_conformance, content_type_conformance, response_headers_conformance]
+COMMON_CHECKS = [
+    _no_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+]
 VALID_CHECKS = [*COMMON_CHECKS, response_schema_conformance, positive_data_acceptance]
 INVALID_CHECKS = [*COMMON_CHECKS, negative_data_rejection]
 
@@ -129,7 +134,9 @@ def _send(case, token):
     if _headers_negated(case):
         extra = {}
     else:
-        case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() not in ("authorization", "cookie")}
+        case.headers = {
+            k: v for k, v in (case.headers or {}).items() if k.lower() not in ("authorization", "cookie")
+        }
         extra = {"Authorization": f"Bearer {token}"} if token else {}
     response = case.call(headers=extra)
     message = response.json().get("message", "") if response.status_code == 422 else ""
@@ -194,8 +201,11 @@ def test_fuzz_api_as_persona(schema, world, persona):
         # Without a token, every operation answers 401; only a request the API refuses before anything
         # else reads it (a NUL character, core.middleware) gets its 422.
         assert all(seen <= {401, 422} and 401 in seen for seen in statuses.values()), statuses
-        early = {message for method, path, status, message in SEEN
-                 if status == 422 and (method, path) != TOKEN_OPERATION}
+        early = {
+            message
+            for method, path, status, message in SEEN
+            if status == 422 and (method, path) != TOKEN_OPERATION
+        }
         assert early <= {MSG_NUL_IN_REQUEST}, early
     elif PERSONA_ROLES[persona] in BUSINESS_ROLES:
         # The token works and the fuzz reached real data, not only the error paths.
@@ -306,11 +316,30 @@ def test_the_outside_fuzzer_finds_nothing(served_api, persona):
     server, tokens = served_api
     cli = Path(sys.executable).with_name("schemathesis")
     run = subprocess.run(
-        [str(cli), "--config-file", str(CONFIG), "run", f"{server.base}{API}/openapi.json",
-         "--header", f"Authorization: Bearer {tokens[persona]}", "--checks", "all",
-         "--max-examples", str(DEEP_EXAMPLES), "--seed", FUZZ_SEED, "--workers", "1", "--continue-on-failure",
-         "--no-color", "--suppress-health-check", "all"],
-        capture_output=True, text=True, timeout=300,
+        [
+            str(cli),
+            "--config-file",
+            str(CONFIG),
+            "run",
+            f"{server.base}{API}/openapi.json",
+            "--header",
+            f"Authorization: Bearer {tokens[persona]}",
+            "--checks",
+            "all",
+            "--max-examples",
+            str(DEEP_EXAMPLES),
+            "--seed",
+            FUZZ_SEED,
+            "--workers",
+            "1",
+            "--continue-on-failure",
+            "--no-color",
+            "--suppress-health-check",
+            "all",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     report = run.stdout + run.stderr
     assert run.returncode == 0, report[-8000:]

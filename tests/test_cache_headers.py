@@ -50,8 +50,12 @@ def test_every_page_for_a_logged_in_user_is_no_store_private(walk_world, persona
 
 def test_the_probed_pages_are_covered(walk_world, client_as):
     person = walk_world.staff.person
-    for user, url in ((walk_world.staff, "/orgs/people/"), (walk_world.staff, f"/orgs/people/{person.pk}/"),
-                      (walk_world.auditor, "/audit/"), (walk_world.sysadmin, "/accounts/users/")):
+    for user, url in (
+        (walk_world.staff, "/orgs/people/"),
+        (walk_world.staff, f"/orgs/people/{person.pk}/"),
+        (walk_world.auditor, "/audit/"),
+        (walk_world.sysadmin, "/accounts/users/"),
+    ):
         response = client_as(user).get(url)
         assert response.status_code == 200, url
         assert {"no-store", "private"} <= directives(response), url

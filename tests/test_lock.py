@@ -15,7 +15,9 @@ def test_every_dependency_is_pinned_with_hashes():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = names(project["dependencies"]) | names(project["optional-dependencies"]["dev"])
     lock = (ROOT / "requirements.lock").read_text()
-    pinned = {m.group(1).lower() for m in re.finditer(r"^([A-Za-z0-9_.-]+)==\S+ \\\n\s+--hash=sha256:", lock, re.M)}
+    pinned = {
+        m.group(1).lower() for m in re.finditer(r"^([A-Za-z0-9_.-]+)==\S+ \\\n\s+--hash=sha256:", lock, re.M)
+    }
     missing = sorted(wanted - pinned)
     assert not missing, f"not in requirements.lock (run `make lock`): {missing}"
     # Nothing is installed unpinned: every requirement line carries its version and at least one hash.

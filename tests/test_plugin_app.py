@@ -86,7 +86,10 @@ def test_a_declared_read_decrypts_once_and_records_it_without_contents(world, cl
     assert "区教育局的困难家庭：张某" in page.content.decode()
     decrypts = AuditEvent.objects.filter(action="decrypt", object_id=str(note.pk))
     assert decrypts.count() == 1 and decrypts.get().detail == "body：查看关爱记录"
-    assert not any("张某" in str(e.changes) + e.object_repr + e.detail for e in AuditEvent.objects.all()[: AuditEvent.objects.count() - before + 50])
+    assert not any(
+        "张某" in str(e.changes) + e.object_repr + e.detail
+        for e in AuditEvent.objects.all()[: AuditEvent.objects.count() - before + 50]
+    )
 
 
 def test_only_the_author_reads_it(world, client_as):
@@ -107,7 +110,11 @@ def test_its_reminder_producer_tells_the_author_and_resolves_when_the_cause_goes
         note.locked = True
         note.save()  # a watched write: the federation's reminders are refreshed after it commits
     reminder = Notification.objects.get(dedup_key=f"care-locked:{note.pk}")
-    assert (reminder.recipient, reminder.cause, reminder.resolved_at) == (world.staff, f"care:{note.pk}", None)
+    assert (reminder.recipient, reminder.cause, reminder.resolved_at) == (
+        world.staff,
+        f"care:{note.pk}",
+        None,
+    )
     with confidential.system_scope("测试"):
         CareNote.objects.filter(pk=note.pk).update(locked=False)
     run_reminders(dt.date(2026, 12, 2))

@@ -53,7 +53,7 @@ def test_the_proxy_header_is_the_one_production_trusts(monkeypatch):
 
     production = importlib.reload(production)
     header, value = production.SECURE_PROXY_SSL_HEADER
-    (name, sent), = HTTPS_HEADERS.items()
+    ((name, sent),) = HTTPS_HEADERS.items()
     assert header == "HTTP_" + name.upper().replace("-", "_") and value == sent
 
 

@@ -36,7 +36,10 @@ def served(tmp_path_factory):
     var = tmp_path_factory.mktemp("served-security")
     env = server_env(var)
     manage(var, "migrate", "--noinput", "-v", "0", env=env)
-    ids = [int(x) for x in re.search(r"IDS (\d+) (\d+)", manage(var, "shell", env=env, stdin=SETUP).stdout).groups()]
+    ids = [
+        int(x)
+        for x in re.search(r"IDS (\d+) (\d+)", manage(var, "shell", env=env, stdin=SETUP).stdout).groups()
+    ]
     server = start(env, var / "server.log")
     yield server, var / "jinguo.sqlite3", ids
     server.stop()
@@ -46,8 +49,10 @@ def audit_events(db, **where):
     con = sqlite3.connect(db)
     try:
         clause = " AND ".join(f"{k} = ?" for k in where)
-        return con.execute(f"SELECT action, actor_name, detail FROM core_auditevent WHERE {clause} ORDER BY id",
-                           tuple(where.values())).fetchall()
+        return con.execute(
+            f"SELECT action, actor_name, detail FROM core_auditevent WHERE {clause} ORDER BY id",
+            tuple(where.values()),
+        ).fetchall()
     finally:
         con.close()
 
@@ -65,12 +70,20 @@ def test_a_multipart_body_is_no_way_around_the_lock_out(served):
     url = f"{server.base}/api/v1/auth/token"
     answers = []
     for password in ("guess-1", PASSWORD, "guess-2", "guess-3"):
-        r = requests.post(url, data=f'{{"username": "staff", "password": "{password}"}}',
-                          headers={"Content-Type": "multipart/form-data; boundary="}, timeout=10)
+        r = requests.post(
+            url,
+            data=f'{{"username": "staff", "password": "{password}"}}',
+            headers={"Content-Type": "multipart/form-data; boundary="},
+            timeout=10,
+        )
         answers.append((r.status_code, r.json()["message"]))
     assert len(set(answers)) == 1 and answers[0][0] == 415, answers
-    fifth = requests.post(url, data='{"username": "staff", "password": "guess-4"}',
-                          headers={"Content-Type": "multipart/form-data; boundary=x"}, timeout=10)
+    fifth = requests.post(
+        url,
+        data='{"username": "staff", "password": "guess-4"}',
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
+        timeout=10,
+    )
     assert fifth.status_code == 403
     locked = requests.post(url, json={"username": "staff", "password": PASSWORD}, timeout=10)
     assert locked.status_code == 403 and "token" not in locked.json()
@@ -96,9 +109,16 @@ def test_the_system_administrator_cannot_walk_around_the_auditor(served):
     assert sysadmin.get(f"/accounts/resets/{reset_pk}/issue/").status_code == 403
     assert sysadmin.get("/audit/").status_code == 403
     # Guessing a code gets the system administrator nowhere.
-    guess = Browser(server.base).submit("/accounts/reset/", "code", {
-        "username": "auditor", "code": "AAAA-BBBB-CCCC-DDDD", "new_password1": NEW_PASSWORD,
-        "new_password2": NEW_PASSWORD})
+    guess = Browser(server.base).submit(
+        "/accounts/reset/",
+        "code",
+        {
+            "username": "auditor",
+            "code": "AAAA-BBBB-CCCC-DDDD",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
     assert guess.status_code == 400 and "重置码错误" in guess.text
 
     # The real auditor still logs in as before, and has been told.
@@ -114,11 +134,20 @@ def test_the_system_administrator_cannot_walk_around_the_auditor(served):
     assert issued.status_code == 200
     code = re.search(r'data-testid="reset-code">([A-Z0-9-]+)<', issued.text).group(1)
     holder = Browser(server.base)
-    done = holder.submit("/accounts/reset/", "code", {
-        "username": "auditor", "code": code, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    done = holder.submit(
+        "/accounts/reset/",
+        "code",
+        {"username": "auditor", "code": code, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
     assert done.status_code == 302
-    assert Browser(server.base).submit("/accounts/login/", "username", {
-        "username": "auditor", "password": PASSWORD, "otp_token": totp()}).status_code == 200  # the old one is gone
+    assert (
+        Browser(server.base)
+        .submit(
+            "/accounts/login/", "username", {"username": "auditor", "password": PASSWORD, "otp_token": totp()}
+        )
+        .status_code
+        == 200
+    )  # the old one is gone
     holder.log_in("auditor", NEW_PASSWORD)
     enrol = holder.get("/accounts/otp/")
     secret = re.search(r'data-testid="otp-secret">([A-Z2-7]+)<', enrol.text).group(1)
@@ -126,7 +155,14 @@ def test_the_system_administrator_cannot_walk_around_the_auditor(served):
     assert holder.submit("/accounts/otp/", "otp_token", {"otp_token": totp(secret)}).status_code == 302
     assert holder.get("/audit/").status_code == 200
 
-    steps = [(a, who) for a, who, _ in audit_events(db, object_id=str(auditor_pk))
-             if a.startswith("credential_reset")]
-    assert steps == [("credential_reset_request", "sysadmin"), ("credential_reset_request", "sysadmin"),
-                     ("credential_reset_issue", "secadmin"), ("credential_reset_redeem", "auditor")]
+    steps = [
+        (a, who)
+        for a, who, _ in audit_events(db, object_id=str(auditor_pk))
+        if a.startswith("credential_reset")
+    ]
+    assert steps == [
+        ("credential_reset_request", "sysadmin"),
+        ("credential_reset_request", "sysadmin"),
+        ("credential_reset_issue", "secadmin"),
+        ("credential_reset_redeem", "auditor"),
+    ]

@@ -20,8 +20,11 @@ def note(db):
 def test_a_declared_move_saves_records_and_announces(note):
     world, n = note
     heard = []
-    state_changed.connect(lambda sender, **kw: heard.append((kw["previous"], kw["transition"].name)), weak=False,
-                          dispatch_uid="test-states")
+    state_changed.connect(
+        lambda sender, **kw: heard.append((kw["previous"], kw["transition"].name)),
+        weak=False,
+        dispatch_uid="test-states",
+    )
     try:
         NOTE_MACHINE.move(n, "close", acting_user=world.staff)
     finally:
@@ -29,9 +32,16 @@ def test_a_declared_move_saves_records_and_announces(note):
     with confidential.system_scope("测试"):
         assert CareNote.objects.get(pk=n.pk).status == "closed"
     step = StateChange.objects.for_object(n).get()
-    assert (step.from_state, step.to_state, step.transition, step.actor_name) == ("open", "closed", "close", "staff")
+    assert (step.from_state, step.to_state, step.transition, step.actor_name) == (
+        "open",
+        "closed",
+        "close",
+        "staff",
+    )
     assert heard == [("open", "close")]
-    assert AuditEvent.objects.filter(object_type="plugin_app.carenote", object_id=str(n.pk), action="update").exists()
+    assert AuditEvent.objects.filter(
+        object_type="plugin_app.carenote", object_id=str(n.pk), action="update"
+    ).exists()
 
 
 def test_an_undeclared_move_is_refused_with_the_state_and_the_move_named(note):

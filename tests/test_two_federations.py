@@ -15,7 +15,9 @@ from orgs.models import Federation, Unit
 @pytest.fixture
 def world(db):
     w = build_world()
-    w.add(unit_b2=Unit.objects.create(federation=w.fed_b, name="外区财政局", established_on=dt.date(2000, 1, 1)))
+    w.add(
+        unit_b2=Unit.objects.create(federation=w.fed_b, name="外区财政局", established_on=dt.date(2000, 1, 1))
+    )
     return w
 
 
@@ -27,7 +29,9 @@ def test_the_rules_are_per_federation(world):
     assert set(Unit.objects.permitted(dual, "change")) == {world.unit_a1, world.unit_a2, world.unit_b1}
     assert set(Federation.objects.permitted(dual, "manage")) == {world.fed_a}
     scope = scope_for(dual)
-    assert scope.has_in(world.fed_a.pk, "federation_staff") and not scope.has_in(world.fed_b.pk, "federation_staff")
+    assert scope.has_in(world.fed_a.pk, "federation_staff") and not scope.has_in(
+        world.fed_b.pk, "federation_staff"
+    )
     assert scope.units_for("unit_liaison") == {world.unit_b1.pk}
 
 
@@ -45,15 +49,24 @@ def test_pages_follow_the_role_held_in_the_objects_federation(world, client_as):
     # A new unit goes to the federation where she is staff; she cannot pick fed_b.
     page = client.get(reverse("orgs:unit-create"))
     assert list(page.context["form"].fields["federation"].queryset) == [world.fed_a]
-    refused = client.post(reverse("orgs:unit-create"), {"federation": world.fed_b.pk, "name": "越权单位", "kind": "department"})
+    refused = client.post(
+        reverse("orgs:unit-create"), {"federation": world.fed_b.pk, "name": "越权单位", "kind": "department"}
+    )
     assert refused.status_code == 400 and not Unit.objects.filter(name="越权单位").exists()
 
 
 def test_she_records_her_own_committee_in_fed_b_and_none_other(world, client_as):
     client = client_as(world.dual)
-    form = client.post(reverse("committees:committee-form", args=[world.unit_b1.pk]), {"formed_on": "2012-03-08"})
+    form = client.post(
+        reverse("committees:committee-form", args=[world.unit_b1.pk]), {"formed_on": "2012-03-08"}
+    )
     assert form.status_code == 302
-    assert client.post(reverse("committees:committee-form", args=[world.unit_b2.pk]), {"formed_on": "2012-03-08"}).status_code == 404
+    assert (
+        client.post(
+            reverse("committees:committee-form", args=[world.unit_b2.pk]), {"formed_on": "2012-03-08"}
+        ).status_code
+        == 404
+    )
     assert not world.unit_b2.committees.exists()
 
 
@@ -71,4 +84,7 @@ def test_the_dashboard_shows_one_federation_and_says_which(world, client_as):
     # The choice is remembered; a federation she holds no role in is not offered and not taken.
     assert client.get(reverse("dashboard:index")).context["federation"] == world.fed_b.pk
     other = Federation.objects.create(name="第三区妇联")
-    assert client.get(reverse("dashboard:index"), {"federation": other.pk}).context["federation"] == world.fed_b.pk
+    assert (
+        client.get(reverse("dashboard:index"), {"federation": other.pk}).context["federation"]
+        == world.fed_b.pk
+    )

@@ -30,22 +30,39 @@ REFUSED = {
     "json sent as multipart": ("multipart/form-data; boundary=xyz", as_json, 415, MSG_JSON_ONLY),
     "multipart without boundary": ("multipart/form-data; boundary=", as_json, 415, MSG_JSON_ONLY),
     "json sent as text": ("text/plain", as_json, 415, MSG_JSON_ONLY),
-    "form fields": ("application/x-www-form-urlencoded", lambda pw: f"username=staff&password={pw}", 415,
-                    MSG_JSON_ONLY),
+    "form fields": (
+        "application/x-www-form-urlencoded",
+        lambda pw: f"username=staff&password={pw}",
+        415,
+        MSG_JSON_ONLY,
+    ),
     "real multipart fields": (
         "multipart/form-data; boundary=BoUnDaRy",
-        lambda pw: ('--BoUnDaRy\r\nContent-Disposition: form-data; name="username"\r\n\r\nstaff\r\n'
-                    f'--BoUnDaRy\r\nContent-Disposition: form-data; name="password"\r\n\r\n{pw}\r\n--BoUnDaRy--\r\n'),
-        415, MSG_JSON_ONLY),
-    "password not a string": ("application/json", lambda pw: json.dumps({"username": "staff", "password": [pw]}),
-                              422, None),
+        lambda pw: (
+            '--BoUnDaRy\r\nContent-Disposition: form-data; name="username"\r\n\r\nstaff\r\n'
+            f'--BoUnDaRy\r\nContent-Disposition: form-data; name="password"\r\n\r\n{pw}\r\n--BoUnDaRy--\r\n'
+        ),
+        415,
+        MSG_JSON_ONLY,
+    ),
+    "password not a string": (
+        "application/json",
+        lambda pw: json.dumps({"username": "staff", "password": [pw]}),
+        422,
+        None,
+    ),
     "no password": ("application/json", lambda pw: json.dumps({"username": "staff", "pass": pw}), 422, None),
 }
 
 
 def post(client, content_type, body):
-    return client.generic("POST", TOKEN, body.encode() if isinstance(body, str) else body,
-                          content_type=content_type, REMOTE_ADDR="10.9.9.9")
+    return client.generic(
+        "POST",
+        TOKEN,
+        body.encode() if isinstance(body, str) else body,
+        content_type=content_type,
+        REMOTE_ADDR="10.9.9.9",
+    )
 
 
 @pytest.mark.parametrize("case", list(REFUSED))
@@ -81,8 +98,12 @@ def test_a_body_that_is_not_json_at_all_is_a_chinese_422_and_audited(world):
     for body in (b"{not json", b"\xff\xfeSe", b"[]", b"null"):
         response = post(Client(), "application/json", body)
         assert response.status_code == 422, (body, response.content)
-        assert response.json()["message"] in (MSG_BAD_JSON,) or response.json()["message"].startswith("请求参数有误")
-    assert AuditEvent.objects.filter(action="login_failed", detail__startswith="api: body refused").count() == 4
+        assert response.json()["message"] in (MSG_BAD_JSON,) or response.json()["message"].startswith(
+            "请求参数有误"
+        )
+    assert (
+        AuditEvent.objects.filter(action="login_failed", detail__startswith="api: body refused").count() == 4
+    )
 
 
 def test_a_missing_field_is_named_in_chinese(world):
@@ -102,5 +123,7 @@ def test_the_schema_says_the_endpoint_takes_json_only():
     operation = api.get_openapi_schema()["paths"][TOKEN]["post"]
     assert list(operation["requestBody"]["content"]) == ["application/json"]
     assert set(operation["requestBody"]["content"]["application/json"]["schema"]["required"]) == {
-        "username", "password"}
+        "username",
+        "password",
+    }
     assert {"200", "401", "403", "413", "414", "415", "422"} <= {str(code) for code in operation["responses"]}

@@ -20,13 +20,22 @@ TOKEN = "/api/v1/auth/token"
 
 
 def web_login(client, username, password, **extra):
-    return client.post(LOGIN, {"username": username, "password": password, **extra},
-                       HTTP_USER_AGENT="Mozilla/5.0 browser", REMOTE_ADDR="10.1.2.3")
+    return client.post(
+        LOGIN,
+        {"username": username, "password": password, **extra},
+        HTTP_USER_AGENT="Mozilla/5.0 browser",
+        REMOTE_ADDR="10.1.2.3",
+    )
 
 
 def api_login(client, username, password, **extra):
-    return client.post(TOKEN, json.dumps({"username": username, "password": password, **extra}),
-                       content_type="application/json", HTTP_USER_AGENT="python-requests/2.32", REMOTE_ADDR="10.9.9.9")
+    return client.post(
+        TOKEN,
+        json.dumps({"username": username, "password": password, **extra}),
+        content_type="application/json",
+        HTTP_USER_AGENT="python-requests/2.32",
+        REMOTE_ADDR="10.9.9.9",
+    )
 
 
 def test_web_login_works_and_wrong_password_is_refused_in_chinese(client, world):

@@ -61,7 +61,9 @@ def test_web_login_requires_the_code(world):
         ok = web_login(client, "supervisor", code())
         assert ok.status_code == 302
         assert client.get(reverse("accounts:profile")).status_code == 200
-    reasons = list(AuditEvent.objects.filter(action="login_failed").order_by("id").values_list("detail", flat=True))
+    reasons = list(
+        AuditEvent.objects.filter(action="login_failed").order_by("id").values_list("detail", flat=True)
+    )
     assert reasons == ["web: otp missing", "web: otp wrong"]
 
 
@@ -107,8 +109,9 @@ def test_test_helper_logs_in_verified(client_as, world):
 
 
 def test_account_without_device_enrols_with_a_qr_code(world):
-    user = User.objects.create_user(username="newsup", password=PASSWORD, federation=world.fed_a,
-                                    must_change_password=True)
+    user = User.objects.create_user(
+        username="newsup", password=PASSWORD, federation=world.fed_a, must_change_password=True
+    )
     from accounts.services import role_grant
 
     role_grant(user=user, role="hotline_supervisor", federation_id=world.fed_a.pk)
@@ -160,16 +163,32 @@ def test_api_refuses_an_account_without_device(world):
 
 
 def test_load_demo_gives_devices_with_the_secret(db):
-    call_command("load_demo", password="Demo-Passw0rd-2026!", totp_secret=DEMO_TOTP_SECRET, stdout=io.StringIO())
+    call_command(
+        "load_demo", password="Demo-Passw0rd-2026!", totp_secret=DEMO_TOTP_SECRET, stdout=io.StringIO()
+    )
     key = base32_to_hex(DEMO_TOTP_SECRET)
-    with_device = set(TOTPDevice.objects.filter(confirmed=True, key=key).values_list("user__username", flat=True))
-    assert with_device == {"demo_executive", "demo_supervisor", "demo_sysadmin", "demo_secadmin", "demo_auditor"}
+    with_device = set(
+        TOTPDevice.objects.filter(confirmed=True, key=key).values_list("user__username", flat=True)
+    )
+    assert with_device == {
+        "demo_executive",
+        "demo_supervisor",
+        "demo_sysadmin",
+        "demo_secadmin",
+        "demo_auditor",
+    }
     assert not User.objects.filter(username__startswith="demo_", must_change_password=True).exists()
     out = io.StringIO()
     call_command("totp_now", stdout=out)
     client = Client()
-    res = client.post(LOGIN, {"username": "demo_supervisor", "password": "Demo-Passw0rd-2026!",
-                              "otp_token": out.getvalue().strip()})
+    res = client.post(
+        LOGIN,
+        {
+            "username": "demo_supervisor",
+            "password": "Demo-Passw0rd-2026!",
+            "otp_token": out.getvalue().strip(),
+        },
+    )
     assert res.status_code == 302
 
 
@@ -204,8 +223,11 @@ def test_the_second_factor_step_does_not_confirm_a_right_password(world):
         web = [
             _error_text(Client().post(LOGIN, {"username": "supervisor", "password": "wrong-password"})),
             _error_text(Client().post(LOGIN, {"username": "supervisor", "password": PASSWORD})),
-            _error_text(Client().post(LOGIN, {"username": "supervisor", "password": PASSWORD,
-                                              "otp_token": wrong_code})),
+            _error_text(
+                Client().post(
+                    LOGIN, {"username": "supervisor", "password": PASSWORD, "otp_token": wrong_code}
+                )
+            ),
             _error_text(Client().post(LOGIN, {"username": "nobody", "password": PASSWORD})),
         ]
     assert web[0] == web[1] == web[2] == web[3], web
@@ -217,8 +239,11 @@ def test_the_second_factor_step_does_not_confirm_a_right_password(world):
         api = [
             (r.status_code, r.json())
             for r in (
-                Client().post(TOKEN, json.dumps({"username": "supervisor", "password": "wrong"}),
-                              content_type="application/json"),
+                Client().post(
+                    TOKEN,
+                    json.dumps({"username": "supervisor", "password": "wrong"}),
+                    content_type="application/json",
+                ),
                 api_login(Client(), "supervisor"),
                 api_login(Client(), "supervisor", wrong_code),
             )

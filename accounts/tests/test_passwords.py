@@ -74,13 +74,24 @@ def test_forced_change_on_first_login_then_free(client, world):
     assert str(MSG_PASSWORD_MUST_CHANGE) in client.get(page.url).content.decode()
     # logout and the change page itself stay reachable
     assert client.get(reverse("accounts:logout")).status_code == 200
-    refused = client.post(reverse("accounts:password-change"), {
-        "old_password": "Start-Passw0rd-1", "new_password1": "Start-Passw0rd-1", "new_password2": "Start-Passw0rd-1",
-    })
+    refused = client.post(
+        reverse("accounts:password-change"),
+        {
+            "old_password": "Start-Passw0rd-1",
+            "new_password1": "Start-Passw0rd-1",
+            "new_password2": "Start-Passw0rd-1",
+        },
+    )
     assert MSG_PASSWORD_REUSED.format(count=5) in refused.content.decode()
-    done = client.post(reverse("accounts:password-change"), {
-        "old_password": "Start-Passw0rd-1", "new_password1": "Brand-New-Passw0rd", "new_password2": "Brand-New-Passw0rd",
-    }, follow=True)
+    done = client.post(
+        reverse("accounts:password-change"),
+        {
+            "old_password": "Start-Passw0rd-1",
+            "new_password1": "Brand-New-Passw0rd",
+            "new_password2": "Brand-New-Passw0rd",
+        },
+        follow=True,
+    )
     assert str(MSG_PASSWORD_CHANGED) in done.content.decode()
     user.refresh_from_db()
     assert not user.must_change_password
@@ -100,9 +111,14 @@ def test_password_expires_after_90_days(client, world):
         page = client.get(reverse("accounts:profile"))
         assert page.status_code == 302 and page.url == reverse("accounts:password-change")
         assert str(MSG_PASSWORD_EXPIRED) in client.get(page.url).content.decode()
-        client.post(reverse("accounts:password-change"), {
-            "old_password": PASSWORD, "new_password1": "Autumn-Leaves-2026", "new_password2": "Autumn-Leaves-2026",
-        })
+        client.post(
+            reverse("accounts:password-change"),
+            {
+                "old_password": PASSWORD,
+                "new_password1": "Autumn-Leaves-2026",
+                "new_password2": "Autumn-Leaves-2026",
+            },
+        )
         assert client.get(reverse("accounts:profile")).status_code == 200
 
 
@@ -113,19 +129,35 @@ def test_static_and_health_are_not_gated(client, world):
     assert client.get(reverse("home")).status_code == 302
 
 
-@pytest.mark.parametrize("password", [
-    "Aaaaaaaaaaa1", "Abcdefghijk1", "Qwertyuiop12",  # the probe's
-    "Zyxwvutsrq-9", "1234567890Ab!", "Asdfghjkl;12", "!!!!!!!!Aa11", "Aa1!Aa1!aaaaaaaaa",
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Aaaaaaaaaaa1",
+        "Abcdefghijk1",
+        "Qwertyuiop12",  # the probe's
+        "Zyxwvutsrq-9",
+        "1234567890Ab!",
+        "Asdfghjkl;12",
+        "!!!!!!!!Aa11",
+        "Aa1!Aa1!aaaaaaaaa",
+    ],
+)
 def test_repeated_characters_and_sequences_are_refused_in_chinese(password):
     from accounts.validators import MSG_PASSWORD_PATTERN
 
     assert str(MSG_PASSWORD_PATTERN) in messages_for(password)
 
 
-@pytest.mark.parametrize("password", [
-    PASSWORD, "Jinguo-Demo-2026!", "Lanhua-Spring-2026", "lowerand12345678X", "Abc-Lanhua-7#river",
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        PASSWORD,
+        "Jinguo-Demo-2026!",
+        "Lanhua-Spring-2026",
+        "lowerand12345678X",
+        "Abc-Lanhua-7#river",
+    ],
+)
 def test_passwords_with_a_short_run_or_sequence_still_pass(password):
     assert messages_for(password) == []
 
@@ -134,7 +166,9 @@ def test_the_rule_is_on_the_change_page_and_the_policy_page(client_as, world):
     from accounts.validators import MSG_PASSWORD_PATTERN
 
     client = client_as(world.staff)
-    refused = client.post(reverse("accounts:password-change"), {
-        "old_password": PASSWORD, "new_password1": "Qwertyuiop12", "new_password2": "Qwertyuiop12"})
+    refused = client.post(
+        reverse("accounts:password-change"),
+        {"old_password": PASSWORD, "new_password1": "Qwertyuiop12", "new_password2": "Qwertyuiop12"},
+    )
     assert refused.status_code == 200 and str(MSG_PASSWORD_PATTERN) in refused.content.decode()
     assert "连续" in client_as(world.secadmin).get(reverse("accounts:password-policy")).content.decode()

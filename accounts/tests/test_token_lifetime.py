@@ -21,8 +21,9 @@ NEW_PASSWORD = "Another-Passw0rd-2027!"
 
 
 def issue(username="staff", password=PASSWORD):
-    response = Client().post(TOKEN, json.dumps({"username": username, "password": password}),
-                             content_type="application/json")
+    response = Client().post(
+        TOKEN, json.dumps({"username": username, "password": password}), content_type="application/json"
+    )
     assert response.status_code == 200, response.content
     return response.json()["token"]
 
@@ -35,8 +36,10 @@ def test_a_token_ends_with_the_users_own_password_change(client, world):
     raw = issue()
     assert units(raw) == 200
     client.post("/accounts/login/", {"username": "staff", "password": PASSWORD})
-    done = client.post(reverse("accounts:password-change"), {
-        "old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    done = client.post(
+        reverse("accounts:password-change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
     assert done.status_code == 302
     assert units(raw) == 401
     assert units(issue(password=NEW_PASSWORD)) == 200

@@ -56,7 +56,7 @@ def latest_committees(user: Any, federation: Federation) -> dict[int, tuple[int,
 
 def _units(user: Any, federation: Federation) -> Any:
     return (
-        Unit.objects.visible_to(user).filter(federation=federation).order_by("name", "id")
+        Unit.objects.visible_to(user).filter(federation=federation).order_by("name_pinyin", "name", "id")
         .values_list("id", "name", "established_on", "dissolved_on", "requires_committee", "kind",
                      "female_staff_count", "address", "notes", "successor__name")
     )
@@ -64,7 +64,7 @@ def _units(user: Any, federation: Federation) -> Any:
 
 def _terms(user: Any, federation: Federation) -> Any:
     return (
-        Term.objects.visible_to(user).filter(federation=federation).order_by("committee__unit__name", "number")
+        Term.objects.visible_to(user).filter(federation=federation).order_by("committee__unit__name_pinyin", "committee__unit__name", "number")
         .values_list("committee_id", "committee__unit__name", "number", "started_on", "due_on")
     )
 
@@ -72,7 +72,7 @@ def _terms(user: Any, federation: Federation) -> Any:
 def _vacancies(user: Any, federation: Federation) -> Any:
     return (
         Vacancy.objects.visible_to(user).filter(federation=federation)
-        .order_by("committee__unit__name", "vacated_on", "id")
+        .order_by("committee__unit__name_pinyin", "committee__unit__name", "vacated_on", "id")
         .values_list("committee_id", "committee__unit__name", "role", "vacated_on", "filled_on")
     )
 
@@ -133,7 +133,7 @@ def write_ledger(user: Any, federation: Federation, target: IO[bytes], *,
     )
     summary.earlier_total = several.count()
     summary.units_with_earlier_committees = list(
-        Unit.objects.filter(pk__in=several.values("unit_id")).order_by("name").values_list("name", flat=True)[:EARLIER_LISTED]
+        Unit.objects.filter(pk__in=several.values("unit_id")).order_by("name_pinyin", "name").values_list("name", flat=True)[:EARLIER_LISTED]
     )
     if progress is not None:
         progress(grand_total, grand_total)

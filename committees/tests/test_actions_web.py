@@ -38,8 +38,13 @@ def open_vacancy_of(unit):
 
 
 def history_counts():
-    return (Committee.objects.count(), Term.objects.count(), Seat.objects.count(), Vacancy.objects.count(),
-            Vacancy.objects.filter(filled_on__isnull=True).count())
+    return (
+        Committee.objects.count(),
+        Term.objects.count(),
+        Seat.objects.count(),
+        Vacancy.objects.count(),
+        Vacancy.objects.filter(filled_on__isnull=True).count(),
+    )
 
 
 def unit_page(world):
@@ -81,9 +86,21 @@ def test_another_units_liaison_gets_404_and_writes_nothing(world, client_as):
     before = history_counts()
     for name, url in action_urls(world).items():
         assert client.get(url).status_code == 404, name
-        assert client.post(url, {"started_on": "2017-03-01", "vacated_on": "2017-03-01", "filled_on": "2017-06-01",
-                                 "dissolved_on": "2020-01-01", "formed_on": "2020-01-01", "holder_name": "李四",
-                                 "role": "member"}).status_code == 404, name
+        assert (
+            client.post(
+                url,
+                {
+                    "started_on": "2017-03-01",
+                    "vacated_on": "2017-03-01",
+                    "filled_on": "2017-06-01",
+                    "dissolved_on": "2020-01-01",
+                    "formed_on": "2020-01-01",
+                    "holder_name": "李四",
+                    "role": "member",
+                },
+            ).status_code
+            == 404
+        ), name
     assert history_counts() == before
 
 
@@ -99,8 +116,12 @@ def test_the_units_executive_sees_the_unit_but_may_not_form_its_committee(world,
     urls = action_urls(world)
     assert client.get(reverse("orgs:unit-detail", args=[world.unit_a1.pk])).status_code == 200
     assert client.get(urls.pop("form")).status_code == 403
-    assert client.post(reverse("committees:committee-form", args=[world.unit_a1.pk]),
-                       {"formed_on": "2020-01-01"}).status_code == 403
+    assert (
+        client.post(
+            reverse("committees:committee-form", args=[world.unit_a1.pk]), {"formed_on": "2020-01-01"}
+        ).status_code
+        == 403
+    )
     for name, url in urls.items():
         assert client.get(url).status_code == 404, name
 
@@ -143,14 +164,17 @@ def test_forming_a_committee_opens_term_one_for_the_federations_term_length(worl
     assert "已登记组建妇委会（2018-05-14 成立）：第1届 2018-05-14 选举，2023-05-14 届满。" in html
     term = Term.objects.get(committee__unit=world.unit_a2)
     assert (term.number, term.started_on, term.due_on) == (1, D(2018, 5, 14), D(2023, 5, 14))
-    assert AuditEvent.objects.filter(object_type="committees.committee", action="create",
-                                     actor=world.users[persona]).exists()
+    assert AuditEvent.objects.filter(
+        object_type="committees.committee", action="create", actor=world.users[persona]
+    ).exists()
 
 
 def test_forming_a_second_committee_is_refused_on_the_form(world, client_as):
     client = client_as(world.staff)
     before = history_counts()
-    response = client.post(reverse("committees:committee-form", args=[world.unit_a1.pk]), {"formed_on": "2019-01-01"})
+    response = client.post(
+        reverse("committees:committee-form", args=[world.unit_a1.pk]), {"formed_on": "2019-01-01"}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert 'data-testid="form-errors"' in html and str(s.MSG_SECOND_ACTIVE_COMMITTEE) in html
@@ -158,8 +182,9 @@ def test_forming_a_second_committee_is_refused_on_the_form(world, client_as):
 
 
 def test_forming_before_the_unit_existed_is_refused_under_the_date(world, client_as):
-    response = client_as(world.staff).post(reverse("committees:committee-form", args=[world.unit_a2.pk]),
-                                           {"formed_on": "1999-12-31"})
+    response = client_as(world.staff).post(
+        reverse("committees:committee-form", args=[world.unit_a2.pk]), {"formed_on": "1999-12-31"}
+    )
     assert response.status_code == 400
     assert response.context["form"].errors["formed_on"] == [s.MSG_FORMED_BEFORE_UNIT]
     assert not Committee.objects.filter(unit=world.unit_a2).exists()
@@ -170,8 +195,9 @@ def test_a_date_typed_by_hand_is_read_and_a_bad_one_is_refused(world, client_as)
     url = reverse("committees:committee-form", args=[world.unit_a2.pk])
     response = client.post(url, {"formed_on": "2018年5月14日"})
     assert response.status_code == 302
-    response = client.post(reverse("committees:term-reelect", args=[committee_of(world.unit_a2).pk]),
-                           {"started_on": "明年"})
+    response = client.post(
+        reverse("committees:term-reelect", args=[committee_of(world.unit_a2).pk]), {"started_on": "明年"}
+    )
     assert response.status_code == 400 and "请填写有效日期" in response.content.decode()
 
 
@@ -193,8 +219,13 @@ def test_a_reelection_carries_the_seats_into_the_new_term(world, client_as, pers
 def test_a_reelection_without_carrying_ends_every_seat(world, client_as):
     client = client_as(world.liaison)
     c = committee_of(world.unit_a1)
-    html = follow_message(client, client.post(reverse("committees:term-reelect", args=[c.pk]),
-                                              {"started_on": "2017-03-01", "due_on": "2021-12-31"}))
+    html = follow_message(
+        client,
+        client.post(
+            reverse("committees:term-reelect", args=[c.pk]),
+            {"started_on": "2017-03-01", "due_on": "2021-12-31"},
+        ),
+    )
     assert "第2届 2017-03-01 选举，2021-12-31 届满。上一届委员已全部离任" in html
     assert not Seat.objects.filter(committee=c, ended_on__isnull=True).exists()
 
@@ -213,8 +244,9 @@ def test_a_reelection_dated_before_the_current_term_started_is_refused(world, cl
 
 def test_a_due_date_not_after_the_election_is_refused_under_the_due_date(world, client_as):
     c = committee_of(world.unit_a1)
-    response = client_as(world.staff).post(reverse("committees:term-reelect", args=[c.pk]),
-                                           {"started_on": "2017-03-01", "due_on": "2017-03-01"})
+    response = client_as(world.staff).post(
+        reverse("committees:term-reelect", args=[c.pk]), {"started_on": "2017-03-01", "due_on": "2017-03-01"}
+    )
     assert response.context["form"].errors["due_on"] == [s.MSG_DUE_NOT_AFTER_START]
 
 
@@ -229,9 +261,17 @@ def test_assigning_a_member_fills_the_oldest_open_vacancy_and_says_so(world, cli
     person = world.executive.person  # staff of unit_a1
     page = client.get(reverse("committees:seat-assign", args=[c.pk])).content.decode()
     assert person.name in page and "volunteer人员" in page and "另一区" not in page
-    html = follow_message(client, client.post(reverse("committees:seat-assign", args=[c.pk]),
-                                              {"role": "member", "person": person.pk, "started_on": "2017-06-20"}))
-    assert f"已登记 {person.name} 任委员（2017-06-20 起）。同时补上了 2017-05-01 起的委员缺位：缺位 50 天，在补缺期限内。" in html
+    html = follow_message(
+        client,
+        client.post(
+            reverse("committees:seat-assign", args=[c.pk]),
+            {"role": "member", "person": person.pk, "started_on": "2017-06-20"},
+        ),
+    )
+    assert (
+        f"已登记 {person.name} 任委员（2017-06-20 起）。同时补上了 2017-05-01 起的委员缺位：缺位 50 天，在补缺期限内。"
+        in html
+    )
     vacancy.refresh_from_db()
     seat = Seat.objects.get(committee=c, person=person)
     assert vacancy.filled_on == D(2017, 6, 20) and vacancy.filled_by == seat
@@ -240,8 +280,13 @@ def test_assigning_a_member_fills_the_oldest_open_vacancy_and_says_so(world, cli
 def test_a_late_fill_says_the_deadline_was_missed(world, client_as):
     client = client_as(world.staff)
     c = committee_of(world.unit_a1)
-    html = follow_message(client, client.post(reverse("committees:seat-assign", args=[c.pk]),
-                                              {"role": "member", "holder_name": "赵敏", "started_on": "2017-12-01"}))
+    html = follow_message(
+        client,
+        client.post(
+            reverse("committees:seat-assign", args=[c.pk]),
+            {"role": "member", "holder_name": "赵敏", "started_on": "2017-12-01"},
+        ),
+    )
     assert "缺位 214 天，超过补缺期限（2017-07-30）。" in html
 
 
@@ -250,13 +295,21 @@ def test_the_same_person_in_the_same_post_twice_is_refused(world, client_as):
     c = committee_of(world.unit_a1)
     url = reverse("committees:seat-assign", args=[c.pk])
     person = world.executive.person
-    assert client.post(url, {"role": "member", "person": person.pk, "started_on": "2017-06-20"}).status_code == 302
+    assert (
+        client.post(url, {"role": "member", "person": person.pk, "started_on": "2017-06-20"}).status_code
+        == 302
+    )
     before = history_counts()
     response = client.post(url, {"role": "member", "person": person.pk, "started_on": "2017-07-01"})
     assert response.status_code == 400
     assert response.context["form"].errors["person"] == [s.MSG_PERSON_HOLDS_POST]
     # The same for a name typed by hand.
-    assert client.post(url, {"role": "vice_chair", "holder_name": "赵敏", "started_on": "2017-06-20"}).status_code == 302
+    assert (
+        client.post(
+            url, {"role": "vice_chair", "holder_name": "赵敏", "started_on": "2017-06-20"}
+        ).status_code
+        == 302
+    )
     response = client.post(url, {"role": "vice_chair", "holder_name": "赵敏", "started_on": "2017-07-01"})
     assert response.context["form"].errors["person"] == [s.MSG_NAME_HOLDS_POST]
     assert history_counts()[2] == before[2] + 1
@@ -264,27 +317,39 @@ def test_the_same_person_in_the_same_post_twice_is_refused(world, client_as):
 
 def test_a_second_chair_is_refused_under_the_post(world, client_as):
     c = committee_of(world.unit_a1)
-    response = client_as(world.staff).post(reverse("committees:seat-assign", args=[c.pk]),
-                                           {"role": "chair", "holder_name": "赵敏", "started_on": "2017-06-20"})
+    response = client_as(world.staff).post(
+        reverse("committees:seat-assign", args=[c.pk]),
+        {"role": "chair", "holder_name": "赵敏", "started_on": "2017-06-20"},
+    )
     assert response.context["form"].errors["role"] == [s.MSG_CHAIR_TAKEN]
 
 
 def test_a_seat_needs_someone(world, client_as):
     c = committee_of(world.unit_a1)
     client = client_as(world.staff)
-    response = client.post(reverse("committees:seat-assign", args=[c.pk]), {"role": "member", "started_on": "2017-06-20"})
+    response = client.post(
+        reverse("committees:seat-assign", args=[c.pk]), {"role": "member", "started_on": "2017-06-20"}
+    )
     assert response.status_code == 400 and response.context["form"].errors["person"] == [cf.MSG_NEEDS_HOLDER]
-    response = client.post(reverse("committees:seat-assign", args=[c.pk]),
-                           {"role": "member", "person": world.executive.person.pk, "holder_name": "别人",
-                            "started_on": "2017-06-20"})
+    response = client.post(
+        reverse("committees:seat-assign", args=[c.pk]),
+        {
+            "role": "member",
+            "person": world.executive.person.pk,
+            "holder_name": "别人",
+            "started_on": "2017-06-20",
+        },
+    )
     assert response.context["form"].errors["holder_name"] == [cf.MSG_PERSON_OR_NAME]
 
 
 def test_a_person_of_another_unit_cannot_be_chosen(world, client_as):
     c = committee_of(world.unit_a1)
     other = world.other_liaison.person  # works at unit_a2
-    response = client_as(world.staff).post(reverse("committees:seat-assign", args=[c.pk]),
-                                           {"role": "member", "person": other.pk, "started_on": "2017-06-20"})
+    response = client_as(world.staff).post(
+        reverse("committees:seat-assign", args=[c.pk]),
+        {"role": "member", "person": other.pk, "started_on": "2017-06-20"},
+    )
     assert response.status_code == 400 and "person" in response.context["form"].errors
     assert not Seat.objects.filter(person=other).exists()
 
@@ -296,8 +361,9 @@ def test_a_person_of_another_unit_cannot_be_chosen(world, client_as):
 def test_a_holder_leaving_opens_a_vacancy(world, client_as, persona):
     client = client_as(world.users[persona])
     seat = chair_of(world.unit_a1)
-    html = follow_message(client, client.post(reverse("committees:seat-vacate", args=[seat.pk]),
-                                              {"vacated_on": "2018-01-10"}))
+    html = follow_message(
+        client, client.post(reverse("committees:seat-vacate", args=[seat.pk]), {"vacated_on": "2018-01-10"})
+    )
     assert "于 2018-01-10 离任主任。该职务缺位，请在 2018-04-10 前补上（补缺期限 90 天）。" in html
     seat.refresh_from_db()
     assert seat.ended_on == D(2018, 1, 10)
@@ -309,7 +375,9 @@ def test_leaving_before_taking_the_post_or_twice_is_refused(world, client_as):
     seat = chair_of(world.unit_a1)
     url = reverse("committees:seat-vacate", args=[seat.pk])
     response = client.post(url, {"vacated_on": "2011-01-01"})
-    assert response.status_code == 400 and response.context["form"].errors["vacated_on"] == [s.MSG_VACATED_BEFORE_START]
+    assert response.status_code == 400 and response.context["form"].errors["vacated_on"] == [
+        s.MSG_VACATED_BEFORE_START
+    ]
     assert client.post(url, {"vacated_on": "2018-01-10"}).status_code == 302
     response = client.post(url, {"vacated_on": "2018-01-11"})
     assert response.status_code == 400 and str(s.MSG_SEAT_ALREADY_ENDED) in response.content.decode()
@@ -320,8 +388,10 @@ def test_leaving_before_taking_the_post_or_twice_is_refused(world, client_as):
 def test_filling_a_vacancy_by_date_only(world, client_as, persona):
     client = client_as(world.users[persona])
     vacancy = open_vacancy_of(world.unit_a1)
-    html = follow_message(client, client.post(reverse("committees:vacancy-fill", args=[vacancy.pk]),
-                                              {"filled_on": "2017-07-01"}))
+    html = follow_message(
+        client,
+        client.post(reverse("committees:vacancy-fill", args=[vacancy.pk]), {"filled_on": "2017-07-01"}),
+    )
     assert "已登记 2017-05-01 起的委员缺位于 2017-07-01 补上（缺位 61 天）。" in html
     vacancy.refresh_from_db()
     assert vacancy.filled_on == D(2017, 7, 1) and vacancy.filled_by is None
@@ -333,8 +403,13 @@ def test_filling_a_vacancy_with_a_person_fills_that_vacancy(world, client_as):
     older = open_vacancy_of(world.unit_a1)
     # A second, later member vacancy: filling it must not touch the older one.
     later = s.vacancy_record(committee=c, role="member", vacated_on=D(2017, 6, 1))
-    html = follow_message(client, client.post(reverse("committees:vacancy-fill", args=[later.pk]),
-                                              {"filled_on": "2017-06-15", "holder_name": "孙丽"}))
+    html = follow_message(
+        client,
+        client.post(
+            reverse("committees:vacancy-fill", args=[later.pk]),
+            {"filled_on": "2017-06-15", "holder_name": "孙丽"},
+        ),
+    )
     assert "同时补上了 2017-06-01 起的委员缺位：缺位 14 天" in html
     later.refresh_from_db()
     older.refresh_from_db()
@@ -346,7 +421,9 @@ def test_filling_before_the_vacancy_or_twice_is_refused(world, client_as):
     vacancy = open_vacancy_of(world.unit_a1)
     url = reverse("committees:vacancy-fill", args=[vacancy.pk])
     response = client.post(url, {"filled_on": "2017-04-01"})
-    assert response.status_code == 400 and response.context["form"].errors["filled_on"] == [s.MSG_FILLED_BEFORE_VACATED]
+    assert response.status_code == 400 and response.context["form"].errors["filled_on"] == [
+        s.MSG_FILLED_BEFORE_VACATED
+    ]
     response = client.post(url, {"filled_on": "2017-04-01", "holder_name": "孙丽"})
     assert response.context["form"].errors["filled_on"] == [s.MSG_FILLED_BEFORE_VACATED]
     assert not Seat.objects.filter(holder_name="孙丽").exists()
@@ -362,8 +439,10 @@ def test_filling_before_the_vacancy_or_twice_is_refused(world, client_as):
 def test_dissolving_the_committee_ends_its_term_and_seats(world, client_as, persona):
     client = client_as(world.users[persona])
     c = committee_of(world.unit_a1)
-    html = follow_message(client, client.post(reverse("committees:committee-dissolve", args=[c.pk]),
-                                              {"dissolved_on": "2019-01-18"}))
+    html = follow_message(
+        client,
+        client.post(reverse("committees:committee-dissolve", args=[c.pk]), {"dissolved_on": "2019-01-18"}),
+    )
     assert "已登记撤销妇委会（2019-01-18）" in html and "本单位尚未组建妇委会。" in html
     c.refresh_from_db()
     assert c.dissolved_on == D(2019, 1, 18)
@@ -372,8 +451,9 @@ def test_dissolving_the_committee_ends_its_term_and_seats(world, client_as, pers
 
 def test_dissolving_before_the_committee_was_formed_is_refused(world, client_as):
     c = committee_of(world.unit_a1)
-    response = client_as(world.staff).post(reverse("committees:committee-dissolve", args=[c.pk]),
-                                           {"dissolved_on": "2010-01-01"})
+    response = client_as(world.staff).post(
+        reverse("committees:committee-dissolve", args=[c.pk]), {"dissolved_on": "2010-01-01"}
+    )
     assert response.context["form"].errors["dissolved_on"] == [s.MSG_DISSOLVED_BEFORE_FORMED]
     c.refresh_from_db()
     assert c.dissolved_on is None
@@ -382,7 +462,9 @@ def test_dissolving_before_the_committee_was_formed_is_refused(world, client_as)
 def test_actions_on_a_dissolved_committee_are_refused(world, client_as):
     c = committee_of(world.unit_a1)
     s.committee_dissolve(committee=c, dissolved_on=D(2019, 1, 18))
-    response = client_as(world.liaison).post(reverse("committees:term-reelect", args=[c.pk]), {"started_on": "2019-03-01"})
+    response = client_as(world.liaison).post(
+        reverse("committees:term-reelect", args=[c.pk]), {"started_on": "2019-03-01"}
+    )
     assert response.status_code == 400 and str(s.MSG_COMMITTEE_DISSOLVED) in response.content.decode()
 
 
@@ -408,7 +490,11 @@ def test_the_history_page_shows_a_dissolved_committee_and_the_new_one(world, cli
     c = committee_of(world.unit_a1)
     s.committee_dissolve(committee=c, dissolved_on=D(2016, 1, 1))  # before 第1届 was due: not judged
     s.committee_form(unit=world.unit_a1, formed_on=D(2018, 1, 1))
-    html = client_as(world.staff).get(reverse("committees:unit-history", args=[world.unit_a1.pk])).content.decode()
+    html = (
+        client_as(world.staff)
+        .get(reverse("committees:unit-history", args=[world.unit_a1.pk]))
+        .content.decode()
+    )
     assert html.count('data-testid="history-committee"') == 2
     assert "届满前妇委会撤销，不计入按时换届率" in html and "已撤销" in html
 
@@ -420,3 +506,15 @@ def test_the_history_page_is_scoped(world, client_as):
     page = client_as(world.executive).get(url)  # sees the unit, not its committee rows
     assert page.status_code == 200 and "王芳" not in page.content.decode()
     assert 'data-testid="history-committee"' not in page.content.decode()
+
+
+def test_the_person_picker_lists_the_units_staff_in_pinyin_order(world, client_as):
+    from orgs.models import Person
+
+    for name in ("王静", "安娜", "张敏", "李娟"):  # code points: 安 张 李 王; pinyin: an li wang zhang
+        Person.objects.create(federation=world.fed_a, unit=world.unit_a1, name=name)
+    page = client_as(world.staff).get(
+        reverse("committees:seat-assign", args=[committee_of(world.unit_a1).pk])
+    )
+    names = [n for n in ("安娜", "李娟", "王静", "张敏") if n in page.text]
+    assert sorted(names, key=page.text.index) == ["安娜", "李娟", "王静", "张敏"]

@@ -35,8 +35,13 @@ SYSTEM = Scope(user_id=0, is_superuser=True)
 def trend(federation, first=2008, last=2022):
     """Each year's three rates as (numerator, denominator) pairs."""
     return [
-        (y.year, *((r.numerator, r.denominator) for r in (y.rates.formation, y.rates.on_time_reelection,
-                                                           y.rates.vacancy_fill)))
+        (
+            y.year,
+            *(
+                (r.numerator, r.denominator)
+                for r in (y.rates.formation, y.rates.on_time_reelection, y.rates.vacancy_fill)
+            ),
+        )
         for y in selectors.rate_trend_for(SYSTEM, first, last, federation=federation)
     ]
 
@@ -47,9 +52,15 @@ def history(world):
     filled in time, late and never, and unit names and texts that look like formulas."""
     with audit.acting_as(None, source="test"):
         a1, a2 = world.unit_a1, world.unit_a2
-        evil = Unit.objects.create(federation=world.fed_a, name="=HYPERLINK(1)", established_on=D(2005, 1, 1),
-                                   address="+86 龙岗大道", notes="-备注\n第二行", kind=Unit.Kind.STATIONED,
-                                   female_staff_count=12)
+        evil = Unit.objects.create(
+            federation=world.fed_a,
+            name="=HYPERLINK(1)",
+            established_on=D(2005, 1, 1),
+            address="+86 龙岗大道",
+            notes="-备注\n第二行",
+            kind=Unit.Kind.STATIONED,
+            female_staff_count=12,
+        )
         Unit.objects.create(federation=world.fed_a, name="区卫生健康局", established_on=D(2019, 1, 18))
         Unit.objects.create(federation=world.fed_a, name="区档案馆", requires_committee=False)
         c1 = s.committee_form(unit=a1, formed_on=D(2011, 3, 8))
@@ -59,8 +70,9 @@ def history(world):
         s.seat_assign(committee=c1, role="member", holder_name="李丽", started_on=D(2017, 7, 1))  # in time
         s.vacancy_record(committee=c1, role="vice_chair", vacated_on=D(2020, 2, 1))  # never filled
         s.committee_form(unit=a2, formed_on=D(2012, 7, 9))  # overdue from 2017
-        s.vacancy_record(committee=a2.committees.get(), role="member", vacated_on=D(2017, 1, 10),
-                         filled_on=D(2017, 6, 30))  # late
+        s.vacancy_record(
+            committee=a2.committees.get(), role="member", vacated_on=D(2017, 1, 10), filled_on=D(2017, 6, 30)
+        )  # late
         org_services.unit_dissolve(unit=a2, dissolved_on=D(2019, 1, 18), successor=a1)
         c3 = s.committee_form(unit=evil, formed_on=D(2014, 1, 1), first_term_due_on=D(2019, 1, 1))
         s.term_reelect(committee=c3, started_on=D(2019, 6, 1))  # late
@@ -144,7 +156,9 @@ def test_export_then_import_into_an_empty_federation_gives_the_same_rates(histor
     # The rows came back as they were, names with formula characters included.
     assert Unit.objects.get(federation=empty, name="=HYPERLINK(1)").address == "+86 龙岗大道"
     assert Unit.objects.get(federation=empty, name="区财政局").successor.name == "区教育局"
-    assert Term.objects.filter(federation=empty).count() == Term.objects.filter(federation=history.fed_a).count()
+    assert (
+        Term.objects.filter(federation=empty).count() == Term.objects.filter(federation=history.fed_a).count()
+    )
     # ... and importing the same file again changes nothing.
     again = import_ledger(federation=empty, data=data)
     assert again.problems == [] and again.changes == []
@@ -159,7 +173,10 @@ def test_the_demo_district_survives_the_round_trip(db):
     result = import_ledger(federation=empty, data=data)
     assert result.problems == []
     assert trend(empty) == trend(federation)
-    assert selectors.rates_for(SYSTEM, D(2020, 1, 1), D(2020, 12, 31), federation=empty).formation.percent == "89.8%"
+    assert (
+        selectors.rates_for(SYSTEM, D(2020, 1, 1), D(2020, 12, 31), federation=empty).formation.percent
+        == "89.8%"
+    )
 
 
 def test_a_unit_with_an_earlier_committee_exports_its_latest_one(history):
@@ -173,3 +190,12 @@ def test_a_unit_with_an_earlier_committee_exports_its_latest_one(history):
     assert (row[4].date(), row[5]) == (D(2021, 1, 1), None)
     assert summary.units_with_earlier_committees == ["区教育局"] and summary.earlier_total == 1
     assert [r[1] for r in wb["届次"].iter_rows(min_row=2, values_only=True) if r[0] == "区教育局"] == [1]
+
+
+def test_units_and_their_rows_are_listed_in_pinyin_order_as_on_the_pages(history, client_as, export):
+    wb = load_workbook(io.BytesIO(export(client_as(history.staff))))
+    units = [row[0] for row in wb["单位"].iter_rows(min_row=2, values_only=True) if row[0].startswith("区")]
+    # cai, dang, jiao, wei: the code points of 财 档 教 卫 would give the reverse.
+    assert units == ["区财政局", "区档案馆", "区教育局", "区卫生健康局"]
+    terms = [row[0] for row in wb["届次"].iter_rows(min_row=2, values_only=True) if row[0].startswith("区")]
+    assert terms == sorted(terms, key=["区财政局", "区档案馆", "区教育局", "区卫生健康局"].index)

@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "orgs",
     "accounts",
     "committees",
+    "lectures",
+    "duties",
+    "assessment",
     "dashboard",
 ]
 

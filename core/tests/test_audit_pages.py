@@ -120,14 +120,33 @@ def test_bad_filters_are_refused_with_a_message_and_no_results(world, client_as,
 
 
 def test_action_result_actor_object_type_address_and_keyword_filters(world, client_as):
-    target = event(world, action="login_failed", result="locked", actor_name="zhangsan", object_type="accounts.user",
-                   ip="10.1.2.3", object_repr="张三", detail="连续 5 次失败")
-    event(world, action="login_failed", result="failure", actor_name="zhangsan", object_type="accounts.user",
-          ip="10.1.2.30")
+    target = event(
+        world,
+        action="login_failed",
+        result="locked",
+        actor_name="zhangsan",
+        object_type="accounts.user",
+        ip="10.1.2.3",
+        object_repr="张三",
+        detail="连续 5 次失败",
+    )
+    event(
+        world,
+        action="login_failed",
+        result="failure",
+        actor_name="zhangsan",
+        object_type="accounts.user",
+        ip="10.1.2.30",
+    )
     event(world, action="login", actor_name="lisi", object_type="accounts.user", ip="192.168.0.9")
     client = client_as(world.auditor)
-    for query in ("action=login_failed&result=locked", "actor=ZhangS&result=locked", "ip=10.1.2.3",
-                  "object_type=accounts.user&result=locked", "q=%E8%BF%9E%E7%BB%AD"):  # q=连续
+    for query in (
+        "action=login_failed&result=locked",
+        "actor=ZhangS&result=locked",
+        "ip=10.1.2.3",
+        "object_type=accounts.user&result=locked",
+        "q=%E8%BF%9E%E7%BB%AD",
+    ):  # q=连续
         _, pks = listed(client, query)
         assert pks == [target.pk], query
     # A full address matches exactly; a partial one matches as a prefix.
@@ -174,13 +193,24 @@ def test_the_list_shows_a_few_changes_and_links_to_the_rest(world, client_as):
 
 
 def test_the_event_page_shows_every_change_as_field_old_new(world, client_as):
-    e = event(world, changes={"name": ["区教育局", "区教育和体育局"], "female_staff_count": [10, None],
-                              **{f"extra_{i}": ["a", "b"] for i in range(5)}}, detail="由台账导入")
+    e = event(
+        world,
+        changes={
+            "name": ["区教育局", "区教育和体育局"],
+            "female_staff_count": [10, None],
+            **{f"extra_{i}": ["a", "b"] for i in range(5)},
+        },
+        detail="由台账导入",
+    )
     resp = client_as(world.auditor).get(f"/audit/{e.pk}/?action=update")
     assert resp.status_code == 200
     rows = {c.field: c for c in resp.context["changes"]}
     assert len(rows) == 7
-    assert (rows["name"].label, rows["name"].old, rows["name"].new) == ("单位名称", "区教育局", "区教育和体育局")
+    assert (rows["name"].label, rows["name"].old, rows["name"].new) == (
+        "单位名称",
+        "区教育局",
+        "区教育和体育局",
+    )
     assert rows["female_staff_count"].new == "∅"
     body = resp.content.decode()
     assert "extra_4" in body and "由台账导入" in body and "修改" in body
@@ -201,22 +231,57 @@ def read_xlsx(resp):
     ws = load_workbook(BytesIO(resp.content)).active
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     header = next(i for i, r in enumerate(rows) if r and r[0] == "时间")
-    return rows[:header], rows[header], rows[header + 1:]
+    return rows[:header], rows[header], rows[header + 1 :]
 
 
 def test_the_export_holds_the_filtered_events_with_chinese_headers_and_is_audited(world, client_as):
-    event(world, action="login_failed", result="failure", actor_name="wangwu", object_type="accounts.user",
-          object_id="12", object_repr="王五", ip="10.9.8.7", detail="密码错误", changes={"attempts": [4, 5]},
-          at=local(2026, 3, 8, 9, 30))
+    event(
+        world,
+        action="login_failed",
+        result="failure",
+        actor_name="wangwu",
+        object_type="accounts.user",
+        object_id="12",
+        object_repr="王五",
+        ip="10.9.8.7",
+        detail="密码错误",
+        changes={"attempts": [4, 5]},
+        at=local(2026, 3, 8, 9, 30),
+    )
     event(world, action="login", actor_name="wangwu")
     resp = client_as(world.auditor).get("/audit/export/?action=login_failed&date_from=2026-03-01")
     assert resp.status_code == 200
     assert resp["Content-Type"] == XLSX_TYPE
     assert "attachment" in resp["Content-Disposition"] and "no-store" in resp["Cache-Control"]
     top, header, rows = read_xlsx(resp)
-    assert header == ["时间", "操作人", "操作", "对象类型", "对象编号", "对象", "结果", "来源地址", "渠道", "说明", "变更"]
-    assert rows == [[dt.datetime(2026, 3, 8, 9, 30), "wangwu", "登录失败", "账号", "12", "王五", "失败", "10.9.8.7", "web",
-                     "密码错误", "attempts: 4 → 5"]]
+    assert header == [
+        "时间",
+        "操作人",
+        "操作",
+        "对象类型",
+        "对象编号",
+        "对象",
+        "结果",
+        "来源地址",
+        "渠道",
+        "说明",
+        "变更",
+    ]
+    assert rows == [
+        [
+            dt.datetime(2026, 3, 8, 9, 30),
+            "wangwu",
+            "登录失败",
+            "账号",
+            "12",
+            "王五",
+            "失败",
+            "10.9.8.7",
+            "web",
+            "密码错误",
+            "attempts: 4 → 5",
+        ]
+    ]
     assert any(r[0] and "操作：登录失败（login_failed）" in r[0] for r in top if r)
     record = AuditEvent.objects.filter(action="export", object_type="core.auditevent").get()
     assert record.actor_name == "auditor" and record.federation_id == world.fed_a.pk
@@ -226,12 +291,23 @@ def test_the_export_holds_the_filtered_events_with_chinese_headers_and_is_audite
 
 
 def test_the_export_escapes_formulae_and_drops_control_characters(world, client_as):
-    event(world, object_repr="=HYPERLINK(\"http://evil.example\",\"点我\")", actor_name="+clerk", detail="@SUM(A1)",
-          object_id="-1", changes={"name": ["\x01=cmd|' /C calc'!A0", "ok"]})
+    event(
+        world,
+        object_repr='=HYPERLINK("http://evil.example","点我")',
+        actor_name="+clerk",
+        detail="@SUM(A1)",
+        object_id="-1",
+        changes={"name": ["\x01=cmd|' /C calc'!A0", "ok"]},
+    )
     resp = client_as(world.auditor).get("/audit/export/?q=HYPERLINK")
     _, _, rows = read_xlsx(resp)
     row = rows[0]
-    assert row[1] == "'+clerk" and row[4] == "'-1" and row[5].startswith("'=HYPERLINK(") and row[9] == "'@SUM(A1)"
+    assert (
+        row[1] == "'+clerk"
+        and row[4] == "'-1"
+        and row[5].startswith("'=HYPERLINK(")
+        and row[9] == "'@SUM(A1)"
+    )
     assert row[10] == "name: =cmd|' /C calc'!A0 → ok"  # not at the start of the cell: no formula
     assert "\x01" not in row[10]
 

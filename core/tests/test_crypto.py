@@ -192,7 +192,10 @@ def test_audit_log_masks_the_encrypted_fields(keys, fed):
     # The change is marked without either value; the keyed hash changes too (not reversible without
     # the hmac key, which the auditor does not hold).
     update = next(e for e in events if e.action == "update")
-    assert update.changes["phone"] == ["***", "***（已修改）"] and set(update.changes) == {"phone", "phone_hash"}
+    assert update.changes["phone"] == ["***", "***（已修改）"] and set(update.changes) == {
+        "phone",
+        "phone_hash",
+    }
 
 
 # --- search -----------------------------------------------------------------------------------------

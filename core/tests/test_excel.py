@@ -23,22 +23,41 @@ def test_formula_looking_text_is_escaped_and_comes_back():
 
 
 def test_attachment_names_the_file_in_ascii_and_utf8():
-    assert attachment("台账.xlsx", "ledger.xlsx") == "attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''%E5%8F%B0%E8%B4%A6.xlsx"
+    assert (
+        attachment("台账.xlsx", "ledger.xlsx")
+        == "attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''%E5%8F%B0%E8%B4%A6.xlsx"
+    )
 
 
 def two_sheets() -> bytes:
     rows = [
         ["区教育局", dt.date(2017, 12, 31), 120, True, None, 2.5],
-        ["=HYPERLINK(\"x\")", dt.datetime(2026, 3, 8, 9, 30, 15), Decimal("3"), False, "", "+86 龙岗"],
+        ['=HYPERLINK("x")', dt.datetime(2026, 3, 8, 9, 30, 15), Decimal("3"), False, "", "+86 龙岗"],
         ["a\x01b\x0bc", None, 0, None, " 前后空格 ", "x" * (CELL_LIMIT + 10)],
     ]
-    return excel.workbook_bytes([
-        Sheet("单位", [Column("单位名称", 26), Column("日期", 12, style="date"), Column("人数"), Column("是否"),
-                     Column("空"), Column("其他", 40)], rows,
-              preamble=[[Cell("标题（截至 2017-12-31）", "title")], [], [Cell("注意：只导出了前 3 行", "warning")]],
-              choices=[ListChoice(3, ["是", "否"])]),
-        Sheet("第二张/表:[x]", [Column("甲"), Column("乙")], iter([[1, 2]])),
-    ])
+    return excel.workbook_bytes(
+        [
+            Sheet(
+                "单位",
+                [
+                    Column("单位名称", 26),
+                    Column("日期", 12, style="date"),
+                    Column("人数"),
+                    Column("是否"),
+                    Column("空"),
+                    Column("其他", 40),
+                ],
+                rows,
+                preamble=[
+                    [Cell("标题（截至 2017-12-31）", "title")],
+                    [],
+                    [Cell("注意：只导出了前 3 行", "warning")],
+                ],
+                choices=[ListChoice(3, ["是", "否"])],
+            ),
+            Sheet("第二张/表:[x]", [Column("甲"), Column("乙")], iter([[1, 2]])),
+        ]
+    )
 
 
 def test_the_workbook_reads_back_in_openpyxl_with_types_styles_and_panes():
@@ -56,7 +75,7 @@ def test_the_workbook_reads_back_in_openpyxl_with_types_styles_and_panes():
     assert ws["B5"].number_format == "yyyy-mm-dd" and ws["B6"].number_format == "yyyy-mm-dd hh:mm:ss"
     assert ws["B6"].value == dt.datetime(2026, 3, 8, 9, 30, 15)
     # Formulas never run: the text comes back as text with its apostrophe, never as data_type "f".
-    assert ws["A6"].value == "'=HYPERLINK(\"x\")" and ws["A6"].data_type == "s"
+    assert ws["A6"].value == '\'=HYPERLINK("x")' and ws["A6"].data_type == "s"
     assert ws["F6"].value == "'+86 龙岗" and ws["C6"].value == 3 and ws["D6"].value is False
     # Characters XML refuses are dropped; spaces are kept; a too long text is cut to what a cell holds.
     assert ws["A7"].value == "abc" and ws["E7"].value == " 前后空格 "
@@ -88,7 +107,9 @@ def test_rows_are_streamed_and_counted_with_progress():
     assert seen == [5000, 10000]
     # One pass: the sheet is a single zip member written as the rows came, with every part Excel needs.
     names = zipfile.ZipFile(buffer).namelist()
-    assert {"[Content_Types].xml", "xl/workbook.xml", "xl/styles.xml", "xl/worksheets/sheet1.xml"} <= set(names)
+    assert {"[Content_Types].xml", "xl/workbook.xml", "xl/styles.xml", "xl/worksheets/sheet1.xml"} <= set(
+        names
+    )
     assert load_workbook(buffer, read_only=True).active.max_row == 12_001
 
 

@@ -64,8 +64,10 @@ def test_login_with_csrf_token_is_accepted(world):
     client = Client(enforce_csrf_checks=True)
     client.get(reverse("accounts:login"))
     token = client.cookies[settings.CSRF_COOKIE_NAME].value
-    res = client.post(reverse("accounts:login"),
-                      {"username": "staff", "password": "Test-Passw0rd-2026!", "csrfmiddlewaretoken": token})
+    res = client.post(
+        reverse("accounts:login"),
+        {"username": "staff", "password": "Test-Passw0rd-2026!", "csrfmiddlewaretoken": token},
+    )
     assert res.status_code == 302
 
 
@@ -77,8 +79,11 @@ def test_session_and_password_settings_hold():
     assert settings.SESSION_COOKIE_HTTPONLY
     assert len(settings.AUTH_PASSWORD_VALIDATORS) >= 4
     names = {v["NAME"] for v in settings.AUTH_PASSWORD_VALIDATORS}
-    assert {"accounts.validators.ComplexityValidator", "accounts.validators.CommonPasswordValidator",
-            "accounts.validators.PasswordHistoryValidator"} <= names
+    assert {
+        "accounts.validators.ComplexityValidator",
+        "accounts.validators.CommonPasswordValidator",
+        "accounts.validators.PasswordHistoryValidator",
+    } <= names
     assert settings.AXES_FAILURE_LIMIT == 5 and float(settings.AXES_COOLOFF_TIME) == 0.5
     assert settings.AXES_LOCKOUT_PARAMETERS == ["username"]
     assert settings.SECURE_CSP  # Django sends no CSP when it is empty

@@ -14,11 +14,14 @@ def one_line(record):
     return logging.Formatter("%(levelname)s %(message)s").format(record)
 
 
-@pytest.mark.parametrize(("persona", "url", "status"), [
-    ("liaison", "/audit/", 403),  # a role-gated page
-    ("staff", "/orgs/units/999999/", 404),
-    ("staff", "/no-such-page/", 404),
-])
+@pytest.mark.parametrize(
+    ("persona", "url", "status"),
+    [
+        ("liaison", "/audit/", 403),  # a role-gated page
+        ("staff", "/orgs/units/999999/", 404),
+        ("staff", "/no-such-page/", 404),
+    ],
+)
 def test_a_refusal_is_logged_as_one_line(client_as, world, caplog, persona, url, status):
     with caplog.at_level(logging.WARNING, logger="django.request"):
         assert client_as(world.users[persona]).get(url).status_code == status
@@ -47,8 +50,9 @@ def test_a_server_error_keeps_its_traceback():
         import sys
 
         exc_info = sys.exc_info()
-    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Internal Server Error: /x", (),
-                               exc_info)
+    record = logging.LogRecord(
+        "django.request", logging.ERROR, __file__, 1, "Internal Server Error: /x", (), exc_info
+    )
     record.status_code = 500
     assert RefusalsOnOneLine().filter(record) and record.exc_info is not None
     refused = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Forbidden: /x", (), exc_info)

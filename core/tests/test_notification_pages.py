@@ -14,8 +14,14 @@ pytestmark = pytest.mark.django_db
 def notice(user, title="请核对换届信息", url="/orgs/units/", minutes_ago=0, read=False, key=None):
     at = timezone.now() - dt.timedelta(minutes=minutes_ago)
     return Notification.objects.create(
-        recipient=user, federation_id=user.federation_id, kind="test", title=title, url=url, created_at=at,
-        read_at=at if read else None, dedup_key=key or title,
+        recipient=user,
+        federation_id=user.federation_id,
+        kind="test",
+        title=title,
+        url=url,
+        created_at=at,
+        read_at=at if read else None,
+        dedup_key=key or title,
     )
 
 
@@ -51,8 +57,14 @@ def test_another_users_notification_is_not_found(world, client_as):
 
 @pytest.mark.parametrize(
     "url",
-    ["https://evil.example/", "//evil.example/path", "/\\evil.example", "javascript:alert(1)", "evil.example/x",
-     "http://testserver/orgs/units/"],
+    [
+        "https://evil.example/",
+        "//evil.example/path",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "evil.example/x",
+        "http://testserver/orgs/units/",
+    ],
 )
 def test_a_link_off_the_site_is_not_followed(world, client_as, url):
     n = notice(world.staff, url=url)

@@ -4,7 +4,9 @@
 def test_backup_records_are_for_the_system_admin_alone(world, client_as):
     from core.models import BackupRecord
 
-    BackupRecord.objects.create(kind="backup", file="/srv/backups/jinguo-20261127.jgbk", size=2048, vendor="sqlite")
+    BackupRecord.objects.create(
+        kind="backup", file="/srv/backups/jinguo-20261127.jgbk", size=2048, vendor="sqlite"
+    )
     resp = client_as(world.sysadmin).get("/backups/")
     assert resp.status_code == 200 and "jinguo-20261127.jgbk" in resp.content.decode()
     for name in ("staff", "secadmin", "auditor"):

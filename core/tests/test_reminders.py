@@ -37,10 +37,20 @@ class Shifts:
             raise RuntimeError("roster unavailable")
         w = self.world
         return [
-            Notice(key=f"shift:{n}", cause=f"shift:{n}", kind="shift_tomorrow", federation_id=w.fed_a.pk,
-                   title=f"明天值班 {n}", urgent=True,
-                   audience=Audience(user_ids=frozenset({w.volunteer.pk}), federation_roles=frozenset({Role.FEDERATION_STAFF}),
-                                     unit_id=w.unit_a1.pk, unit_roles=frozenset({Role.UNIT_LIAISON})))
+            Notice(
+                key=f"shift:{n}",
+                cause=f"shift:{n}",
+                kind="shift_tomorrow",
+                federation_id=w.fed_a.pk,
+                title=f"明天值班 {n}",
+                urgent=True,
+                audience=Audience(
+                    user_ids=frozenset({w.volunteer.pk}),
+                    federation_roles=frozenset({Role.FEDERATION_STAFF}),
+                    unit_id=w.unit_a1.pk,
+                    unit_roles=frozenset({Role.UNIT_LIAISON}),
+                ),
+            )
             for n in sorted(self.due)
         ]
 
@@ -50,8 +60,11 @@ def shifts(world):
     producer = Shifts(world)
     with reminder_producers.temporarily(
         "test.shifts",
-        ReminderProducer(produce=producer.produce, kinds=frozenset({"shift_tomorrow"}),
-                         watches={"orgs.Community": "federation_id"}),
+        ReminderProducer(
+            produce=producer.produce,
+            kinds=frozenset({"shift_tomorrow"}),
+            watches={"orgs.Community": "federation_id"},
+        ),
     ):
         yield producer
 
@@ -99,8 +112,13 @@ def test_a_failing_producer_resolves_nothing_of_its_own(world, shifts):
 
 
 def test_plain_messages_are_never_resolved(world, shifts):
-    Notification.objects.create(recipient=world.staff, federation_id=world.fed_a.pk, kind="shift_tomorrow",
-                                title="请注意", dedup_key="plain-1")
+    Notification.objects.create(
+        recipient=world.staff,
+        federation_id=world.fed_a.pk,
+        kind="shift_tomorrow",
+        title="请注意",
+        dedup_key="plain-1",
+    )
     run_reminders(D(2026, 12, 1))
     assert Notification.objects.get(dedup_key="plain-1").resolved_at is None
 
@@ -118,7 +136,10 @@ def test_a_write_to_a_watched_model_refreshes_its_federation_after_commit(world,
     run_reminders(D(2026, 12, 1))
     shifts.due = set()
     assert watched_federation(type(world.comm_a1), world.comm_a1) == world.fed_a.pk
-    assert watched_federation(type(world.unit_a1), world.unit_a1) in (None, world.fed_a.pk)  # others may watch it
+    assert watched_federation(type(world.unit_a1), world.unit_a1) in (
+        None,
+        world.fed_a.pk,
+    )  # others may watch it
     with committed() as callbacks:
         world.comm_a1.street = "新街道"
         world.comm_a1.save()
@@ -130,13 +151,28 @@ def test_a_write_to_a_watched_model_refreshes_its_federation_after_commit(world,
 def test_the_bell_counts_open_reminders_and_unread_messages(world, shifts, client_as):
     shifts.due = {1}
     run_reminders(D(2026, 12, 1))
-    Notification.objects.create(recipient=world.staff, federation_id=world.fed_a.pk, kind="note", title="已读消息",
-                                dedup_key="read-1", read_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
-    Notification.objects.create(recipient=world.staff, federation_id=world.fed_a.pk, kind="note", title="未读消息",
-                                dedup_key="unread-1")
+    Notification.objects.create(
+        recipient=world.staff,
+        federation_id=world.fed_a.pk,
+        kind="note",
+        title="已读消息",
+        dedup_key="read-1",
+        read_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+    )
+    Notification.objects.create(
+        recipient=world.staff,
+        federation_id=world.fed_a.pk,
+        kind="note",
+        title="未读消息",
+        dedup_key="unread-1",
+    )
     client = client_as(world.staff)
-    Notification.objects.filter(recipient=world.staff, cause="shift:1").update(read_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
-    assert client.get("/notifications/").context["attention_count"] == 2  # the read reminder and the unread message
+    Notification.objects.filter(recipient=world.staff, cause="shift:1").update(
+        read_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    )
+    assert (
+        client.get("/notifications/").context["attention_count"] == 2
+    )  # the read reminder and the unread message
     shifts.due = set()
     run_reminders(D(2026, 12, 2))
     page = client.get("/notifications/")
@@ -147,8 +183,13 @@ def test_the_bell_counts_open_reminders_and_unread_messages(world, shifts, clien
 
 
 def test_a_notice_sent_before_reminders_had_causes_gets_its_cause_and_resolves(world, shifts):
-    old = Notification.objects.create(recipient=world.volunteer, federation_id=world.fed_a.pk, kind="shift_tomorrow",
-                                      title="明天值班 1", dedup_key="shift:1")
+    old = Notification.objects.create(
+        recipient=world.volunteer,
+        federation_id=world.fed_a.pk,
+        kind="shift_tomorrow",
+        title="明天值班 1",
+        dedup_key="shift:1",
+    )
     shifts.due = {1}
     run_reminders(D(2026, 12, 1))
     old.refresh_from_db()

@@ -38,7 +38,14 @@ def test_edit_form_with_a_stale_version_shows_the_conflict(world, client_as):
     client = client_as(world.staff)
     url = f"/orgs/units/{world.unit_a1.pk}/edit/"
     stale_version = Unit.objects.get(pk=world.unit_a1.pk).version
-    form = {"name": world.unit_a1.name, "kind": "department", "female_staff_count": 30, "address": "A", "notes": "", "version": stale_version}
+    form = {
+        "name": world.unit_a1.name,
+        "kind": "department",
+        "female_staff_count": 30,
+        "address": "A",
+        "notes": "",
+        "version": stale_version,
+    }
     assert client.post(url, form).status_code == 302
     form.update(address="B")  # a second editor who loaded the page before the first saved
     resp = client.post(url, form)
@@ -70,15 +77,18 @@ def test_a_changed_encrypted_field_is_marked_in_the_audit_log_but_not_shown(worl
     from core.audit import REDACTED, REDACTED_CHANGED
     from orgs.models import Person
 
-    person = Person.objects.create(federation=world.fed_a, unit=world.unit_a1, name="李娜", phone="13800001111")
+    person = Person.objects.create(
+        federation=world.fed_a, unit=world.unit_a1, name="李娜", phone="13800001111"
+    )
     person.phone = "13900002222"
     person.title = "科长"
     person.save()
-    event = AuditEvent.objects.filter(object_type="orgs.person", object_id=str(person.pk), action="update").get()
+    event = AuditEvent.objects.filter(
+        object_type="orgs.person", object_id=str(person.pk), action="update"
+    ).get()
     assert event.changes["phone"] == [REDACTED, REDACTED_CHANGED]
     assert event.changes["title"] == ["", "科长"]
     assert "13900002222" not in str(event.changes) and "13800001111" not in str(event.changes)
-
 
 
 @pytest.mark.parametrize("version", [None, "", "abc"])
@@ -89,7 +99,13 @@ def test_an_edit_form_posted_without_its_version_is_a_conflict_not_a_pass(world,
     other = Unit.objects.get(pk=world.unit_a1.pk)
     other.address = "另一位编辑保存的地址"
     other.save()
-    form = {"name": world.unit_a1.name, "kind": "department", "female_staff_count": 30, "address": "覆盖", "notes": ""}
+    form = {
+        "name": world.unit_a1.name,
+        "kind": "department",
+        "female_staff_count": 30,
+        "address": "覆盖",
+        "notes": "",
+    }
     if version is not None:
         form["version"] = version
     resp = client.post(url, form)

@@ -10,7 +10,9 @@ from core.uploads import UploadRefused, check_xlsx
 
 
 def plain_workbook(rows: int = 3) -> bytes:
-    return excel.workbook_bytes([excel.Sheet("单位", [excel.Column("单位名称")], ([f"单位{i}"] for i in range(rows)))])
+    return excel.workbook_bytes(
+        [excel.Sheet("单位", [excel.Column("单位名称")], ([f"单位{i}"] for i in range(rows)))]
+    )
 
 
 def rewritten(data: bytes, *, add: dict[str, bytes] | None = None, types: bytes | None = None) -> bytes:
@@ -30,10 +32,14 @@ def rewritten(data: bytes, *, add: dict[str, bytes] | None = None, types: bytes 
 def macro_types(data: bytes) -> bytes:
     """[Content_Types].xml as Excel writes it for an .xlsm: the macro-enabled main part and the VBA part."""
     types = zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml")
-    macro = types.replace(b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-                          b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+    macro = types.replace(
+        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    )
     assert macro != types
-    return macro.replace(b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+    return macro.replace(
+        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'
+    )
 
 
 def test_a_plain_workbook_passes():
@@ -42,8 +48,11 @@ def test_a_plain_workbook_passes():
 
 
 def test_a_workbook_with_a_vba_project_is_refused():
-    data = rewritten(plain_workbook(), add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 512},
-                     types=macro_types(plain_workbook()))
+    data = rewritten(
+        plain_workbook(),
+        add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 512},
+        types=macro_types(plain_workbook()),
+    )
     with pytest.raises(UploadRefused) as refused:
         check_xlsx(data, max_bytes=0)
     assert refused.value.message == uploads.MSG_MACROS
@@ -61,10 +70,12 @@ def test_a_macro_enabled_content_type_alone_is_refused():
 
 
 def test_rows_are_counted_across_sheets_and_a_long_workbook_is_refused():
-    data = excel.workbook_bytes([
-        excel.Sheet("a", [excel.Column("x")], ([i] for i in range(2500))),
-        excel.Sheet("b", [excel.Column("x")], ([i] for i in range(1499))),
-    ])
+    data = excel.workbook_bytes(
+        [
+            excel.Sheet("a", [excel.Column("x")], ([i] for i in range(2500))),
+            excel.Sheet("b", [excel.Column("x")], ([i] for i in range(1499))),
+        ]
+    )
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert uploads.count_rows(archive) == 4001  # header rows included
     check_xlsx(data, max_bytes=0, max_rows=4001)
@@ -75,6 +86,8 @@ def test_rows_are_counted_across_sheets_and_a_long_workbook_is_refused():
 
 def test_row_tags_cut_between_chunks_are_counted_once():
     # Rows of about 1 KiB so that tags straddle the 1 MiB reads at many offsets.
-    data = excel.workbook_bytes([excel.Sheet("a", [excel.Column("x")], (["字" * (300 + i % 7)] for i in range(5000)))])
+    data = excel.workbook_bytes(
+        [excel.Sheet("a", [excel.Column("x")], (["字" * (300 + i % 7)] for i in range(5000)))]
+    )
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert uploads.count_rows(archive) == 5001

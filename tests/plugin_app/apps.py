@@ -19,15 +19,22 @@ class PluginAppConfig(AppConfig):
         from orgs.registry import UnitLifecycleHook, UnitPanel, unit_lifecycle, unit_panels
         from tests.plugin_app import services, views
 
-        unit_panels.register("plugin_app.care", UnitPanel(template="plugin_app/panel.html", context=views.panel), order=50)
+        unit_panels.register(
+            "plugin_app.care", UnitPanel(template="plugin_app/panel.html", context=views.panel), order=50
+        )
         unit_lifecycle.register(
             "plugin_app.close_notes",
-            UnitLifecycleHook(check=services.refuse_if_locked, apply=services.close_notes, describe=services.describe),
+            UnitLifecycleHook(
+                check=services.refuse_if_locked, apply=services.close_notes, describe=services.describe
+            ),
         )
         audit_action_labels.register("plugin_app.note_close", _("关闭关爱记录"))
         reminder_producers.register(
             "plugin_app.locked_notes",
-            ReminderProducer(produce=services.locked_note_notices, kinds=frozenset({"care_locked"}),
-                             watches={"plugin_app.CareNote": "federation_id"}),
+            ReminderProducer(
+                produce=services.locked_note_notices,
+                kinds=frozenset({"care_locked"}),
+                watches={"plugin_app.CareNote": "federation_id"},
+            ),
         )
         world_extenders.register("plugin_app.notes", WorldExtender(extend=services.add_to_world), order=80)

@@ -21,7 +21,8 @@ class CareNoteQuerySet(ConfidentialQuerySet):
 
     def view_rule(self, scope: Scope) -> Self:
         return self.filter(
-            models.Q(federation_id__in=scope.federations_with(Role.FEDERATION_STAFF)) | models.Q(author_id=scope.user_id)
+            models.Q(federation_id__in=scope.federations_with(Role.FEDERATION_STAFF))
+            | models.Q(author_id=scope.user_id)
         )
 
     def change_rule(self, scope: Scope) -> Self:
@@ -40,7 +41,9 @@ class CareNote(TrackedModel):
     body = ConfidentialTextField("内容")
     locked = models.BooleanField(default=False)
     status = models.CharField(
-        max_length=20, default="open", choices=[("open", "跟进中"), ("closed", "已结案"), ("archived", "已归档")]
+        max_length=20,
+        default="open",
+        choices=[("open", "跟进中"), ("closed", "已结案"), ("archived", "已归档")],
     )
     closed_on = models.DateField(null=True, blank=True)
 

@@ -33,7 +33,12 @@ def describe(user: Any, unit: Any) -> str | None:
 def add_to_world(world: World) -> None:
     for unit, author in ((world.unit_a1, world.staff), (world.unit_b1, world.outsider)):
         with confidential.system_scope("测试数据"):
-            CareNote(federation_id=unit.federation_id, unit=unit, author=author, body=f"{unit.name}的困难家庭：张某").save()
+            CareNote(
+                federation_id=unit.federation_id,
+                unit=unit,
+                author=author,
+                body=f"{unit.name}的困难家庭：张某",
+            ).save()
 
 
 def locked_note_notices(today: dt.date, federation_id: int | None = None) -> list[Any]:
@@ -45,7 +50,13 @@ def locked_note_notices(today: dt.date, federation_id: int | None = None) -> lis
         if federation_id is not None:
             notes = notes.filter(federation_id=federation_id)
         return [
-            Notice(key=f"care-locked:{n.pk}", cause=f"care:{n.pk}", kind="care_locked", federation_id=n.federation_id,
-                   title=f"关爱记录 #{n.pk} 已锁定，请复核", audience=Audience(user_ids=frozenset({n.author_id})))
+            Notice(
+                key=f"care-locked:{n.pk}",
+                cause=f"care:{n.pk}",
+                kind="care_locked",
+                federation_id=n.federation_id,
+                title=f"关爱记录 #{n.pk} 已锁定，请复核",
+                audience=Audience(user_ids=frozenset({n.author_id})),
+            )
             for n in notes.only("id", "federation_id", "author_id")
         ]

@@ -1,0 +1,364 @@
+"""The duty system over the API (/api/v1/duties/...), scoped like the pages."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from core.api import ErrorOut, PageIn, get_object, json_body, page_of, read_json_body, scoped_endpoint
+from core.confidential import reads_confidential
+from core.roles import Role
+from duties import selectors, services
+from duties.models import ContactAssignment, ContactLog, Executive, HotlineCase, Shift, ShiftSwap
+
+router = Router(tags=["duties"])
+
+DUTY_ROLES = (Role.FEDERATION_STAFF, Role.HOTLINE_SUPERVISOR, Role.UNIT_LIAISON, Role.EXECUTIVE)
+LOG_ROLES = (Role.FEDERATION_STAFF, Role.EXECUTIVE)
+REFUSALS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class ExecutiveOut(Schema):
+    id: int
+    name: str
+    board: str
+    unit_id: int | None
+    started_on: dt.date
+    ended_on: dt.date | None
+
+
+class ExecutivePage(Schema):
+    items: list[ExecutiveOut]
+    count: int
+
+
+class ContactLogOut(Schema):
+    id: int
+    executive_id: int
+    assignment_id: int
+    contacted_on: dt.date
+    way: str
+    reached: bool
+    subject: str
+    follow_up_due: dt.date | None
+    withdrawn: bool
+
+
+class ContactLogPage(Schema):
+    items: list[ContactLogOut]
+    count: int
+
+
+class ContactLogIn(Schema):
+    assignment_id: int
+    contacted_on: dt.date
+    way: ContactLog.Way
+    subject: str
+    reached: bool = True
+    notes: str = ""
+    follow_up_due: dt.date | None = None
+
+
+def _executive(e: Executive) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "name": e.person.name,
+        "board": e.board,
+        "unit_id": e.unit_id,
+        "started_on": e.started_on,
+        "ended_on": e.ended_on,
+    }
+
+
+def _log(log: ContactLog) -> dict[str, Any]:
+    return {
+        "id": log.pk,
+        "executive_id": log.executive_id,
+        "assignment_id": log.assignment_id,
+        "contacted_on": log.contacted_on,
+        "way": log.way,
+        "reached": log.reached,
+        "subject": log.subject,
+        "follow_up_due": log.follow_up_due,
+        "withdrawn": log.withdrawn_on is not None,
+    }
+
+
+@router.get("/executives", response={200: ExecutivePage, **REFUSALS})
+@scoped_endpoint(roles=DUTY_ROLES, model=None)
+def executive_list(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
+    """The executives the caller may see."""
+    data = page_of(selectors.executives_for(request.user).order_by("pk"), page)
+    return {"items": [_executive(e) for e in data["items"]], "count": data["count"]}
+
+
+@router.get("/executives/{id}", response={200: ExecutiveOut, **REFUSALS})
+@scoped_endpoint(roles=DUTY_ROLES, model=Executive)
+def executive_detail(request: HttpRequest, id: int) -> dict[str, Any]:
+    return _executive(get_object(request, Executive, id))
+
+
+@router.get("/contact-logs", response={200: ContactLogPage, **REFUSALS})
+@scoped_endpoint(roles=LOG_ROLES, model=None)
+def contact_log_list(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
+    """Contact logs the caller may see, newest first."""
+    data = page_of(ContactLog.objects.visible_to(request.user).order_by("-contacted_on", "-pk"), page)
+    return {"items": [_log(x) for x in data["items"]], "count": data["count"]}
+
+
+@router.post(
+    "/contact-logs",
+    response={201: ContactLogOut, **REFUSALS, 415: ErrorOut},
+    openapi_extra=json_body(ContactLogIn, description="一次联系群众记录"),
+)
+@scoped_endpoint(roles=LOG_ROLES, model=None)
+def contact_log_create(request: HttpRequest) -> Status:
+    """Records a contact on one of the caller's assignments (or, for staff, their federation's)."""
+    payload = read_json_body(request, ContactLogIn)
+    assignment = get_object(request, ContactAssignment, payload.assignment_id, "log")
+    log = services.contact_log_record(
+        assignment=assignment,
+        contacted_on=payload.contacted_on,
+        way=payload.way,
+        subject=payload.subject,
+        reached=payload.reached,
+        notes=payload.notes,
+        follow_up_due=payload.follow_up_due,
+        acting_user=request.user,
+    )
+    return Status(201, _log(log))
+
+
+@router.get("/contact-logs/{id}", response={200: ContactLogOut, **REFUSALS})
+@scoped_endpoint(roles=LOG_ROLES, model=ContactLog)
+def contact_log_detail(request: HttpRequest, id: int) -> dict[str, Any]:
+    return _log(get_object(request, ContactLog, id))
+
+
+# ------------------------------------------------------------------------------------------ roster
+ROSTER_ROLES = (Role.FEDERATION_STAFF, Role.HOTLINE_SUPERVISOR, Role.EXECUTIVE)
+
+
+class ShiftOut(Schema):
+    id: int
+    desk: str
+    on: dt.date
+    starts_at: dt.time
+    ends_at: dt.time
+    executive_id: int | None
+    checked_in: bool
+
+
+class ShiftPage(Schema):
+    items: list[ShiftOut]
+    count: int
+
+
+class SwapOut(Schema):
+    id: int
+    shift_id: int
+    offered_by_id: int
+    taken_by_id: int | None
+    status: str
+
+
+class SwapPage(Schema):
+    items: list[SwapOut]
+    count: int
+
+
+class OfferIn(Schema):
+    note: str = ""
+
+
+class ShiftFilter(PageIn):
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+def _shift(s: Shift) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "desk": s.desk,
+        "on": s.on,
+        "starts_at": s.starts_at,
+        "ends_at": s.ends_at,
+        "executive_id": s.executive_id,
+        "checked_in": s.checked_in_at is not None,
+    }
+
+
+def _swap(s: ShiftSwap) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "shift_id": s.shift_id,
+        "offered_by_id": s.offered_by_id,
+        "taken_by_id": s.taken_by_id,
+        "status": s.status,
+    }
+
+
+@router.get("/shifts", response={200: ShiftPage, **REFUSALS})
+@scoped_endpoint(roles=ROSTER_ROLES, model=None)
+def shift_list(request: HttpRequest, filters: Query[ShiftFilter]) -> dict[str, Any]:
+    """Shifts of the roster the caller may see, optionally in [start, end]."""
+    qs = Shift.objects.visible_to(request.user).order_by("on", "starts_at", "pk")
+    if filters.start:
+        qs = qs.filter(on__gte=filters.start)
+    if filters.end:
+        qs = qs.filter(on__lte=filters.end)
+    data = page_of(qs, filters)
+    return {"items": [_shift(s) for s in data["items"]], "count": data["count"]}
+
+
+@router.get("/shifts/{id}", response={200: ShiftOut, **REFUSALS})
+@scoped_endpoint(roles=ROSTER_ROLES, model=Shift)
+def shift_detail(request: HttpRequest, id: int) -> dict[str, Any]:
+    return _shift(get_object(request, Shift, id))
+
+
+@router.post(
+    "/shifts/{id}/offer",
+    response={201: SwapOut, **REFUSALS, 415: ErrorOut},
+    openapi_extra=json_body(OfferIn, description="调班说明（可空）"),
+)
+@scoped_endpoint(roles=(Role.EXECUTIVE,), model=Shift, action="offer")
+def shift_offer(request: HttpRequest, id: int) -> Status:
+    """The executive on the shift offers it for a swap."""
+    shift = get_object(request, Shift, id, "offer")
+    payload = read_json_body(request, OfferIn)
+    return Status(201, _swap(services.swap_offer(shift=shift, note=payload.note, acting_user=request.user)))
+
+
+@router.get("/swaps", response={200: SwapPage, **REFUSALS})
+@scoped_endpoint(roles=(Role.FEDERATION_STAFF, Role.EXECUTIVE), model=None)
+def swap_list(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
+    data = page_of(ShiftSwap.objects.visible_to(request.user).order_by("-pk"), page)
+    return {"items": [_swap(s) for s in data["items"]], "count": data["count"]}
+
+
+@router.post("/swaps/{id}/take", response={200: SwapOut, **REFUSALS})
+@scoped_endpoint(roles=(Role.EXECUTIVE,), model=ShiftSwap, action="take")
+def swap_take(request: HttpRequest, id: int) -> dict[str, Any]:
+    """Another executive of the federation takes an offered shift (staff then approve)."""
+    swap = get_object(request, ShiftSwap, id, "take")
+    mine = selectors.my_executive(request.user, swap.federation_id)
+    if mine is None:
+        raise ValidationError(services.MSG_NOT_EXECUTIVE, code="not_executive")
+    return _swap(services.swap_take(swap=swap, executive=mine, acting_user=request.user))
+
+
+@router.post("/swaps/{id}/approve", response={200: SwapOut, **REFUSALS})
+@scoped_endpoint(roles=(Role.FEDERATION_STAFF,), model=ShiftSwap, action="approve")
+def swap_approve(request: HttpRequest, id: int) -> dict[str, Any]:
+    swap = get_object(request, ShiftSwap, id, "approve")
+    return _swap(services.swap_approve(swap=swap, acting_user=request.user))
+
+
+# ----------------------------------------------------------------------------------- hotline cases
+CASE_ROLES = (Role.EXECUTIVE, Role.HOTLINE_SUPERVISOR)
+
+
+class CaseIn(Schema):
+    category: HotlineCase.Category
+    narrative: str
+    urgent: bool = False
+    channel: HotlineCase.Channel = HotlineCase.Channel.CALL
+    caller_name: str = ""
+    caller_phone: str = ""
+    caller_address: str = ""
+    federation_id: int | None = None
+
+
+class CaseSummaryOut(Schema):
+    id: int
+    received_on: dt.date
+    channel: str
+    category: str
+    urgent: bool
+    status: str
+    masked_identity: str
+
+
+class CaseOut(CaseSummaryOut):
+    caller_name: str
+    caller_phone: str
+    caller_address: str
+    narrative: str
+
+
+class CasePage(Schema):
+    items: list[CaseSummaryOut]
+    count: int
+
+
+def _case_summary(c: HotlineCase) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "received_on": c.received_on,
+        "channel": c.channel,
+        "category": c.category,
+        "urgent": c.urgent,
+        "status": c.status,
+        "masked_identity": c.masked_identity,
+    }
+
+
+@reads_confidential("接口读取个案")
+def _case_full(c: HotlineCase) -> dict[str, Any]:
+    return {
+        **_case_summary(c),
+        "caller_name": c.caller_name,
+        "caller_phone": c.caller_phone,
+        "caller_address": c.caller_address,
+        "narrative": c.narrative,
+    }
+
+
+@router.get("/hotline/cases", response={200: CasePage, **REFUSALS})
+@scoped_endpoint(roles=CASE_ROLES, model=None)
+def case_list(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
+    """The cases the caller may read, identities masked (nothing decrypted)."""
+    data = page_of(HotlineCase.objects.visible_to(request.user).order_by("-received_on", "-pk"), page)
+    return {"items": [_case_summary(c) for c in data["items"]], "count": data["count"]}
+
+
+@router.post(
+    "/hotline/cases",
+    response={201: CaseOut, **REFUSALS, 415: ErrorOut},
+    openapi_extra=json_body(CaseIn, description="来电来访登记；调用者为接听人"),
+)
+@scoped_endpoint(roles=CASE_ROLES, model=None)
+def case_create(request: HttpRequest) -> Status:
+    """Registers a call or visit (the executive on duty or a hotline supervisor); returns it with its id."""
+    from core.tenancy import federations_for
+    from orgs.models import Federation
+
+    payload = read_json_body(request, CaseIn)
+    allowed = federations_for(request, CASE_ROLES)
+    federation_id = (
+        payload.federation_id if payload.federation_id is not None else (allowed[0] if allowed else None)
+    )
+    if federation_id not in allowed:
+        raise Http404
+    case = services.case_intake(
+        federation=Federation.objects.get(pk=federation_id),
+        category=payload.category,
+        narrative=payload.narrative,
+        urgent=payload.urgent,
+        channel=payload.channel,
+        caller_name=payload.caller_name,
+        caller_phone=payload.caller_phone,
+        caller_address=payload.caller_address,
+        acting_user=request.user,
+    )
+    return Status(201, _case_full(case))
+
+
+@router.get("/hotline/cases/{id}", response={200: CaseOut, **REFUSALS})
+@scoped_endpoint(roles=CASE_ROLES, model=HotlineCase, action="read")
+def case_detail(request: HttpRequest, id: int) -> dict[str, Any]:
+    """The case with its decrypted fields, to its taker and the supervisors (404 to everyone else); audited."""
+    return _case_full(get_object(request, HotlineCase, id, "read"))

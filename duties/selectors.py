@@ -1,0 +1,178 @@
+"""Reads of the duty system, scoped to the user; the duty record (履职档案) is derived here, never typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from core import clock
+from duties.models import ContactAssignment, ContactLog, Executive, Shift, ShiftSwap
+
+# "No contact in N days" (one definition for the coverage page and its reminders).
+NO_CONTACT_DAYS = 90
+
+
+def executives_for(user: Any) -> QuerySet[Executive]:
+    """The executives the user may see, with their person and unit (one query)."""
+    return Executive.objects.visible_to(user).select_related("person", "unit")
+
+
+def assignments_of(user: Any, executive: Executive) -> list[ContactAssignment]:
+    """The executive's assignments with the date of the last reached contact (one query)."""
+    last = Max("logs__contacted_on", filter=Q(logs__withdrawn_on__isnull=True, logs__reached=True))
+    qs = ContactAssignment.objects.visible_to(user).filter(executive=executive)
+    return list(
+        qs.select_related("unit", "community").annotate(last_reached=last).order_by("ended_on", "assigned_on")
+    )
+
+
+def logs_of(user: Any, executive: Executive, limit: int = 50) -> list[ContactLog]:
+    qs = ContactLog.objects.visible_to(user).filter(executive=executive)
+    return list(qs.select_related("assignment__unit", "assignment__community")[:limit])
+
+
+@dataclass(frozen=True)
+class CoverageLine:
+    assignment: ContactAssignment
+    last_reached: dt.date | None
+    days: int | None
+
+
+def coverage(
+    user: Any, federation_id: int, *, days: int = NO_CONTACT_DAYS, today: dt.date | None = None
+) -> list[CoverageLine]:
+    """Standing assignments whose last reached contact is older than `days` (or none ever), longest first."""
+    today = today or clock.today()
+    last = Max("logs__contacted_on", filter=Q(logs__withdrawn_on__isnull=True, logs__reached=True))
+    qs = (
+        ContactAssignment.objects.visible_to(user)
+        .filter(federation_id=federation_id, ended_on__isnull=True)
+        .select_related("executive__person", "unit", "community")
+        .annotate(last_reached=last)
+    )
+    cutoff = today - dt.timedelta(days=days)
+    lines = [
+        CoverageLine(a, a.last_reached, (today - a.last_reached).days if a.last_reached else None)  # type: ignore[attr-defined]
+        for a in qs
+        if a.last_reached is None or a.last_reached < cutoff  # type: ignore[attr-defined]
+    ]
+    return sorted(lines, key=lambda line: (line.last_reached or dt.date.min, line.assignment.pk))
+
+
+# --------------------------------------------------------------------------------- duty records
+# The figures of a duty record that count as duty done (the others are context: reached, open follow-ups).
+COUNTED = ("contacts", "shifts_served")
+FIGURES = ("contacts", "contacts_reached", "follow_ups_open", "shifts", "shifts_served", "no_shows")
+# Shifts every executive serves a year (default; 定期服务接访).
+REQUIRED_SHIFTS = 4
+
+
+@dataclass
+class DutyRecord:
+    """What one executive did in one period: every figure counted from the records, none typed."""
+
+    executive: Executive
+    start: dt.date
+    end: dt.date
+    figures: dict[str, int] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> int:
+        if name in FIGURES:
+            return self.figures.get(name, 0)
+        raise AttributeError(name)
+
+    @property
+    def total(self) -> int:
+        return record_total(self.figures)
+
+
+def record_total(figures: dict[str, int]) -> int:
+    return sum(figures.get(k, 0) for k in COUNTED)
+
+
+def duty_records(executive_ids: list[int], start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
+    """{executive id: {figure: count}} over [start, end], for many executives in a few queries.
+
+    Not scoped: callers pass executives they fetched through the scope (a metric reports counts only).
+    """
+    out: dict[int, dict[str, int]] = {pk: dict.fromkeys(FIGURES, 0) for pk in executive_ids}
+    logs = (
+        ContactLog.objects.standing()
+        .filter(executive_id__in=executive_ids, contacted_on__range=(start, end))
+        .values("executive_id")
+        .annotate(
+            n=Count("id"),
+            reached=Count("id", filter=Q(reached=True)),
+            open=Count("id", filter=Q(follow_up_due__isnull=False, follow_up_done_on__isnull=True)),
+        )
+    )
+    for row in logs:
+        out[row["executive_id"]].update(
+            contacts=row["n"], contacts_reached=row["reached"], follow_ups_open=row["open"]
+        )
+    today = clock.today()
+    shifts = (
+        Shift.objects.filter(executive_id__in=executive_ids, on__range=(start, end))
+        .values("executive_id")
+        .annotate(
+            n=Count("id", filter=Q(on__lte=today)),
+            served=Count("id", filter=Q(checked_in_at__isnull=False)),
+            missed=Count("id", filter=Q(checked_in_at__isnull=True, on__lt=today)),
+        )
+    )
+    for row in shifts:
+        out[row["executive_id"]].update(shifts=row["n"], shifts_served=row["served"], no_shows=row["missed"])
+    return out
+
+
+def duty_record(executive: Executive, start: dt.date, end: dt.date) -> DutyRecord:
+    return DutyRecord(executive, start, end, duty_records([executive.pk], start, end)[executive.pk])
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+# ------------------------------------------------------------------------------------------ roster
+def month_bounds(raw: str, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The month `raw` names ("2024-03"), else the current one: its first and last day."""
+    today = today or clock.today()
+    try:
+        first = dt.date.fromisoformat(f"{raw}-01") if raw else today.replace(day=1)
+    except ValueError:
+        first = today.replace(day=1)
+    nxt = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+def roster(user: Any, federation_id: int, start: dt.date, end: dt.date) -> list[Shift]:
+    """The federation's shifts in [start, end] with their executives (one query)."""
+    qs = Shift.objects.visible_to(user).filter(federation_id=federation_id, on__range=(start, end))
+    return list(qs.select_related("executive__person").order_by("on", "starts_at", "pk"))
+
+
+def open_swaps(user: Any, federation_id: int) -> list[ShiftSwap]:
+    """Swaps waiting for a taker or for approval, on shifts still to come (one query)."""
+    qs = ShiftSwap.objects.visible_to(user).filter(
+        federation_id=federation_id, status__in=("offered", "taken"), shift__on__gte=clock.today()
+    )
+    return list(
+        qs.select_related("shift", "offered_by__person", "taken_by__person").order_by("shift__on", "pk")
+    )
+
+
+def my_executive(user: Any, federation_id: int) -> Executive | None:
+    """The user's own executive record in that federation (in office), if any."""
+    from core.scoping import scope_for
+
+    scope = scope_for(user)
+    if not scope.person_id:
+        return None
+    return (
+        Executive.objects.visible_to(user)
+        .filter(person_id=scope.person_id, federation_id=federation_id, ended_on__isnull=True)
+        .first()
+    )

@@ -1,0 +1,707 @@
+"""Writes of the duty system: keyword-only, typed, one transaction each, attributed to `acting_user`.
+
+Refusals are `ValidationError(MSG_..., code=...)`; tests import the messages. Events (contacts, shifts,
+cases) dated after today are refused; every recorded event can be corrected and withdrawn with a reason
+(`DutyCorrection`, shown on the executive's page), the whole history re-checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core import audit, clock
+from core.roles import Role
+from duties.models import (
+    CASE_MACHINE,
+    REFERRAL_MACHINE,
+    SWAP_MACHINE,
+    CaseEntry,
+    ContactAssignment,
+    ContactLog,
+    DutyCorrection,
+    Executive,
+    HotlineCase,
+    Referral,
+    Shift,
+    ShiftSwap,
+)
+
+MSG_IN_FUTURE = _("日期不能晚于今天。")
+MSG_PERSON_OTHER_FEDERATION = _("该人员不属于本妇联。")
+MSG_ALREADY_EXECUTIVE = _("该人员已是在任执委。")
+MSG_END_BEFORE_START = _("离任日期不能早于任职日期。")
+MSG_ALREADY_ENDED = _("该记录已经结束。")
+MSG_TARGET_REQUIRED = _("请选择或填写联系对象。")
+MSG_TARGET_OTHER_FEDERATION = _("联系对象不属于本妇联。")
+MSG_ASSIGNED_BEFORE_START = _("分工日期不能早于执委任职日期。")
+MSG_ASSIGNMENT_DUPLICATE = _("该执委已分工联系这一对象。")
+MSG_EXECUTIVE_ENDED = _("该执委已离任。")
+MSG_BEFORE_ASSIGNMENT = _("联系日期不能早于分工日期。")
+MSG_AFTER_ASSIGNMENT_END = _("联系日期不能晚于分工结束日期。")
+MSG_FOLLOW_UP_BEFORE_CONTACT = _("跟进期限不能早于联系日期。")
+MSG_FOLLOW_UP_OPEN = _("该联系对象还有一项未完成的跟进，请先完成或在本次联系中联系上对方。")
+MSG_SUBJECT_REQUIRED = _("请填写事由。")
+MSG_REASON_REQUIRED = _("请填写原因。")
+MSG_WITHDRAWN = _("该记录已撤销。")
+
+
+def _not_in_future(day: dt.date, field: str = "date") -> None:
+    if day > clock.today():
+        raise ValidationError(MSG_IN_FUTURE, code="in_future", params={"field": field})
+
+
+def _reason(reason: str) -> str:
+    if not reason.strip():
+        raise ValidationError(MSG_REASON_REQUIRED, code="reason_required")
+    return reason.strip()[:500]
+
+
+def note_correction(
+    *, executive: Executive, obj: Any, kind: str, summary: str, reason: str, acting_user: Any | None
+) -> DutyCorrection:
+    by = acting_user if getattr(acting_user, "pk", None) else None
+    correction = DutyCorrection(
+        federation_id=executive.federation_id,
+        executive=executive,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+        kind=kind,
+        summary=summary[:500],
+        reason=reason,
+        by=by,
+    )
+    correction.save()
+    return correction
+
+
+# ------------------------------------------------------------------------------------------ executives
+def executive_appoint(
+    *,
+    federation: Any,
+    person: Any,
+    started_on: dt.date,
+    board: str = Executive.Board.FEDERATION,
+    unit: Any | None = None,
+    acting_user: Any | None = None,
+) -> Executive:
+    """Appoints a person executive (执委) of the federation's or a unit committee's board."""
+    _not_in_future(started_on, "started_on")
+    if person.federation_id != federation.pk:
+        raise ValidationError(MSG_PERSON_OTHER_FEDERATION, code="person_other_federation")
+    unit = unit if unit is not None else person.unit
+    if unit is not None and unit.federation_id != federation.pk:
+        raise ValidationError(MSG_TARGET_OTHER_FEDERATION, code="unit_other_federation")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        if Executive.objects.filter(person=person, ended_on__isnull=True).exists():
+            raise ValidationError(MSG_ALREADY_EXECUTIVE, code="already_executive")
+        executive = Executive(
+            federation_id=federation.pk, person=person, unit=unit, board=board, started_on=started_on
+        )
+        executive.save()
+        return executive
+
+
+def executive_end(*, executive: Executive, ended_on: dt.date, acting_user: Any | None = None) -> Executive:
+    _not_in_future(ended_on, "ended_on")
+    if executive.ended_on is not None:
+        raise ValidationError(MSG_ALREADY_ENDED, code="already_ended")
+    if ended_on < executive.started_on:
+        raise ValidationError(MSG_END_BEFORE_START, code="end_before_start")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        executive.ended_on = ended_on
+        executive.save()
+        return executive
+
+
+# -------------------------------------------------------------------------------------- assignments
+def assignment_create(
+    *,
+    executive: Executive,
+    kind: str,
+    assigned_on: dt.date,
+    unit: Any | None = None,
+    community: Any | None = None,
+    group_name: str = "",
+    family_name: str = "",
+    family_phone: str = "",
+    family_address: str = "",
+    acting_user: Any | None = None,
+) -> ContactAssignment:
+    """Assigns an executive a unit, community, women's group or family to keep in touch with (分工联系)."""
+    _not_in_future(assigned_on, "assigned_on")
+    if executive.ended_on is not None:
+        raise ValidationError(MSG_EXECUTIVE_ENDED, code="executive_ended")
+    if assigned_on < executive.started_on:
+        raise ValidationError(MSG_ASSIGNED_BEFORE_START, code="assigned_before_start")
+    K = ContactAssignment.Kind
+    target: Any = {K.UNIT: unit, K.COMMUNITY: community}.get(kind)  # type: ignore[call-overload]
+    if kind in (K.UNIT, K.COMMUNITY):
+        if target is None:
+            raise ValidationError(MSG_TARGET_REQUIRED, code="target_required")
+        if target.federation_id != executive.federation_id:
+            raise ValidationError(MSG_TARGET_OTHER_FEDERATION, code="target_other_federation")
+    elif kind == K.GROUP and not group_name.strip():
+        raise ValidationError(MSG_TARGET_REQUIRED, code="target_required")
+    elif kind == K.FAMILY and not family_name.strip():
+        raise ValidationError(MSG_TARGET_REQUIRED, code="target_required")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        active = ContactAssignment.objects.filter(executive=executive, kind=kind, ended_on__isnull=True)
+        duplicate = (
+            (kind == K.UNIT and active.filter(unit=unit).exists())
+            or (kind == K.COMMUNITY and active.filter(community=community).exists())
+            or (kind == K.GROUP and active.filter(group_name=group_name.strip()).exists())
+        )
+        if duplicate:
+            raise ValidationError(MSG_ASSIGNMENT_DUPLICATE, code="duplicate")
+        assignment = ContactAssignment(
+            federation_id=executive.federation_id,
+            executive=executive,
+            kind=kind,
+            assigned_on=assigned_on,
+            unit=unit if kind == K.UNIT else None,
+            community=community if kind == K.COMMUNITY else None,
+            group_name=group_name.strip() if kind == K.GROUP else "",
+            family_name=family_name.strip() if kind == K.FAMILY else "",
+            family_phone=family_phone.strip() if kind == K.FAMILY else "",
+            family_address=family_address.strip() if kind == K.FAMILY else "",
+        )
+        assignment.save()
+        return assignment
+
+
+def assignment_end(
+    *, assignment: ContactAssignment, ended_on: dt.date, acting_user: Any | None = None
+) -> ContactAssignment:
+    _not_in_future(ended_on, "ended_on")
+    if assignment.ended_on is not None:
+        raise ValidationError(MSG_ALREADY_ENDED, code="already_ended")
+    if ended_on < assignment.assigned_on:
+        raise ValidationError(MSG_END_BEFORE_START, code="end_before_start")
+    last = ContactLog.objects.standing().filter(assignment=assignment).order_by("-contacted_on").first()
+    if last is not None and last.contacted_on > ended_on:
+        raise ValidationError(MSG_AFTER_ASSIGNMENT_END, code="after_assignment_end")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        assignment.ended_on = ended_on
+        assignment.save()
+        return assignment
+
+
+# ------------------------------------------------------------------------------------- contact logs
+def _check_log(
+    *,
+    assignment: ContactAssignment,
+    contacted_on: dt.date,
+    subject: str,
+    follow_up_due: dt.date | None,
+    reached: bool,
+    exclude_pk: int | None = None,
+) -> None:
+    """The rules of one contact, against the assignment and its other standing logs."""
+    _not_in_future(contacted_on, "contacted_on")
+    if not subject.strip():
+        raise ValidationError(MSG_SUBJECT_REQUIRED, code="subject_required")
+    if contacted_on < assignment.assigned_on:
+        raise ValidationError(MSG_BEFORE_ASSIGNMENT, code="before_assignment")
+    if assignment.ended_on is not None and contacted_on > assignment.ended_on:
+        raise ValidationError(MSG_AFTER_ASSIGNMENT_END, code="after_assignment_end")
+    if follow_up_due is not None and follow_up_due < contacted_on:
+        raise ValidationError(MSG_FOLLOW_UP_BEFORE_CONTACT, code="follow_up_before_contact")
+    if follow_up_due is not None and not reached:
+        others = ContactLog.objects.standing().filter(
+            assignment=assignment, follow_up_due__isnull=False, follow_up_done_on__isnull=True
+        )
+        if exclude_pk is not None:
+            others = others.exclude(pk=exclude_pk)
+        if others.exists():
+            raise ValidationError(MSG_FOLLOW_UP_OPEN, code="follow_up_open")
+
+
+def contact_log_record(
+    *,
+    assignment: ContactAssignment,
+    contacted_on: dt.date,
+    way: str,
+    subject: str,
+    reached: bool = True,
+    notes: str = "",
+    follow_up_due: dt.date | None = None,
+    acting_user: Any | None = None,
+) -> ContactLog:
+    """Records a contact with an assigned unit, community, group or family.
+
+    One open follow-up per contact: a contact that reached the other side completes the open follow-up of
+    an earlier one; asking a new follow-up while one is open and unreached is refused.
+    """
+    _check_log(
+        assignment=assignment,
+        contacted_on=contacted_on,
+        subject=subject,
+        follow_up_due=follow_up_due,
+        reached=reached,
+    )
+    with audit.attributed_to(acting_user), transaction.atomic():
+        if reached:
+            for earlier in ContactLog.objects.standing().filter(
+                assignment=assignment,
+                follow_up_due__isnull=False,
+                follow_up_done_on__isnull=True,
+                contacted_on__lte=contacted_on,
+            ):
+                earlier.follow_up_done_on = contacted_on
+                earlier.save()
+        log = ContactLog(
+            federation_id=assignment.federation_id,
+            assignment=assignment,
+            executive_id=assignment.executive_id,
+            contacted_on=contacted_on,
+            way=way,
+            reached=reached,
+            subject=subject.strip()[:200],
+            notes=notes.strip(),
+            follow_up_due=follow_up_due,
+        )
+        log.save()
+        return log
+
+
+def contact_log_correct(
+    *,
+    log: ContactLog,
+    reason: str,
+    contacted_on: dt.date,
+    way: str,
+    subject: str,
+    reached: bool,
+    notes: str = "",
+    follow_up_due: dt.date | None = None,
+    acting_user: Any | None = None,
+) -> ContactLog:
+    """Corrects a recorded contact (更正), re-checked like a new one, with the reason kept."""
+    why = _reason(reason)
+    if log.withdrawn_on is not None:
+        raise ValidationError(MSG_WITHDRAWN, code="withdrawn")
+    _check_log(
+        assignment=log.assignment,
+        contacted_on=contacted_on,
+        subject=subject,
+        follow_up_due=follow_up_due,
+        reached=reached,
+        exclude_pk=log.pk,
+    )
+    before = f"{log.contacted_on.isoformat()} {log.get_way_display()} {log.subject}"
+    with audit.attributed_to(acting_user), transaction.atomic():
+        log.contacted_on, log.way, log.subject, log.reached = (
+            contacted_on,
+            way,
+            subject.strip()[:200],
+            reached,
+        )
+        log.notes, log.follow_up_due = notes.strip(), follow_up_due
+        log.save()
+        after = f"{log.contacted_on.isoformat()} {log.get_way_display()} {log.subject}"
+        note_correction(
+            executive=log.executive,
+            obj=log,
+            kind=DutyCorrection.Kind.CORRECT,
+            summary=f"{_('联系记录')}：{before} → {after}",
+            reason=why,
+            acting_user=acting_user,
+        )
+        return log
+
+
+def contact_log_withdraw(*, log: ContactLog, reason: str, acting_user: Any | None = None) -> ContactLog:
+    """Withdraws a recorded contact (撤销登记): it no longer counts anywhere, as if it never happened."""
+    why = _reason(reason)
+    if log.withdrawn_on is not None:
+        raise ValidationError(MSG_WITHDRAWN, code="withdrawn")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        log.withdrawn_on = clock.today()
+        log.withdrawn_reason = why
+        log.save()
+        note_correction(
+            executive=log.executive,
+            obj=log,
+            kind=DutyCorrection.Kind.WITHDRAW,
+            summary=f"{_('联系记录')}：{log.contacted_on.isoformat()} {log.subject}",
+            reason=why,
+            acting_user=acting_user,
+        )
+        return log
+
+
+# ------------------------------------------------------------------------------------------ roster
+MSG_SHIFT_TIMES = _("结束时间须晚于开始时间。")
+MSG_SHIFT_TAKEN = _("该班次已有执委值班。")
+MSG_SHIFT_PAST = _("该班次已经过去。")
+MSG_NOT_IN_OFFICE = _("该执委在值班日期不在任。")
+MSG_OTHER_FEDERATION = _("不属于本妇联。")
+MSG_NO_EXECUTIVE = _("该班次还没有值班执委。")
+MSG_CHECK_IN_DAY = _("只能在值班当天签到。")
+MSG_CHECKED_IN = _("已经签到。")
+MSG_SWAP_OPEN = _("该班次已有一个未完成的调班申请。")
+MSG_OFFER_EXPIRED = _("该调班申请已过期：班次已经开始。")
+MSG_TAKE_OWN = _("不能接自己提出的调班。")
+MSG_NOT_EXECUTIVE = _("您不是本妇联的在任执委。")
+MSG_DOUBLE_BOOKED = _("接班执委在同一时段已有值班。")
+
+
+def _in_office(executive: Executive, day: dt.date) -> bool:
+    return executive.started_on <= day and (executive.ended_on is None or executive.ended_on >= day)
+
+
+def _check_free(executive: Executive, shift: Shift) -> None:
+    clash = Shift.objects.filter(
+        executive=executive, on=shift.on, starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at
+    ).exclude(pk=shift.pk)
+    if clash.exists():
+        raise ValidationError(MSG_DOUBLE_BOOKED, code="double_booked")
+
+
+def shift_publish(
+    *,
+    federation: Any,
+    on: dt.date,
+    starts_at: dt.time,
+    ends_at: dt.time,
+    desk: str = "hotline",
+    executive: Executive | None = None,
+    acting_user: Any | None = None,
+) -> Shift:
+    """Publishes a shift on the roster (值班表), open or with an executive on it."""
+    if ends_at <= starts_at:
+        raise ValidationError(MSG_SHIFT_TIMES, code="shift_times")
+    shift = Shift(federation_id=federation.pk, on=on, starts_at=starts_at, ends_at=ends_at, desk=desk)
+    if executive is not None:
+        if executive.federation_id != federation.pk:
+            raise ValidationError(MSG_OTHER_FEDERATION, code="other_federation")
+        if not _in_office(executive, on):
+            raise ValidationError(MSG_NOT_IN_OFFICE, code="not_in_office")
+        _check_free(executive, shift)
+        shift.executive = executive
+    with audit.attributed_to(acting_user), transaction.atomic():
+        shift.save()
+        return shift
+
+
+def shift_assign(*, shift: Shift, executive: Executive, acting_user: Any | None = None) -> Shift:
+    """Puts an executive on a shift (staff assigning it, or an executive signing up for an open one)."""
+    if shift.on < clock.today():
+        raise ValidationError(MSG_SHIFT_PAST, code="shift_past")
+    if executive.federation_id != shift.federation_id:
+        raise ValidationError(MSG_OTHER_FEDERATION, code="other_federation")
+    if not _in_office(executive, shift.on):
+        raise ValidationError(MSG_NOT_IN_OFFICE, code="not_in_office")
+    _check_free(executive, shift)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        if shift.executive_id is not None and shift.executive_id != executive.pk and shift.checked_in_at:
+            raise ValidationError(MSG_CHECKED_IN, code="checked_in")
+        shift.executive = executive
+        shift.save()
+        return shift
+
+
+def shift_sign_up(*, shift: Shift, executive: Executive, acting_user: Any | None = None) -> Shift:
+    if shift.executive_id is not None:
+        raise ValidationError(MSG_SHIFT_TAKEN, code="shift_taken")
+    return shift_assign(shift=shift, executive=executive, acting_user=acting_user)
+
+
+def shift_check_in(*, shift: Shift, acting_user: Any | None = None) -> Shift:
+    """Check-in at the start of a shift, on its day."""
+    from django.utils import timezone
+
+    if shift.executive_id is None:
+        raise ValidationError(MSG_NO_EXECUTIVE, code="no_executive")
+    if shift.on != clock.today():
+        raise ValidationError(MSG_CHECK_IN_DAY, code="check_in_day")
+    if shift.checked_in_at is not None:
+        raise ValidationError(MSG_CHECKED_IN, code="checked_in")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        shift.checked_in_at = timezone.now()
+        shift.save()
+        return shift
+
+
+def swap_offer(*, shift: Shift, note: str = "", acting_user: Any | None = None) -> ShiftSwap:
+    """The executive on a shift offers it to the others (调班)."""
+    if shift.executive_id is None:
+        raise ValidationError(MSG_NO_EXECUTIVE, code="no_executive")
+    if shift.on < clock.today() or shift.checked_in_at is not None:
+        raise ValidationError(MSG_SHIFT_PAST, code="shift_past")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        if ShiftSwap.objects.filter(shift=shift, status__in=("offered", "taken")).exists():
+            raise ValidationError(MSG_SWAP_OPEN, code="swap_open")
+        swap = ShiftSwap(
+            federation_id=shift.federation_id,
+            shift=shift,
+            offered_by_id=shift.executive_id,
+            note=note.strip()[:200],
+        )
+        swap.save()
+        return swap
+
+
+def swap_is_expired(swap: ShiftSwap, today: dt.date | None = None) -> bool:
+    """An offer nobody took (or staff did not approve) lapses once its shift's day has passed."""
+    return swap.status in ("offered", "taken") and swap.shift.on < (today or clock.today())
+
+
+def swap_take(*, swap: ShiftSwap, executive: Executive, acting_user: Any | None = None) -> ShiftSwap:
+    if swap.shift.on < clock.today():
+        raise ValidationError(MSG_OFFER_EXPIRED, code="expired")
+    if executive.pk == swap.offered_by_id:
+        raise ValidationError(MSG_TAKE_OWN, code="take_own")
+    if executive.federation_id != swap.federation_id:
+        raise ValidationError(MSG_OTHER_FEDERATION, code="other_federation")
+    if not _in_office(executive, swap.shift.on):
+        raise ValidationError(MSG_NOT_IN_OFFICE, code="not_in_office")
+    _check_free(executive, swap.shift)
+    SWAP_MACHINE.check(swap, "take")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        swap.taken_by = executive
+        SWAP_MACHINE.move(swap, "take", acting_user=acting_user)
+        return swap
+
+
+def swap_approve(*, swap: ShiftSwap, acting_user: Any | None = None) -> ShiftSwap:
+    """Staff approve a taken swap: the taker is on the shift from now on (and is counted for it)."""
+    if swap.shift.on < clock.today():
+        raise ValidationError(MSG_OFFER_EXPIRED, code="expired")
+    SWAP_MACHINE.check(swap, "approve")
+    _check_free(swap.taken_by, swap.shift)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        shift = swap.shift
+        shift.executive_id = swap.taken_by_id
+        shift.save()
+        SWAP_MACHINE.move(swap, "approve", acting_user=acting_user)
+        return swap
+
+
+def swap_reject(*, swap: ShiftSwap, reason: str, acting_user: Any | None = None) -> ShiftSwap:
+    SWAP_MACHINE.move(swap, "reject", reason=reason, acting_user=acting_user)
+    return swap
+
+
+def swap_withdraw(*, swap: ShiftSwap, acting_user: Any | None = None) -> ShiftSwap:
+    SWAP_MACHINE.move(swap, "withdraw", acting_user=acting_user)
+    return swap
+
+
+# ----------------------------------------------------------------------------------- hotline cases
+MSG_NOT_ON_DUTY = _("只有当天值班的执委或热线负责人可以登记来电来访。")
+MSG_NARRATIVE_REQUIRED = _("请填写来电来访情况。")
+MSG_CONSENT_OR_OVERRIDE = _("未经当事人同意的转介须由热线负责人填写理由。")
+MSG_RECEIVING_BODY_REQUIRED = _("请填写接收单位。")
+MSG_CASE_CLOSED = _("该个案已结案。")
+MSG_NOTES_REQUIRED = _("请填写回访情况。")
+
+
+def mask_identity(name: str, phone: str) -> str:
+    """A surname and the phone's last four digits: what lists show of a caller ("张** ···5678")."""
+    shown = f"{name[:1]}{'*' * max(len(name) - 1, 1)}" if name else "—"
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return f"{shown} ···{digits[-4:]}" if len(digits) >= 4 else shown
+
+
+def _is_supervisor(user: Any, federation_id: int) -> bool:
+    from core.scoping import scope_for
+
+    return scope_for(user).has_in(federation_id, Role.HOTLINE_SUPERVISOR)
+
+
+def shift_on_duty(user: Any, federation_id: int, day: dt.date) -> Shift | None:
+    """The shift the user's executive serves on `day` in that federation, if any."""
+    from core.scoping import scope_for
+
+    person_id = scope_for(user).person_id
+    if not person_id:
+        return None
+    return (
+        Shift.objects.filter(
+            federation_id=federation_id,
+            on=day,
+            executive__person_id=person_id,
+            executive__ended_on__isnull=True,
+        )
+        .select_related("executive")
+        .first()
+    )
+
+
+def _notify_supervisors(case: HotlineCase) -> None:
+    """An urgent case: the federation's hotline supervisors hear of it at once (in-app, e-mail, SMS log);
+    the notice names the case's number and category, never its contents."""
+    from accounts.models import RoleAssignment
+    from core.notify import notify
+
+    title = str(_("紧急个案 #%(n)s（%(category)s）：请立即处理")) % {
+        "n": case.pk,
+        "category": case.get_category_display(),
+    }
+    url = reverse("duties:case-detail", args=[case.pk])
+    holders = RoleAssignment.objects.filter(
+        federation_id=case.federation_id, role=Role.HOTLINE_SUPERVISOR, user__is_active=True
+    ).select_related("user")
+    for holder in holders:
+        notify(
+            recipient=holder.user,
+            federation_id=case.federation_id,
+            kind="case_urgent",
+            title=title,
+            dedup_key=f"case-urgent:{case.pk}",
+            url=url,
+            sms=True,
+        )
+
+
+def case_intake(
+    *,
+    federation: Any,
+    category: str,
+    narrative: str,
+    caller_name: str = "",
+    caller_phone: str = "",
+    caller_address: str = "",
+    channel: str = "call",
+    urgent: bool = False,
+    acting_user: Any,
+) -> HotlineCase:
+    """Registers a call or visit, by the executive on duty or a hotline supervisor (who becomes the taker).
+
+    A call from a number that already has an open case the taker may read joins that case (a repeat call,
+    CaseEntry); otherwise it is a new case. An urgent case notifies the supervisors at once.
+    """
+    today = clock.today()
+    if not narrative.strip():
+        raise ValidationError(MSG_NARRATIVE_REQUIRED, code="narrative_required")
+    shift = shift_on_duty(acting_user, federation.pk, today)
+    if shift is None and not _is_supervisor(acting_user, federation.pk):
+        raise ValidationError(MSG_NOT_ON_DUTY, code="not_on_duty")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        existing = None
+        if caller_phone.strip():
+            existing = (
+                HotlineCase.objects.permitted(acting_user, "change")
+                .by_phone(caller_phone)
+                .filter(federation_id=federation.pk)
+                .exclude(status="closed")
+                .order_by("-pk")
+                .first()
+            )
+        if existing is not None:
+            CaseEntry(
+                federation_id=federation.pk,
+                case=existing,
+                kind=CaseEntry.Kind.CALL,
+                on=today,
+                notes=narrative.strip(),
+                by=acting_user,
+            ).save()
+            if urgent and not existing.urgent:
+                existing.urgent = True
+                existing.save()
+                transaction.on_commit(lambda: _notify_supervisors(existing))
+            return existing
+        case = HotlineCase(
+            federation_id=federation.pk,
+            taker=acting_user,
+            executive=shift.executive if shift else None,
+            shift=shift,
+            received_on=today,
+            channel=channel,
+            category=category,
+            urgent=urgent,
+            caller_name=caller_name.strip(),
+            caller_phone=caller_phone.strip(),
+            caller_address=caller_address.strip(),
+            narrative=narrative.strip(),
+            masked_identity=mask_identity(caller_name.strip(), caller_phone.strip()),
+        )
+        case.save()
+        if urgent:
+            transaction.on_commit(lambda: _notify_supervisors(case))
+        return case
+
+
+def case_move(
+    *, case: HotlineCase, transition: str, reason: str = "", acting_user: Any | None = None
+) -> HotlineCase:
+    """Moves a case along its lifecycle (every step dated and attributed in its timeline)."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        if transition == "close":
+            case.closed_on = clock.today()
+        elif transition == "reopen":
+            case.closed_on = None
+        CASE_MACHINE.move(case, transition, reason=reason, acting_user=acting_user)
+        return case
+
+
+def case_follow_up(*, case: HotlineCase, on: dt.date, notes: str, acting_user: Any) -> CaseEntry:
+    """Records a follow-up (回访) of a case; a referred case moves to 回访中."""
+    _not_in_future(on, "on")
+    if case.status == "closed":
+        raise ValidationError(MSG_CASE_CLOSED, code="case_closed")
+    if not notes.strip():
+        raise ValidationError(MSG_NOTES_REQUIRED, code="notes_required")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        entry = CaseEntry(
+            federation_id=case.federation_id,
+            case=case,
+            kind=CaseEntry.Kind.FOLLOW_UP,
+            on=on,
+            notes=notes.strip(),
+            by=acting_user,
+        )
+        entry.save()
+        if CASE_MACHINE.can(case, "follow_up"):
+            CASE_MACHINE.move(case, "follow_up", acting_user=acting_user)
+        return entry
+
+
+def referral_create(
+    *,
+    case: HotlineCase,
+    body: str,
+    receiving_body: str,
+    consent: bool,
+    override_reason: str = "",
+    follow_up_on: dt.date | None = None,
+    acting_user: Any,
+) -> Referral:
+    """Refers a case (转介). Consent is recorded; without it the supervisor states why (an override)."""
+    if case.status == "closed":
+        raise ValidationError(MSG_CASE_CLOSED, code="case_closed")
+    if not receiving_body.strip():
+        raise ValidationError(MSG_RECEIVING_BODY_REQUIRED, code="receiving_body_required")
+    if not consent and (not override_reason.strip() or not _is_supervisor(acting_user, case.federation_id)):
+        raise ValidationError(MSG_CONSENT_OR_OVERRIDE, code="consent_or_override")
+    today = clock.today()
+    with audit.attributed_to(acting_user), transaction.atomic():
+        referral = Referral(
+            federation_id=case.federation_id,
+            case=case,
+            body=body,
+            receiving_body=receiving_body.strip()[:100],
+            referred_on=today,
+            consent=consent,
+            override_reason="" if consent else override_reason.strip()[:500],
+            follow_up_on=follow_up_on,
+        )
+        referral.save()
+        if case.status != "referred":
+            CASE_MACHINE.move(case, "refer", acting_user=acting_user)
+        return referral
+
+
+def referral_move(
+    *, referral: Referral, transition: str, reason: str = "", acting_user: Any | None = None
+) -> Referral:
+    REFERRAL_MACHINE.move(referral, transition, reason=reason, acting_user=acting_user)
+    return referral

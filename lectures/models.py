@@ -1,0 +1,507 @@
+"""The volunteer lecture system (志愿讲课): volunteers by category, the topic library, lectures, orders."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TrackedModel
+from core.roles import BUSINESS_ROLES, Role
+from core.scoping import Scope, ScopedQuerySet
+from core.states import StateMachine, Transition
+
+# The default expertise categories (分类管理) a federation starts with; its staff edit the list.
+DEFAULT_CATEGORIES: tuple[str, ...] = (
+    "家庭教育",
+    "法律",
+    "健康急救",
+    "经济金融",
+    "心理",
+    "安全应急",
+    "文化",
+    "其他",
+)
+
+
+def _in_business_federations(scope: Scope) -> Q:
+    return Q(federation_id__in=scope.federations_with(*BUSINESS_ROLES))
+
+
+def _staff(scope: Scope) -> Q:
+    return Q(federation_id__in=scope.federations_with(Role.FEDERATION_STAFF))
+
+
+class CategoryQuerySet(ScopedQuerySet):
+    """view: every business role of the federation (the library is browsed by category); change: its staff."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(_in_business_federations(scope))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope))
+
+
+class ExpertiseCategory(TrackedModel):
+    """An expertise category (专业类别) by which volunteers and topics are managed (分类管理)."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("类别名称"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("排序"), default=100)
+    active = models.BooleanField(_("启用"), default=True)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["federation", "name"], name="lectures_category_unique")
+        ]
+        verbose_name = _("专业类别")
+        verbose_name_plural = _("专业类别")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VolunteerQuerySet(ScopedQuerySet):
+    """view: the federation's staff, the liaison of the volunteer's unit, the volunteer herself;
+    change (her profile): staff and herself; manage (approve, suspend, unit): staff."""
+
+    actions = frozenset({"view", "change", "manage"})
+
+    def view_rule(self, scope: Scope) -> Self:
+        q = _staff(scope) | Q(unit_id__in=scope.units_for(Role.UNIT_LIAISON))
+        if scope.person_id:
+            q |= Q(person_id=scope.person_id)
+        return self.filter(q)
+
+    def change_rule(self, scope: Scope) -> Self:
+        q = _staff(scope)
+        if scope.person_id:
+            q |= Q(person_id=scope.person_id)
+        return self.filter(q)
+
+    def manage_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope))
+
+
+class Volunteer(TrackedModel):
+    """A women's volunteer lecturer (巾帼志愿者/志愿讲师): a person of a unit, with expertise categories."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("待审核")
+        ACTIVE = "active", _("在册")
+        SUSPENDED = "suspended", _("暂停")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    person = models.OneToOneField(
+        "orgs.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="volunteer"
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("工作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    categories = models.ManyToManyField(
+        ExpertiseCategory, verbose_name=_("专业类别"), related_name="volunteers", blank=True
+    )
+    bio = models.TextField(_("个人简介"), blank=True)
+    availability = models.CharField(
+        _("可授课时间"), max_length=200, blank=True, help_text=_("例如：每周三下午、周六全天")
+    )
+    yearly_limit = models.PositiveSmallIntegerField(_("每年授课上限（场）"), default=12)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.APPLIED)
+    joined_on = models.DateField(_("加入日期"), null=True, blank=True)
+
+    objects = VolunteerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person__name", "id"]
+        verbose_name = _("巾帼志愿者")
+        verbose_name_plural = _("巾帼志愿者")
+
+    def __str__(self) -> str:
+        return self.person.name
+
+
+VOLUNTEER_MACHINE = StateMachine(
+    field="status",
+    transitions=[
+        Transition("approve", source={"applied"}, target="active", label=_("审核通过"), action="manage"),
+        Transition(
+            "suspend",
+            source={"active"},
+            target="suspended",
+            label=_("暂停"),
+            needs_reason=True,
+            action="manage",
+        ),
+        Transition("reinstate", source={"suspended"}, target="active", label=_("恢复"), action="manage"),
+    ],
+)
+
+
+class TopicQuerySet(ScopedQuerySet):
+    """view: topics in the library (and retired ones) by every business role of the federation; proposals
+    by staff, their proposer and their lecturers. change (edit a proposal, submit a new version): staff and
+    the proposer. review (accept, return, retire): staff."""
+
+    actions = frozenset({"view", "change", "review"})
+
+    def _own(self, scope: Scope) -> Q:
+        if not scope.person_id:
+            return Q(pk__in=[])
+        return Q(proposer__person_id=scope.person_id) | Q(
+            pk__in=Topic.lecturers.through.objects.filter(volunteer__person_id=scope.person_id).values(
+                "topic_id"
+            )
+        )
+
+    def view_rule(self, scope: Scope) -> Self:
+        public = Q(status__in=[Topic.Status.LIBRARY, Topic.Status.RETIRED]) & _in_business_federations(scope)
+        return self.filter(public | _staff(scope) | self._own(scope))
+
+    def change_rule(self, scope: Scope) -> Self:
+        q = _staff(scope)
+        if scope.person_id:
+            q |= Q(proposer__person_id=scope.person_id)
+        return self.filter(q)
+
+    def review_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope))
+
+    def in_library(self) -> Self:
+        return self.filter(status=Topic.Status.LIBRARY)
+
+
+class Topic(TrackedModel):
+    """A lecture topic (课题): proposed by a volunteer, reviewed by staff, in the library (入库), retired."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("待审核")
+        LIBRARY = "library", _("已入库")
+        RETURNED = "returned", _("退回修改")
+        RETIRED = "retired", _("已停用")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("课题名称"), max_length=100)
+    category = models.ForeignKey(
+        ExpertiseCategory, verbose_name=_("专业类别"), on_delete=models.PROTECT, related_name="topics"
+    )
+    audience = models.CharField(_("适合对象"), max_length=100, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("时长（分钟）"), default=90)
+    # Credited to each lecturer of a held lecture of this topic, on top of its length (备课).
+    preparation_hours = models.DecimalField(_("备课时长（小时）"), max_digits=4, decimal_places=1, default=2)
+    proposer = models.ForeignKey(
+        Volunteer,
+        verbose_name=_("申报人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposed_topics",
+    )
+    lecturers = models.ManyToManyField(
+        Volunteer, verbose_name=_("授课讲师"), related_name="topics", blank=True
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    # The version lectures are scheduled from: the latest accepted one (None before the first acceptance).
+    current_version = models.ForeignKey(
+        "TopicVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_on = models.DateField(_("入库日期"), null=True, blank=True)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category__order", "title", "id"]
+        verbose_name = _("课题")
+        verbose_name_plural = _("课题")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TopicVersion(TrackedModel):
+    """One version of a topic's outline (打磨): the first proposal, then each revision, each reviewed.
+
+    Read only through its topic (which the reader may already see); lectures point at the version they
+    delivered."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        ACCEPTED = "accepted", _("已通过")
+        RETURNED = "returned", _("已退回")
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("版本"))
+    outline = models.TextField(_("课程大纲"))
+    changes = models.TextField(_("修改说明"), blank=True)
+    status = models.CharField(_("审核状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        ordering = ["topic_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "number"], name="lectures_topic_version_unique")
+        ]
+        verbose_name = _("课题版本")
+        verbose_name_plural = _("课题版本")
+
+    def __str__(self) -> str:
+        return f"{self.topic_id} v{self.number}"
+
+
+TOPIC_MACHINE = StateMachine(
+    field="status",
+    transitions=[
+        Transition("accept", source={"proposed"}, target="library", label=_("审核入库"), action="review"),
+        Transition(
+            "return",
+            source={"proposed"},
+            target="returned",
+            label=_("退回修改"),
+            needs_reason=True,
+            action="review",
+        ),
+        Transition("resubmit", source={"returned"}, target="proposed", label=_("重新提交"), action="change"),
+        Transition(
+            "retire",
+            source={"library"},
+            target="retired",
+            label=_("停用"),
+            needs_reason=True,
+            action="review",
+        ),
+        Transition("restore", source={"retired"}, target="library", label=_("恢复入库"), action="review"),
+    ],
+)
+
+
+def _lecturer_of(scope: Scope, lecture_path: str = "") -> Q:
+    """Rows of lectures the user gives (she is one of their lecturers)."""
+    if not scope.person_id:
+        return Q(pk__in=[])
+    lectures = Lecture.lecturers.through.objects.filter(volunteer__person_id=scope.person_id).values(
+        "lecture_id"
+    )
+    return Q(**{f"{lecture_path}pk__in" if not lecture_path else f"{lecture_path}id__in": lectures})
+
+
+class LectureQuerySet(ScopedQuerySet):
+    """view: every business role of the federation (lectures are announced to all its units); change
+    (edit, cancel, record as held): staff and the host unit's liaison; register: every business role of the
+    federation while it is scheduled; checkin (at the door, attendance): staff, the host unit's liaison and
+    the lecture's lecturers."""
+
+    actions = frozenset({"view", "change", "register", "checkin"})
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(_in_business_federations(scope))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope) | Q(host_unit_id__in=scope.units_for(Role.UNIT_LIAISON)))
+
+    def register_rule(self, scope: Scope) -> Self:
+        return self.filter(_in_business_federations(scope), status=Lecture.Status.SCHEDULED)
+
+    def checkin_rule(self, scope: Scope) -> Self:
+        return self.filter(
+            _staff(scope) | Q(host_unit_id__in=scope.units_for(Role.UNIT_LIAISON)) | _lecturer_of(scope)
+        )
+
+
+class Lecture(TrackedModel):
+    """A lecture (讲座): one topic version given by its lecturers at a time and place, with registrations."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("报名中")
+        HELD = "held", _("已举办")
+        CANCELLED = "cancelled", _("已取消")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("课题"), on_delete=models.PROTECT, related_name="lectures"
+    )
+    # The exact version delivered (打磨: feedback of a version feeds its next revision).
+    topic_version = models.ForeignKey(
+        TopicVersion, verbose_name=_("课题版本"), on_delete=models.PROTECT, related_name="lectures"
+    )
+    lecturers = models.ManyToManyField(Volunteer, verbose_name=_("授课讲师"), related_name="lectures")
+    starts_at = models.DateTimeField(_("开始时间"))
+    duration_minutes = models.PositiveSmallIntegerField(_("时长（分钟）"), default=90)
+    venue = models.CharField(_("地点"), max_length=200)
+    host_unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("主办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    community = models.ForeignKey(
+        "orgs.Community",
+        verbose_name=_("所在社区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    capacity = models.PositiveIntegerField(_("名额"), default=50)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+
+    objects = LectureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["federation", "status", "starts_at"], name="lectures_lecture_status")]
+        verbose_name = _("讲座")
+        verbose_name_plural = _("讲座")
+
+    def __str__(self) -> str:
+        return f"{self.topic.title}（{self.starts_at:%Y-%m-%d}）"
+
+
+LECTURE_MACHINE = StateMachine(
+    field="status",
+    transitions=[
+        Transition("hold", source={"scheduled"}, target="held", label=_("登记已举办"), action="change"),
+        Transition(
+            "cancel",
+            source={"scheduled"},
+            target="cancelled",
+            label=_("取消讲座"),
+            needs_reason=True,
+            action="change",
+        ),
+    ],
+)
+
+
+class RegistrationQuerySet(ScopedQuerySet):
+    """view: staff, the person registered, the lecture's lecturers and host liaison; change (cancel): staff
+    and the person; feedback: the person; mark (attendance): who checks in at the door."""
+
+    actions = frozenset({"view", "change", "feedback", "mark"})
+
+    def _self(self, scope: Scope) -> Q:
+        return Q(person_id=scope.person_id) if scope.person_id else Q(pk__in=[])
+
+    def _door(self, scope: Scope) -> Q:
+        return (
+            _staff(scope)
+            | Q(lecture__host_unit_id__in=scope.units_for(Role.UNIT_LIAISON))
+            | _lecturer_of(scope, "lecture__")
+        )
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(self._door(scope) | self._self(scope))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope) | self._self(scope))
+
+    def feedback_rule(self, scope: Scope) -> Self:
+        return self.filter(self._self(scope))
+
+    def mark_rule(self, scope: Scope) -> Self:
+        return self.filter(self._door(scope))
+
+
+class Registration(TrackedModel):
+    """A person's registration (报名) for a lecture: registered or on the waiting list; cancelling is a state."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("已报名")
+        WAITLISTED = "waitlisted", _("候补")
+        CANCELLED = "cancelled", _("已取消")
+
+    class Attendance(models.TextChoices):
+        UNKNOWN = "unknown", _("未签到")
+        ATTENDED = "attended", _("已出席")
+        ABSENT = "absent", _("缺席")
+        EXCUSED = "excused", _("请假")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    lecture = models.ForeignKey(Lecture, on_delete=models.PROTECT, related_name="registrations")
+    person = models.ForeignKey(
+        "orgs.Person", verbose_name=_("报名人"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    attendance = models.CharField(
+        _("出席"), max_length=20, choices=Attendance.choices, default=Attendance.UNKNOWN
+    )
+    code = models.CharField(_("签到码"), max_length=12, unique=True)
+    registered_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+    walk_in = models.BooleanField(_("现场登记"), default=False)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["registered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lecture", "person"],
+                condition=~Q(status="cancelled"),
+                name="lectures_one_live_registration",
+            ),
+        ]
+        verbose_name = _("报名")
+        verbose_name_plural = _("报名")
+
+    def __str__(self) -> str:
+        return f"{self.person.name} · {self.lecture_id}"
+
+
+class FeedbackQuerySet(ScopedQuerySet):
+    """view: staff, the author, and the lecturers (who see it without names); change: the author."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        q = _staff(scope) | _lecturer_of(scope, "lecture__")
+        if scope.person_id:
+            q |= Q(registration__person_id=scope.person_id)
+        return self.filter(q)
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(registration__person_id=scope.person_id) if scope.person_id else self.none()
+
+
+class Feedback(TrackedModel):
+    """An attendee's feedback (学员反馈) on a lecture she attended: ratings 1–5 per criterion and a comment."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    lecture = models.ForeignKey(Lecture, on_delete=models.PROTECT, related_name="feedback")
+    registration = models.OneToOneField(Registration, on_delete=models.PROTECT, related_name="feedback")
+    relevance = models.PositiveSmallIntegerField(_("实用性"))
+    content = models.PositiveSmallIntegerField(_("内容"))
+    delivery = models.PositiveSmallIntegerField(_("讲授"))
+    comment = models.TextField(_("意见建议"), blank=True)
+
+    objects = FeedbackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    relevance__gte=1,
+                    relevance__lte=5,
+                    content__gte=1,
+                    content__lte=5,
+                    delivery__gte=1,
+                    delivery__lte=5,
+                ),
+                name="lectures_feedback_ratings",
+            ),
+        ]
+        verbose_name = _("学员反馈")
+        verbose_name_plural = _("学员反馈")
+
+    def __str__(self) -> str:
+        return f"{_('学员反馈')} #{self.pk}"

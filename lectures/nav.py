@@ -1,0 +1,37 @@
+from django.utils.translation import gettext_noop
+
+from core.navigation import NavEntry, register
+from core.roles import Role
+
+SECTION = gettext_noop("志愿讲课")
+
+register(
+    NavEntry(
+        SECTION,
+        gettext_noop("巾帼志愿者"),
+        "lectures:volunteer-list",
+        frozenset({Role.FEDERATION_STAFF, Role.UNIT_LIAISON}),
+        "bi-person-heart",
+        300,
+    )
+)
+register(
+    NavEntry(
+        SECTION,
+        gettext_noop("我的讲师资料"),
+        "lectures:volunteer-me",
+        frozenset({Role.VOLUNTEER}),
+        "bi-person-badge",
+        301,
+    )
+)
+register(
+    NavEntry(
+        SECTION,
+        gettext_noop("专业类别"),
+        "lectures:category-list",
+        frozenset({Role.FEDERATION_STAFF}),
+        "bi-tags",
+        309,
+    )
+)

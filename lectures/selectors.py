@@ -1,0 +1,233 @@
+"""Scoped reads of the volunteer lecture system."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from lectures import hours
+from lectures.models import ExpertiseCategory, Feedback, Lecture, Registration, Topic, Volunteer
+
+
+def categories_for(
+    user: Any, federation_id: int | None = None, *, active_only: bool = False
+) -> QuerySet[ExpertiseCategory]:
+    qs = ExpertiseCategory.objects.visible_to(user)
+    if federation_id is not None:
+        qs = qs.filter(federation_id=federation_id)
+    if active_only:
+        qs = qs.filter(active=True)
+    return qs.order_by("federation_id", "order", "id")
+
+
+def volunteer_list_for(
+    user: Any, *, category_id: int | None = None, q: str = "", status: str = ""
+) -> QuerySet[Volunteer]:
+    """The volunteers the user may see, with their person, unit and categories (three queries in all)."""
+    qs = (
+        Volunteer.objects.visible_to(user)
+        .select_related("person", "unit")
+        .prefetch_related(Prefetch("categories", queryset=ExpertiseCategory.objects.order_by("order", "id")))
+    )
+    if category_id:
+        qs = qs.filter(categories__id=category_id)
+    if q.strip():
+        qs = qs.filter(Q(person__name__icontains=q.strip()) | Q(bio__icontains=q.strip()))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.distinct().order_by("person__name", "id")
+
+
+def own_volunteer(user: Any) -> Volunteer | None:
+    """The user's own volunteer record, if she is one."""
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
+        return None
+    return Volunteer.objects.visible_to(user).filter(person_id=person_id).first()
+
+
+def topic_list_for(
+    user: Any,
+    *,
+    category_id: int | None = None,
+    q: str = "",
+    status: str = Topic.Status.LIBRARY,
+    audience: str = "",
+) -> QuerySet[Topic]:
+    """Topics the user may see (the library by default), with category and lecturers (two queries)."""
+    qs = (
+        Topic.objects.visible_to(user)
+        .select_related("category")
+        .prefetch_related(
+            Prefetch(
+                "lecturers", queryset=Volunteer.objects.select_related("person").order_by("person__name")
+            )
+        )
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if category_id:
+        qs = qs.filter(category_id=category_id)
+    if audience.strip():
+        qs = qs.filter(audience__icontains=audience.strip())
+    if q.strip():
+        term = q.strip()
+        qs = qs.filter(
+            Q(title__icontains=term)
+            | Q(current_version__outline__icontains=term)
+            | Q(lecturers__person__name__icontains=term)
+        ).distinct()
+    return qs.order_by("category__order", "title", "id")
+
+
+def lecture_list_for(user: Any, *, when: str = "upcoming", topic_id: int | None = None) -> QuerySet[Lecture]:
+    """Lectures the user may see: `upcoming` (scheduled, not yet started), `past`, or `all`; with topic, host
+    unit, community, lecturers and the count of places taken (two queries for a page)."""
+    now = timezone.now()
+    qs = (
+        Lecture.objects.visible_to(user)
+        .select_related("topic", "host_unit", "community")
+        .prefetch_related(
+            Prefetch(
+                "lecturers", queryset=Volunteer.objects.select_related("person").order_by("person__name")
+            )
+        )
+        .annotate(
+            taken=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED))
+        )
+    )
+    if topic_id:
+        qs = qs.filter(topic_id=topic_id)
+    if when == "upcoming":
+        return qs.filter(status=Lecture.Status.SCHEDULED, starts_at__gt=now).order_by("starts_at", "id")
+    if when == "past":
+        return qs.filter(starts_at__lte=now).order_by("-starts_at", "-id")
+    return qs.order_by("-starts_at", "-id")
+
+
+def open_lectures_for(user: Any) -> QuerySet[Lecture]:
+    """Lectures open for registration (scheduled, not started)."""
+    return lecture_list_for(user, when="upcoming")
+
+
+def registrations_of(user: Any) -> QuerySet[Registration]:
+    """The user's own registrations, newest lecture first."""
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
+        return Registration.objects.none()
+    return (
+        Registration.objects.visible_to(user)
+        .filter(person_id=person_id)
+        .select_related("lecture", "lecture__topic")
+        .order_by("-lecture__starts_at", "-id")
+    )
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(
+        lecture_id=registration.lecture_id, status=Registration.Status.WAITLISTED
+    ).filter(
+        Q(registered_at__lt=registration.registered_at)
+        | Q(registered_at=registration.registered_at, id__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+@dataclass(frozen=True)
+class Ratings:
+    count: int
+    relevance: float | None
+    content: float | None
+    delivery: float | None
+
+
+def ratings_of(feedback: QuerySet[Feedback]) -> Ratings:
+    agg = feedback.aggregate(n=Count("id"), r=Avg("relevance"), c=Avg("content"), d=Avg("delivery"))
+    return Ratings(agg["n"], agg["r"], agg["c"], agg["d"])
+
+
+# --------------------------------------------------------------------------- service hours (derived)
+@dataclass(frozen=True)
+class CreditedLecture:
+    lecture: Lecture
+    hours: Decimal
+
+
+@dataclass(frozen=True)
+class ServiceRecord:
+    """A volunteer's credited service over a period: the held lectures, their hours, the total and stars."""
+
+    volunteer: Volunteer
+    start: dt.date | None
+    end: dt.date | None
+    lectures: list[CreditedLecture]
+    total: Decimal
+    stars: int
+    to_next_star: Decimal | None
+    lifetime: Decimal
+
+
+def held_lectures_q(start: dt.date | None = None, end: dt.date | None = None, prefix: str = "") -> Q:
+    q = Q(**{f"{prefix}status": Lecture.Status.HELD})
+    if start is not None:
+        q &= Q(**{f"{prefix}starts_at__date__gte": start})
+    if end is not None:
+        q &= Q(**{f"{prefix}starts_at__date__lte": end})
+    return q
+
+
+def credited(lecture: Lecture) -> Decimal:
+    return hours.credited_hours(lecture.duration_minutes, lecture.topic.preparation_hours)
+
+
+def service_record(
+    volunteer: Volunteer, start: dt.date | None = None, end: dt.date | None = None
+) -> ServiceRecord:
+    """Hours are derived from held lectures, never stored; stars count every held lecture ever."""
+    every = list(volunteer.lectures.filter(held_lectures_q()).select_related("topic").order_by("-starts_at"))
+    in_period = [
+        lec
+        for lec in every
+        if (start is None or timezone.localdate(lec.starts_at) >= start)
+        and (end is None or timezone.localdate(lec.starts_at) <= end)
+    ]
+    items = [CreditedLecture(lec, credited(lec)) for lec in in_period]
+    lifetime = hours.total_hours(credited(lec) for lec in every)
+    return ServiceRecord(
+        volunteer=volunteer,
+        start=start,
+        end=end,
+        lectures=items,
+        total=hours.total_hours(i.hours for i in items),
+        stars=hours.star_level(lifetime),
+        to_next_star=hours.hours_to_next_star(lifetime),
+        lifetime=lifetime,
+    )
+
+
+def hours_by_volunteer(
+    volunteers: QuerySet[Volunteer], start: dt.date | None, end: dt.date | None
+) -> list[tuple[Volunteer, int, Decimal]]:
+    """(volunteer, held lectures, credited hours) for each volunteer, over [start, end]; two queries."""
+    through = (
+        Lecture.lecturers.through.objects.filter(
+            volunteer__in=volunteers, **{k.replace("lecture__", "lecture__"): v for k, v in {}.items()}
+        )
+        .filter(held_lectures_q(start, end, "lecture__"))
+        .select_related("lecture__topic")
+    )
+    totals: dict[int, list[Decimal]] = {}
+    for row in through:
+        totals.setdefault(row.volunteer_id, []).append(credited(row.lecture))
+    out = []
+    for v in volunteers.select_related("person", "unit"):
+        parts = totals.get(v.pk, [])
+        out.append((v, len(parts), hours.total_hours(parts)))
+    return out

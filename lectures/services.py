@@ -1,0 +1,716 @@
+"""Writes of the volunteer lecture system. Keyword-only, typed, one transaction each, audited (TrackedModel);
+refusals are `ValidationError(MSG_..., code=...)` with the module constants below, which tests import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core import audit, clock
+from lectures.models import (
+    DEFAULT_CATEGORIES,
+    LECTURE_MACHINE,
+    TOPIC_MACHINE,
+    VOLUNTEER_MACHINE,
+    ExpertiseCategory,
+    Feedback,
+    Lecture,
+    Registration,
+    Topic,
+    TopicVersion,
+    Volunteer,
+)
+from orgs.models import Federation, Person, Unit
+
+MSG_CATEGORY_NAME_REQUIRED = _("请填写类别名称。")
+MSG_CATEGORY_DUPLICATE = _("本妇联已有同名的专业类别。")
+MSG_ALREADY_VOLUNTEER = _("该人员已登记为巾帼志愿者。")
+MSG_OTHER_FEDERATION = _("所选内容不属于本妇联。")
+MSG_CATEGORY_REQUIRED = _("请至少选择一个专业类别。")
+MSG_CATEGORY_INACTIVE = _("所选专业类别已停用。")
+MSG_LIMIT_RANGE = _("每年授课上限应在 1 到 200 场之间。")
+MSG_VOLUNTEER_NOT_ACTIVE = _("只有在册的志愿者才能申报课题或授课。")
+MSG_TITLE_REQUIRED = _("请填写课题名称。")
+MSG_OUTLINE_REQUIRED = _("请填写课程大纲。")
+MSG_TOPIC_DUPLICATE = _("课题库中已有同名课题。")
+MSG_DURATION_RANGE = _("时长应在 15 到 480 分钟之间。")
+MSG_TOPIC_IN_LIBRARY = _("已入库的课题不能直接修改，请提交新版本，审核通过后生效。")
+MSG_TOPIC_NOT_REVISABLE = _("只有已入库或退回修改的课题可以提交新版本。")
+MSG_VERSION_PENDING = _("该课题已有待审核的新版本，请等待审核结果。")
+MSG_OUTLINE_UNCHANGED = _("新版本的大纲与当前版本相同。")
+MSG_NOTHING_TO_REVIEW = _("该课题没有待审核的版本。")
+MSG_LECTURER_REQUIRED = _("请至少选择一位授课讲师。")
+MSG_TOPIC_NOT_IN_LIBRARY = _("只能从课题库中已入库的课题安排讲座。")
+MSG_CAPACITY_RANGE = _("名额应在 1 到 2000 之间。")
+MSG_VENUE_REQUIRED = _("请填写地点。")
+MSG_NOT_OPEN = _("该讲座不在报名中。")
+MSG_REGISTRATION_CLOSED = _("讲座已开始，报名已截止。")
+MSG_ALREADY_REGISTERED = _("您已报名该讲座，不能重复报名。")
+MSG_NO_PERSON = _("您的账号未关联人员信息，不能报名。")
+MSG_ALREADY_CANCELLED = _("该报名已取消。")
+MSG_UNKNOWN_CODE = _("签到码无效：本讲座没有这个签到码。")
+MSG_NOT_REGISTERED = _("该报名不是正式名额（候补或已取消），不能签到。")
+MSG_CHECKIN_TOO_EARLY = _("讲座当天才能签到。")
+MSG_NOT_STARTED = _("讲座尚未开始，不能登记为已举办。")
+MSG_FEEDBACK_NOT_ATTENDED = _("只有出席讲座的学员才能评价。")
+MSG_FEEDBACK_TOO_EARLY = _("讲座开始后才能评价。")
+MSG_FEEDBACK_TWICE = _("您已评价过该讲座。")
+MSG_RATING_RANGE = _("评分应为 1 到 5 分。")
+MSG_LECTURE_NOT_SCHEDULED = _("讲座已举办或已取消，不能再修改签到。")
+
+
+def _refuse(message: Any, code: str, **params: Any) -> ValidationError:
+    return ValidationError(message, code=code, params=params or None)
+
+
+def _with_version(obj: Any, version: int | None) -> None:
+    """The editor's version goes on the row, so that TrackedModel refuses a stale save."""
+    if version is not None:
+        obj.version = version
+
+
+# ------------------------------------------------------------------------------------------ categories
+def category_defaults_ensure(
+    *, federation: Federation, acting_user: Any | None = None
+) -> list[ExpertiseCategory]:
+    """The federation's categories; the default list (domain.md) the first time it is asked."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        existing = list(ExpertiseCategory.objects.filter(federation=federation))
+        if existing:
+            return existing
+        made = []
+        for order, name in enumerate(DEFAULT_CATEGORIES, start=1):
+            category = ExpertiseCategory(federation=federation, name=name, order=order * 10)
+            category.save()
+            made.append(category)
+        return made
+
+
+def _category_rule(*, federation_id: int, name: str, exclude_pk: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise _refuse(MSG_CATEGORY_NAME_REQUIRED, "name_required")
+    clash = ExpertiseCategory.objects.filter(federation_id=federation_id, name=name)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise _refuse(MSG_CATEGORY_DUPLICATE, "duplicate")
+    return name
+
+
+def category_create(
+    *, federation: Federation, name: str, order: int = 100, acting_user: Any | None = None
+) -> ExpertiseCategory:
+    with audit.attributed_to(acting_user), transaction.atomic():
+        category = ExpertiseCategory(
+            federation=federation, name=_category_rule(federation_id=federation.pk, name=name), order=order
+        )
+        category.save()
+        return category
+
+
+def category_update(
+    *,
+    category: ExpertiseCategory,
+    name: str,
+    order: int,
+    active: bool,
+    version: int | None = None,
+    acting_user: Any | None = None,
+) -> ExpertiseCategory:
+    with audit.attributed_to(acting_user), transaction.atomic():
+        category.name = _category_rule(
+            federation_id=category.federation_id, name=name, exclude_pk=category.pk
+        )
+        category.order, category.active = order, active
+        _with_version(category, version)
+        category.save()
+        return category
+
+
+# ------------------------------------------------------------------------------------------ volunteers
+def _categories_rule(federation_id: int, categories: Iterable[ExpertiseCategory]) -> list[ExpertiseCategory]:
+    chosen = list(categories)
+    if not chosen:
+        raise _refuse(MSG_CATEGORY_REQUIRED, "category_required")
+    if any(c.federation_id != federation_id for c in chosen):
+        raise _refuse(MSG_OTHER_FEDERATION, "other_federation")
+    if any(not c.active for c in chosen):
+        raise _refuse(MSG_CATEGORY_INACTIVE, "category_inactive")
+    return chosen
+
+
+def _limit_rule(yearly_limit: int) -> None:
+    if not 1 <= yearly_limit <= 200:
+        raise _refuse(MSG_LIMIT_RANGE, "limit_range")
+
+
+def volunteer_register(
+    *,
+    person: Person,
+    categories: Iterable[ExpertiseCategory],
+    unit: Unit | None = None,
+    bio: str = "",
+    availability: str = "",
+    yearly_limit: int = 12,
+    approved: bool = True,
+    acting_user: Any | None = None,
+) -> Volunteer:
+    """Staff register a volunteer (approved at once), or a person applies (approved=False: 待审核)."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        if Volunteer.objects.filter(person=person).exists():
+            raise _refuse(MSG_ALREADY_VOLUNTEER, "already_volunteer")
+        unit = unit if unit is not None else person.unit
+        if unit is not None and unit.federation_id != person.federation_id:
+            raise _refuse(MSG_OTHER_FEDERATION, "other_federation")
+        chosen = _categories_rule(person.federation_id, categories)
+        _limit_rule(yearly_limit)
+        volunteer = Volunteer(
+            federation_id=person.federation_id,
+            person=person,
+            unit=unit,
+            bio=bio.strip(),
+            availability=availability.strip(),
+            yearly_limit=yearly_limit,
+            status=Volunteer.Status.ACTIVE if approved else Volunteer.Status.APPLIED,
+            joined_on=clock.today() if approved else None,
+        )
+        volunteer.save()
+        volunteer.categories.set(chosen)
+        return volunteer
+
+
+def volunteer_update(
+    *,
+    volunteer: Volunteer,
+    categories: Iterable[ExpertiseCategory],
+    bio: str,
+    availability: str,
+    yearly_limit: int,
+    version: int | None = None,
+    acting_user: Any | None = None,
+) -> Volunteer:
+    """The profile a volunteer (or staff) keeps: categories, bio, availability, yearly load limit."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        chosen = _categories_rule(volunteer.federation_id, categories)
+        _limit_rule(yearly_limit)
+        volunteer.bio, volunteer.availability, volunteer.yearly_limit = (
+            bio.strip(),
+            availability.strip(),
+            yearly_limit,
+        )
+        _with_version(volunteer, version)
+        volunteer.save()
+        before = set(volunteer.categories.values_list("pk", flat=True))
+        after = {c.pk for c in chosen}
+        if before != after:
+            volunteer.categories.set(chosen)
+            audit.record(
+                "lectures.volunteer_categories",
+                obj=volunteer,
+                changes={"categories": [sorted(before), sorted(after)]},
+            )
+        return volunteer
+
+
+def volunteer_set_unit(
+    *, volunteer: Volunteer, unit: Unit | None, version: int | None = None, acting_user: Any | None = None
+) -> Volunteer:
+    with audit.attributed_to(acting_user), transaction.atomic():
+        if unit is not None and unit.federation_id != volunteer.federation_id:
+            raise _refuse(MSG_OTHER_FEDERATION, "other_federation")
+        volunteer.unit = unit
+        _with_version(volunteer, version)
+        volunteer.save()
+        return volunteer
+
+
+def volunteer_move(
+    *,
+    volunteer: Volunteer,
+    transition: str,
+    reason: str = "",
+    version: int | None = None,
+    acting_user: Any | None = None,
+) -> Volunteer:
+    """审核通过 / 暂停 / 恢复 (core.states)."""
+    with transaction.atomic():
+        _with_version(volunteer, version)
+        if transition == "approve" and volunteer.joined_on is None:
+            volunteer.joined_on = clock.today()
+        VOLUNTEER_MACHINE.move(volunteer, transition, reason=reason, acting_user=acting_user)
+        return volunteer
+
+
+# ------------------------------------------------------------------------------------------ topics
+def _topic_fields_rule(
+    *,
+    federation_id: int,
+    title: str,
+    category: ExpertiseCategory,
+    duration_minutes: int,
+    exclude_pk: int | None = None,
+) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise _refuse(MSG_TITLE_REQUIRED, "title_required")
+    if category.federation_id != federation_id:
+        raise _refuse(MSG_OTHER_FEDERATION, "other_federation")
+    if not category.active:
+        raise _refuse(MSG_CATEGORY_INACTIVE, "category_inactive")
+    if not 15 <= duration_minutes <= 480:
+        raise _refuse(MSG_DURATION_RANGE, "duration_range")
+    clash = Topic.objects.filter(federation_id=federation_id, title=title).exclude(
+        status=Topic.Status.RETIRED
+    )
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise _refuse(MSG_TOPIC_DUPLICATE, "duplicate")
+    return title
+
+
+def _active_volunteer_rule(volunteer: Volunteer) -> None:
+    if volunteer.status != Volunteer.Status.ACTIVE:
+        raise _refuse(MSG_VOLUNTEER_NOT_ACTIVE, "volunteer_not_active")
+
+
+def topic_propose(
+    *,
+    proposer: Volunteer,
+    title: str,
+    category: ExpertiseCategory,
+    outline: str,
+    audience: str = "",
+    duration_minutes: int = 90,
+    acting_user: Any | None = None,
+) -> Topic:
+    """A volunteer proposes a topic (申报课题): version 1 of its outline waits for review."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        _active_volunteer_rule(proposer)
+        title = _topic_fields_rule(
+            federation_id=proposer.federation_id,
+            title=title,
+            category=category,
+            duration_minutes=duration_minutes,
+        )
+        if not (outline or "").strip():
+            raise _refuse(MSG_OUTLINE_REQUIRED, "outline_required")
+        topic = Topic(
+            federation_id=proposer.federation_id,
+            title=title,
+            category=category,
+            audience=audience.strip(),
+            duration_minutes=duration_minutes,
+            proposer=proposer,
+        )
+        topic.save()
+        topic.lecturers.add(proposer)
+        TopicVersion(topic=topic, number=1, outline=outline.strip()).save()
+        return topic
+
+
+def topic_update(
+    *,
+    topic: Topic,
+    title: str,
+    category: ExpertiseCategory,
+    audience: str,
+    duration_minutes: int,
+    outline: str | None = None,
+    version: int | None = None,
+    acting_user: Any | None = None,
+) -> Topic:
+    """Edits a proposal not yet in the library (its pending outline too)."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        if topic.status in (Topic.Status.LIBRARY, Topic.Status.RETIRED):
+            raise _refuse(MSG_TOPIC_IN_LIBRARY, "in_library")
+        topic.title = _topic_fields_rule(
+            federation_id=topic.federation_id,
+            title=title,
+            category=category,
+            duration_minutes=duration_minutes,
+            exclude_pk=topic.pk,
+        )
+        topic.category, topic.audience, topic.duration_minutes = category, audience.strip(), duration_minutes
+        _with_version(topic, version)
+        topic.save()
+        if outline is not None:
+            if not outline.strip():
+                raise _refuse(MSG_OUTLINE_REQUIRED, "outline_required")
+            pending = topic.versions.filter(status=TopicVersion.Status.PENDING).order_by("-number").first()
+            if pending is not None and pending.outline != outline.strip():
+                pending.outline = outline.strip()
+                pending.save()
+        return topic
+
+
+def topic_revise(
+    *, topic: Topic, outline: str, changes: str = "", acting_user: Any | None = None
+) -> TopicVersion:
+    """A new version of the outline (打磨, after a rehearsal or feedback). In the library the topic keeps its
+    current version for lectures until staff accept the new one; a returned proposal goes back to review."""
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=topic.pk) if _locks() else topic
+        if topic.status not in (Topic.Status.LIBRARY, Topic.Status.RETURNED):
+            raise _refuse(MSG_TOPIC_NOT_REVISABLE, "not_revisable")
+        if topic.versions.filter(status=TopicVersion.Status.PENDING).exists():
+            raise _refuse(MSG_VERSION_PENDING, "version_pending")
+        outline = (outline or "").strip()
+        if not outline:
+            raise _refuse(MSG_OUTLINE_REQUIRED, "outline_required")
+        latest = topic.versions.order_by("-number").first()
+        if latest is not None and latest.outline == outline:
+            raise _refuse(MSG_OUTLINE_UNCHANGED, "outline_unchanged")
+        with audit.attributed_to(acting_user):
+            made = TopicVersion(
+                topic=topic,
+                number=(latest.number if latest else 0) + 1,
+                outline=outline,
+                changes=changes.strip(),
+            )
+            made.save()
+        if topic.status == Topic.Status.RETURNED:
+            TOPIC_MACHINE.move(topic, "resubmit", acting_user=acting_user)
+        return made
+
+
+def _locks() -> bool:
+    from django.db import connection
+
+    return bool(connection.features.has_select_for_update)
+
+
+def pending_version(topic: Topic) -> TopicVersion | None:
+    return topic.versions.filter(status=TopicVersion.Status.PENDING).order_by("-number").first()
+
+
+def topic_review(
+    *, topic: Topic, accept: bool, comment: str = "", acting_user: Any | None = None
+) -> TopicVersion:
+    """Staff decide on the pending version: accepted (a proposal enters the library; a revision becomes the
+    version new lectures are given from) or returned with comments (a proposal goes back to its proposer)."""
+    with transaction.atomic():
+        pending = pending_version(topic)
+        if pending is None:
+            raise _refuse(MSG_NOTHING_TO_REVIEW, "nothing_to_review")
+        if not accept and not comment.strip():
+            from core.states import MSG_REASON_REQUIRED
+
+            raise _refuse(MSG_REASON_REQUIRED, "reason_required")
+        with audit.attributed_to(acting_user):
+            pending.status = TopicVersion.Status.ACCEPTED if accept else TopicVersion.Status.RETURNED
+            pending.reviewed_at, pending.review_comment = timezone.now(), comment.strip()
+            pending.save()
+        if topic.status == Topic.Status.PROPOSED:
+            if accept:
+                topic.current_version, topic.added_on = pending, clock.today()
+            TOPIC_MACHINE.move(
+                topic, "accept" if accept else "return", reason=comment, acting_user=acting_user
+            )
+        elif accept:
+            with audit.attributed_to(acting_user):
+                topic.current_version = pending
+                topic.save()
+        return pending
+
+
+def topic_move(
+    *,
+    topic: Topic,
+    transition: str,
+    reason: str = "",
+    version: int | None = None,
+    acting_user: Any | None = None,
+) -> Topic:
+    """停用 / 恢复入库 (the review moves go through topic_review)."""
+    with transaction.atomic():
+        _with_version(topic, version)
+        TOPIC_MACHINE.move(topic, transition, reason=reason, acting_user=acting_user)
+        return topic
+
+
+def topic_set_lecturers(
+    *, topic: Topic, lecturers: Iterable[Volunteer], acting_user: Any | None = None
+) -> Topic:
+    """Who gives the topic (staff): active volunteers of its federation."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        chosen = list(lecturers)
+        if not chosen:
+            raise _refuse(MSG_LECTURER_REQUIRED, "lecturer_required")
+        for volunteer in chosen:
+            if volunteer.federation_id != topic.federation_id:
+                raise _refuse(MSG_OTHER_FEDERATION, "other_federation")
+            _active_volunteer_rule(volunteer)
+        before = sorted(topic.lecturers.values_list("pk", flat=True))
+        topic.lecturers.set(chosen)
+        audit.record(
+            "lectures.topic_lecturers",
+            obj=topic,
+            changes={"lecturers": [before, sorted(v.pk for v in chosen)]},
+        )
+        return topic
+
+
+# ------------------------------------------------------------------------------------------ lectures
+def _lecturers_rule(federation_id: int, lecturers: Iterable[Volunteer]) -> list[Volunteer]:
+    chosen = list(lecturers)
+    if not chosen:
+        raise _refuse(MSG_LECTURER_REQUIRED, "lecturer_required")
+    for volunteer in chosen:
+        if volunteer.federation_id != federation_id:
+            raise _refuse(MSG_OTHER_FEDERATION, "other_federation")
+        _active_volunteer_rule(volunteer)
+    return chosen
+
+
+def lecture_schedule(
+    *,
+    topic: Topic,
+    lecturers: Iterable[Volunteer],
+    starts_at: Any,
+    venue: str,
+    capacity: int = 50,
+    duration_minutes: int | None = None,
+    host_unit: Unit | None = None,
+    community: Any | None = None,
+    acting_user: Any | None = None,
+) -> Lecture:
+    """安排讲座 from the topic's current version (the one in the library)."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        if topic.status != Topic.Status.LIBRARY or topic.current_version_id is None:
+            raise _refuse(MSG_TOPIC_NOT_IN_LIBRARY, "topic_not_in_library")
+        chosen = _lecturers_rule(topic.federation_id, lecturers)
+        if not (venue or "").strip():
+            raise _refuse(MSG_VENUE_REQUIRED, "venue_required")
+        if not 1 <= capacity <= 2000:
+            raise _refuse(MSG_CAPACITY_RANGE, "capacity_range")
+        duration = duration_minutes or topic.duration_minutes
+        if not 15 <= duration <= 480:
+            raise _refuse(MSG_DURATION_RANGE, "duration_range")
+        for org in (host_unit, community):
+            if org is not None and org.federation_id != topic.federation_id:
+                raise _refuse(MSG_OTHER_FEDERATION, "other_federation")
+        lecture = Lecture(
+            federation_id=topic.federation_id,
+            topic=topic,
+            topic_version_id=topic.current_version_id,
+            starts_at=starts_at,
+            duration_minutes=duration,
+            venue=venue.strip(),
+            capacity=capacity,
+            host_unit=host_unit,
+            community=community,
+        )
+        lecture.save()
+        lecture.lecturers.set(chosen)
+        return lecture
+
+
+def lecture_hold(*, lecture: Lecture, version: int | None = None, acting_user: Any | None = None) -> Lecture:
+    """登记已举办: the lecture took place (after its start); its lecturers are credited its hours."""
+    with transaction.atomic():
+        if lecture.starts_at > timezone.now():
+            raise _refuse(MSG_NOT_STARTED, "not_started")
+        _with_version(lecture, version)
+        LECTURE_MACHINE.move(lecture, "hold", acting_user=acting_user)
+        _after_lecture_held(lecture, acting_user)
+        return lecture
+
+
+def _after_lecture_held(lecture: Lecture, acting_user: Any | None) -> None:
+    """What else follows from a held lecture (an order it came from is held too)."""
+    for hook in HELD_HOOKS:
+        hook(lecture, acting_user)
+
+
+# Functions called in the transaction that records a lecture as held (the ordering part registers one).
+HELD_HOOKS: list[Any] = []
+
+
+def lecture_cancel(
+    *, lecture: Lecture, reason: str, version: int | None = None, acting_user: Any | None = None
+) -> Lecture:
+    with transaction.atomic():
+        _with_version(lecture, version)
+        LECTURE_MACHINE.move(lecture, "cancel", reason=reason, acting_user=acting_user)
+        return lecture
+
+
+def _new_code() -> str:
+    import secrets
+
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at the door
+    while True:
+        code = "".join(secrets.choice(alphabet) for _ in range(6))
+        if not Registration.objects.filter(code=code).exists():
+            return code
+
+
+def _locked_lecture(lecture: Lecture) -> Lecture:
+    """The lecture's row, locked until the transaction ends (PostgreSQL: SELECT ... FOR UPDATE; SQLite's
+    IMMEDIATE transactions already hold the database's write lock), so that places are counted once."""
+    rows = Lecture.objects.filter(pk=lecture.pk)
+    if _locks():
+        rows = rows.select_for_update()
+    return rows.get()
+
+
+def registration_create(
+    *, lecture: Lecture, person: Person | None, acting_user: Any | None = None, walk_in: bool = False
+) -> Registration:
+    """报名: a place while there is one, else the waiting list (候补), in order of arrival. A walk-in (现场登记)
+    at the door is registered and attended whatever the count."""
+    if person is None:
+        raise _refuse(MSG_NO_PERSON, "no_person")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        locked = _locked_lecture(lecture)
+        if locked.status != Lecture.Status.SCHEDULED:
+            raise _refuse(MSG_NOT_OPEN, "not_open")
+        if not walk_in and locked.starts_at <= timezone.now():
+            raise _refuse(MSG_REGISTRATION_CLOSED, "closed")
+        if person.federation_id != locked.federation_id:
+            raise _refuse(MSG_OTHER_FEDERATION, "other_federation")
+        live = Registration.objects.filter(lecture=locked).exclude(status=Registration.Status.CANCELLED)
+        if live.filter(person=person).exists():
+            raise _refuse(MSG_ALREADY_REGISTERED, "duplicate")
+        taken = live.filter(status=Registration.Status.REGISTERED).count()
+        registration = Registration(
+            federation_id=locked.federation_id,
+            lecture=locked,
+            person=person,
+            code=_new_code(),
+            walk_in=walk_in,
+            status=Registration.Status.REGISTERED
+            if walk_in or taken < locked.capacity
+            else Registration.Status.WAITLISTED,
+            attendance=Registration.Attendance.ATTENDED if walk_in else Registration.Attendance.UNKNOWN,
+        )
+        registration.save()
+        return registration
+
+
+def registration_cancel(*, registration: Registration, acting_user: Any | None = None) -> Registration | None:
+    """取消报名 (a state, never a delete). A freed place goes to the first on the waiting list, who is told.
+    Returns the registration that moved up, if one did."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        locked = _locked_lecture(registration.lecture)
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status == Registration.Status.CANCELLED:
+            raise _refuse(MSG_ALREADY_CANCELLED, "already_cancelled")
+        if locked.status != Lecture.Status.SCHEDULED:
+            raise _refuse(MSG_NOT_OPEN, "not_open")
+        freed = registration.status == Registration.Status.REGISTERED
+        registration.status = Registration.Status.CANCELLED
+        registration.save()
+        if not freed:
+            return None
+        taken = Registration.objects.filter(lecture=locked, status=Registration.Status.REGISTERED).count()
+        if taken >= locked.capacity:
+            return None
+        first = (
+            Registration.objects.filter(lecture=locked, status=Registration.Status.WAITLISTED)
+            .order_by("registered_at", "id")
+            .first()
+        )
+        if first is None:
+            return None
+        first.status = Registration.Status.REGISTERED
+        first.save()
+        _tell_moved_up(first)
+        return first
+
+
+def _tell_moved_up(registration: Registration) -> None:
+    from django.urls import reverse
+
+    from accounts.models import User
+    from core.notify import notify
+
+    user = User.objects.filter(person_id=registration.person_id, is_active=True).first()
+    if user is None:
+        return
+    lecture = registration.lecture
+    notify(
+        recipient=user,
+        federation_id=lecture.federation_id,
+        kind="lecture_moved_up",
+        title=str(_("候补转正：您已获得讲座“%(title)s”的名额")) % {"title": lecture.topic.title},
+        url=reverse("lectures:lecture-detail", args=[lecture.pk]),
+        dedup_key=f"lecture-moved-up:{registration.pk}",
+    )
+
+
+def _door_rule(lecture: Lecture) -> None:
+    if lecture.status == Lecture.Status.CANCELLED:
+        raise _refuse(MSG_LECTURE_NOT_SCHEDULED, "not_scheduled")
+    if timezone.localdate(lecture.starts_at) > clock.today():
+        raise _refuse(MSG_CHECKIN_TOO_EARLY, "too_early")
+
+
+def registration_checkin(*, lecture: Lecture, code: str, acting_user: Any | None = None) -> Registration:
+    """签到 at the door by the registration's code (typed or scanned)."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        _door_rule(lecture)
+        registration = Registration.objects.filter(lecture=lecture, code=(code or "").strip().upper()).first()
+        if registration is None:
+            raise _refuse(MSG_UNKNOWN_CODE, "unknown_code")
+        if registration.status != Registration.Status.REGISTERED:
+            raise _refuse(MSG_NOT_REGISTERED, "not_registered")
+        registration.attendance = Registration.Attendance.ATTENDED
+        registration.save()
+        return registration
+
+
+def registration_mark(
+    *, registration: Registration, attendance: str, version: int | None = None, acting_user: Any | None = None
+) -> Registration:
+    """Attendance by hand: attended, absent or excused."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        _door_rule(registration.lecture)
+        if attendance not in Registration.Attendance.values:
+            raise _refuse(MSG_NOT_REGISTERED, "bad_attendance")
+        if registration.status != Registration.Status.REGISTERED:
+            raise _refuse(MSG_NOT_REGISTERED, "not_registered")
+        registration.attendance = attendance
+        _with_version(registration, version)
+        registration.save()
+        return registration
+
+
+def feedback_give(
+    *,
+    registration: Registration,
+    relevance: int,
+    content: int,
+    delivery: int,
+    comment: str = "",
+    acting_user: Any | None = None,
+) -> Feedback:
+    """学员反馈: only from attendees, only after the start, once."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        lecture = registration.lecture
+        if lecture.starts_at > timezone.now():
+            raise _refuse(MSG_FEEDBACK_TOO_EARLY, "too_early")
+        if registration.status != Registration.Status.REGISTERED or registration.attendance != "attended":
+            raise _refuse(MSG_FEEDBACK_NOT_ATTENDED, "not_attended")
+        if Feedback.objects.filter(registration=registration).exists():
+            raise _refuse(MSG_FEEDBACK_TWICE, "twice")
+        if any(not 1 <= r <= 5 for r in (relevance, content, delivery)):
+            raise _refuse(MSG_RATING_RANGE, "rating_range")
+        feedback = Feedback(
+            federation_id=lecture.federation_id,
+            lecture=lecture,
+            registration=registration,
+            relevance=relevance,
+            content=content,
+            delivery=delivery,
+            comment=comment.strip(),
+        )
+        feedback.save()
+        return feedback
