@@ -177,7 +177,7 @@ NOT_YET_TRANSLATED = {
     "committees/ledger/",  # the ledger's import/export: headers, cell and row messages (issue #8 section 7)
     "core/api.py",  # API error messages and the validation-error words
     "core/auditlog.py", "core/pages.py",  # audit log export headers and titles
-    "core/backup.py", "core/crypto.py", "core/uploads.py", "core/notify.py", "core/middleware.py",
+    "core/backup.py", "core/crypto.py", "core/notify.py",
     "core/fields.py", "core/auditguard.py",
     "core/management/commands/", "committees/management/commands/",  # command output
 }
