@@ -14,6 +14,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +41,7 @@ MSG_USERNAME_TAKEN = _("该用户名已被使用。")
 class ApiLoginResult:
     token: str | None = None
     expires_at: dt.datetime | None = None
-    error: str | None = None
+    error: str | Promise | None = None
     status: int = 200
 
 
@@ -113,6 +114,7 @@ def api_login(request: HttpRequest, *, username: str, password: str, otp: str | 
         return ApiLoginResult(error=MSG_BAD_CREDENTIALS, status=401)
     assert isinstance(user, User)
     if requires_otp(user):
+        message: str | Promise | None
         if confirmed_device(user) is None:
             message, detail = MSG_OTP_NOT_ENROLLED, "api: no otp device"
         elif not otp:
@@ -120,7 +122,7 @@ def api_login(request: HttpRequest, *, username: str, password: str, otp: str | 
         elif otp_verify(user, otp) is None:
             message, detail = MSG_BAD_CREDENTIALS, "api: otp wrong"
         else:
-            message = ""
+            message = None
         if message:
             audit.record("login_failed", obj=user, result="failure", actor=username, ip=ip, detail=detail)
             count_failure(request, username, reason=detail)

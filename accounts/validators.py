@@ -118,7 +118,7 @@ class CommonPasswordValidator(password_validation.CommonPasswordValidator):
     """Django's list of 20,000 common passwords, with the message in Chinese."""
 
     def get_error_message(self) -> str:
-        return MSG_PASSWORD_COMMON
+        return str(MSG_PASSWORD_COMMON)
 
     def get_help_text(self) -> str:
         return gettext("不能是常见密码。")

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, gettext_lazy, pgettext
 from django.views import View
@@ -236,7 +237,7 @@ class _ConfirmedAction(ScopedObjectMixin, View):
     """GET shows a confirmation; POST does the action on a changeable object."""
 
     action = "change"
-    question = ""
+    question: str | Promise = ""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()

@@ -108,7 +108,7 @@ class LedgerUploadForm(_FederationChoice):
             # The header rows do not count against the limit.
             self.content = check_xlsx(upload, max_rows=max_rows() + len(columns.SHEETS))
         except UploadRefused as refused:
-            raise forms.ValidationError(refused.message, code="refused") from None
+            raise forms.ValidationError(str(refused.message), code="refused") from None
         return upload
 
 

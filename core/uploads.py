@@ -14,6 +14,7 @@ import zipfile
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +47,7 @@ DEFAULT_MAX_MEMBERS = 5000
 class UploadRefused(Exception):
     """The upload is refused; `message` says why, in words for the clerk."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str | Promise) -> None:
         super().__init__(message)
         self.message = message
 

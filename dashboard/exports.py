@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,8 +26,8 @@ __all__ = ["LISTS", "XLSX_TYPE", "ListSpec", "build_workbook", "safe_cell", "wor
 @dataclass(frozen=True)
 class ListSpec:
     key: str
-    title: str
-    headers: Sequence[str]
+    title: str | Promise
+    headers: Sequence[str | Promise]
     rows: Callable[[Any, dt.date, int | None], list[Any]]
     cells: Callable[[Any], Sequence[Any]]
     widths: Sequence[int]
