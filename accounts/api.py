@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
@@ -27,7 +28,7 @@ class TokenIn(Schema):
 
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=1024)
-    otp: str | None = Field(None, max_length=16, description="动态验证码（须双因素认证的账号）")
+    otp: str | None = Field(None, max_length=16, description=_("动态验证码（须双因素认证的账号）"))
 
 
 class TokenOut(Schema):
@@ -45,7 +46,7 @@ def _claimed_username(data: Any) -> str:
 
 
 @router.post("/token", auth=None, response={200: TokenOut, **TOKEN_REFUSALS},
-             openapi_extra=json_body(TokenIn, description="只接受 JSON（Content-Type: application/json）"))
+             openapi_extra=json_body(TokenIn, description=_("只接受 JSON（Content-Type: application/json）")))
 @public_endpoint
 def token(request: HttpRequest) -> TokenOut:
     try:
@@ -72,7 +73,7 @@ class TokenInfo(Schema):
     created_at: dt.datetime
     expires_at: dt.datetime
     last_used_at: dt.datetime | None
-    current: bool = Field(description="是否为本次请求所用的令牌")
+    current: bool = Field(description=_("是否为本次请求所用的令牌"))
 
 
 @router.get("/tokens", response={200: list[TokenInfo]})

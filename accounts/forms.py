@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts import services
 from accounts.models import User
@@ -16,9 +16,9 @@ from accounts.policy import requires_otp
 from core.forms import StyledForm, StyledFormMixin
 from core.roles import Role
 
-MSG_PASSWORD_MISMATCH = "两次输入的新密码不一致。"
-MSG_OLD_PASSWORD_WRONG = "原密码不正确。"
-MSG_OTP_FORMAT = "请输入6位数字。"
+MSG_PASSWORD_MISMATCH = gettext_lazy("两次输入的新密码不一致。")
+MSG_OLD_PASSWORD_WRONG = gettext_lazy("原密码不正确。")
+MSG_OTP_FORMAT = gettext_lazy("请输入6位数字。")
 
 
 class LoginForm(AuthenticationForm):
@@ -29,7 +29,7 @@ class LoginForm(AuthenticationForm):
     is sent to enrolment by accounts.middleware.LoginPolicyMiddleware.
     """
 
-    otp_token = forms.CharField(label="动态验证码", required=False, max_length=6)
+    otp_token = forms.CharField(label=gettext_lazy("动态验证码"), required=False, max_length=6)
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -59,7 +59,7 @@ class LoginForm(AuthenticationForm):
 
 
 class OtpForm(StyledForm):
-    otp_token = forms.RegexField(label="动态验证码", regex=r"^\d{6}$", max_length=6,
+    otp_token = forms.RegexField(label=gettext_lazy("动态验证码"), regex=r"^\d{6}$", max_length=6,
                                  error_messages={"invalid": MSG_OTP_FORMAT})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -81,9 +81,9 @@ class ChangePasswordForm(StyledFormMixin, PasswordChangeForm):
         from accounts.policy import PASSWORD_HISTORY, PASSWORD_MIN_CLASSES, PASSWORD_MIN_LENGTH
         from accounts.validators import HELP_PASSWORD_RULES
 
-        self.fields["old_password"].label = "原密码"
-        self.fields["new_password1"].label = "新密码"
-        self.fields["new_password2"].label = "再次输入新密码"
+        self.fields["old_password"].label = gettext("原密码")
+        self.fields["new_password1"].label = gettext("新密码")
+        self.fields["new_password2"].label = gettext("再次输入新密码")
         self.fields["new_password1"].help_text = HELP_PASSWORD_RULES.format(
             min_length=PASSWORD_MIN_LENGTH, min_classes=PASSWORD_MIN_CLASSES, count=PASSWORD_HISTORY
         )
@@ -91,10 +91,10 @@ class ChangePasswordForm(StyledFormMixin, PasswordChangeForm):
 
 
 class AccountCreateForm(StyledForm):
-    username = forms.RegexField(label="用户名", regex=r"^[\w.@+-]{3,150}$", max_length=150,
-                                help_text="3–150个字母、数字或 @ . + - _")
-    display_name = forms.CharField(label="姓名", max_length=50)
-    email = forms.EmailField(label="电子邮箱", required=False)
+    username = forms.RegexField(label=gettext_lazy("用户名"), regex=r"^[\w.@+-]{3,150}$", max_length=150,
+                                help_text=gettext_lazy("3–150个字母、数字或 @ . + - _"))
+    display_name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
+    email = forms.EmailField(label=gettext_lazy("电子邮箱"), required=False)
 
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
@@ -104,8 +104,8 @@ class RoleGrantForm(forms.Form):
     """Not a StyledForm: StyledFormMixin looks at `errors` inside __init__, which would validate before the
     account queryset below is set."""
 
-    user = forms.ModelChoiceField(label="账号", queryset=User.objects.none())
-    role = forms.ChoiceField(label="角色", choices=ROLE_CHOICES, help_text="联络员角色绑定到该账号人员所在的单位。")
+    user = forms.ModelChoiceField(label=gettext_lazy("账号"), queryset=User.objects.none())
+    role = forms.ChoiceField(label=gettext_lazy("角色"), choices=ROLE_CHOICES, help_text=gettext_lazy("联络员角色绑定到该账号人员所在的单位。"))
 
     def __init__(self, *args: Any, request: HttpRequest, federation_ids: frozenset[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -114,7 +114,7 @@ class RoleGrantForm(forms.Form):
             User.objects.visible_to(request.user).filter(federation_id__in=federation_ids, is_active=True)
             .exclude(pk=request.user.pk).order_by("username")
         )
-        user_field.label_from_instance = lambda obj: f"{obj.username}（{obj.label}）"  # type: ignore[method-assign,assignment]
+        user_field.label_from_instance = lambda obj: gettext("%(username)s（%(name)s）") % {"username": obj.username, "name": obj.label}  # type: ignore[method-assign,assignment]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 

@@ -13,11 +13,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import requires_otp
 
-MSG_PASSWORD_EXPIRED = "您的密码已超过90天未修改，请先修改密码。"
-MSG_PASSWORD_MUST_CHANGE = "首次登录或密码被重置后，须先修改密码。"
+MSG_PASSWORD_EXPIRED = _("您的密码已超过90天未修改，请先修改密码。")
+MSG_PASSWORD_MUST_CHANGE = _("首次登录或密码被重置后，须先修改密码。")
 
 
 class LoginPolicyMiddleware:

@@ -17,13 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from core.roles import ADMIN_ROLES, BINDING_REQUIRED, BUSINESS_ROLES, ROLE_BINDINGS, Role
 from core.scoping import Scope, ScopedQuerySet
 
-MSG_UNIT_REQUIRED = "该角色须指定单位。"
-MSG_COMMUNITY_REQUIRED = "该角色须指定基层组织（社区、街道）。"
-MSG_NO_UNIT_FOR_ROLE = "该角色不绑定单位。"
-MSG_NO_COMMUNITY_FOR_ROLE = "该角色不绑定基层组织。"
-MSG_BINDING_OTHER_FEDERATION = "所选单位或基层组织不属于该妇联。"
-MSG_SEPARATION_OF_DUTIES = "三员分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任。"
-MSG_ADMIN_AND_BUSINESS = "三员分立：系统管理员、安全管理员、审计管理员不能同时持有业务角色。"
+MSG_UNIT_REQUIRED = _("该角色须指定单位。")
+MSG_COMMUNITY_REQUIRED = _("该角色须指定基层组织（社区、街道）。")
+MSG_NO_UNIT_FOR_ROLE = _("该角色不绑定单位。")
+MSG_NO_COMMUNITY_FOR_ROLE = _("该角色不绑定基层组织。")
+MSG_BINDING_OTHER_FEDERATION = _("所选单位或基层组织不属于该妇联。")
+MSG_SEPARATION_OF_DUTIES = _("三员分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任。")
+MSG_ADMIN_AND_BUSINESS = _("三员分立：系统管理员、安全管理员、审计管理员不能同时持有业务角色。")
 
 
 class UserQuerySet(ScopedQuerySet):

@@ -14,6 +14,8 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, RoleAssignment, User
@@ -26,20 +28,20 @@ from core.scoping import forget_scope
 # One answer for every failed log-in step, the second factor's included: a wrong password, a right one
 # without its code and a right one with a wrong code look alike (the code is asked on the same form), so
 # that the answer never confirms a password. The audit log tells them apart.
-MSG_BAD_CREDENTIALS = "用户名、密码或动态验证码错误。需要动态验证码的账号，请同时输入验证器中最新的6位数字。"
-MSG_LOCKED = "登录失败次数过多，账号已被锁定30分钟，请稍后再试或联系安全管理员。"
-MSG_OTP_INVALID = "动态验证码错误或已使用过，请输入验证器中最新的6位数字。"
-MSG_OTP_NOT_ENROLLED = "该账号尚未绑定动态验证码，请先在网页端登录完成绑定。"
-MSG_PASSWORD_CHANGE_REQUIRED = "该账号须先修改密码，请在网页端登录后修改。"
-MSG_CANNOT_CHANGE_SELF = "不能对自己的账号执行此操作。"
-MSG_USERNAME_TAKEN = "该用户名已被使用。"
+MSG_BAD_CREDENTIALS = _("用户名、密码或动态验证码错误。需要动态验证码的账号，请同时输入验证器中最新的6位数字。")
+MSG_LOCKED = _("登录失败次数过多，账号已被锁定30分钟，请稍后再试或联系安全管理员。")
+MSG_OTP_INVALID = _("动态验证码错误或已使用过，请输入验证器中最新的6位数字。")
+MSG_OTP_NOT_ENROLLED = _("该账号尚未绑定动态验证码，请先在网页端登录完成绑定。")
+MSG_PASSWORD_CHANGE_REQUIRED = _("该账号须先修改密码，请在网页端登录后修改。")
+MSG_CANNOT_CHANGE_SELF = _("不能对自己的账号执行此操作。")
+MSG_USERNAME_TAKEN = _("该用户名已被使用。")
 
 
 @dataclass
 class ApiLoginResult:
     token: str | None = None
     expires_at: dt.datetime | None = None
-    error: str | None = None
+    error: str | Promise | None = None
     status: int = 200
 
 
@@ -75,7 +77,7 @@ def otp_device_pending(user: User) -> Any:
 
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="动态验证码", confirmed=False)
+        device = TOTPDevice.objects.create(user=user, name=gettext("动态验证码"), confirmed=False)
     return device
 
 
@@ -112,6 +114,7 @@ def api_login(request: HttpRequest, *, username: str, password: str, otp: str | 
         return ApiLoginResult(error=MSG_BAD_CREDENTIALS, status=401)
     assert isinstance(user, User)
     if requires_otp(user):
+        message: str | Promise | None
         if confirmed_device(user) is None:
             message, detail = MSG_OTP_NOT_ENROLLED, "api: no otp device"
         elif not otp:
@@ -119,7 +122,7 @@ def api_login(request: HttpRequest, *, username: str, password: str, otp: str | 
         elif otp_verify(user, otp) is None:
             message, detail = MSG_BAD_CREDENTIALS, "api: otp wrong"
         else:
-            message = ""
+            message = None
         if message:
             audit.record("login_failed", obj=user, result="failure", actor=username, ip=ip, detail=detail)
             count_failure(request, username, reason=detail)

@@ -11,16 +11,17 @@ from typing import Any
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import PASSWORD_HISTORY, PASSWORD_MIN_CLASSES, PASSWORD_MIN_LENGTH
 
-MSG_PASSWORD_TOO_SHORT = "密码长度至少为{min_length}个字符。"
-MSG_PASSWORD_CLASSES = "密码须包含小写字母、大写字母、数字、特殊符号中的至少{min_classes}类。"
-MSG_PASSWORD_COMMON = "该密码过于常见，容易被猜中，请换一个。"
-MSG_PASSWORD_REUSED = "新密码不能与最近{count}次使用过的密码相同。"
+MSG_PASSWORD_TOO_SHORT = _("密码长度至少为{min_length}个字符。")
+MSG_PASSWORD_CLASSES = _("密码须包含小写字母、大写字母、数字、特殊符号中的至少{min_classes}类。")
+MSG_PASSWORD_COMMON = _("该密码过于常见，容易被猜中，请换一个。")
+MSG_PASSWORD_REUSED = _("新密码不能与最近{count}次使用过的密码相同。")
 MSG_PASSWORD_PATTERN = _("密码不能主要由重复字符或连续序列组成（如 aaaa、abcd、4321、qwer），请换一个更难猜的密码。")
-HELP_PASSWORD_RULES = "至少{min_length}个字符，包含小写字母、大写字母、数字、特殊符号中的至少{min_classes}类；不能是常见密码，不能主要由重复或连续的字符组成，不能与最近{count}次的密码相同。"
+HELP_PASSWORD_RULES = _("至少{min_length}个字符，包含小写字母、大写字母、数字、特殊符号中的至少{min_classes}类；不能是常见密码，不能主要由重复或连续的字符组成，不能与最近{count}次的密码相同。")
 
 # Keyboard rows: "qwer" and "asdf" are as easy to guess as "abcd".
 KEYBOARD_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -117,10 +118,10 @@ class CommonPasswordValidator(password_validation.CommonPasswordValidator):
     """Django's list of 20,000 common passwords, with the message in Chinese."""
 
     def get_error_message(self) -> str:
-        return MSG_PASSWORD_COMMON
+        return str(MSG_PASSWORD_COMMON)
 
     def get_help_text(self) -> str:
-        return "不能是常见密码。"
+        return gettext("不能是常见密码。")
 
 
 class PasswordHistoryValidator:

@@ -15,8 +15,9 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 from django.views import View
 from django.views.decorators.http import require_POST
 
@@ -45,10 +46,10 @@ from core.views import (
     scoped_function,
 )
 
-MSG_PASSWORD_CHANGED = "密码已修改。"
+MSG_PASSWORD_CHANGED = gettext_lazy("密码已修改。")
 MSG_TOKENS_REVOKED = gettext_lazy("接口令牌已撤销，使用它的程序须重新获取令牌。")
-MSG_OTP_ENROLLED = "动态验证码已绑定，今后登录须输入验证器中的6位数字。"
-MSG_ACCOUNT_DEACTIVATED = "账号已停用。"
+MSG_OTP_ENROLLED = gettext_lazy("动态验证码已绑定，今后登录须输入验证器中的6位数字。")
+MSG_ACCOUNT_DEACTIVATED = gettext_lazy("账号已停用。")
 MSG_ACCOUNT_CREATED = gettext_lazy("账号 {username} 已创建。请账号本人到安全管理员处当面领取一次性重置码，用它设置首次登录密码。")
 MSG_RESET_REQUESTED = gettext_lazy("已申请重置账号 {username} 的登录凭据。请本人到{hander}处当面领取一次性重置码；在本人使用前，原密码和验证器不变。")
 MSG_RESET_CANCELLED = gettext_lazy("已撤销重置申请。")
@@ -62,9 +63,9 @@ INTRO_RESET_PASSWORD = gettext_lazy(
 INTRO_RESET_OTP = gettext_lazy(
     "适用于手机遗失或更换：本人用一次性重置码设置新密码后，原验证器作废，下次登录时重新绑定。"
     "重置码由另一位管理员当面交给本人，您不会看到。每一步都记入审计日志并通知审计管理员。")
-MSG_ROLE_GRANTED = "已授予角色。"
-MSG_ROLE_REVOKED = "已撤销角色。"
-MSG_NO_FEDERATION = "您的管理员角色未关联妇联，无法操作。"
+MSG_ROLE_GRANTED = gettext_lazy("已授予角色。")
+MSG_ROLE_REVOKED = gettext_lazy("已撤销角色。")
+MSG_NO_FEDERATION = gettext_lazy("您的管理员角色未关联妇联，无法操作。")
 
 SYSTEM_ADMIN_ONLY = frozenset({Role.SYSTEM_ADMIN})
 SECURITY_ADMIN_ONLY = frozenset({Role.SECURITY_ADMIN})
@@ -93,7 +94,7 @@ login_view = public(LoginView.as_view())
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         logout(request)
-        messages.info(request, "您已安全退出。")
+        messages.info(request, gettext("您已安全退出。"))
         return redirect("accounts:login")
     return render(request, "accounts/logout_confirm.html")
 
@@ -236,7 +237,7 @@ class _ConfirmedAction(ScopedObjectMixin, View):
     """GET shows a confirmation; POST does the action on a changeable object."""
 
     action = "change"
-    question = ""
+    question: str | Promise = ""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
@@ -263,7 +264,7 @@ class _ConfirmedAction(ScopedObjectMixin, View):
 class UserDeactivateView(_ConfirmedAction):
     model = User
     allowed_roles = SYSTEM_ADMIN_ONLY
-    question = "确定停用该账号吗？停用后无法登录，接口令牌立即作废。"
+    question = gettext_lazy("确定停用该账号吗？停用后无法登录，接口令牌立即作废。")
     back_url = "accounts:user-list"
 
     def act(self, request: HttpRequest, obj: Any) -> HttpResponse:
@@ -294,7 +295,7 @@ class UserResetRequestView(ObjectActionView):
         from accounts.resets import hander_role
 
         user: User = self.object
-        roles = "、".join(str(ra.get_role_display()) for ra in user.role_assignments.all()) or "—"
+        roles = pgettext("list separator", "、").join(str(ra.get_role_display()) for ra in user.role_assignments.all()) or "—"
         return [(str(gettext_lazy("账号")), user.username), (str(gettext_lazy("姓名")), user.label),
                 (str(gettext_lazy("角色")), roles),
                 (str(gettext_lazy("重置码交付人")), str(Role(hander_role(user)).label))]
@@ -355,7 +356,8 @@ class CredentialResetIssueView(ObjectActionView):
 
     def facts(self) -> list[tuple[str, str]]:
         reset: CredentialReset = self.object
-        return [(str(gettext_lazy("账号")), f"{reset.user.username}（{reset.user.label}）"),
+        return [(str(gettext_lazy("账号")), gettext("%(username)s（%(name)s）") % {"username": reset.user.username,
+                                                                                  "name": reset.user.label}),
                 (str(gettext_lazy("类别")), str(reset.get_kind_display()) + (
                     str(gettext_lazy("，含动态验证码")) if reset.with_otp else "")),
                 (str(gettext_lazy("申请人")), reset.requested_by.username if reset.requested_by else "—"),
@@ -479,7 +481,7 @@ def role_grant(request: HttpRequest) -> HttpResponse:
 class RoleRevokeView(_ConfirmedAction):
     model = RoleAssignment
     allowed_roles = SECURITY_ADMIN_ONLY
-    question = "确定撤销该角色吗？"
+    question = gettext_lazy("确定撤销该角色吗？")
     back_url = "accounts:role-list"
 
     def act(self, request: HttpRequest, obj: Any) -> HttpResponse:
@@ -498,20 +500,23 @@ def policy_values() -> list[tuple[str, str]]:
     opts: dict[str, dict[str, Any]] = {v["NAME"]: v.get("OPTIONS", {}) for v in configured}
     cname = f"{ComplexityValidator.__module__}.{ComplexityValidator.__name__}"
     hname = f"{PasswordHistoryValidator.__module__}.{PasswordHistoryValidator.__name__}"
-    roles = "、".join(str(Role(r).label) for r in sorted(policy.OTP_REQUIRED_ROLES))
+    roles = pgettext("list separator", "、").join(str(Role(r).label) for r in sorted(policy.OTP_REQUIRED_ROLES))
     return [
-        ("密码最小长度", f"{opts.get(cname, {}).get('min_length', policy.PASSWORD_MIN_LENGTH)} 个字符"),
-        ("字符类别", f"小写、大写、数字、符号中至少 {opts.get(cname, {}).get('min_classes', policy.PASSWORD_MIN_CLASSES)} 类"),
-        ("常见密码", "禁止使用（两万个常见密码表）" if any("CommonPassword" in n for n in names) else "未启用"),
-        ("重复与连续字符", "禁止主要由重复字符或连续序列（aaaa、abcd、qwer）组成的密码"
-         if any("PatternValidator" in n for n in names) else "未启用"),
-        ("历史密码", f"不得与最近 {opts.get(hname, {}).get('count', policy.PASSWORD_HISTORY)} 次相同" if hname in names else "未启用"),
-        ("密码有效期", f"{policy.PASSWORD_MAX_AGE.days} 天，到期须修改"),
-        ("首次登录/重置后", "须修改密码"),
-        ("登录失败锁定", f"连续失败 {settings.AXES_FAILURE_LIMIT} 次锁定 {int(float(settings.AXES_COOLOFF_TIME) * 60)} 分钟（网页与接口合并计数）"),
-        ("会话空闲超时", f"{settings.SESSION_COOKIE_AGE // 60} 分钟"),
-        ("会话最长时间", f"{settings.SESSION_ABSOLUTE_LIFETIME // 3600} 小时"),
-        ("双因素认证", f"动态验证码（TOTP），适用角色：{roles}"),
+        (gettext("密码最小长度"), gettext("%(n)s 个字符") % {"n": opts.get(cname, {}).get("min_length", policy.PASSWORD_MIN_LENGTH)}),
+        (gettext("字符类别"), gettext("小写、大写、数字、符号中至少 %(n)s 类")
+         % {"n": opts.get(cname, {}).get("min_classes", policy.PASSWORD_MIN_CLASSES)}),
+        (gettext("常见密码"), gettext("禁止使用（两万个常见密码表）") if any("CommonPassword" in n for n in names) else gettext("未启用")),
+        (gettext("重复与连续字符"), gettext("禁止主要由重复字符或连续序列（aaaa、abcd、qwer）组成的密码")
+         if any("PatternValidator" in n for n in names) else gettext("未启用")),
+        (gettext("历史密码"), gettext("不得与最近 %(n)s 次相同") % {"n": opts.get(hname, {}).get("count", policy.PASSWORD_HISTORY)}
+         if hname in names else gettext("未启用")),
+        (gettext("密码有效期"), gettext("%(days)s 天，到期须修改") % {"days": policy.PASSWORD_MAX_AGE.days}),
+        (gettext("首次登录/重置后"), gettext("须修改密码")),
+        (gettext("登录失败锁定"), gettext("连续失败 %(failures)s 次锁定 %(minutes)s 分钟（网页与接口合并计数）") % {
+            "failures": settings.AXES_FAILURE_LIMIT, "minutes": int(float(settings.AXES_COOLOFF_TIME) * 60)}),
+        (gettext("会话空闲超时"), gettext("%(n)s 分钟") % {"n": settings.SESSION_COOKIE_AGE // 60}),
+        (gettext("会话最长时间"), gettext("%(n)s 小时") % {"n": settings.SESSION_ABSOLUTE_LIFETIME // 3600}),
+        (gettext("双因素认证"), gettext("动态验证码（TOTP），适用角色：%(roles)s") % {"roles": roles}),
     ]
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import WithJsonSchema
@@ -14,9 +15,9 @@ from core.roles import Role
 
 router = Router(tags=["stats"])
 
-MSG_DATES_REQUIRED = "请提供起止日期 from 和 to（格式 YYYY-MM-DD）。"
-MSG_BAD_DATE = "日期格式有误，应为 YYYY-MM-DD。"
-MSG_INVERTED = "起始日期 from 不能晚于截止日期 to。"
+MSG_DATES_REQUIRED = _("请提供起止日期 from 和 to（格式 YYYY-MM-DD）。")
+MSG_BAD_DATE = _("日期格式有误，应为 YYYY-MM-DD。")
+MSG_INVERTED = _("起始日期 from 不能晚于截止日期 to。")
 
 RATE_ROLES = (Role.FEDERATION_STAFF, Role.UNIT_LIAISON)
 # A date as the schema declares it; the string is parsed by _parse, for its own Chinese message.

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommitteesConfig(AppConfig):
     name = "committees"
-    verbose_name = "妇委会自查"
+    verbose_name = _("妇委会自查")
 
     def ready(self) -> None:
         # nav: the menu entries; ledger.jobs: the ledger import and export job kinds (core.jobs).

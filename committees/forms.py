@@ -7,24 +7,25 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import Seat
 from core.forms import StyledForm, date_field, reason_field
 from orgs.models import Person, Unit
 
-MSG_PERSON_OR_NAME = "请在名单中选择人员，或填写姓名（二者选其一）。"
-MSG_NEEDS_HOLDER = "请在名单中选择人员，或填写姓名。"
+MSG_PERSON_OR_NAME = _("请在名单中选择人员，或填写姓名（二者选其一）。")
+MSG_NEEDS_HOLDER = _("请在名单中选择人员，或填写姓名。")
 
-DUE_HELP = "留空则按本妇联每届任期（{years}年）自动推算。"
+DUE_HELP = _("留空则按本妇联每届任期（{years}年）自动推算。")
 
 
 class CommitteeFormForm(StyledForm):
     """组建妇委会: committee_form."""
 
-    formed_on = date_field("成立日期")
-    first_term_started_on = date_field("第1届选举日期", required=False, help_text="留空则与成立日期相同。")
-    first_term_due_on = date_field("第1届届满日期", required=False)
+    formed_on = date_field(_("成立日期"))
+    first_term_started_on = date_field(_("第1届选举日期"), required=False, help_text=_("留空则与成立日期相同。"))
+    first_term_due_on = date_field(_("第1届届满日期"), required=False)
 
     def __init__(self, *args: Any, term_years: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -34,11 +35,11 @@ class CommitteeFormForm(StyledForm):
 class ReelectForm(StyledForm):
     """换届: term_reelect."""
 
-    started_on = date_field("换届选举日期", help_text="新一届的选举日期。")
-    due_on = date_field("新一届届满日期", required=False)
+    started_on = date_field(_("换届选举日期"), help_text=_("新一届的选举日期。"))
+    due_on = date_field(_("新一届届满日期"), required=False)
     carry_seats = forms.BooleanField(
-        label="原委员连任到新一届", required=False, initial=True,
-        help_text="不勾选：原委员全部随上一届离任，再逐一任命新一届委员。",
+        label=_("原委员连任到新一届"), required=False, initial=True,
+        help_text=_("不勾选：原委员全部随上一届离任，再逐一任命新一届委员。"),
     )
 
     def __init__(self, *args: Any, term_years: int, **kwargs: Any) -> None:
@@ -50,10 +51,10 @@ class HolderFields(StyledForm):
     """Who takes a post: someone of the unit's staff list, or a name typed by hand."""
 
     person = forms.ModelChoiceField(
-        label="人员（本单位人员名单）", queryset=Person.objects.none(), required=False,
-        empty_label="— 从名单中选择 —",
+        label=_("人员（本单位人员名单）"), queryset=Person.objects.none(), required=False,
+        empty_label=_("— 从名单中选择 —"),
     )
-    holder_name = forms.CharField(label="不在名单中时，填写姓名", max_length=50, required=False)
+    holder_name = forms.CharField(label=_("不在名单中时，填写姓名"), max_length=50, required=False)
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,8 +74,8 @@ class SeatAssignForm(HolderFields):
     """任命委员: seat_assign (fills the oldest open vacancy of the role)."""
 
     field_order = ["role", "person", "holder_name", "started_on"]
-    role = forms.ChoiceField(label="职务", choices=Seat.Role.choices, initial=Seat.Role.MEMBER)
-    started_on = date_field("任职日期")
+    role = forms.ChoiceField(label=_("职务"), choices=Seat.Role.choices, initial=Seat.Role.MEMBER)
+    started_on = date_field(_("任职日期"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -86,24 +87,24 @@ class SeatAssignForm(HolderFields):
 class SeatVacateForm(StyledForm):
     """离任: seat_vacate (opens a vacancy)."""
 
-    vacated_on = date_field("离任日期", help_text="从这一天起该职务缺位，补缺期限从这一天算起。")
+    vacated_on = date_field(_("离任日期"), help_text=_("从这一天起该职务缺位，补缺期限从这一天算起。"))
 
 
 class VacancyFillForm(HolderFields):
     """补缺: vacancy_fill, or seat_assign of this vacancy when a holder is named."""
 
     field_order = ["filled_on", "person", "holder_name"]
-    filled_on = date_field("补缺日期")
+    filled_on = date_field(_("补缺日期"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].help_text = "选择或填写接任的人员，系统同时登记其任职；都不填则只登记缺位已补上。"
+        self.fields["person"].help_text = gettext("选择或填写接任的人员，系统同时登记其任职；都不填则只登记缺位已补上。")
 
 
 class CommitteeDissolveForm(StyledForm):
     """撤销妇委会: committee_dissolve."""
 
-    dissolved_on = date_field("撤销日期", help_text="当前届次和在任委员于这一天结束；已登记的缺位保留为历史。")
+    dissolved_on = date_field(_("撤销日期"), help_text=_("当前届次和在任委员于这一天结束；已登记的缺位保留为历史。"))
 
 
 def unit_people(user: Any, unit: Unit) -> Any:

@@ -7,6 +7,7 @@ from typing import Self
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TrackedModel
@@ -61,7 +62,7 @@ class Committee(TrackedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit}妇委会"
+        return gettext("%(unit)s妇委会") % {"unit": self.unit}
 
 
 class Term(TrackedModel):
@@ -92,7 +93,7 @@ class Term(TrackedModel):
         indexes = [models.Index(fields=["federation", "due_on"], name="term_fed_due")]
 
     def __str__(self) -> str:
-        return f"{self.committee} 第{self.number}届"
+        return gettext("%(committee)s 第%(n)s届") % {"committee": self.committee, "n": self.number}
 
 
 class Seat(TrackedModel):
@@ -160,7 +161,7 @@ class Vacancy(TrackedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.committee} {self.get_role_display()} 缺位"
+        return gettext("%(committee)s %(post)s 缺位") % {"committee": self.committee, "post": self.get_role_display()}
 
 
 class CorrectionQuerySet(CommitteeScopedQuerySet):

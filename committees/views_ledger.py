@@ -12,6 +12,8 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from committees.ledger import columns
 from committees.ledger.jobs import EXPORT, IMPORT
@@ -27,8 +29,36 @@ from orgs.selectors import staff_federations_for
 
 STAFF_ONLY = frozenset({Role.FEDERATION_STAFF})
 
-MSG_CHOOSE_FILE = "请选择要导入的台账文件（.xlsx）。"
-MSG_NO_FEDERATION = "您不是任何妇联的工作人员，不能导入台账。"
+# The ledger's sheet and column names as the page shows them, in the user's language.
+LEDGER_WORDS = {
+    columns.SHEET_UNITS: pgettext_lazy("ledger sheet", "单位"),
+    columns.SHEET_TERMS: pgettext_lazy("ledger sheet", "届次"),
+    columns.SHEET_VACANCIES: pgettext_lazy("ledger sheet", "缺位"),
+    columns.COL_UNIT: pgettext_lazy("ledger column", "单位名称"),
+    columns.COL_ESTABLISHED: pgettext_lazy("ledger column", "成立日期"),
+    columns.COL_DISSOLVED: pgettext_lazy("ledger column", "撤销日期"),
+    columns.COL_REQUIRES: pgettext_lazy("ledger column", "是否需建妇委会"),
+    columns.COL_FORMED: pgettext_lazy("ledger column", "妇委会成立日期"),
+    columns.COL_COMMITTEE_DISSOLVED: pgettext_lazy("ledger column", "妇委会撤销日期"),
+    columns.COL_NUMBER: pgettext_lazy("ledger column", "届次"),
+    columns.COL_STARTED: pgettext_lazy("ledger column", "选举日期"),
+    columns.COL_DUE: pgettext_lazy("ledger column", "届满日期"),
+    columns.COL_ROLE: pgettext_lazy("ledger column", "职务"),
+    columns.COL_VACATED: pgettext_lazy("ledger column", "缺位日期"),
+    columns.COL_FILLED: pgettext_lazy("ledger column", "补充日期"),
+    columns.COL_KIND: pgettext_lazy("ledger column", "类别"),
+    columns.COL_FEMALE_STAFF: pgettext_lazy("ledger column", "女职工人数"),
+    columns.COL_ADDRESS: pgettext_lazy("ledger column", "地址"),
+    columns.COL_NOTES: pgettext_lazy("ledger column", "备注"),
+    columns.COL_SUCCESSOR: pgettext_lazy("ledger column", "并入单位"),
+}
+
+
+def ledger_word(name: str) -> str:
+    return str(LEDGER_WORDS.get(name, name))
+
+MSG_CHOOSE_FILE = _("请选择要导入的台账文件（.xlsx）。")
+MSG_NO_FEDERATION = _("您不是任何妇联的工作人员，不能导入台账。")
 RECENT_JOBS = 10
 
 
@@ -39,7 +69,7 @@ def staff_federations(user: Any) -> Any:
 class _FederationChoice(forms.Form):
     # Not core.forms.StyledForm: its __init__ validates a bound form before the federation field
     # below is narrowed to the user's federations, so the choice would be judged against none.
-    federation = forms.ModelChoiceField(label="妇联", queryset=Federation.objects.none(), empty_label=None,
+    federation = forms.ModelChoiceField(label=_("妇联"), queryset=Federation.objects.none(), empty_label=None,
                                         widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -59,17 +89,17 @@ class _FederationChoice(forms.Form):
 
 class LedgerUploadForm(_FederationChoice):
     file = forms.FileField(
-        label="台账文件", error_messages={"required": MSG_CHOOSE_FILE},
+        label=_("台账文件"), error_messages={"required": MSG_CHOOSE_FILE},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + excel.XLSX_TYPE, "class": "form-control"}),
-        help_text="Excel 工作簿（.xlsx），含「单位」「届次」「缺位」三个工作表。",
+        help_text=_("Excel 工作簿（.xlsx），含「单位」「届次」「缺位」三个工作表。"),
     )
-    dry_run = forms.BooleanField(label="仅校验，不写入（先看看会改动什么）", required=False,
+    dry_run = forms.BooleanField(label=_("仅校验，不写入（先看看会改动什么）"), required=False,
                                  widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
     field_order = ["file", "federation", "dry_run"]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["federation"].label = "导入到"
+        self.fields["federation"].label = gettext("导入到")
         self.content: bytes = b""
 
     def clean_file(self) -> Any:
@@ -78,7 +108,7 @@ class LedgerUploadForm(_FederationChoice):
             # The header rows do not count against the limit.
             self.content = check_xlsx(upload, max_rows=max_rows() + len(columns.SHEETS))
         except UploadRefused as refused:
-            raise forms.ValidationError(refused.message, code="refused") from None
+            raise forms.ValidationError(str(refused.message), code="refused") from None
         return upload
 
 
@@ -93,8 +123,8 @@ class LedgerUploadView(ScopedTemplateView):
         ctx.setdefault("form", LedgerUploadForm(user=self.request.user))
         ctx["jobs"] = (Job.objects.visible_to(self.request.user).filter(kind=IMPORT)
                        .select_related("owner")[:RECENT_JOBS])
-        ctx["headers"] = columns.HEADERS
-        ctx["optional_headers"] = columns.OPTIONAL_HEADERS
+        ctx["headers"] = {ledger_word(s): [ledger_word(c) for c in cols] for s, cols in columns.HEADERS.items()}
+        ctx["optional_unit_headers"] = [ledger_word(c) for c in columns.OPTIONAL_HEADERS[columns.SHEET_UNITS]]
         ctx["max_rows"] = f"{max_rows():,}"
         return ctx
 
@@ -116,7 +146,7 @@ class LedgerUploadView(ScopedTemplateView):
 @scoped_function(roles=STAFF_ONLY)
 def ledger_template(request: HttpRequest) -> HttpResponse:
     """The blank ledger workbook: three sheets with headers, an example row, and the 填写说明 sheet."""
-    return excel.xlsx_response(template_workbook(), filename="台账导入模板.xlsx", ascii_name="ledger-template.xlsx")
+    return excel.xlsx_response(template_workbook(), filename=gettext("台账导入模板.xlsx"), ascii_name="ledger-template.xlsx")
 
 
 @scoped_function(roles=STAFF_ONLY)
@@ -126,7 +156,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and form.cleaned_data["federation"] is not None:
         federation = form.cleaned_data["federation"]
         job = jobs.start(kind=EXPORT, owner=request.user, federation_id=federation.pk,
-                         label=f"{federation.short_name or federation.name}台账")
+                         label=gettext("%(federation)s台账") % {"federation": federation.short_name or federation.name})
         return redirect("job", pk=job.pk)
     recent = Job.objects.visible_to(request.user).filter(kind=EXPORT)[:RECENT_JOBS]
     return render(request, "committees/ledger_export.html", {"form": form, "jobs": recent},

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
-    verbose_name = "核心"
+    verbose_name = _("核心")
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

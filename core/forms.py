@@ -86,7 +86,7 @@ def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> for
         help_text=help_text,
         input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(format="%Y-%m-%d"),
-        error_messages={"invalid": "请填写有效日期，如 2024-03-08。", "required": "请填写日期。"},
+        error_messages={"invalid": _("请填写有效日期，如 2024-03-08。"), "required": _("请填写日期。")},
     )
 
 

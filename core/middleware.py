@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from core import audit, confidential
 from core.scoping import scope_for
@@ -77,8 +78,8 @@ class PrivateResponsesMiddleware:
         return response
 
 
-MSG_NUL_IN_REQUEST = "请求中不能包含空字符（NUL）。"
-MSG_BODY_TOO_LARGE = "请求体过大（上限 {limit} MB）。"
+MSG_NUL_IN_REQUEST = _("请求中不能包含空字符（NUL）。")
+MSG_BODY_TOO_LARGE = _("请求体过大（上限 {limit} MB）。")
 
 
 class ApiRequestGuardMiddleware:

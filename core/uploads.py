@@ -14,15 +14,18 @@ import zipfile
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-MSG_EMPTY = "上传的文件是空的，请重新选择台账文件。"
-MSG_TOO_LARGE = "文件过大：最大允许 {limit}，上传的文件为 {size}。请删除无关的工作表或图片后重新上传。"
-MSG_OLD_OR_ENCRYPTED = "这是旧版 Excel（.xls）文件或设置了打开密码的工作簿，无法读取。请在 Excel 中取消密码并“另存为” .xlsx 格式后重新上传。"
-MSG_NOT_XLSX = "文件内容不是 Excel 工作簿（.xlsx）。仅改扩展名不能转换格式，请在 Excel 中“另存为” .xlsx 后重新上传。"
-MSG_ZIP_BOMB = "文件解压后体积异常（压缩比或解压后大小超出限制），可能是恶意构造的文件，已拒绝处理。"
-MSG_BROKEN = "文件已损坏，无法读取。请在 Excel 中重新保存后上传。"
-MSG_MACROS = "这是含宏的工作簿（.xlsm 或带有 VBA/宏表），出于安全考虑不予接收。请在 Excel 中“另存为” Excel 工作簿（.xlsx）后重新上传。"
-MSG_TOO_MANY_ROWS = "工作簿约有 {rows} 行，超过每次最多 {limit} 行的限制。请按单位拆分成几个文件分别导入。"
+MSG_EMPTY = _("上传的文件是空的，请重新选择台账文件。")
+MSG_TOO_LARGE = _("文件过大：最大允许 {limit}，上传的文件为 {size}。请删除无关的工作表或图片后重新上传。")
+MSG_OLD_OR_ENCRYPTED = _("这是旧版 Excel（.xls）文件或设置了打开密码的工作簿，无法读取。请在 Excel 中取消密码并“另存为” .xlsx 格式后重新上传。")
+MSG_NOT_XLSX = _("文件内容不是 Excel 工作簿（.xlsx）。仅改扩展名不能转换格式，请在 Excel 中“另存为” .xlsx 后重新上传。")
+MSG_ZIP_BOMB = _("文件解压后体积异常（压缩比或解压后大小超出限制），可能是恶意构造的文件，已拒绝处理。")
+MSG_BROKEN = _("文件已损坏，无法读取。请在 Excel 中重新保存后上传。")
+MSG_MACROS = _("这是含宏的工作簿（.xlsm 或带有 VBA/宏表），出于安全考虑不予接收。请在 Excel 中“另存为” Excel 工作簿（.xlsx）后重新上传。")
+MSG_TOO_MANY_ROWS = _("工作簿约有 {rows} 行，超过每次最多 {limit} 行的限制。请按单位拆分成几个文件分别导入。")
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -44,7 +47,7 @@ DEFAULT_MAX_MEMBERS = 5000
 class UploadRefused(Exception):
     """The upload is refused; `message` says why, in words for the clerk."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str | Promise) -> None:
         super().__init__(message)
         self.message = message
 
@@ -54,7 +57,7 @@ def human_size(n: int) -> str:
         return f"{n / 1024 / 1024:.1f} MB"
     if n >= 1024:
         return f"{n / 1024:.0f} KB"
-    return f"{n} 字节"
+    return gettext("%(n)s 字节") % {"n": n}
 
 
 def _read_all(upload: Any) -> bytes:

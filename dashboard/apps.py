@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DashboardConfig(AppConfig):
     name = "dashboard"
-    verbose_name = "工作台"
+    verbose_name = _("工作台")
 
     def ready(self) -> None:
         from core.registry import LandingPage, landing_pages

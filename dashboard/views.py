@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from core import audit, clock
 from core.htmx import render_page_or_partial
@@ -19,10 +20,10 @@ from orgs.models import Federation
 
 DASHBOARD_ROLES = frozenset({Role.FEDERATION_STAFF, Role.UNIT_LIAISON})
 
-MSG_BAD_YEAR = "年份无效：请选择 {first} 至 {last} 年之间的年份。已显示 {shown} 年的数据。"
-MSG_BAD_DATE = "日期格式无效（应为 年-月-日，例如 2017-01-01）。已显示 {shown} 年全年的数据。"
-MSG_FROM_AFTER_TO = "开始日期不能晚于结束日期。已显示 {shown} 年全年的数据。"
-MSG_FUTURE = "所选期间尚未开始。已显示 {shown} 年的数据。"
+MSG_BAD_YEAR = _("年份无效：请选择 {first} 至 {last} 年之间的年份。已显示 {shown} 年的数据。")
+MSG_BAD_DATE = _("日期格式无效（应为 年-月-日，例如 2017-01-01）。已显示 {shown} 年全年的数据。")
+MSG_FROM_AFTER_TO = _("开始日期不能晚于结束日期。已显示 {shown} 年全年的数据。")
+MSG_FUTURE = _("所选期间尚未开始。已显示 {shown} 年的数据。")
 MIN_YEAR = 1990
 
 

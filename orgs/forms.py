@@ -28,14 +28,14 @@ class UnitLiaisonForm(VersionedModelForm):
 class UnitCreateForm(StyledForm):
     """新增单位 (orgs.services.unit_create)."""
 
-    federation = forms.ModelChoiceField(label="所属妇联", queryset=Federation.objects.none(), empty_label=None)
-    name = forms.CharField(label="单位名称", max_length=100)
-    kind = forms.ChoiceField(label="类别", choices=Unit.Kind.choices, initial=Unit.Kind.DEPARTMENT)
-    established_on = date_field("成立日期", required=False, help_text="机构改革新组建的单位填组建日期；不清楚可留空。")
-    requires_committee = forms.BooleanField(label="需建妇委会（计入组建率）", required=False, initial=True)
-    female_staff_count = forms.IntegerField(label="女职工人数", required=False, min_value=0)
-    address = forms.CharField(label="地址", max_length=200, required=False)
-    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    federation = forms.ModelChoiceField(label=_("所属妇联"), queryset=Federation.objects.none(), empty_label=None)
+    name = forms.CharField(label=_("单位名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("类别"), choices=Unit.Kind.choices, initial=Unit.Kind.DEPARTMENT)
+    established_on = date_field(_("成立日期"), required=False, help_text=_("机构改革新组建的单位填组建日期；不清楚可留空。"))
+    requires_committee = forms.BooleanField(label=_("需建妇委会（计入组建率）"), required=False, initial=True)
+    female_staff_count = forms.IntegerField(label=_("女职工人数"), required=False, min_value=0)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, federations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,10 +54,10 @@ class UnitCreateForm(StyledForm):
 class UnitDissolveForm(StyledForm):
     """撤销/合并单位 (committees.services.unit_dissolve)."""
 
-    dissolved_on = date_field("撤销日期", help_text="本单位的妇委会（如有）随单位在这一天结束。")
+    dissolved_on = date_field(_("撤销日期"), help_text=_("本单位的妇委会（如有）随单位在这一天结束。"))
     successor = forms.ModelChoiceField(
-        label="并入单位", queryset=Unit.objects.none(), required=False, empty_label="— 不并入其他单位（直接撤销） —",
-        help_text="机构改革中并入其他单位时选择；只列出本妇联存续的单位。",
+        label=_("并入单位"), queryset=Unit.objects.none(), required=False, empty_label=_("— 不并入其他单位（直接撤销） —"),
+        help_text=_("机构改革中并入其他单位时选择；只列出本妇联存续的单位。"),
     )
 
     def __init__(self, *args: Any, successors: Any, **kwargs: Any) -> None:

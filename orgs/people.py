@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import audit
 from core.roles import FEDERATION_WIDE_ROLES, Role
@@ -21,7 +22,7 @@ from core.views import ScopedDetailView, ScopedListView
 from orgs.models import Person
 
 PEOPLE_ROLES = frozenset({Role.FEDERATION_STAFF, Role.UNIT_LIAISON})
-MSG_REASON_REQUIRED = "请填写查看原因（将记入审计日志）。"
+MSG_REASON_REQUIRED = gettext_lazy("请填写查看原因（将记入审计日志）。")
 
 
 def mask_phone(value: str) -> str:
@@ -71,7 +72,7 @@ class PersonDetailView(ScopedDetailView):
         reason = request.POST.get("reason", "").strip()
         ctx = self.get_context_data(object=person)
         if not reason:
-            ctx["reveal_error"] = _(MSG_REASON_REQUIRED)
+            ctx["reveal_error"] = MSG_REASON_REQUIRED
             return render(request, self.template_name, ctx, status=400)
         audit.record("read_personal_info", obj=person, detail=f"查看手机号码、身份证号；原因：{reason}"[:500])
         messages.info(request, _("本次查看已记入审计日志。"))

@@ -79,7 +79,7 @@ def test_the_probed_path_gives_the_system_administrator_nothing_to_log_in_with(c
     # ... and guessing it is a failed log-in of the account, counted toward its lock-out.
     for guess in ("AAAA-BBBB-CCCC-DDDD", "ABCDABCDABCDABCD", "x" * 16, "2345-6789-ABCD-EFGH"):
         assert str(MSG_CODE_INVALID) in redeem(target.username, guess).content.decode()
-    assert MSG_LOCKED in redeem(target.username, "EEEE-FFFF-GGGG-HHHH").content.decode()
+    assert str(MSG_LOCKED) in redeem(target.username, "EEEE-FFFF-GGGG-HHHH").content.decode()
     target.refresh_from_db()
     assert target.check_password(PASSWORD)
     assert sysadmin.get("/audit/").status_code == 403
@@ -250,7 +250,7 @@ def test_a_redeemed_reset_ends_a_lock_out(world):
     for _ in range(5):
         client.post("/accounts/login/", {"username": "volunteer", "password": "wrong-password"})
     assert (
-        MSG_LOCKED
+        str(MSG_LOCKED)
         in client.post("/accounts/login/", {"username": "volunteer", "password": PASSWORD}).content.decode()
     )
     reset = credential_reset_request(user=world.volunteer, acting_user=world.sysadmin)

@@ -40,7 +40,7 @@ def api_login(client, username, password, **extra):
 
 def test_web_login_works_and_wrong_password_is_refused_in_chinese(client, world):
     bad = web_login(client, "staff", "wrong-password")
-    assert bad.status_code == 200 and MSG_BAD_CREDENTIALS in bad.content.decode()
+    assert bad.status_code == 200 and str(MSG_BAD_CREDENTIALS) in bad.content.decode()
     good = web_login(client, "staff", PASSWORD)
     assert good.status_code == 302
     assert client.get(reverse("accounts:profile")).status_code == 200
@@ -49,13 +49,13 @@ def test_web_login_works_and_wrong_password_is_refused_in_chinese(client, world)
 def test_three_web_and_two_api_failures_lock_both(world):
     web, api = Client(), Client()
     for _ in range(3):
-        assert MSG_BAD_CREDENTIALS in web_login(web, "staff", "wrong").content.decode()
+        assert str(MSG_BAD_CREDENTIALS) in web_login(web, "staff", "wrong").content.decode()
     assert api_login(api, "staff", "wrong").status_code == 401
     fifth = api_login(api, "staff", "wrong")
     assert fifth.status_code == 403 and fifth.json()["message"] == MSG_LOCKED
     # Locked everywhere, even with the right password.
     locked_web = web_login(web, "staff", PASSWORD)
-    assert locked_web.status_code == 403 and MSG_LOCKED in locked_web.content.decode()
+    assert locked_web.status_code == 403 and str(MSG_LOCKED) in locked_web.content.decode()
     locked_api = api_login(api, "staff", PASSWORD)
     assert locked_api.status_code == 403 and locked_api.json()["message"] == MSG_LOCKED
     assert web.get(reverse("accounts:profile")).status_code == 302  # not logged in
@@ -138,7 +138,7 @@ def test_session_ends_after_8_hours_even_when_active(world):
 def test_inactive_account_cannot_log_in(client, world):
     world.staff.is_active = False
     world.staff.save()
-    assert MSG_BAD_CREDENTIALS in web_login(client, "staff", PASSWORD).content.decode()
+    assert str(MSG_BAD_CREDENTIALS) in web_login(client, "staff", PASSWORD).content.decode()
     assert api_login(client, "staff", PASSWORD).status_code == 401
 
 

@@ -53,9 +53,9 @@ def test_web_login_requires_the_code(world):
     with time_machine.travel(T0, tick=False):
         client = Client()
         missing = web_login(client, "supervisor")
-        assert MSG_BAD_CREDENTIALS in missing.content.decode()
+        assert str(MSG_BAD_CREDENTIALS) in missing.content.decode()
         wrong = web_login(client, "supervisor", "000000" if code() != "000000" else "111111")
-        assert MSG_BAD_CREDENTIALS in wrong.content.decode()
+        assert str(MSG_BAD_CREDENTIALS) in wrong.content.decode()
         assert client.get(reverse("accounts:profile")).status_code == 302  # not logged in
     with time_machine.travel(T0 + dt.timedelta(seconds=30), tick=False):  # past the throttle delay
         ok = web_login(client, "supervisor", code())
@@ -72,7 +72,7 @@ def test_a_used_code_is_refused_the_second_time(world):
         first = Client()
         assert web_login(first, "auditor", code()).status_code == 302
         replay = web_login(Client(), "auditor", code())
-        assert replay.status_code == 200 and MSG_BAD_CREDENTIALS in replay.content.decode()
+        assert replay.status_code == 200 and str(MSG_BAD_CREDENTIALS) in replay.content.decode()
     with time_machine.travel(T0 + dt.timedelta(seconds=5), tick=False):
         # the API refuses it too
         assert api_login(Client(), "auditor", code(T0)).status_code == 401

@@ -71,7 +71,7 @@ def test_forced_change_on_first_login_then_free(client, world):
     client.post(reverse("accounts:login"), {"username": "newbie", "password": "Start-Passw0rd-1"})
     page = client.get(reverse("accounts:profile"))
     assert page.status_code == 302 and page.url == reverse("accounts:password-change")
-    assert MSG_PASSWORD_MUST_CHANGE in client.get(page.url).content.decode()
+    assert str(MSG_PASSWORD_MUST_CHANGE) in client.get(page.url).content.decode()
     # logout and the change page itself stay reachable
     assert client.get(reverse("accounts:logout")).status_code == 200
     refused = client.post(
@@ -92,7 +92,7 @@ def test_forced_change_on_first_login_then_free(client, world):
         },
         follow=True,
     )
-    assert MSG_PASSWORD_CHANGED in done.content.decode()
+    assert str(MSG_PASSWORD_CHANGED) in done.content.decode()
     user.refresh_from_db()
     assert not user.must_change_password
     assert client.get(reverse("accounts:profile")).status_code == 200  # still logged in, now free
@@ -110,7 +110,7 @@ def test_password_expires_after_90_days(client, world):
         client.force_login(user)
         page = client.get(reverse("accounts:profile"))
         assert page.status_code == 302 and page.url == reverse("accounts:password-change")
-        assert MSG_PASSWORD_EXPIRED in client.get(page.url).content.decode()
+        assert str(MSG_PASSWORD_EXPIRED) in client.get(page.url).content.decode()
         client.post(
             reverse("accounts:password-change"),
             {

@@ -475,24 +475,30 @@ SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.IGNORECASE | re.DO
 
 def data_text() -> str:
     """Every text value stored in the database, joined: Chinese that comes from the data (a unit's
-    name, a reason typed by a user) may stand in an English page; Chinese from the code may not."""
+    name, a reason typed by a user, a case note of a confidential record) may stand in an English page;
+    Chinese from the code may not."""
     parts: list[str] = []
     for model in django_apps.get_models():
-        fields = [
-            f.attname
+        texts = [
+            f
             for f in model._meta.concrete_fields
             if isinstance(f, (models.CharField, models.TextField, models.JSONField))
-            and not getattr(f, "sealed", False)
         ]
-        if not fields:
-            continue
+        fields = [f.attname for f in texts if not getattr(f, "confidential", False)]
+        sealed = [f.attname for f in texts if getattr(f, "confidential", False)]
         manager = model._base_manager
-        for row in manager.values_list(*fields):
-            parts.extend(
-                v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
-                for v in row
-                if isinstance(v, (str, dict, list)) and v
-            )
+        if fields:
+            for row in manager.values_list(*fields):
+                parts.extend(
+                    v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+                    for v in row
+                    if isinstance(v, (str, dict, list)) and v
+                )
+        if sealed:
+            # values_list gives them sealed: read each through the descriptor, as a page does.
+            with confidential.reading("URL walker: confidential text is data"):
+                for obj in manager.only(*sealed):
+                    parts.extend(v for v in (getattr(obj, name) for name in sealed) if isinstance(v, str) and v)
     return "\n".join(parts)
 
 

@@ -25,7 +25,7 @@ def test_phone_and_id_number_are_masked_until_revealed(li_na, world, client_as):
 def test_revealing_needs_a_reason_and_is_audited(li_na, world, client_as):
     client = client_as(world.liaison)
     resp = client.post(f"/orgs/people/{li_na.pk}/", {"reason": ""})
-    assert resp.status_code == 400 and MSG_REASON_REQUIRED in resp.content.decode()
+    assert resp.status_code == 400 and str(MSG_REASON_REQUIRED) in resp.content.decode()
     assert not AuditEvent.objects.filter(action="read_personal_info").exists()
 
     resp = client.post(f"/orgs/people/{li_na.pk}/", {"reason": "联系换届事宜"})

@@ -4,12 +4,13 @@ confidential record.
 No file of core or orgs names it (tests/test_plugin_app.py checks)."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PluginAppConfig(AppConfig):
     name = "tests.plugin_app"
     label = "plugin_app"
-    verbose_name = "关爱记录（测试模块）"
+    verbose_name = _("关爱记录（测试模块）")
 
     def ready(self) -> None:
         from core.registry import audit_action_labels
@@ -27,7 +28,7 @@ class PluginAppConfig(AppConfig):
                 check=services.refuse_if_locked, apply=services.close_notes, describe=services.describe
             ),
         )
-        audit_action_labels.register("plugin_app.note_close", "关闭关爱记录")
+        audit_action_labels.register("plugin_app.note_close", _("关闭关爱记录"))
         reminder_producers.register(
             "plugin_app.locked_notes",
             ReminderProducer(

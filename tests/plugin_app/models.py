@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Self
 
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.confidential import ConfidentialQuerySet
 from core.fields import ConfidentialTextField
@@ -48,10 +50,10 @@ class CareNote(TrackedModel):
     objects = CareNoteQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "关爱记录"
+        verbose_name = _("关爱记录")
 
     def __str__(self) -> str:
-        return f"关爱记录 #{self.pk}"
+        return gettext("关爱记录 #%(pk)s") % {"pk": self.pk}
 
 
 NOTE_MACHINE = StateMachine(

@@ -4,12 +4,13 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 from core import confidential
 from core.testing.world import World
 from tests.plugin_app.models import CareNote
 
-MSG_LOCKED = "该单位有锁定的关爱记录，不能撤销。"
+MSG_LOCKED = gettext_lazy("该单位有锁定的关爱记录，不能撤销。")
 
 
 def refuse_if_locked(unit: Any, dissolved_on: dt.date, successor: Any) -> None:
@@ -26,7 +27,7 @@ def close_notes(unit: Any, dissolved_on: dt.date, successor: Any) -> None:
 
 
 def describe(user: Any, unit: Any) -> str | None:
-    return "本单位的关爱记录将同日关闭。"
+    return gettext("本单位的关爱记录将同日关闭。")
 
 
 def add_to_world(world: World) -> None:
