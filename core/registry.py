@@ -52,6 +52,19 @@ class Registry[T]:
         return len(self._entries)
 
     @contextlib.contextmanager
+    def only(self, *prefixes: str) -> Iterator[None]:
+        """Only the entries whose key starts with one of `prefixes` for the duration of the block (a test of
+        one app's entries in a world where every app has rows)."""
+        saved = dict(self._entries)
+        for key in [k for k in self._entries if not k.startswith(prefixes)]:
+            del self._entries[key]
+        try:
+            yield
+        finally:
+            self._entries.clear()
+            self._entries.update(saved)
+
+    @contextlib.contextmanager
     def emptied(self) -> Iterator[None]:
         """No entries for the duration of the block (tests of a deployment without the providers)."""
         saved = dict(self._entries)

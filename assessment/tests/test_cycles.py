@@ -241,7 +241,7 @@ def test_return_needs_a_comment(world):
 # ---- pages -----------------------------------------------------------------------------------------
 
 
-def test_the_liaison_fills_and_submits_through_the_pages(world, client_as):
+def test_the_liaison_fills_and_submits_through_the_pages(world, client_as, without_lectures_or_duties):
     selfcheck = form_of(world, world.unit_a1)
     client = client_as(world.liaison)
     page = client.get(reverse("assessment:form-detail", args=[selfcheck.pk]))
@@ -371,7 +371,7 @@ def test_the_api_lists_cycles_and_gives_a_units_form(world, client):
     )
 
 
-def test_the_form_speaks_english_from_its_own_catalogue(world):
+def test_the_form_speaks_english_from_its_own_catalogue(world, without_lectures_or_duties):
     from django.utils import translation
 
     with translation.override("en"):

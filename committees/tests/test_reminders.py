@@ -23,6 +23,15 @@ from core.testing.commits import committed
 D = dt.date
 
 
+@pytest.fixture(autouse=True)
+def committees_reminders_only():
+    """These tests count the committees' reminders; the other apps' rows in the test world remind of their own."""
+    from core.reminders import reminder_producers
+
+    with reminder_producers.only("committees."):
+        yield
+
+
 @pytest.fixture
 def history(world):
     """unit_a1: committee with term 1 due 2026-12-31; an open vice-chair vacancy from 2026-03-01."""
