@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 
 def register() -> None:
     from assessment import services, testing
@@ -21,6 +23,6 @@ def register() -> None:
     world_extenders.register(
         "assessment.rectifications", WorldExtender(extend=testing.add_rectifications), order=62
     )
-    audit_action_labels.register("assessment.cycle_open", "开启量化自查")
+    audit_action_labels.register("assessment.cycle_open", _("开启量化自查"))
     world_extenders.register("assessment.cycles", WorldExtender(extend=testing.add_to_world), order=60)
     world_extenders.register("assessment.evidence", WorldExtender(extend=testing.add_evidence), order=61)

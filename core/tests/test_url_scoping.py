@@ -163,3 +163,5 @@ def test_the_english_walk_tells_data_from_words():
     assert urlwalk.chinese_in_english("<p>Unit 区教育局 of 张三</p>", data) == []
     assert urlwalk.chinese_in_english("<button>登记换届</button> Cancel", data) == ["登记换届"]
     assert urlwalk.chinese_in_english("<script>const a = '中文提示';</script><p>OK</p>", data) == []
+    # Data joined by full-width punctuation is still data; a word of the code beside it is not.
+    assert urlwalk.chinese_in_english("<p>区教育局；张三（参加）</p>", data) == ["参加"]
