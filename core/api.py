@@ -176,7 +176,30 @@ class JinguoAPI(NinjaAPI):
             for operation in _operations_behind(getattr(pattern, "callback", None)):
                 _gate_roles(operation)
                 _refuse_unknown_query(operation)
+                _refuse_nul_after_auth(operation)
         return urls
+
+
+def _refuse_nul_after_auth(operation: Any) -> None:
+    """A NUL character anywhere in the request (marked by core.middleware) is a 422 with its message, after
+    the operation's authentication: PostgreSQL cannot store it, and an anonymous caller gets 401 first."""
+    if getattr(operation, "jinguo_nul_checked", False):
+        return
+    checks = operation._run_checks
+
+    def run_checks(request: HttpRequest) -> HttpResponse | None:
+        error = checks(request)
+        if error is None and getattr(request, "jinguo_nul", False):
+            from django.http import JsonResponse
+
+            from core.middleware import MSG_NUL_IN_REQUEST
+
+            return JsonResponse({"message": MSG_NUL_IN_REQUEST, "detail": None}, status=422,
+                                json_dumps_params={"ensure_ascii": False})
+        return error
+
+    operation._run_checks = run_checks
+    operation.jinguo_nul_checked = True
 
 
 def _operations_behind(view: Any) -> list[Any]:

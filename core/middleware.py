@@ -109,9 +109,9 @@ class ApiRequestGuardMiddleware:
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
             return JsonResponse({"message": MSG_BODY_TOO_LARGE.format(limit=limit), "detail": None}, status=413,
                                 json_dumps_params={"ensure_ascii": False})
-        if nul:
-            return JsonResponse({"message": MSG_NUL_IN_REQUEST, "detail": None}, status=422,
-                                json_dumps_params={"ensure_ascii": False})
+        # Refused with 422 by the operation once the caller is authenticated (core.api), so that an
+        # anonymous request learns 401 first, whatever its body.
+        request.jinguo_nul = nul  # type: ignore[attr-defined]
         self._parse_form_once(request)
         return self.get_response(request)
 
