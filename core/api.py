@@ -168,7 +168,23 @@ class JinguoAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
         declare_refusals(schema)
-        return schema
+        return _plain_strings(schema)
+
+
+def _plain_strings(node: Any) -> Any:
+    """Lazily translated texts (a field's description, a choice's label) as plain strings in the request's
+    language: a schema is JSON, and its validators know no Django proxy."""
+    from django.utils.functional import Promise
+
+    if isinstance(node, Promise):
+        return str(node)
+    if isinstance(node, dict):
+        for key, value in node.items():
+            node[key] = _plain_strings(value)
+        return node
+    if isinstance(node, list):
+        return [_plain_strings(item) for item in node]
+    return node
 
     def _get_urls(self) -> Any:
         urls = super()._get_urls()
