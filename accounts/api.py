@@ -28,7 +28,7 @@ class TokenIn(Schema):
 
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=1024)
-    otp: str | None = Field(None, max_length=16, description=_("动态验证码（须双因素认证的账号）"))
+    otp: str | None = Field(None, max_length=16, description=str(_("动态验证码（须双因素认证的账号）")))
 
 
 class TokenOut(Schema):
@@ -46,7 +46,7 @@ def _claimed_username(data: Any) -> str:
 
 
 @router.post("/token", auth=None, response={200: TokenOut, **TOKEN_REFUSALS},
-             openapi_extra=json_body(TokenIn, description=_("只接受 JSON（Content-Type: application/json）")))
+             openapi_extra=json_body(TokenIn, description=str(_("只接受 JSON（Content-Type: application/json）"))))
 @public_endpoint
 def token(request: HttpRequest) -> TokenOut:
     try:
@@ -55,11 +55,11 @@ def token(request: HttpRequest) -> TokenOut:
         result = services.api_login_refused(request, username=_claimed_username(refused.data),
                                             reason=f"body refused ({refused.status})")
         if result.error:
-            raise HttpError(result.status, result.error) from None
+            raise HttpError(result.status, str(result.error)) from None
         raise
     result = services.api_login(request, username=payload.username, password=payload.password, otp=payload.otp)
     if result.error:
-        raise HttpError(result.status, result.error)
+        raise HttpError(result.status, str(result.error))
     assert result.token is not None and result.expires_at is not None
     return TokenOut(token=result.token, expires_at=result.expires_at.isoformat())
 
@@ -73,7 +73,7 @@ class TokenInfo(Schema):
     created_at: dt.datetime
     expires_at: dt.datetime
     last_used_at: dt.datetime | None
-    current: bool = Field(description=_("是否为本次请求所用的令牌"))
+    current: bool = Field(description=str(_("是否为本次请求所用的令牌")))
 
 
 @router.get("/tokens", response={200: list[TokenInfo]})

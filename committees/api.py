@@ -39,11 +39,11 @@ class RatesOut(Schema):
 
 def _parse(value: str | None) -> dt.date:
     if not value:
-        raise HttpError(422, MSG_DATES_REQUIRED)
+        raise HttpError(422, str(MSG_DATES_REQUIRED))
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise HttpError(422, MSG_BAD_DATE) from None
+        raise HttpError(422, str(MSG_BAD_DATE)) from None
 
 
 @router.get("/rates", response={200: RatesOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
@@ -61,5 +61,5 @@ def rates(
     """
     first, last = _parse(start), _parse(end)
     if first > last:
-        raise HttpError(422, MSG_INVERTED)
+        raise HttpError(422, str(MSG_INVERTED))
     return selectors.rates_for(request.user, first, last).as_dict()

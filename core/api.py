@@ -170,22 +170,6 @@ class JinguoAPI(NinjaAPI):
         declare_refusals(schema)
         return _plain_strings(schema)
 
-
-def _plain_strings(node: Any) -> Any:
-    """Lazily translated texts (a field's description, a choice's label) as plain strings in the request's
-    language: a schema is JSON, and its validators know no Django proxy."""
-    from django.utils.functional import Promise
-
-    if isinstance(node, Promise):
-        return str(node)
-    if isinstance(node, dict):
-        for key, value in node.items():
-            node[key] = _plain_strings(value)
-        return node
-    if isinstance(node, list):
-        return [_plain_strings(item) for item in node]
-    return node
-
     def _get_urls(self) -> Any:
         urls = super()._get_urls()
         for pattern in urls:
@@ -216,6 +200,22 @@ def _refuse_nul_after_auth(operation: Any) -> None:
 
     operation._run_checks = run_checks
     operation.jinguo_nul_checked = True
+
+
+def _plain_strings(node: Any) -> Any:
+    """Lazily translated texts (a field's description, a choice's label) as plain strings in the request's
+    language: a schema is JSON, and its validators know no Django proxy."""
+    from django.utils.functional import Promise
+
+    if isinstance(node, Promise):
+        return str(node)
+    if isinstance(node, dict):
+        for key, value in node.items():
+            node[key] = _plain_strings(value)
+        return node
+    if isinstance(node, list):
+        return [_plain_strings(item) for item in node]
+    return node
 
 
 def _operations_behind(view: Any) -> list[Any]:

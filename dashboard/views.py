@@ -134,7 +134,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     audit.record(
         "export",
         object_type="dashboard.list",
-        object_repr=spec.title,
+        object_repr=str(spec.title),
         detail=f"{spec.title}（截至 {period.end.isoformat()}，{len(rows)} 行）",
         changes={"list": kind, "as_of": period.end.isoformat(), "rows": len(rows)},
         federation_id=federation,

@@ -80,7 +80,7 @@ def _at(day: dt.date, hour: int = 14) -> dt.datetime:
 def load_demo(ctx: DemoContext) -> None:
     from core import audit, clock
     from lectures import services
-    from lectures.models import Lecture, LectureRequest, Topic, TopicVersion
+    from lectures.models import Lecture, LectureRequest, Topic, TopicVersion, Volunteer
     from orgs.demo import random_name
 
     org = ctx.data["org"]
@@ -131,9 +131,7 @@ def load_demo(ctx: DemoContext) -> None:
     ]
     for i, (cat, title, audience, outline) in enumerate(specs):
         pool = by_category.get(cat) or volunteers
-        proposer = (
-            demo_person and volunteers[0] if title in ("心肺复苏", "户外运动救援") else rng.choice(pool)
-        )
+        proposer = volunteers[0] if demo_person and title in ("心肺复苏", "户外运动救援") else rng.choice(pool)
         topic = services.topic_propose(
             proposer=proposer,
             title=title,
@@ -208,7 +206,7 @@ def load_demo(ctx: DemoContext) -> None:
         # Upcoming lectures open for registration, two of them by the demo volunteer.
         for k in range(4):
             topic = topics[3] if k < 2 and demo_person else rng.choice(topics)
-            lecturers = [volunteers[0]] if k < 2 and demo_person else list(topic.lecturers.all())[:1]
+            lecturers = [volunteers[0]] if k < 2 and demo_person else list(Volunteer.objects.filter(topics=topic))[:1]
             lec = services.lecture_schedule(
                 topic=topic,
                 lecturers=lecturers,
@@ -279,9 +277,10 @@ def load_demo(ctx: DemoContext) -> None:
             )
             if state == "confirmed":
                 continue
-            lec = order.lecture
-            Lecture.objects.filter(pk=lec.pk).update(starts_at=_at(today - dt.timedelta(days=30 + 10 * i)))
-            services.lecture_hold(lecture=Lecture.objects.get(pk=lec.pk))
+            ordered = order.lecture
+            assert ordered is not None  # an accepted order has its scheduled lecture
+            Lecture.objects.filter(pk=ordered.pk).update(starts_at=_at(today - dt.timedelta(days=30 + 10 * i)))
+            services.lecture_hold(lecture=Lecture.objects.get(pk=ordered.pk))
             if state == "rated":
                 services.request_rate(
                     order=LectureRequest.objects.get(pk=order.pk),

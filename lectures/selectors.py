@@ -226,7 +226,7 @@ def hours_by_volunteer(
     """(volunteer, held lectures, credited hours) for each volunteer, over [start, end]; two queries."""
     through = (
         Lecture.lecturers.through.objects.filter(
-            volunteer__in=volunteers, **{k.replace("lecture__", "lecture__"): v for k, v in {}.items()}
+            volunteer__in=volunteers
         )
         .filter(held_lectures_q(start, end, "lecture__"))
         .select_related("lecture__topic")

@@ -744,6 +744,7 @@ def request_create(
         if (community is None) == (unit is None):
             raise _refuse(MSG_ORDERER_REQUIRED, "orderer_required")
         org = community or unit
+        assert org is not None  # exactly one of them, checked above
         if org.federation_id != topic.federation_id:
             raise _refuse(MSG_OTHER_FEDERATION, "other_federation")
         if preferred_date < clock.today():
