@@ -179,7 +179,7 @@ def _inflate_bounded(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], lim
 
 # ---- documents and photos (evidence files) ----------------------------------------------------------
 
-MSG_TYPE_NOT_ALLOWED = "文件类型不在允许范围内（允许：{allowed}）。文件的实际内容决定类型，改扩展名无效。"
+MSG_TYPE_NOT_ALLOWED = _("文件类型不在允许范围内（允许：%(allowed)s）。文件的实际内容决定类型，改扩展名无效。")
 
 # What a file is, told by its first bytes (and, for Office files, by the members of the zip archive).
 DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
@@ -231,7 +231,7 @@ def check_document(
     kind = sniff_kind(data)
     if kind is None or kind not in kinds:
         raise UploadRefused(
-            MSG_TYPE_NOT_ALLOWED.format(allowed="、".join(DOCUMENT_KINDS[k][0] for k in kinds))
+            MSG_TYPE_NOT_ALLOWED % {"allowed": "、".join(str(DOCUMENT_KINDS[k][0]) for k in kinds)}
         )
     if kind in ("docx", "xlsx"):
         _check_office_zip(data)

@@ -49,7 +49,7 @@ def test_an_undeclared_move_is_refused_with_the_state_and_the_move_named(note):
     with pytest.raises(ValidationError) as refused:
         NOTE_MACHINE.move(n, "archive")
     assert refused.value.messages == ["当前状态为“跟进中”，不能执行“归档”。"]
-    assert not StateChange.objects.exists()
+    assert not StateChange.objects.filter(object_type="plugin_app.carenote", object_id=str(n.pk)).exists()
 
 
 def test_a_move_that_needs_a_reason_refuses_without_one(note):

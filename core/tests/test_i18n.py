@@ -189,6 +189,9 @@ ALLOWED = {
     ("core/forms.py", "%Y年%m月%d日"),
     # What the audit log stores for a confidential field's change (a record, as written).
     ("core/audit.py", "***（已修改）"),
+    # Where a change without a request came from, stored with the event (a record, as written).
+    ("core/audit.py", "命令行"),
+    ("core/audit.py", "后台任务"),
 }
 
 
