@@ -27,6 +27,7 @@ MSG_FORBIDDEN = "您无权执行此操作。"
 MSG_UNAUTHORIZED = "未登录或令牌无效，请先获取令牌。"
 MSG_INVALID = "请求参数有误。"
 MSG_SERVER_ERROR = "服务器内部错误，请稍后再试。"
+MSG_NUMBER_OUT_OF_RANGE = "数值超出范围。"
 MSG_CONFLICT = "保存失败：这条记录已被其他人修改。请重新读取后再修改。"
 MSG_JSON_ONLY = "请求体须为 JSON：请使用 Content-Type: application/json，正文为 UTF-8 编码的 JSON 对象。"
 MSG_BAD_JSON = "请求体不是有效的 JSON：正文须为 UTF-8 编码的 JSON 对象。"
@@ -402,6 +403,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(BodyError)
     def bad_body(request: HttpRequest, exc: BodyError) -> HttpResponse:
         return respond(request, exc.status, exc.message, exc.detail)
+
+    @api.exception_handler(OverflowError)
+    def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # A number no column can hold (an id of twenty digits): the caller's value, not the server's fault.
+        return respond(request, 422, MSG_NUMBER_OUT_OF_RANGE)
 
     @api.exception_handler(ConcurrentEditError)
     def conflict(request: HttpRequest, exc: ConcurrentEditError) -> HttpResponse:

@@ -180,3 +180,24 @@ def test_the_api_lists_and_edits_with_the_version(world, client):
     assert stale.status_code == 409
     other = client.get(f"/api/v1/lectures/volunteers/{world.volunteer_b.pk}", **headers)
     assert other.status_code == 404
+
+
+def test_a_number_no_column_can_hold_is_the_callers_error_and_changes_nothing(world, client):
+    from django.db import connection
+
+    from core.api import MSG_NUMBER_OUT_OF_RANGE
+
+    v = world.volunteer_a
+    body = {"version": v.version, "categories": [21650395420633133056], "bio": "x", "yearly_limit": 2}
+    answer = client.patch(
+        f"/api/v1/lectures/volunteers/{v.pk}",
+        json.dumps(body),
+        content_type="application/json",
+        **api_headers(world.volunteer),
+    )
+    if connection.vendor == "sqlite":  # its driver cannot bind the number: a 422 that says why
+        assert answer.status_code == 422 and answer.json()["message"] == MSG_NUMBER_OUT_OF_RANGE
+    else:  # PostgreSQL compares it as a number: no such category, refused by the service
+        assert answer.status_code == 422
+    v.refresh_from_db()
+    assert v.bio != "x"

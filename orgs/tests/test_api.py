@@ -97,3 +97,4 @@ def test_the_largest_offset_and_limit_are_served(world, client):
     params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/units"]["get"]["parameters"]}
     assert (params["offset"]["minimum"], params["offset"]["maximum"]) == (0, MAX_OFFSET)
     assert (params["limit"]["minimum"], params["limit"]["maximum"]) == (1, MAX_LIMIT)
+
