@@ -17,13 +17,13 @@ from pydantic import ConfigDict
 
 from accounts import services
 from accounts.models import ApiToken
-from core.api import BodyError, ErrorOut, json_body, public_endpoint, read_json_body, scoped_endpoint
+from core.api import BodyError, BodyIn, ErrorOut, json_body, public_endpoint, read_json_body, scoped_endpoint
 from core.roles import Role
 
 router = Router(tags=["auth"])
 
 
-class TokenIn(Schema):
+class TokenIn(BodyIn):
     model_config = ConfigDict(extra="forbid")  # a field the endpoint does not know is a mistake, said so
 
     username: str = Field(min_length=1, max_length=150)

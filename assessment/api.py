@@ -118,7 +118,12 @@ def unit_form(request: HttpRequest, id: int, unit_id: int) -> dict[str, object]:
     return form_dict(form_of(request, id, unit_id))
 
 
-@router.get("/cycles/{id}/units/{unit_id}/report.pdf", response={401: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+@router.get(
+    "/cycles/{id}/units/{unit_id}/report.pdf",
+    response={401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    openapi_extra={"responses": {"200": {"description": "PDF", "content": {"application/pdf": {
+        "schema": {"type": "string", "format": "binary"}}}}}},
+)
 @scoped_endpoint(roles=ROLES, model=Cycle)
 def unit_report(request: HttpRequest, id: int, unit_id: int) -> HttpResponse:
     """A unit's self-check report as PDF (Chinese text with an embedded CJK font)."""

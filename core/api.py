@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
+import pydantic
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -82,6 +83,15 @@ class ErrorOut(Schema):
     detail: Any = None
 
 
+class BodyIn(Schema):
+    """A request body: a field the operation does not read is refused (422), not silently dropped.
+
+    The schema then says `additionalProperties: false`, so a client learns the fields from the OpenAPI.
+    """
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+
 class PageIn(Schema):
     """`limit` and `offset` of a list operation, bounded in the schema (a bad value is a Chinese 422)."""
 
@@ -109,8 +119,6 @@ class BodyError(Exception):
 
 def read_json_body[S: Schema](request: HttpRequest, schema: type[S]) -> S:
     """The request's body as `schema`; BodyError unless it is a JSON object that fits."""
-    import pydantic
-
     data: Any = None
     try:
         data = json.loads(request.body.decode("utf-8"))
@@ -284,7 +292,8 @@ def declare_refusals(schema: dict[str, Any]) -> None:
     * 414 everywhere: a request line too long for the web server is refused by it (gunicorn, or the
       proxy) before the application sees it, with the server's own HTML page.
 
-    String parameters and body fields are declared NUL-free: core.middleware refuses a NUL anywhere.
+    String parameters and body fields are declared NUL-free: core.middleware refuses a NUL anywhere; integers
+    are declared within the 64-bit range every engine stores.
     """
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.setdefault("ErrorOut", ErrorOut.model_json_schema())
@@ -331,6 +340,10 @@ def _nul_free(node: Any, components: dict[str, Any], seen: set[str] | None = Non
             _nul_free(components.get(name), components, seen)
     if node.get("type") == "string" and "pattern" not in node and "format" not in node and "enum" not in node:
         node["pattern"] = NUL_FREE
+    if node.get("type") == "integer":
+        # What a database column holds (a larger number is refused with 422: MSG_NUMBER_OUT_OF_RANGE).
+        node.setdefault("minimum", -(2**63))
+        node.setdefault("maximum", 2**63 - 1)
     for key in ("properties", "$defs"):
         for child in (node.get(key) or {}).values():
             _nul_free(child, components, seen)

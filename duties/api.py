@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from core.api import ErrorOut, PageIn, get_object, json_body, page_of, read_json_body, scoped_endpoint
+from core.api import BodyIn, ErrorOut, PageIn, get_object, json_body, page_of, read_json_body, scoped_endpoint
 from core.confidential import reads_confidential
 from core.roles import Role
 from duties import selectors, services
@@ -52,7 +52,7 @@ class ContactLogPage(Schema):
     count: int
 
 
-class ContactLogIn(Schema):
+class ContactLogIn(BodyIn):
     model_config = ConfigDict(extra="forbid")
 
     assignment_id: int
@@ -177,7 +177,7 @@ class SwapPage(Schema):
     count: int
 
 
-class OfferIn(Schema):
+class OfferIn(BodyIn):
     model_config = ConfigDict(extra="forbid")
 
     note: str = ""
@@ -272,7 +272,7 @@ def swap_approve(request: HttpRequest, id: int) -> dict[str, Any]:
 CASE_ROLES = (Role.EXECUTIVE, Role.HOTLINE_SUPERVISOR)
 
 
-class CaseIn(Schema):
+class CaseIn(BodyIn):
     model_config = ConfigDict(extra="forbid")
 
     category: Literal[

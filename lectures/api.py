@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from core.api import ErrorOut, PageIn, get_object, page_of, scoped_endpoint
+from core.api import BodyIn, ErrorOut, PageIn, get_object, page_of, scoped_endpoint
 from core.roles import Role
 from lectures import selectors, services
 from lectures.models import ExpertiseCategory, Lecture, LectureRequest, Registration, Topic, Volunteer
@@ -53,7 +53,7 @@ class VolunteerFilter(PageIn):
     q: str | None = Field(None, max_length=50)
 
 
-class VolunteerProfileIn(Schema):
+class VolunteerProfileIn(BodyIn):
     version: int
     categories: list[int] = Field(..., min_length=1)
     bio: str = Field("", max_length=2000)
@@ -156,7 +156,7 @@ def get_topic(request: HttpRequest, id: int) -> Topic:
 
 
 # ------------------------------------------------------------------------------------------ orders (点单)
-class OrderIn(Schema):
+class OrderIn(BodyIn):
     topic_id: int
     preferred_date: dt.date
     preferred_note: str = Field("", max_length=200)
