@@ -20,6 +20,17 @@ def _flush_may_clear_audit_log():
     flush.sql_flush = original
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """LocaleMiddleware leaves a request's language active in the thread: a test that asked for a page in
+    English must not make the next test's messages English (the order differs under pytest-xdist)."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -6,6 +6,7 @@ Wall-clock limits belong to `make loadtest`, not here.
 """
 
 import datetime as dt
+import os
 import random
 import time
 
@@ -168,3 +169,17 @@ def test_rate_facts_query_count_does_not_grow(many_units, capsys):
         f"{len(queries)} queries",
     )
     assert len(queries) <= 8
+
+
+@pytest.mark.skipif(not os.environ.get("JINGUO_BENCH"), reason="a minute of demo data: `make bench` only")
+def test_load_demo(db, capsys):
+    """The demo every `make run` loads on a fresh machine (all apps' data)."""
+    from django.core.management import call_command
+
+    from orgs.models import Unit
+
+    started = time.perf_counter()
+    call_command("load_demo", verbosity=0)
+    elapsed = (time.perf_counter() - started) * 1000
+    assert Unit.objects.exists()
+    report(capsys, "load_demo (every app's demo data)", elapsed, elapsed)

@@ -335,7 +335,7 @@ def ledger(root: Path, base_env: dict[str, str]) -> dict[str, Any]:
         "JINGUO_VAR_DIR": str(var),
         "JINGUO_TEST_DB_NAME": str(var / "bench.sqlite3"),
     }
-    print("\nledger import (10,000 units) and export (100,000 units) ...", flush=True)
+    print("\nledger import (10,000 units), export (100,000 units) and load_demo ...", flush=True)
     done = subprocess.run(
         [
             sys.executable,
@@ -346,8 +346,9 @@ def ledger(root: Path, base_env: dict[str, str]) -> dict[str, Any]:
             "-p",
             "no:cacheprovider",
             "benchmarks/test_ledger_bench.py",
+            "benchmarks/test_bench.py",
             "-k",
-            "import_of or export_of",
+            "import_of or export_of or load_demo",
         ],
         cwd=REPO,
         env=env,

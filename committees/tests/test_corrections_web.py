@@ -13,7 +13,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from committees import history as h
 from committees import rules
@@ -315,14 +314,7 @@ def test_corrections_are_kept_for_their_unit_only(world, client_as):
     assert WHY not in page
 
 
-@pytest.fixture
-def english(settings):
-    yield
-    # The test client's requests leave their language active in this thread: give the next test Chinese.
-    translation.activate(settings.LANGUAGE_CODE)
-
-
-def test_in_english_the_corrections_and_the_status_are_english(world, client_as, english):
+def test_in_english_the_corrections_and_the_status_are_english(world, client_as):
     client = client_as(world.staff)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     grow_history(world, corrections=1)

@@ -1,7 +1,6 @@
 """The demo district reproduces the article's figures (domain.md, reference scenario)."""
 
 import datetime as dt
-import time
 
 import pytest
 from django.core import mail
@@ -23,11 +22,9 @@ D = dt.date
 
 @pytest.fixture
 def demo(db):
-    started = time.monotonic()
+    # How long it takes is a figure of `make bench` (benchmarks/test_bench.py), not a limit of a unit test.
     call_command("load_demo", verbosity=0)
-    elapsed = time.monotonic() - started
-    federation = Federation.objects.get(name=org_demo.FEDERATION_NAME)
-    return federation, elapsed
+    return Federation.objects.get(name=org_demo.FEDERATION_NAME)
 
 
 def system_rates(federation, start, end):
@@ -35,8 +32,7 @@ def system_rates(federation, start, end):
 
 
 def test_demo_reproduces_the_reference_scenario(demo):
-    federation, elapsed = demo
-    assert elapsed < 30, f"load_demo took {elapsed:.1f}s"
+    federation = demo
 
     y2017 = system_rates(federation, D(2017, 1, 1), D(2017, 12, 31))
     assert (y2017.formation.numerator, y2017.formation.denominator) == (37, 57)
@@ -59,7 +55,7 @@ def test_demo_reproduces_the_reference_scenario(demo):
 
 
 def test_demo_has_overdue_committees_long_vacancies_a_reform_and_a_scoped_liaison(demo):
-    federation, _ = demo
+    federation = demo
     staff = User.objects.get(username="demo_staff")
     assert len(selectors.overdue_committees(staff, D(2017, 12, 31))) == 4
     late = selectors.vacancies_past_deadline(staff, D(2020, 12, 31))
@@ -81,7 +77,7 @@ def test_demo_has_overdue_committees_long_vacancies_a_reform_and_a_scoped_liaiso
 
 def test_demo_history_runs_to_its_fixed_today_and_looks_alive(demo):
     """2021 to DEMO_TODAY: most committees re-elect in time, a few are overdue, a few seats are open."""
-    federation, _ = demo
+    federation = demo
     today = committees_demo.DEMO_TODAY
     assert today == D(2026, 11, 27)
     staff = User.objects.get(username="demo_staff")

@@ -29,6 +29,8 @@ def manage(
             k: v
             for k, v in os.environ.items()
             if k not in ("DATABASE_URL", "JINGUO_KEYS", "JINGUO_KEYS_FILE", "JINGUO_TEST_DB_NAME")
+            # Not a pytest-xdist worker itself: config.settings.test would move it into a worker's subdirectory.
+            and not k.startswith("PYTEST_XDIST_")
         }
         run_env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     else:
