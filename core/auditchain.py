@@ -372,6 +372,7 @@ def verify(using: str = "default", *, upto: int | None = None) -> Report:
     # The chain values the next event may link to: the stored chain of the one before, and what it
     # should have been (an altered chain column then spoils one event only, not the next one too).
     previous = {anchor["chain"] if anchor else GENESIS}
+    previous_bad = False
     for event in _events(using, upto):
         seq = event["seq"]
         report.checked += 1
@@ -390,8 +391,28 @@ def verify(using: str = "default", *, upto: int | None = None) -> Report:
         sound = hmac.compare_digest(event_mac(event, key), stored_mac)
         links = set() if gap else {link(p, stored_mac, key) for p in previous}
         linked = gap or stored_chain in links
-        if not (sound and linked):
+        # A sound event that does not link to a predecessor already reported (replaced by a forgery)
+        # is that one's problem, not its own.
+        if not sound or (not linked and not previous_bad):
             report.add(Problem(ALTERED, seq, seq, event["id"]))
+        previous_bad = not (sound and linked)
         previous = {stored_chain, *links}
         expected_seq = seq + 1
+    return report
+
+
+def verify_and_record(using: str = "default") -> Report:
+    """`verify`, then an audit event of the check with its outcome and the newest seq seen (a later
+    deletion of the newest events shows against it)."""
+    from core import audit
+
+    report = verify(using)
+    audit.record(
+        "audit_verify",
+        object_type="core.auditevent",
+        object_repr="审计日志",
+        result="success" if report.ok else "failure",
+        changes={"checked": report.checked, "last": report.last, "problems": report.problem_count},
+        detail=report.summary[:500],
+    )
     return report
