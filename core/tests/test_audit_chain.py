@@ -391,3 +391,34 @@ def test_a_refused_write_leaves_no_hole_in_the_chain():
         raise DatabaseError("rolled back")
     events(1)
     assert auditchain.verify().ok
+
+
+# --- the migration ------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_seals_the_events_already_written():
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("core", "0009_auditevent_origin")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    with connection.cursor() as cur:
+        for i, at in enumerate(["2026-01-02 03:04:05.678901", "2026-01-01 00:00:00", "2026-02-01 12:00:00"]):
+            cur.execute(
+                "INSERT INTO core_auditevent (at, actor_name, action, object_type, object_id, object_repr,"
+                " changes, result, source, origin, detail, ip, federation_id)"
+                " VALUES (%s, 'clerk', 'update', 'orgs.unit', %s, '区教育局', %s, 'success', 'web', '', '',"
+                " '10.1.2.3', 7)",
+                [at, str(i), '{"name": ["旧", "新"], "n": [1, 2.5]}'],
+            )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    sealed = list(AuditEvent.objects.order_by("id").values_list("object_id", "seq"))
+    assert sealed == [("0", 1), ("1", 2), ("2", 3)]  # in the order they were written
+    assert auditchain.verify().ok
+    audit.record("login")
+    assert auditchain.verify().last == 4
+    # The triggers are back.
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("UPDATE core_auditevent SET detail = 'x'")
