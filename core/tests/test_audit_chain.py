@@ -92,6 +92,7 @@ def test_every_write_path_continues_one_chain():
 
     build_world()  # tracked saves, business actions, log-ins of the world's users
     audit.record_many([{"action": "import", "object_type": "test.thing", "object_id": i} for i in range(30)])
+    AuditEvent.objects.bulk_create([audit.build_event("export", object_id=i) for i in range(5)])
     with audit.action("committees.term_reelect"):
         audit.record("update", object_type="test.thing", object_id=1, changes={"n": [1.0, 2.5]})
         audit.record_many([{"action": "create", "object_type": "test.thing", "object_id": 2}])
@@ -372,6 +373,10 @@ def test_the_page_reports_what_the_command_reports(world, client_as):
         assert p.message in text
     assert "审计日志校验未通过" in text
     assert AuditEvent.objects.filter(action="audit_verify", result="failure").exists()
+    # The altered event is one click away, and its page names its place in the log.
+    assert f'href="/audit/{rows[1].pk}/"' in text
+    event_page = client_as(world.auditor).get(f"/audit/{rows[1].pk}/").content.decode()
+    assert f'data-testid="audit-seq">{rows[1].seq}<' in event_page
 
 
 def test_the_orm_cannot_set_the_seals():
