@@ -4,7 +4,7 @@ every operation declares in the OpenAPI schema (authentication is the accounts a
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from typing import Any
 
@@ -62,6 +62,7 @@ PROBLEMS = {
     "dict_type": "须为 JSON 对象",
     "json_invalid": "不是有效的 JSON",
     "extra_forbidden": "不是本接口接受的参数",
+    "int64_range": "数值超出范围",
 }
 PROBLEM_OTHER = "取值无效"
 
@@ -263,6 +264,7 @@ def _refuse_unknown_query(operation: Any) -> None:
         name for model in operation.models if model.__ninja_param_source__ == "query"
         for name in (getattr(model, "__ninja_flatten_map__", None) or model.model_fields)
     )
+    source = {name: model.__ninja_param_source__ for model in operation.models for name in model.model_fields}
     view = operation.view_func
 
     @wraps(view)
@@ -270,10 +272,32 @@ def _refuse_unknown_query(operation: Any) -> None:
         unknown = sorted(set(request.GET) - declared)
         if unknown:
             raise NinjaValidationError([{"loc": ("query", name), "type": "extra_forbidden"} for name in unknown])
+        too_big = [loc for name, value in kwargs.items() for loc in _out_of_range(value, (source.get(name, "body"), name))]
+        if too_big:
+            raise NinjaValidationError([{"loc": loc, "type": "int64_range"} for loc in too_big])
         return view(request, *args, **kwargs)
 
     operation.view_func = checked
     operation.jinguo_query_checked = True
+
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _out_of_range(value: Any, loc: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+    """Where a validated argument holds an integer no database column can hold (the bounds the schema declares
+    for every integer): refused as a 422, as the schema promises, instead of an empty answer or a driver error."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        if not INT64_MIN <= value <= INT64_MAX:
+            yield loc
+    elif isinstance(value, pydantic.BaseModel):
+        for name in type(value).model_fields:
+            yield from _out_of_range(getattr(value, name), (*loc, name))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _out_of_range(item, (*loc, str(index)))
 
 
 def _error_response(description: str) -> dict[str, Any]:
@@ -342,8 +366,8 @@ def _nul_free(node: Any, components: dict[str, Any], seen: set[str] | None = Non
         node["pattern"] = NUL_FREE
     if node.get("type") == "integer":
         # What a database column holds (a larger number is refused with 422: MSG_NUMBER_OUT_OF_RANGE).
-        node.setdefault("minimum", -(2**63))
-        node.setdefault("maximum", 2**63 - 1)
+        node.setdefault("minimum", INT64_MIN)
+        node.setdefault("maximum", INT64_MAX)
     for key in ("properties", "$defs"):
         for child in (node.get(key) or {}).values():
             _nul_free(child, components, seen)

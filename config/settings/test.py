@@ -5,6 +5,12 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("JINGUO_VAR_DIR", tempfile.mkdtemp(prefix="jinguo-test-"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Each pytest-xdist worker inherits the controller's directory: files (keys, uploads, backups) of one
+    # worker's tests must not meet another's.
+    _worker_dir = Path(os.environ["JINGUO_VAR_DIR"]) / os.environ["PYTEST_XDIST_WORKER"]
+    _worker_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["JINGUO_VAR_DIR"] = str(_worker_dir)
 
 from .base import *  # noqa: F403
 from .base import HUEY, VAR_DIR
