@@ -4,6 +4,12 @@ core/migrations/0002 installs the triggers (PostgreSQL: UPDATE/DELETE/TRUNCATE r
 transaction set `jinguo.audit_purge`; SQLite: UPDATE refused, DELETE refused unless the one-row gate
 table core_auditpurgegate is open). On SQLite a later migration that rebuilds core_auditevent would drop
 its triggers: `ensure_triggers` (run after every migrate) puts them back.
+
+The triggers stop honest code only: whoever can open the gate or drop a trigger can delete. What makes
+that visible is the hash chain (core.auditchain): a purge deletes the oldest stretch of the chain and
+leaves a sealed anchor. What stops it on PostgreSQL is the grants (manage.py pg_roles_setup): the
+application's role may not DELETE, and purges through `core_audit_purge`, the owner's SECURITY DEFINER
+function (`pg_purge_function`, installed by core/migrations/0010).
 """
 
 from __future__ import annotations
