@@ -107,8 +107,10 @@ def chain_key() -> bytes:
 
 def _number(value: float) -> Any:
     # PostgreSQL's jsonb gives back 1e20 as 100000000000000000000 and 2.0 as 2.0 read as a float: an
-    # integral float is canonically its integer.
-    if math.isfinite(value) and value.is_integer():
+    # integral float is canonically its integer. NaN and the infinities (SQLite keeps them) as text.
+    if not math.isfinite(value):
+        return repr(value)
+    if value.is_integer():
         return int(value)
     return value
 
@@ -150,7 +152,9 @@ def _address(value: Any) -> str:
         return ""
     text = str(value).split("/", 1)[0]
     try:
-        return str(ipaddress.ip_address(text))
+        # The address's bytes: its text form differs between engines and Python versions (an IPv4-mapped
+        # IPv6 address, capitals, zeros).
+        return ipaddress.ip_address(text).packed.hex()
     except ValueError:
         return text
 

@@ -111,12 +111,15 @@ def test_seals_survive_the_round_trip_through_the_database():
         "update",
         object_type="test.thing",
         object_id="x",
-        changes={"b": [1e20, 2.0], "a": {"z": [1, "二"], "y": None}, "c": [0.1, -0.0], "d": True},
+        changes={"b": [1e20, 2.0], "a": {"z": [1, "二"], "y": None}, "c": [0.1, -0.0], "d": True,
+                 "e": [2**63 + 1, 1.5e-7]},
         ip="2001:DB8::1",
         detail="说明\n换行",
     )
     e.at = dt.datetime(2026, 3, 8, 9, 30, 0, 0, tzinfo=shanghai)
     e.save(force_insert=True)
+    mapped = audit.build_event("login", ip="::ffff:10.1.2.3")
+    mapped.save(force_insert=True)
     assert auditchain.verify().ok, auditchain.verify().lines()
 
 
