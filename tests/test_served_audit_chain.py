@@ -7,8 +7,10 @@ and manage.py verify_audit report each, by its place in the log.
 import re
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 
 from accounts.management.commands.totp_now import current_code
 from core.testing.commands import manage
@@ -44,6 +46,20 @@ def test_the_auditor_sees_every_tampering_of_the_log(tmp_path):
         auditor = Browser(server.base)
         auditor.log_in("auditor", PASSWORD, otp=totp())
         assert 'href="/audit/verify/"' in auditor.get("/audit/").text
+        # Writers in several processes and threads at once (gunicorn's 2 workers × 2 threads): one chain.
+        def guesses(n):
+            for i in range(5):
+                requests.post(f"{server.base}/api/v1/auth/token", json={"username": f"ghost{n}-{i}",
+                              "password": "wrong"}, timeout=20)
+
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(guesses, range(4)))
+        db = sqlite3.connect(tmp_path / "jinguo.sqlite3")
+        try:
+            (failed,) = db.execute("SELECT COUNT(*) FROM core_auditevent WHERE action = 'login_failed'").fetchone()
+        finally:
+            db.close()
+        assert failed >= 20
         clean = auditor.get("/audit/verify/")
         assert clean.status_code == 200 and "审计日志校验通过" in summary(clean.text), clean.text[:2000]
 
