@@ -22,6 +22,7 @@ auditor's page `/audit/verify/` both call it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hmac
@@ -240,18 +241,9 @@ def head(using: str = "default") -> tuple[int, str]:
 def in_transaction(using: str = "default") -> Any:
     """A transaction for a chain write: the caller's if it has one (no savepoint, no extra query), else
     a new one (SQLite: BEGIN IMMEDIATE takes the write lock before the head is read)."""
-    conn = connections[using]
-    if conn.in_atomic_block:
-        return _nothing()
+    if connections[using].in_atomic_block:
+        return contextlib.nullcontext()
     return transaction.atomic(using=using)
-
-
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: Any) -> None:
-        return None
 
 
 def assign(rows: Iterable[dict[str, Any]], using: str = "default") -> list[dict[str, Any]]:

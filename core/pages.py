@@ -261,7 +261,7 @@ def audit_verify(request: HttpRequest) -> HttpResponse:
     the auditor sees every missing, altered or forged event by its seq, never another federation's
     content. The check is itself recorded."""
     report = auditchain.verify_and_record()
-    return render(request, "core/audit_verify.html", {"report": report}, status=200)
+    return render(request, "core/audit_verify.html", {"report": report})
 
 
 class BackupRecordListView(ScopedListView):
