@@ -430,18 +430,22 @@ def record_many(events: Iterable[dict[str, Any]], *, jsonable_changes: bool = Fa
     write, inserted in batches. `jsonable_changes`: the changes are JSON-able already (`creation`,
     `update` of snapshots). Returns how many were written.
     """
+    from core import auditchain
     from core.bulk import insert_values
     from core.models import AuditEvent
 
     ctx = current()
     now = timezone.now()
-    return insert_values(
-        AuditEvent,
-        (
+    with auditchain.in_transaction():
+        # The values first (a business action's entry is written by the first of them), then the batch
+        # sealed onto the chain with one read of its head, then inserted.
+        rows = [
             {"at": now, **event_values(**item, context=ctx, jsonable_changes=jsonable_changes)}
             for item in events
-        ),
-    )
+        ]
+        if not rows:
+            return 0
+        return insert_values(AuditEvent, auditchain.assign(rows))
 
 
 def creation(obj: models.Model) -> dict[str, Any]:

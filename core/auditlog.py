@@ -56,6 +56,7 @@ ACTION_LABELS: dict[str, Any] = {
     "key_retired": _("停用密钥"),
     "backup_key_rotation": _("添加备份密钥"),
     "audit_purge": _("清理审计日志"),
+    "audit_verify": _("校验审计日志"),
 }
 
 RESULT_LABELS: dict[str, Any] = {

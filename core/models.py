@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -110,6 +110,19 @@ class AuditEventQuerySet(AppendOnlyMixin, ScopedQuerySet):
     """The auditor reads the events of the federations where they hold the role, and the events that belong
     to no federation (log-ins of administrators, backups, key rotations); nobody changes any (三员分立)."""
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        """Events inserted together are sealed onto the chain together (core.auditchain), as one batch."""
+        from core import auditchain
+
+        events = list(objs)
+        using = getattr(self, "_db", None) or router.db_for_write(self.model)
+        with auditchain.in_transaction(using):
+            fields = self.model._meta.concrete_fields
+            sealed = auditchain.assign([{f.attname: getattr(e, f.attname) for f in fields} for e in events], using)
+            for event, values in zip(events, sealed, strict=True):
+                event.seq, event.mac, event.chain = values["seq"], values["mac"], values["chain"]
+            return super().bulk_create(events, *args, **kwargs)
+
     def view_rule(self, scope: Scope) -> AuditEventQuerySet:
         from core.roles import Role
 
@@ -148,6 +161,11 @@ class AuditEvent(models.Model):
     detail = models.CharField(_("说明"), max_length=500, blank=True)
     # The entry of the business action (core.audit.action) this row-level event is part of.
     part_of = models.BigIntegerField(_("所属业务操作"), null=True, blank=True, db_index=True)
+    # The keyed hash chain (core.auditchain): the event's place in the log, its own seal, and the link
+    # to the event before it; assigned at insert, never by the caller.
+    seq = models.BigIntegerField(_("序号"), unique=True, editable=False)
+    mac = models.CharField(_("校验值"), max_length=64, editable=False)
+    chain = models.CharField(_("链值"), max_length=64, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -164,10 +182,40 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise PermissionError("The audit log is append-only.")
-        super().save(*args, **kwargs)
+        from core import auditchain
+
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with auditchain.in_transaction(using):
+            values = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+            (sealed,) = auditchain.assign([values], using)
+            self.seq, self.mac, self.chain = sealed["seq"], sealed["mac"], sealed["chain"]
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("The audit log is append-only.")
+
+
+class AuditAnchor(models.Model):
+    """Where the chain of the audit log starts after a purge: the events up to `seq` were deleted by
+    purge_audit, the last of them had the chain value `chain` (core.auditchain). Sealed with the chain's
+    key, so a forged anchor cannot hide a deletion."""
+
+    seq = models.BigIntegerField(_("已清理至序号"), unique=True)
+    chain = models.CharField(_("链值"), max_length=64)
+    purged_before = models.DateField(_("清理日期"))
+    deleted = models.BigIntegerField(_("清理条数"), default=0)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    mac = models.CharField(_("校验值"), max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("审计日志清理记录")
+        verbose_name_plural = _("审计日志清理记录")
+
+    def __str__(self) -> str:
+        return f"≤{self.seq} ({self.purged_before})"
 
 
 # An open reminder (read or not), or an unread plain message.

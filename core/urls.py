@@ -9,6 +9,7 @@ urlpatterns = [
     path("notifications/<int:pk>/open/", pages.notification_open, name="notification-open"),
     path("audit/", pages.AuditLogView.as_view(), name="audit-log"),
     path("audit/export/", pages.audit_export, name="audit-export"),
+    path("audit/verify/", pages.audit_verify, name="audit-verify"),
     path("audit/<int:pk>/", pages.AuditEventDetailView.as_view(), name="audit-event"),
     path("backups/", pages.BackupRecordListView.as_view(), name="backup-list"),
     path("jobs/<int:pk>/", job_views.JobView.as_view(), name="job"),

@@ -19,6 +19,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--before", required=True, help="YYYY-MM-DD; events before this local date go")
+        parser.add_argument(
+            "--accept-problems",
+            action="store_true",
+            help="purge even when the purged stretch does not verify (its problems go into the purge's event)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -27,7 +32,9 @@ class Command(BaseCommand):
             raise CommandError(BAD_DATE_MESSAGE.format(value=options["before"])) from None
         with audit.acting_as(None, source="command"):
             try:
-                count = purge_before(before, today=clock.today())
+                count = purge_before(
+                    before, today=clock.today(), accept_problems=options["accept_problems"]
+                )
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
         self.stdout.write(DONE_MESSAGE.format(before=before.isoformat(), count=count))
