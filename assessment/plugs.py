@@ -25,4 +25,7 @@ def register() -> None:
     )
     audit_action_labels.register("assessment.cycle_open", _("开启量化自查"))
     world_extenders.register("assessment.cycles", WorldExtender(extend=testing.add_to_world), order=60)
+    world_extenders.register(
+        "assessment.highlights", WorldExtender(extend=testing.add_highlights), order=63
+    )
     world_extenders.register("assessment.evidence", WorldExtender(extend=testing.add_evidence), order=61)
