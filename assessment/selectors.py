@@ -324,7 +324,7 @@ def cycle_overview(cycle: Cycle, today: dt.date | None = None) -> Overview:
     ).values_list("item_id", "result")
     for item_id, data in rows:
         spread = spreads.get(item_id)
-        if spread is None:
+        if spread is None or data is None:
             continue
         result = scoring.Result.from_dict(data)
         if not result.counted or result.score is None:

@@ -21,9 +21,9 @@ from django.views import View
 from assessment import forms as af
 from assessment import selectors, services
 from assessment.models import (
+    HIGHLIGHT_MACHINE,
     SELFCHECK_MACHINE,
     Cycle,
-    HIGHLIGHT_MACHINE,
     Evidence,
     ExchangeSession,
     Highlight,
@@ -804,7 +804,7 @@ class HighlightEditView(OnHighlight):
 
     def make_form(self, data: Any = None) -> Any:
         h: Highlight = self.object
-        items = list(h.cycle.items.order_by("number")) if h.cycle_id else []
+        items = list(h.cycle.items.order_by("number")) if h.cycle is not None else []
         initial = {"title": h.title, "text": h.text, "items": [str(i) for i in h.items.values_list("pk", flat=True)]}
         return af.HighlightForm(data, items=items, initial=initial)
 

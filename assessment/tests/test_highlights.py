@@ -28,7 +28,10 @@ def item10(selfcheck):
 
 def new_highlight(world, **kw):
     return services.highlight_create(
-        unit=kw.pop("unit", world.unit_a1), title=kw.pop("title", "职工子女暑期托管班"), text="暑期开班 4 周。", **kw
+        unit=kw.pop("unit", world.unit_a1),
+        title=kw.pop("title", "职工子女暑期托管班"),
+        text="暑期开班 4 周。",
+        **kw,
     )
 
 
@@ -107,7 +110,8 @@ def test_files_are_checked_by_content(world):
     reason = str(MSG_TYPE_NOT_ALLOWED) % {"allowed": allowed}
     with refused(str(services.MSG_HIGHLIGHT_FILE_REFUSED) % {"reason": reason}):
         services.highlight_file_add(
-            highlight=h, upload=SimpleUploadedFile("photo.png", b"MZ\x90\x00 not a png", content_type="image/png")
+            highlight=h,
+            upload=SimpleUploadedFile("photo.png", b"MZ\x90\x00 not a png", content_type="image/png"),
         )
     f = services.highlight_file_add(
         highlight=h, upload=SimpleUploadedFile("活动.png", tiny_png(), content_type="image/png")
@@ -127,9 +131,9 @@ def test_a_liaison_sees_her_drafts_the_published_feed_and_nothing_else(world, cl
     assert set(Highlight.objects.visible_to(world.other_liaison)) == {pub_a1, sub_a2}
     # The staff: what was submitted to them, never a draft; another federation sees its own feed.
     assert set(Highlight.objects.visible_to(world.staff)) == {pub_a1, sub_a2}
-    assert pub_b1 in Highlight.objects.visible_to(world.outsider) and pub_a1 not in Highlight.objects.visible_to(
+    assert pub_b1 in Highlight.objects.visible_to(
         world.outsider
-    )
+    ) and pub_a1 not in Highlight.objects.visible_to(world.outsider)
     client = client_as(world.other_liaison)
     assert client.get(reverse("assessment:highlight-detail", args=[draft.pk])).status_code == 404
     assert client.get(reverse("assessment:highlight-detail", args=[pub_a1.pk])).status_code == 200
@@ -150,7 +154,9 @@ def test_the_feed_page(world, client_as):
 
 def test_liaison_submits_and_staff_publish_through_the_pages(world, client_as):
     liaison = client_as(world.liaison)
-    resp = liaison.post(reverse("assessment:highlight-create"), {"title": "巾帼建功岗", "text": "设立 5 个岗位。"})
+    resp = liaison.post(
+        reverse("assessment:highlight-create"), {"title": "巾帼建功岗", "text": "设立 5 个岗位。"}
+    )
     assert resp.status_code == 302
     h = Highlight.objects.get(title="巾帼建功岗")
     assert liaison.post(reverse("assessment:highlight-submit", args=[h.pk])).status_code == 302
@@ -175,9 +181,12 @@ def test_propose_an_items_practice_as_a_highlight(world, client_as):
     h = Highlight.objects.get(title="主题党日")
     assert resp.status_code == 302 and resp["Location"] == reverse("assessment:highlight-detail", args=[h.pk])
     assert [i.number for i in h.items.all()] == [5] and h.status == "draft"
-    assert client_as(world.other_liaison).get(
-        reverse("assessment:highlight-propose", args=[answer.pk])
-    ).status_code == 404
+    assert (
+        client_as(world.other_liaison)
+        .get(reverse("assessment:highlight-propose", args=[answer.pk]))
+        .status_code
+        == 404
+    )
 
 
 # ---- item 10 ---------------------------------------------------------------------------------------
@@ -224,22 +233,40 @@ def test_a_returned_highlight_is_not_counted(world):
 def test_a_session_presents_submitted_or_published_highlights_only(world, client_as):
     with refused(services.MSG_SESSION_HIGHLIGHTS):
         services.session_create(
-            federation_id=world.fed_a.pk, title="交流会", held_on=world.session_a.held_on, place="会议室",
+            federation_id=world.fed_a.pk,
+            title="交流会",
+            held_on=world.session_a.held_on,
+            place="会议室",
             highlight_ids=[world.highlight_draft_a1.pk],
         )
     with refused(services.MSG_SESSION_HIGHLIGHTS):
         services.session_create(
-            federation_id=world.fed_a.pk, title="交流会", held_on=world.session_a.held_on, place="会议室",
+            federation_id=world.fed_a.pk,
+            title="交流会",
+            held_on=world.session_a.held_on,
+            place="会议室",
             highlight_ids=[world.highlight_published_b1.pk],
         )
     with refused(services.MSG_SESSION_PLACE):
-        services.session_create(federation_id=world.fed_a.pk, title="交流会", held_on=world.session_a.held_on, place="")
+        services.session_create(
+            federation_id=world.fed_a.pk, title="交流会", held_on=world.session_a.held_on, place=""
+        )
     # A liaison sees the session and, of its highlights, those she may see.
     page = client_as(world.liaison).get(reverse("assessment:session-detail", args=[world.session_a.pk]))
     html = page.content.decode()
     assert page.status_code == 200 and "巾帼读书会" in html and "女职工关爱驿站" not in html
-    assert client_as(world.liaison).get(reverse("assessment:session-edit", args=[world.session_a.pk])).status_code == 403
-    assert client_as(world.outsider).get(reverse("assessment:session-detail", args=[world.session_a.pk])).status_code == 404
+    assert (
+        client_as(world.liaison)
+        .get(reverse("assessment:session-edit", args=[world.session_a.pk]))
+        .status_code
+        == 403
+    )
+    assert (
+        client_as(world.outsider)
+        .get(reverse("assessment:session-detail", args=[world.session_a.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_staff_create_a_session_through_the_page(world, client_as):
@@ -278,7 +305,12 @@ def test_the_overview_spreads_scores_per_item_without_ranking_units(world, clien
     page = client_as(world.staff).get(reverse("assessment:cycle-overview", args=[world.cycle_a.pk]))
     html = page.content.decode()
     assert page.status_code == 200 and "各项目得分分布" in html and 'id="overview-data"' in html
-    assert client_as(world.liaison).get(reverse("assessment:cycle-overview", args=[world.cycle_a.pk])).status_code == 403
+    assert (
+        client_as(world.liaison)
+        .get(reverse("assessment:cycle-overview", args=[world.cycle_a.pk]))
+        .status_code
+        == 403
+    )
 
 
 def test_the_api_gives_highlights_and_rectifications_in_scope(world, client):
