@@ -767,12 +767,20 @@ class HighlightDetailView(ScopedDetailView):
                 "can_staff_edit": can_review and h.status in ("submitted", "published"),
                 "can_publish": can_review and HIGHLIGHT_MACHINE.can(h, "publish"),
                 "can_return": can_review and HIGHLIGHT_MACHINE.can(h, "return"),
-                "timeline": HIGHLIGHT_MACHINE.timeline(h) if (can_fill or can_review) else [],
+                "timeline": _labelled(HIGHLIGHT_MACHINE.timeline(h)) if (can_fill or can_review) else [],
                 "sessions": list(h.sessions.visible_to(self.request.user)),
                 "breadcrumbs": _highlight_crumbs(),
             }
         )
         return ctx
+
+
+def _labelled(steps: list[Any]) -> list[Any]:
+    """The timeline's steps with the move's label (报送, 发布, 退回) beside its name."""
+    for step in steps:
+        t = HIGHLIGHT_MACHINE.by_name.get(step.transition)
+        step.label = t.label if t is not None else step.transition
+    return steps
 
 
 class OnHighlight(ObjectActionView):
