@@ -325,3 +325,39 @@ def test_the_api_gives_highlights_and_rectifications_in_scope(world, client):
     staff = client.get("/api/v1/assessment/rectifications", **api_headers(world.staff)).json()
     assert {r["unit_id"] for r in staff} <= {world.unit_a1.pk, world.unit_a2.pk} and len(staff) >= len(rects)
     assert client.get("/api/v1/assessment/highlights").status_code == 401
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_feed_and_the_overview_do_not_grow_with_their_rows(world, client_as):
+    staff = client_as(world.staff)
+    feed, overview = (
+        reverse("assessment:highlight-list"),
+        reverse("assessment:cycle-overview", args=[world.cycle_a.pk]),
+    )
+    before = (_queries(staff, feed), _queries(staff, overview))
+    for n in range(5):
+        h = new_highlight(world, unit=world.unit_a2, title=f"亮点 {n}")
+        services.highlight_submit(highlight=h)
+        if n % 2:
+            services.highlight_publish(highlight=h)
+    from assessment.tests.test_cycles import fill_all
+
+    for unit in (world.unit_a1, world.unit_a2):
+        selfcheck = SelfCheck.objects.get(cycle=world.cycle_a, unit=unit)
+        fill_all(selfcheck)
+        services.evidence_add(
+            selfcheck=selfcheck,
+            title="制度",
+            item_ids=list(world.cycle_a.items.filter(number__in=(4, 5, 8)).values_list("pk", flat=True)),
+            link_url="/committees/",
+        )
+        services.selfcheck_submit(selfcheck=selfcheck)
+    assert (_queries(staff, feed), _queries(staff, overview)) == before
