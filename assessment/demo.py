@@ -66,7 +66,7 @@ def _pdf(title: str) -> Any:
 
 def load_demo(ctx: DemoContext) -> None:
     from assessment import services
-    from assessment.models import CycleItem, SelfCheck
+    from assessment.models import CycleItem, Highlight, SelfCheck
 
     org = ctx.data["org"]
     rng = ctx.rng
@@ -84,13 +84,20 @@ def load_demo(ctx: DemoContext) -> None:
     units = [f.unit for f in forms if f.unit.pk != liaison_unit.pk]
     authors = [liaison_unit, *rng.sample(units, len(HIGHLIGHTS) - 1)]
     made = []
-    for unit, (title, text, number, state) in zip(authors, HIGHLIGHTS, strict=True):
+    start = dt.date(today.year, 1, 1)
+    for n, (unit, (title, text, number, state)) in enumerate(zip(authors, HIGHLIGHTS, strict=True)):
         h = services.highlight_create(
             unit=unit, title=title, text=text, cycle=cycle, item_ids=[items[number].pk]
         )
         services.highlight_submit(highlight=h)
         if state == "published":
             services.highlight_publish(highlight=h, acting_user=staff)
+        # Moved to the dates they would have had over the year (a service dates a move today).
+        submitted_on = max(start, today - dt.timedelta(days=40 * (len(HIGHLIGHTS) - n) + 10))
+        Highlight.objects.filter(pk=h.pk).update(
+            submitted_on=submitted_on,
+            published_on=min(today, submitted_on + dt.timedelta(days=5)) if state == "published" else None,
+        )
         made.append(h)
     services.highlight_create(
         unit=liaison_unit,

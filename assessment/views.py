@@ -884,6 +884,7 @@ class HighlightFileAddView(OnHighlight):
     allowed_roles = LIAISON
     template_name = "assessment/evidence_form.html"
     title = gettext_lazy("上传照片或附件")
+    intro = gettext_lazy("照片和附件随亮点报送；发布后本妇联各单位都能看到。")
     submit_label = gettext_lazy("上传")
     fields_by_code = {"file": "file", "locked": "file"}
 
