@@ -361,3 +361,12 @@ def test_the_feed_and_the_overview_do_not_grow_with_their_rows(world, client_as)
         )
         services.selfcheck_submit(selfcheck=selfcheck)
     assert (_queries(staff, feed), _queries(staff, overview)) == before
+
+
+def test_the_menu_marks_one_entry_as_the_current_page(world, client_as):
+    staff = client_as(world.staff)
+    page = staff.get(reverse("assessment:highlight-list")).content.decode()
+    assert page.count('aria-current="page" href') == 1
+    assert f'aria-current="page" href="{reverse("assessment:highlight-list")}"' in page
+    index = staff.get(reverse("assessment:index")).content.decode()
+    assert f'aria-current="page" href="{reverse("assessment:index")}"' in index
