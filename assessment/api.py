@@ -2,6 +2,8 @@
 
 GET /api/v1/assessment/cycles                              the cycles the caller may see, newest first
 GET /api/v1/assessment/cycles/{id}/units/{unit_id}         a unit's form with each item's result
+GET /api/v1/assessment/highlights                          published highlights and the caller's own
+GET /api/v1/assessment/rectifications                      rectification items in the caller's scope
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -130,3 +132,84 @@ def unit_report(request: HttpRequest, id: int, unit_id: int) -> HttpResponse:
     from assessment.views import report_pdf
 
     return report_pdf(form_of(request, id, unit_id))
+
+
+class HighlightOut(Schema):
+    id: int
+    unit_id: int
+    title: str
+    text: str
+    status: str
+    submitted_on: str | None
+    published_on: str | None
+    cycle_id: int | None
+    items: list[int]
+    url: str
+
+
+@router.get("/highlights", response={200: list[HighlightOut], 401: ErrorOut, 403: ErrorOut})
+@scoped_endpoint(roles=ROLES, model=None)
+def highlights(request: HttpRequest) -> list[dict[str, object]]:
+    """Highlights (亮点工作信息) the caller may see: the published ones of the federation and the caller's own
+    unit's (drafts included); the staff also see those submitted to them."""
+    from django.urls import reverse
+
+    return [
+        {
+            "id": h.pk,
+            "unit_id": h.unit_id,
+            "title": h.title,
+            "text": h.text,
+            "status": h.status,
+            "submitted_on": h.submitted_on.isoformat() if h.submitted_on else None,
+            "published_on": h.published_on.isoformat() if h.published_on else None,
+            "cycle_id": h.cycle_id,
+            "items": [i.number for i in h.items.all()],
+            "url": reverse("assessment:highlight-detail", args=[h.pk]),
+        }
+        for h in selectors.highlights_api_for(request.user)
+    ]
+
+
+class RectificationOut(Schema):
+    id: int
+    cycle_id: int
+    unit_id: int
+    item: int
+    item_title: str
+    weakness: str
+    measures: str
+    owner: str
+    deadline: str
+    status: str
+    closed_on: str | None
+
+
+@router.get("/rectifications", response={200: list[RectificationOut], 401: ErrorOut, 403: ErrorOut})
+@scoped_endpoint(roles=ROLES, model=None)
+def rectifications(request: HttpRequest) -> list[dict[str, object]]:
+    """Rectification items (整改) in the caller's scope (staff: their federation's; a liaison: her unit's),
+    by deadline."""
+    from assessment.models import Rectification
+
+    rows = (
+        Rectification.objects.visible_to(request.user)
+        .select_related("item", "selfcheck")
+        .order_by("deadline", "id")
+    )
+    return [
+        {
+            "id": r.pk,
+            "cycle_id": r.selfcheck.cycle_id,
+            "unit_id": r.unit_id,
+            "item": r.item.number,
+            "item_title": r.item.title,
+            "weakness": r.weakness,
+            "measures": r.measures,
+            "owner": r.owner,
+            "deadline": r.deadline.isoformat(),
+            "status": r.status,
+            "closed_on": r.closed_on.isoformat() if r.closed_on else None,
+        }
+        for r in rows
+    ]

@@ -113,3 +113,57 @@ class RectificationPlanForm(StyledForm):
 
 class RectificationCloseForm(StyledForm):
     note = forms.CharField(label=_("完成情况"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class HighlightForm(StyledForm):
+    title = forms.CharField(label=_("标题"), max_length=120)
+    text = forms.CharField(
+        label=_("正文"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("做法、成效和可供借鉴之处；区妇联发布前可能作文字修改。"),
+    )
+    items = forms.MultipleChoiceField(
+        label=_("对应项目"), widget=forms.CheckboxSelectMultiple, choices=(), required=False
+    )
+
+    def __init__(self, *args: Any, items: Any = (), units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(i.pk, f"{i.number}. {i.title}") for i in items]
+        if choices:
+            self.fields["items"].choices = choices  # type: ignore[attr-defined]
+            self.fields["items"].widget.attrs["class"] = "form-check-input"
+        else:
+            del self.fields["items"]
+        if units is not None and len(units) > 1:
+            self.fields = {
+                "unit": forms.TypedChoiceField(
+                    label=_("单位"), choices=[(u.pk, u.name) for u in units], coerce=int
+                ),
+                **self.fields,
+            }
+            self.fields["unit"].widget.attrs["class"] = "form-select"
+
+
+class HighlightFileForm(StyledForm):
+    file = forms.FileField(
+        label=_("照片或附件"),
+        help_text=_("图片（PNG/JPEG）、PDF、Word 或 Excel，最大 10 MB；按文件内容检查类型。"),
+    )
+
+
+class SessionForm(StyledForm):
+    title = forms.CharField(label=_("名称"), max_length=120)
+    held_on = date_field(_("日期"))
+    place = forms.CharField(label=_("地点"), max_length=120)
+    notes = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    highlights = forms.MultipleChoiceField(
+        label=_("交流的亮点"), widget=forms.CheckboxSelectMultiple, choices=(), required=False
+    )
+
+    def __init__(self, *args: Any, highlights: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["highlights"].choices = [  # type: ignore[attr-defined]
+            (h.pk, f"{h.title}（{h.unit.name}）") for h in highlights
+        ]
+        self.fields["highlights"].widget.attrs["class"] = "form-check-input"

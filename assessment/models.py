@@ -364,3 +364,167 @@ RECTIFICATION_MACHINE = StateMachine(
         )
     ],
 )
+
+
+# ---- highlights (亮点工作信息) and exchange sessions (经验交流) -------------------------------------------
+
+
+class HighlightQuerySet(ScopedQuerySet):
+    """A unit's highlights: its liaison sees and fills its own (drafts included); the federation's staff see
+    what was submitted and review it (edit, publish, return); every unit's liaison in the federation sees
+    the published ones (the feed)."""
+
+    actions = frozenset({"view", "fill", "review"})
+
+    def view_rule(self, scope: Scope) -> Self:
+        published = Q(
+            status=Highlight.Status.PUBLISHED,
+            federation_id__in=scope.federations_with(Role.UNIT_LIAISON),
+        )
+        return self.filter(
+            (staff_q(scope) & ~Q(status=Highlight.Status.DRAFT)) | liaison_q(scope, "unit_id") | published
+        )
+
+    def fill_rule(self, scope: Scope) -> Self:
+        return self.filter(liaison_q(scope, "unit_id"))
+
+    def review_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope) & ~Q(status=Highlight.Status.DRAFT))
+
+
+class Highlight(TrackedModel):
+    """A unit's highlight (亮点工作信息): its good practice, written by the unit, submitted (报送), edited and
+    published by the federation's staff to the feed every unit sees, or returned with a comment."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已报送")
+        PUBLISHED = "published", _("已发布")
+        RETURNED = "returned", _("已退回")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    # The cycle whose items it illustrates (the items are chosen among that cycle's).
+    cycle = models.ForeignKey(
+        Cycle, null=True, blank=True, on_delete=models.SET_NULL, related_name="highlights"
+    )
+    items = models.ManyToManyField(CycleItem, blank=True, related_name="+", verbose_name=_("对应项目"))
+    title = models.CharField(_("标题"), max_length=120)
+    text = models.TextField(_("正文"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    return_comment = models.TextField(_("退回意见"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = HighlightQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "-submitted_on", "-id"]
+        verbose_name = _("亮点工作信息")
+        verbose_name_plural = _("亮点工作信息")
+        indexes = [models.Index(fields=["federation", "status"], name="highlight_fed_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def editable_by_unit(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+HIGHLIGHT_MACHINE = StateMachine(
+    field="status",
+    transitions=[
+        Transition(
+            "submit", source={"draft", "returned"}, target="submitted", label=_("报送"), action="fill"
+        ),
+        Transition("publish", source={"submitted"}, target="published", label=_("发布"), action="review"),
+        Transition(
+            "return",
+            source={"submitted"},
+            target="returned",
+            label=_("退回"),
+            needs_reason=True,
+            action="review",
+        ),
+    ],
+)
+
+
+class HighlightFileQuerySet(ScopedQuerySet):
+    """A highlight's photos and attachments: seen by who sees the highlight, removed by its unit while it
+    is still the unit's to edit."""
+
+    actions = frozenset({"view", "fill"})
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(highlight__in=Highlight.objects.view_rule(scope))
+
+    def fill_rule(self, scope: Scope) -> Self:
+        return self.filter(highlight__in=Highlight.objects.fill_rule(scope))
+
+
+class HighlightFile(TrackedModel):
+    """A photo or an attachment (附件) of a highlight: checked by its content, stored by its hash outside
+    the web root, streamed only to who may see the highlight."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    highlight = models.ForeignKey(Highlight, on_delete=models.CASCADE, related_name="files")
+    path = models.CharField(max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    file_kind = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+
+    objects = HighlightFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("亮点附件")
+        verbose_name_plural = _("亮点附件")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_photo(self) -> bool:
+        return self.file_kind in ("png", "jpeg")
+
+
+class ExchangeSessionQuerySet(ScopedQuerySet):
+    """The federation's staff organise exchange sessions; the units of the federation see them."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(
+            staff_q(scope) | Q(federation_id__in=scope.federations_with(Role.UNIT_LIAISON))
+        )
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope))
+
+
+class ExchangeSession(TrackedModel):
+    """An experience exchange session (经验交流会) organised by the federation, with the highlights presented."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("名称"), max_length=120)
+    held_on = models.DateField(_("日期"))
+    place = models.CharField(_("地点"), max_length=120)
+    notes = models.TextField(_("说明"), blank=True)
+    highlights = models.ManyToManyField(
+        Highlight, blank=True, related_name="sessions", verbose_name=_("交流的亮点")
+    )
+
+    objects = ExchangeSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("经验交流会")
+        verbose_name_plural = _("经验交流会")
+
+    def __str__(self) -> str:
+        return self.title

@@ -13,3 +13,13 @@ register(
         120,
     )
 )
+register(
+    NavEntry(
+        gettext_noop("自查"),
+        gettext_noop("亮点工作信息"),
+        "assessment:highlight-list",
+        frozenset({Role.FEDERATION_STAFF, Role.UNIT_LIAISON}),
+        "bi-star",
+        121,
+    )
+)

@@ -95,19 +95,24 @@ def unit_facts(
 
 
 def _highlight_counts(unit: Any, start: dt.date, as_of: dt.date) -> tuple[int, int, list[EvidenceLink]]:
-    try:
-        from assessment.models import Highlight  # type: ignore[attr-defined]
-    except ImportError:
-        return 0, 0, []
+    """The unit's highlights submitted in [start, as_of] (still submitted or since published; a draft or a
+    returned one is not counted), and how many of them are published."""
+    from assessment.models import Highlight
+
     rows = list(
-        Highlight.objects.filter(unit_id=unit.pk, submitted_on__gte=start, submitted_on__lte=as_of)
-        .exclude(status="draft")
+        Highlight.objects.filter(
+            unit_id=unit.pk,
+            submitted_on__gte=start,
+            submitted_on__lte=as_of,
+            status__in=(Highlight.Status.SUBMITTED, Highlight.Status.PUBLISHED),
+        )
+        .order_by("submitted_on", "pk")
         .values_list("pk", "title", "status")
     )
     links = [
         EvidenceLink(title, reverse("assessment:highlight-detail", args=[pk])) for pk, title, _s in rows[:20]
     ]
-    return len(rows), sum(1 for r in rows if r[2] == "published"), links
+    return len(rows), sum(1 for r in rows if r[2] == Highlight.Status.PUBLISHED), links
 
 
 def rule_of(item: CycleItem) -> scoring.Rule:
@@ -159,10 +164,8 @@ class FormView:
 
 def evidence_counts(selfcheck: SelfCheck) -> dict[int, list[Any]]:
     """Evidence of the form by item id (one piece may serve several items)."""
-    try:
-        from assessment.models import Evidence  # type: ignore[attr-defined]
-    except ImportError:
-        return {}
+    from assessment.models import Evidence
+
     out: dict[int, list[Any]] = {}
     for ev in Evidence.objects.filter(selfcheck=selfcheck).prefetch_related("items").order_by("-id"):
         for item in ev.items.all():
@@ -221,3 +224,145 @@ def forms_for(user: Any, cycle: Cycle) -> Any:
         .select_related("unit")
         .order_by("unit__name", "id")
     )
+
+
+# ---- highlights, exchange sessions, the federation's overview ---------------------------------------
+
+
+def current_cycle_of(unit: Any) -> Cycle | None:
+    """The newest cycle the unit has a form in (its items are those a new highlight may illustrate)."""
+    return (
+        Cycle.objects.filter(forms__unit_id=unit.pk).order_by("-year", "-id").first()
+    )
+
+
+def highlight_feed_for(user: Any, federation_ids: Any = None) -> Any:
+    """The published highlights the user sees (every unit of the federation sees them), newest first."""
+    from assessment.models import Highlight
+
+    qs = Highlight.objects.visible_to(user).filter(status=Highlight.Status.PUBLISHED)
+    if federation_ids is not None:
+        qs = qs.filter(federation_id__in=federation_ids)
+    return qs.select_related("unit").order_by("-published_on", "-id")
+
+
+def own_highlights_for(user: Any) -> Any:
+    """The highlights of the user's own units (a liaison's), drafts included."""
+    from assessment.models import Highlight
+
+    return Highlight.objects.permitted(user, "fill").select_related("unit").order_by("-id")
+
+
+def highlights_to_review_for(user: Any) -> Any:
+    """Submitted highlights waiting for the staff (publish or return)."""
+    from assessment.models import Highlight
+
+    return (
+        Highlight.objects.permitted(user, "review")
+        .filter(status=Highlight.Status.SUBMITTED)
+        .select_related("unit")
+        .order_by("submitted_on", "id")
+    )
+
+
+def highlights_api_for(user: Any) -> Any:
+    """GET /api/v1/assessment/highlights: published ones and the caller's own (staff: also the submitted)."""
+    from assessment.models import Highlight
+
+    return (
+        Highlight.objects.visible_to(user).prefetch_related("items").order_by("-submitted_on", "-id")
+    )
+
+
+# The buckets of an item's score distribution, in the order the chart stacks them.
+BUCKETS = ("full", "pass", "weak", "uncounted")
+
+
+@dataclass
+class ItemSpread:
+    item: CycleItem
+    counts: dict[str, int]
+
+    @property
+    def weak(self) -> int:
+        return self.counts["weak"]
+
+
+@dataclass
+class Overview:
+    """The federation's view of a cycle (no league table): per item how the units' scores spread, the items
+    most often below their threshold, the units that have not submitted, the rectification progress."""
+
+    cycle: Cycle
+    n_forms: int
+    n_submitted: int
+    spreads: list[ItemSpread]
+    not_submitted: list[SelfCheck]
+    rectification: dict[str, int]
+
+    @property
+    def weakest(self) -> list[ItemSpread]:
+        return sorted((s for s in self.spreads if s.weak), key=lambda s: (-s.weak, s.item.number))[:5]
+
+
+def cycle_overview(cycle: Cycle, today: dt.date | None = None) -> Overview:
+    """From the results frozen at submission (a draft's results still move, so they are not counted).
+
+    Queries: the items, the forms with their units, the submitted answers' results, the rectifications'
+    counts (one aggregate)."""
+    from django.db.models import Count, Q
+
+    from assessment.models import Rectification
+
+    today = today or clock.today()
+    items = list(cycle.items.order_by("number"))
+    spreads = {i.pk: ItemSpread(i, dict.fromkeys(BUCKETS, 0)) for i in items}
+    forms = list(SelfCheck.objects.filter(cycle=cycle).select_related("unit").order_by("unit__name"))
+    submitted = [f for f in forms if f.status == SelfCheck.Status.SUBMITTED]
+    rows = ItemAnswer.objects.filter(
+        selfcheck__cycle=cycle, selfcheck__status=SelfCheck.Status.SUBMITTED, result__isnull=False
+    ).values_list("item_id", "result")
+    for item_id, data in rows:
+        spread = spreads.get(item_id)
+        if spread is None or data is None:
+            continue
+        result = scoring.Result.from_dict(data)
+        if not result.counted or result.score is None:
+            bucket = "uncounted"
+        elif result.below(Decimal(spread.item.threshold)):
+            bucket = "weak"
+        elif result.score >= result.max_score:
+            bucket = "full"
+        else:
+            bucket = "pass"
+        spread.counts[bucket] += 1
+    rect = Rectification.objects.filter(selfcheck__cycle=cycle).aggregate(
+        total=Count("id"),
+        done=Count("id", filter=Q(status=Rectification.Status.DONE)),
+        overdue=Count("id", filter=Q(status=Rectification.Status.OPEN, deadline__lt=today)),
+    )
+    rect["open"] = rect["total"] - rect["done"]
+    return Overview(
+        cycle=cycle,
+        n_forms=len(forms),
+        n_submitted=len(submitted),
+        spreads=[spreads[i.pk] for i in items],
+        not_submitted=[f for f in forms if f.status != SelfCheck.Status.SUBMITTED],
+        rectification=rect,
+    )
+
+
+def overview_chart(overview: Overview) -> dict[str, Any]:
+    """The data of the overview's stacked bar chart (json_script), one bar per item."""
+    labels = {
+        "full": gettext("满分"),
+        "pass": gettext("达到整改线"),
+        "weak": gettext("低于整改线"),
+        "uncounted": gettext("不计分"),
+    }
+    return {
+        "items": [f"{s.item.number}. {s.item.title}" for s in overview.spreads],
+        "series": [
+            {"key": b, "name": labels[b], "data": [s.counts[b] for s in overview.spreads]} for b in BUCKETS
+        ],
+    }

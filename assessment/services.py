@@ -484,3 +484,272 @@ def overdue_rectification_notices(today: dt.date, federation_id: int | None = No
         )
         for r in rows
     ]
+
+
+# ---- highlights (亮点工作信息) and exchange sessions (经验交流) -------------------------------------------
+
+MSG_HIGHLIGHT_TITLE = _("请填写亮点的标题。")
+MSG_HIGHLIGHT_TEXT = _("请填写亮点的正文。")
+MSG_HIGHLIGHT_ITEMS = _("所选项目不属于该亮点对应的自查周期。")
+MSG_HIGHLIGHT_CYCLE = _("所选自查周期不属于本单位所在的妇联。")
+MSG_HIGHLIGHT_UNIT_LOCKED = _("亮点已报送，单位不能再修改；如需修改，请区妇联退回。")
+MSG_HIGHLIGHT_STAFF_ONLY_SUBMITTED = _("区妇联只能编辑已报送或已发布的亮点；草稿和退回的亮点由单位修改。")
+MSG_HIGHLIGHT_FILE_REFUSED = _("附件未通过检查：%(reason)s")
+MSG_SESSION_TITLE = _("请填写交流会的名称。")
+MSG_SESSION_PLACE = _("请填写交流会的地点。")
+MSG_SESSION_HIGHLIGHTS = _("交流的亮点须为本妇联已报送或已发布的亮点。")
+
+HIGHLIGHT_FILE_KINDS = ("png", "jpeg", "pdf", "docx", "xlsx")
+
+
+def _store_private(data: bytes) -> tuple[str, str]:
+    """Stores `data` under the private directory by its SHA-256; returns (relative path, digest)."""
+    import hashlib
+
+    digest = hashlib.sha256(data).hexdigest()
+    relative = f"{digest[:2]}/{digest}"
+    target = private_dir() / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    return relative, digest
+
+
+def _highlight_fields(
+    *, cycle: Cycle | None, federation_id: int, title: str, text: str, item_ids: Iterable[int]
+) -> tuple[str, str, list[CycleItem]]:
+    title, text = title.strip(), text.strip()
+    if not title:
+        raise ValidationError(MSG_HIGHLIGHT_TITLE, code="title")
+    if not text:
+        raise ValidationError(MSG_HIGHLIGHT_TEXT, code="text")
+    if cycle is not None and cycle.federation_id != federation_id:
+        raise ValidationError(MSG_HIGHLIGHT_CYCLE, code="cycle")
+    wanted = {int(i) for i in item_ids}
+    items: list[CycleItem] = []
+    if wanted:
+        items = list(CycleItem.objects.filter(cycle=cycle, pk__in=wanted)) if cycle is not None else []
+        if len(items) != len(wanted):
+            raise ValidationError(MSG_HIGHLIGHT_ITEMS, code="items")
+    return title[:120], text, items
+
+
+@audit.action("assessment.highlight_create", label=_("新建亮点"))
+def highlight_create(
+    *,
+    unit: Unit,
+    title: str,
+    text: str,
+    cycle: Cycle | None = None,
+    item_ids: Iterable[int] = (),
+    acting_user: Any = None,
+) -> Any:
+    """A unit's new highlight, a draft only the unit sees; `cycle` defaults to the newest cycle the unit is in
+    (its items are the ones a highlight may illustrate)."""
+    from assessment.models import Highlight
+
+    if cycle is None:
+        cycle = selectors.current_cycle_of(unit)
+    title, text, items = _highlight_fields(
+        cycle=cycle, federation_id=unit.federation_id, title=title, text=text, item_ids=item_ids
+    )
+    with audit.attributed_to(acting_user):
+        highlight = Highlight(
+            federation_id=unit.federation_id,
+            unit=unit,
+            cycle=cycle,
+            title=title,
+            text=text,
+            author=acting_user if getattr(acting_user, "pk", None) else None,
+        )
+        highlight.save()
+        highlight.items.set(items)
+    return highlight
+
+
+@audit.action("assessment.highlight_propose", target="answer", label=_("推荐为亮点"))
+def highlight_propose(*, answer: ItemAnswer, title: str, text: str, acting_user: Any = None) -> Any:
+    """An item's good practice proposed as a highlight: a draft of the unit linked to the item."""
+    selfcheck = answer.selfcheck
+    return highlight_create(
+        unit=selfcheck.unit,
+        title=title,
+        text=text,
+        cycle=selfcheck.cycle,
+        item_ids=[answer.item_id],
+        acting_user=acting_user,
+    )
+
+
+def _check_editable(highlight: Any, *, by_staff: bool) -> None:
+    if by_staff:
+        if highlight.status not in ("submitted", "published"):
+            raise ValidationError(MSG_HIGHLIGHT_STAFF_ONLY_SUBMITTED, code="state")
+    elif not highlight.editable_by_unit:
+        raise ValidationError(MSG_HIGHLIGHT_UNIT_LOCKED, code="locked")
+
+
+@audit.action("assessment.highlight_update", target="highlight", label=_("修改亮点"))
+def highlight_update(
+    *,
+    highlight: Any,
+    title: str,
+    text: str,
+    item_ids: Iterable[int],
+    by_staff: bool = False,
+    acting_user: Any = None,
+) -> Any:
+    """Edits a highlight: the unit while it is a draft or returned, the staff once submitted or published."""
+    _check_editable(highlight, by_staff=by_staff)
+    title, text, items = _highlight_fields(
+        cycle=highlight.cycle,
+        federation_id=highlight.federation_id,
+        title=title,
+        text=text,
+        item_ids=item_ids,
+    )
+    with audit.attributed_to(acting_user):
+        highlight.title, highlight.text = title, text
+        highlight.save()
+        highlight.items.set(items)
+    return highlight
+
+
+@audit.action("assessment.highlight_submit", target="highlight", label=_("报送亮点"))
+def highlight_submit(*, highlight: Any, acting_user: Any = None) -> Any:
+    """The unit submits (报送) its highlight to the federation; it counts for item 10 from today."""
+    from assessment.models import HIGHLIGHT_MACHINE
+
+    HIGHLIGHT_MACHINE.check(highlight, "submit")
+    _highlight_fields(
+        cycle=None, federation_id=highlight.federation_id, title=highlight.title, text=highlight.text,
+        item_ids=(),
+    )
+    highlight.submitted_on, highlight.return_comment = clock.today(), ""
+    HIGHLIGHT_MACHINE.move(highlight, "submit", acting_user=acting_user)
+    return highlight
+
+
+@audit.action("assessment.highlight_publish", target="highlight", label=_("发布亮点"))
+def highlight_publish(*, highlight: Any, acting_user: Any = None) -> Any:
+    """The staff publish a submitted highlight to the feed every unit of the federation sees."""
+    from assessment.models import HIGHLIGHT_MACHINE
+
+    HIGHLIGHT_MACHINE.check(highlight, "publish")
+    highlight.published_on = clock.today()
+    HIGHLIGHT_MACHINE.move(highlight, "publish", acting_user=acting_user)
+    return highlight
+
+
+@audit.action("assessment.highlight_return", target="highlight", label=_("退回亮点"))
+def highlight_return(*, highlight: Any, comment: str, acting_user: Any = None) -> Any:
+    """The staff return a submitted highlight to its unit with a comment."""
+    from assessment.models import HIGHLIGHT_MACHINE
+
+    HIGHLIGHT_MACHINE.check(highlight, "return", reason=comment)
+    highlight.return_comment = comment.strip()
+    HIGHLIGHT_MACHINE.move(highlight, "return", reason=comment, acting_user=acting_user)
+    return highlight
+
+
+@audit.action("assessment.highlight_file_add", target="highlight", label=_("上传亮点附件"))
+def highlight_file_add(*, highlight: Any, upload: Any, acting_user: Any = None) -> Any:
+    """A photo or an attachment of a highlight the unit still edits (checked by content and size)."""
+    from assessment.models import HighlightFile
+    from core.uploads import DOCUMENT_KINDS, UploadRefused, check_document
+
+    _check_editable(highlight, by_staff=False)
+    try:
+        data, kind = check_document(upload, kinds=HIGHLIGHT_FILE_KINDS)
+    except UploadRefused as refused:
+        raise ValidationError(
+            MSG_HIGHLIGHT_FILE_REFUSED, code="file", params={"reason": refused.message}
+        ) from None
+    relative, digest = _store_private(data)
+    name = str(getattr(upload, "name", "") or f"file.{kind}").replace("/", "_").replace("\\", "_")[-200:]
+    with audit.attributed_to(acting_user):
+        f = HighlightFile(
+            federation_id=highlight.federation_id,
+            highlight=highlight,
+            path=relative,
+            original_name=name,
+            file_kind=kind,
+            content_type=DOCUMENT_KINDS[kind][1],
+            size=len(data),
+            sha256=digest,
+        )
+        f.save()
+    return f
+
+
+@audit.action("assessment.highlight_file_remove", target="file", label=_("删除亮点附件"))
+def highlight_file_remove(*, file: Any, acting_user: Any = None) -> None:
+    _check_editable(file.highlight, by_staff=False)
+    with audit.attributed_to(acting_user):
+        file.delete()
+
+
+def _session_fields(
+    federation_id: int, title: str, place: str, highlight_ids: Iterable[int]
+) -> tuple[str, str, list[Any]]:
+    from assessment.models import Highlight
+
+    title, place = title.strip(), place.strip()
+    if not title:
+        raise ValidationError(MSG_SESSION_TITLE, code="title")
+    if not place:
+        raise ValidationError(MSG_SESSION_PLACE, code="place")
+    wanted = {int(i) for i in highlight_ids}
+    found = list(
+        Highlight.objects.filter(
+            federation_id=federation_id, pk__in=wanted, status__in=("submitted", "published")
+        )
+    )
+    if len(found) != len(wanted):
+        raise ValidationError(MSG_SESSION_HIGHLIGHTS, code="highlights")
+    return title[:120], place[:120], found
+
+
+@audit.action("assessment.session_create", label=_("新建经验交流会"))
+def session_create(
+    *,
+    federation_id: int,
+    title: str,
+    held_on: dt.date,
+    place: str,
+    notes: str = "",
+    highlight_ids: Iterable[int] = (),
+    acting_user: Any = None,
+) -> Any:
+    """An experience exchange session (经验交流会) of the federation with the highlights presented there."""
+    from assessment.models import ExchangeSession
+
+    title, place, highlights = _session_fields(federation_id, title, place, highlight_ids)
+    with audit.attributed_to(acting_user):
+        session = ExchangeSession(
+            federation_id=federation_id, title=title, held_on=held_on, place=place, notes=notes.strip()
+        )
+        session.save()
+        session.highlights.set(highlights)
+    return session
+
+
+@audit.action("assessment.session_update", target="session", label=_("修改经验交流会"))
+def session_update(
+    *,
+    session: Any,
+    title: str,
+    held_on: dt.date,
+    place: str,
+    notes: str = "",
+    highlight_ids: Iterable[int] = (),
+    acting_user: Any = None,
+) -> Any:
+    title, place, highlights = _session_fields(session.federation_id, title, place, highlight_ids)
+    with audit.attributed_to(acting_user):
+        session.title, session.held_on, session.place, session.notes = title, held_on, place, notes.strip()
+        session.save()
+        session.highlights.set(highlights)
+    return session

@@ -65,3 +65,68 @@ def add_rectifications(world: World) -> None:
             selfcheck=SelfCheck.objects.get(cycle=cycle, unit=unit),
             deadline=clock.today() + dt.timedelta(days=60),
         )
+
+
+def tiny_png() -> bytes:
+    """A valid 1×1 PNG (a photo of a highlight in tests)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xb3\x26\x1e"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def add_highlights(world: World) -> None:
+    """Highlights in every state and an exchange session per federation: unit_a1 a draft and a published
+    one with a photo (item 5), unit_a2 a submitted one, unit_b1 a published one; fed_a's session presents
+    unit_a1's published and unit_a2's submitted highlight. Added after the rectifications, so those stay
+    as the committee and metric data make them."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessment import services
+
+    today = clock.today()
+    item5 = world.cycle_a.items.get(number=5)
+    draft = services.highlight_create(unit=world.unit_a1, title="妇女之家建设设想", text="拟在三楼设立妇女之家。")
+    published = services.highlight_create(
+        unit=world.unit_a1, title="巾帼读书会", text="每月一次读书分享，参加 40 人次。", item_ids=[item5.pk]
+    )
+    photo = services.highlight_file_add(
+        highlight=published,
+        upload=SimpleUploadedFile("读书会.png", tiny_png(), content_type="image/png"),
+    )
+    services.highlight_submit(highlight=published)
+    services.highlight_publish(highlight=published)
+    submitted = services.highlight_create(unit=world.unit_a2, title="女职工关爱驿站", text="设立母婴室与休息区。")
+    services.highlight_submit(highlight=submitted)
+    other = services.highlight_create(unit=world.unit_b1, title="亲子运动会", text="组织职工家庭亲子活动。")
+    services.highlight_submit(highlight=other)
+    services.highlight_publish(highlight=other)
+    session_a = services.session_create(
+        federation_id=world.fed_a.pk,
+        title="机关妇女工作经验交流会",
+        held_on=today,
+        place="区妇联三楼会议室",
+        highlight_ids=[published.pk, submitted.pk],
+    )
+    session_b = services.session_create(
+        federation_id=world.fed_b.pk, title="外区交流会", held_on=today, place="外区会议室",
+        highlight_ids=[other.pk],
+    )
+    world.add(
+        highlight_draft_a1=draft,
+        highlight_published_a1=published,
+        highlight_photo_a1=photo,
+        highlight_submitted_a2=submitted,
+        highlight_published_b1=other,
+        session_a=session_a,
+        session_b=session_b,
+    )

@@ -29,4 +29,24 @@ urlpatterns = [
     path(
         "rectifications/<int:pk>/close/", views.RectificationCloseView.as_view(), name="rectification-close"
     ),
+    path("cycles/<int:pk>/overview/", views.CycleOverviewView.as_view(), name="cycle-overview"),
+    path("highlights/", views.highlight_list, name="highlight-list"),
+    path("highlights/new/", views.highlight_create, name="highlight-create"),
+    path("highlights/<int:pk>/", views.HighlightDetailView.as_view(), name="highlight-detail"),
+    path("highlights/<int:pk>/edit/", views.HighlightEditView.as_view(), name="highlight-edit"),
+    path("highlights/<int:pk>/review/", views.HighlightStaffEditView.as_view(), name="highlight-review"),
+    path("highlights/<int:pk>/submit/", views.HighlightSubmitView.as_view(), name="highlight-submit"),
+    path("highlights/<int:pk>/publish/", views.HighlightPublishView.as_view(), name="highlight-publish"),
+    path("highlights/<int:pk>/return/", views.HighlightReturnView.as_view(), name="highlight-return"),
+    path("highlights/<int:pk>/files/new/", views.HighlightFileAddView.as_view(), name="highlight-file-add"),
+    path("highlight-files/<int:pk>/", views.HighlightFileOpenView.as_view(), name="highlight-file-open"),
+    path(
+        "highlight-files/<int:pk>/remove/",
+        views.HighlightFileRemoveView.as_view(),
+        name="highlight-file-remove",
+    ),
+    path("answers/<int:pk>/propose/", views.HighlightProposeView.as_view(), name="highlight-propose"),
+    path("sessions/new/", views.session_create, name="session-create"),
+    path("sessions/<int:pk>/", views.SessionDetailView.as_view(), name="session-detail"),
+    path("sessions/<int:pk>/edit/", views.SessionEditView.as_view(), name="session-edit"),
 ]

@@ -21,9 +21,13 @@ from django.views import View
 from assessment import forms as af
 from assessment import selectors, services
 from assessment.models import (
+    HIGHLIGHT_MACHINE,
     SELFCHECK_MACHINE,
     Cycle,
     Evidence,
+    ExchangeSession,
+    Highlight,
+    HighlightFile,
     ItemAnswer,
     Rectification,
     SelfCheck,
@@ -645,3 +649,475 @@ class RectificationCloseView(OnRectification):
             rectification=self.object, note=form.cleaned_data["note"], acting_user=self.request.user
         )
         return gettext("整改事项已完成。")
+
+
+# ---- highlights (亮点工作信息) ----------------------------------------------------------------------------
+# A published highlight is shown to every unit of the federation: its unit's name is part of the
+# publication, not a leak of the unit registry (the URL walker's unit-name check is told so). What each
+# persona sees is still the scoped queryset's: published ones, the unit's own, the staff's submitted.
+PUBLISHED = True
+LIAISON = frozenset({Role.UNIT_LIAISON})
+
+
+def _highlight_crumbs(extra: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+    return [
+        (gettext("量化自查"), reverse("assessment:index")),
+        (gettext("亮点工作信息"), reverse("assessment:highlight-list")),
+        *(extra or []),
+    ]
+
+
+@scoped_function(roles=STAFF_AND_LIAISON)
+def highlight_list(request: HttpRequest) -> HttpResponse:
+    """The published feed every unit sees; a liaison's own highlights (drafts included); for the staff the
+    submitted ones to publish or return.
+
+    Queries: the feed, the own highlights, the ones to review (each with its unit)."""
+    context = {
+        "feed": list(selectors.highlight_feed_for(request.user)[:100]),
+        "own": list(selectors.own_highlights_for(request.user)),
+        "to_review": list(selectors.highlights_to_review_for(request.user)),
+        "can_create": user_has_role(request.user, Role.UNIT_LIAISON),
+        "sessions": list(ExchangeSession.objects.visible_to(request.user)[:5]),
+        "can_organise": chosen_federation(request, STAFF) is not None,
+    }
+    return render(request, "assessment/highlight_list.html", context)
+
+
+highlight_list.jinguo_names_any_object = PUBLISHED  # type: ignore[attr-defined]
+
+
+def user_has_role(user: Any, role: str) -> bool:
+    from core.views import user_has_any_role
+
+    return user_has_any_role(user, [role])
+
+
+@scoped_function(roles=LIAISON)
+def highlight_create(request: HttpRequest) -> HttpResponse:
+    """A new highlight of the liaison's unit (a draft only the unit sees until it is submitted)."""
+    from core.forms import add_refusal
+    from core.scoping import scope_for
+
+    units = list(Unit.objects.filter(pk__in=scope_for(request.user).units_for(Role.UNIT_LIAISON)).order_by("name"))
+    if not units:
+        raise PermissionDenied
+    cycle = selectors.current_cycle_of(units[0]) if len(units) == 1 else None
+    items = list(cycle.items.order_by("number")) if cycle is not None else []
+    form = af.HighlightForm(request.POST or None, items=items, units=units)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            unit = next((u for u in units if u.pk == d.get("unit", units[0].pk)), units[0])
+            try:
+                highlight = services.highlight_create(
+                    unit=unit,
+                    title=d["title"],
+                    text=d["text"],
+                    cycle=cycle if unit == units[0] and cycle is not None else None,
+                    item_ids=[int(i) for i in d.get("items", [])] if len(units) == 1 else [],
+                    acting_user=request.user,
+                )
+            except ValidationError as refused:
+                add_refusal(form, refused, HIGHLIGHT_FIELDS)
+            else:
+                messages.success(request, gettext("已保存亮点草稿。"))
+                return redirect("assessment:highlight-detail", highlight.pk)
+    return render(
+        request,
+        "core/action_form.html",
+        {
+            "form": form,
+            "title": gettext("新建亮点"),
+            "object": gettext("亮点工作信息"),
+            "intro": gettext("保存为草稿，只有本单位可见；报送后由区妇联编辑并发布到亮点栏目。"),
+            "submit_label": gettext("保存草稿"),
+            "cancel_url": reverse("assessment:highlight-list"),
+            "breadcrumbs": _highlight_crumbs(),
+        },
+        status=status,
+    )
+
+
+HIGHLIGHT_FIELDS = {"title": "title", "text": "text", "items": "items", "file": "file"}
+
+
+class HighlightDetailView(ScopedDetailView):
+    """A highlight with its photos, attachments and items; the moves the user may make on it."""
+
+    model = Highlight
+    allowed_roles = STAFF_AND_LIAISON
+    template_name = "assessment/highlight_detail.html"
+    context_object_name = "highlight"
+    jinguo_names_any_object = PUBLISHED
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        h: Highlight = self.object
+        can_fill = self.permits("fill")
+        can_review = self.permits("review")
+        ctx.update(
+            {
+                "items": list(h.items.order_by("number")),
+                "files": list(h.files.all()),
+                "can_edit": can_fill and h.editable_by_unit,
+                "can_submit": can_fill and HIGHLIGHT_MACHINE.can(h, "submit"),
+                "can_staff_edit": can_review and h.status in ("submitted", "published"),
+                "can_publish": can_review and HIGHLIGHT_MACHINE.can(h, "publish"),
+                "can_return": can_review and HIGHLIGHT_MACHINE.can(h, "return"),
+                "timeline": _labelled(HIGHLIGHT_MACHINE.timeline(h)) if (can_fill or can_review) else [],
+                "sessions": list(h.sessions.visible_to(self.request.user)),
+                "breadcrumbs": _highlight_crumbs(),
+            }
+        )
+        return ctx
+
+
+def _labelled(steps: list[Any]) -> list[Any]:
+    """The timeline's steps with the move's label (报送, 发布, 退回) beside its name."""
+    for step in steps:
+        t = HIGHLIGHT_MACHINE.by_name.get(step.transition)
+        step.label = t.label if t is not None else step.transition
+    return steps
+
+
+class OnHighlight(ObjectActionView):
+    model = Highlight
+    fields_by_code = HIGHLIGHT_FIELDS
+
+    def get_success_url(self) -> str:
+        return reverse("assessment:highlight-detail", args=[self.object.pk])
+
+    def extra_context(self) -> dict[str, Any]:
+        h = self.object
+        return {
+            "subject": h.title,
+            "breadcrumbs": _highlight_crumbs([(h.title, reverse("assessment:highlight-detail", args=[h.pk]))]),
+        }
+
+    def facts(self) -> list[tuple[str, str]]:
+        h: Highlight = self.object
+        return [(gettext("单位"), h.unit.name), (gettext("状态"), h.get_status_display())]
+
+
+class HighlightEditView(OnHighlight):
+    """The unit edits its draft (or a returned highlight); the staff edit a submitted or published one."""
+
+    action = "fill"
+    allowed_roles = LIAISON
+    by_staff = False
+    title = gettext_lazy("修改亮点")
+
+    def make_form(self, data: Any = None) -> Any:
+        h: Highlight = self.object
+        items = list(h.cycle.items.order_by("number")) if h.cycle is not None else []
+        initial = {"title": h.title, "text": h.text, "items": [str(i) for i in h.items.values_list("pk", flat=True)]}
+        return af.HighlightForm(data, items=items, initial=initial)
+
+    def perform(self, form: Any) -> str:
+        d = form.cleaned_data
+        services.highlight_update(
+            highlight=self.object,
+            title=d["title"],
+            text=d["text"],
+            item_ids=[int(i) for i in d.get("items", [])],
+            by_staff=self.by_staff,
+            acting_user=self.request.user,
+        )
+        return gettext("已保存亮点。")
+
+
+class HighlightStaffEditView(HighlightEditView):
+    action = "review"
+    allowed_roles = STAFF
+    by_staff = True
+    title = gettext_lazy("编辑亮点")
+    intro = gettext_lazy("区妇联可在发布前后修改文字；修改记入操作日志。")
+
+
+class HighlightSubmitView(OnHighlight):
+    action = "fill"
+    allowed_roles = LIAISON
+    title = gettext_lazy("报送亮点")
+    intro = gettext_lazy("报送后由区妇联编辑、发布；报送后本单位不能再修改，除非区妇联退回。")
+    submit_label = gettext_lazy("确认报送")
+
+    def perform(self, form: Any) -> str:
+        services.highlight_submit(highlight=self.object, acting_user=self.request.user)
+        return gettext("已报送亮点。")
+
+
+class HighlightPublishView(OnHighlight):
+    action = "review"
+    allowed_roles = STAFF
+    title = gettext_lazy("发布亮点")
+    intro = gettext_lazy("发布后本妇联所有单位都能在亮点栏目看到。")
+    submit_label = gettext_lazy("发布")
+
+    def perform(self, form: Any) -> str:
+        services.highlight_publish(highlight=self.object, acting_user=self.request.user)
+        return gettext("已发布亮点。")
+
+
+class HighlightReturnView(OnHighlight):
+    action = "review"
+    allowed_roles = STAFF
+    title = gettext_lazy("退回亮点")
+    intro = gettext_lazy("退回后单位可以修改并重新报送；退回意见会显示在亮点上。")
+    submit_label = gettext_lazy("退回")
+    fields_by_code = {"reason_required": "comment"}
+
+    def make_form(self, data: Any = None) -> Any:
+        return af.CommentForm(data)
+
+    def perform(self, form: Any) -> str:
+        services.highlight_return(
+            highlight=self.object, comment=form.cleaned_data["comment"], acting_user=self.request.user
+        )
+        return gettext("已退回亮点。")
+
+
+class HighlightFileAddView(OnHighlight):
+    action = "fill"
+    allowed_roles = LIAISON
+    template_name = "assessment/evidence_form.html"
+    title = gettext_lazy("上传照片或附件")
+    intro = gettext_lazy("照片和附件随亮点报送；发布后本妇联各单位都能看到。")
+    submit_label = gettext_lazy("上传")
+    fields_by_code = {"file": "file", "locked": "file"}
+
+    def make_form(self, data: Any = None, files: Any = None) -> Any:
+        return af.HighlightFileForm(data, files)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from core.forms import add_refusal
+
+        self.object = self.get_object()
+        form = self.make_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.highlight_file_add(
+                    highlight=self.object, upload=form.cleaned_data["file"], acting_user=request.user
+                )
+            except ValidationError as refused:
+                add_refusal(form, refused, self.fields_by_code)
+            else:
+                messages.success(request, gettext("已上传。"))
+                return redirect(self.get_success_url())
+        return self.show(form, status=400)
+
+
+class HighlightFileOpenView(ScopedObjectMixin, View):
+    """A photo or attachment of a highlight, streamed to who may see the highlight."""
+
+    model = HighlightFile
+    allowed_roles = STAFF_AND_LIAISON
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        from django.http import FileResponse, Http404
+
+        f: HighlightFile = self.get_object()  # type: ignore[assignment]
+        path = services.private_dir() / f.path
+        if not path.is_file():
+            raise Http404
+        inline = f.file_kind in ("pdf", "png", "jpeg")
+        response = FileResponse(
+            path.open("rb"), content_type=f.content_type, as_attachment=not inline, filename=f.original_name
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store, private"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class HighlightFileRemoveView(ObjectActionView):
+    model = HighlightFile
+    action = "fill"
+    allowed_roles = LIAISON
+    title = gettext_lazy("删除附件")
+    submit_label = gettext_lazy("删除")
+    danger = True
+    fields_by_code = {"locked": "__all__"}
+
+    def facts(self) -> list[tuple[str, str]]:
+        return [(gettext("文件"), self.object.original_name)]
+
+    def perform(self, form: Any) -> str:
+        services.highlight_file_remove(file=self.object, acting_user=self.request.user)
+        return gettext("已删除附件。")
+
+    def get_success_url(self) -> str:
+        return reverse("assessment:highlight-detail", args=[self.object.highlight_id])
+
+
+class HighlightProposeView(OnForm):
+    """推荐为亮点: an item's good practice, from the unit's answer, as a draft highlight linked to the item."""
+
+    model = ItemAnswer
+    action = "fill"
+    allowed_roles = LIAISON
+    title = gettext_lazy("推荐为亮点")
+    intro = gettext_lazy("以本项目的做法新建一条亮点草稿，保存后可上传照片、再报送区妇联。")
+    submit_label = gettext_lazy("保存草稿")
+    fields_by_code = HIGHLIGHT_FIELDS
+
+    def form_of(self) -> SelfCheck:
+        return self.object.selfcheck  # type: ignore[no-any-return]
+
+    def facts(self) -> list[tuple[str, str]]:
+        a: ItemAnswer = self.object
+        return [(gettext("项目"), f"{a.item.number}. {a.item.title}")]
+
+    def make_form(self, data: Any = None) -> Any:
+        a: ItemAnswer = self.object
+        initial = {"title": gettext("%(item)s的做法") % {"item": a.item.title}, "text": a.note}
+        return af.HighlightForm(data, initial=initial)
+
+    def perform(self, form: Any) -> str:
+        d = form.cleaned_data
+        self._made = services.highlight_propose(
+            answer=self.object, title=d["title"], text=d["text"], acting_user=self.request.user
+        )
+        return gettext("已保存亮点草稿。")
+
+    def get_success_url(self) -> str:
+        made = getattr(self, "_made", None)
+        if made is not None:
+            return reverse("assessment:highlight-detail", args=[made.pk])
+        return super().get_success_url()
+
+
+# ---- exchange sessions (经验交流) -------------------------------------------------------------------------
+
+
+def _presentable(federation_id: int) -> list[Highlight]:
+    return list(
+        Highlight.objects.filter(federation_id=federation_id, status__in=("submitted", "published"))
+        .select_related("unit")
+        .order_by("-submitted_on", "-id")[:200]
+    )
+
+
+SESSION_FIELDS = {"title": "title", "place": "place", "highlights": "highlights"}
+
+
+@scoped_function(roles=STAFF)
+def session_create(request: HttpRequest) -> HttpResponse:
+    """A new exchange session of the federation the page works in, with the highlights presented."""
+    from core.forms import add_refusal
+
+    fed_id = chosen_federation(request, STAFF)
+    if fed_id is None:
+        raise PermissionDenied
+    form = af.SessionForm(request.POST or None, highlights=_presentable(fed_id))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                session = services.session_create(
+                    federation_id=fed_id,
+                    title=d["title"],
+                    held_on=d["held_on"],
+                    place=d["place"],
+                    notes=d["notes"],
+                    highlight_ids=[int(i) for i in d["highlights"]],
+                    acting_user=request.user,
+                )
+            except ValidationError as refused:
+                add_refusal(form, refused, SESSION_FIELDS)
+            else:
+                messages.success(request, gettext("已新建经验交流会。"))
+                return redirect("assessment:session-detail", session.pk)
+    return render(
+        request,
+        "core/action_form.html",
+        {
+            "form": form,
+            "title": gettext("新建经验交流会"),
+            "object": gettext("经验交流"),
+            "submit_label": gettext("保存"),
+            "cancel_url": reverse("assessment:highlight-list"),
+            "breadcrumbs": _highlight_crumbs(),
+        },
+        status=status,
+    )
+
+
+class SessionDetailView(ScopedDetailView):
+    """An exchange session and the highlights presented there (those the user may see)."""
+
+    model = ExchangeSession
+    allowed_roles = STAFF_AND_LIAISON
+    template_name = "assessment/session_detail.html"
+    context_object_name = "session"
+    jinguo_names_any_object = PUBLISHED
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["presented"] = list(
+            self.object.highlights.visible_to(self.request.user).select_related("unit").order_by("unit__name")
+        )
+        ctx["can_change"] = self.permits("change")
+        ctx["breadcrumbs"] = _highlight_crumbs()
+        return ctx
+
+
+class SessionEditView(ObjectActionView):
+    model = ExchangeSession
+    action = "change"
+    allowed_roles = STAFF
+    title = gettext_lazy("修改经验交流会")
+    fields_by_code = SESSION_FIELDS
+    jinguo_names_any_object = PUBLISHED
+
+    def make_form(self, data: Any = None) -> Any:
+        s: ExchangeSession = self.object
+        initial = {
+            "title": s.title,
+            "held_on": s.held_on,
+            "place": s.place,
+            "notes": s.notes,
+            "highlights": [str(pk) for pk in s.highlights.values_list("pk", flat=True)],
+        }
+        return af.SessionForm(data, highlights=_presentable(s.federation_id), initial=initial)
+
+    def perform(self, form: Any) -> str:
+        d = form.cleaned_data
+        services.session_update(
+            session=self.object,
+            title=d["title"],
+            held_on=d["held_on"],
+            place=d["place"],
+            notes=d["notes"],
+            highlight_ids=[int(i) for i in d["highlights"]],
+            acting_user=self.request.user,
+        )
+        return gettext("已保存经验交流会。")
+
+    def get_success_url(self) -> str:
+        return reverse("assessment:session-detail", args=[self.object.pk])
+
+
+# ---- the federation's overview of a cycle ------------------------------------------------------------
+
+
+class CycleOverviewView(ScopedDetailView):
+    """For the federation's staff: per item the spread of the units' scores (no league table of units),
+    the items most often weak, the units not yet submitted, and the rectification progress."""
+
+    model = Cycle
+    action = "change"
+    allowed_roles = STAFF
+    template_name = "assessment/cycle_overview.html"
+    context_object_name = "cycle"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        overview = selectors.cycle_overview(self.object)
+        ctx["overview"] = overview
+        ctx["chart"] = selectors.overview_chart(overview)
+        return ctx

@@ -41,4 +41,10 @@ def menu_for(request: HttpRequest, scope: Scope) -> list[dict[str, object]]:
         sections.setdefault(gettext(e.section), []).append(
             {"label": gettext(e.label), "url": url, "icon": e.icon, "active": request.path.startswith(url) and url != "/"}
         )
+    # One entry is the current page: the one whose address matches the longest part of the path
+    # (/assessment/highlights/ is 亮点工作信息, not also 量化自查 at /assessment/).
+    entries_all = [entry for entries in sections.values() for entry in entries]
+    longest = max((len(str(e["url"])) for e in entries_all if e["active"]), default=0)
+    for entry in entries_all:
+        entry["active"] = bool(entry["active"]) and len(str(entry["url"])) == longest
     return [{"section": s, "entries": entries} for s, entries in sections.items()]
