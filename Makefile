@@ -67,14 +67,19 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy .
 
+# One pytest-xdist worker per core (JOBS=1 for a single process); a file's tests stay on one worker, so a
+# module's served instance starts once.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST = $(VENV)/bin/pytest -q -n $(JOBS) --dist loadfile
+
 test-sqlite: install
 	@echo "=== pytest on SQLite ==="
-	$(VENV)/bin/pytest -q
+	$(PYTEST)
 
 test-postgres: install
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "=== pytest on PostgreSQL ($(PG_URL)) ==="; \
-	  DATABASE_URL='$(PG_URL)' $(VENV)/bin/pytest -q; \
+	  DATABASE_URL='$(PG_URL)' $(PYTEST); \
 	else \
 	  echo "=== PostgreSQL at $(PG_URL) is not reachable: the PostgreSQL pass did NOT run ==="; \
 	  if [ -n "$(REQUIRE_POSTGRES)" ]; then exit 1; fi; \
