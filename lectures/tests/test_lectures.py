@@ -20,7 +20,10 @@ from orgs.models import Person
 
 def _today(lecture):
     """Moves a scheduled lecture to an hour from now (today: check-in opens, registration still open)."""
-    Lecture.objects.filter(pk=lecture.pk).update(starts_at=timezone.now() + dt.timedelta(hours=1))
+    start = timezone.now() + dt.timedelta(hours=1)
+    if timezone.localdate(start) != timezone.localdate():  # late in the evening: stay on today's date
+        start = timezone.now() + dt.timedelta(seconds=30)
+    Lecture.objects.filter(pk=lecture.pk).update(starts_at=start)
     return Lecture.objects.get(pk=lecture.pk)
 
 
