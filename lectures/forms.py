@@ -158,6 +158,15 @@ class CheckinForm(StyledForm):
     )
 
 
+class CertificateVerifyForm(StyledForm):
+    code = forms.CharField(
+        label=_("证明验证码"),
+        max_length=40,
+        help_text=_("证明上印有的 16 位验证码，可带或不带短横线。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
 class AttendanceForm(StyledForm):
     attendance = forms.ChoiceField(
         label=_("出席"), choices=[("attended", _("已出席")), ("absent", _("缺席")), ("excused", _("请假"))]

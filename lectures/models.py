@@ -645,3 +645,46 @@ REQUEST_MACHINE = StateMachine(
         ),
     ],
 )
+
+
+class CertificateQuerySet(ScopedQuerySet):
+    """view: the federation's staff and the volunteer herself (anyone else checks a code on the public page,
+    which reads one certificate by its code and shows only what is printed on it)."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        q = _staff(scope)
+        if scope.person_id:
+            q |= Q(volunteer__person_id=scope.person_id)
+        return self.filter(q)
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope))
+
+
+class ServiceCertificate(TrackedModel):
+    """An issued certificate of service (志愿服务证明): what it said on the day it was issued, under an
+    unguessable verification code, so that anyone holding the paper can check it is genuine."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="certificates")
+    code = models.CharField(_("验证码"), max_length=24, unique=True)
+    volunteer_name = models.CharField(_("志愿者姓名"), max_length=100)
+    unit_name = models.CharField(_("工作单位"), max_length=200, blank=True)
+    period_start = models.DateField(_("起始日期"), null=True, blank=True)
+    period_end = models.DateField(_("截止日期"), null=True, blank=True)
+    lecture_count = models.PositiveIntegerField(_("主讲讲座（场）"), default=0)
+    hours = models.DecimalField(_("服务时长（小时）"), max_digits=8, decimal_places=2)
+    issued_on = models.DateField(_("开具日期"))
+    issued_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        verbose_name = _("志愿服务证明")
+        verbose_name_plural = _("志愿服务证明")
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_name} {self.code}"

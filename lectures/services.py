@@ -23,6 +23,7 @@ from lectures.models import (
     Lecture,
     LectureRequest,
     Registration,
+    ServiceCertificate,
     Topic,
     TopicVersion,
     Volunteer,
@@ -68,6 +69,7 @@ MSG_SIZE_RANGE = _("预计人数应在 1 到 2000 之间。")
 MSG_DATE_PASSED = _("希望日期不能早于今天。")
 MSG_START_PASSED = _("讲座时间不能早于现在。")
 MSG_LECTURE_NOT_SCHEDULED = _("讲座已举办或已取消，不能再修改签到。")
+MSG_PERIOD_ORDER = _("起始日期不能晚于截止日期。")
 
 
 def _refuse(message: Any, code: str, **params: Any) -> ValidationError:
@@ -858,3 +860,63 @@ def _order_follows_lecture(lecture: Lecture, acting_user: Any | None) -> None:
 
 
 HELD_HOOKS.append(_order_follows_lecture)
+
+
+# ------------------------------------------------------------------------------------------ certificates
+# 16 characters of a 32-letter alphabet: 80 bits, printed in groups of four (no 0/O, 1/I to misread).
+CERTIFICATE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CERTIFICATE_CODE_LENGTH = 16
+
+
+def certificate_code_normal(code: str) -> str:
+    """A typed code as stored: upper case, without the dashes and spaces it is printed with."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:40]
+
+
+def certificate_code_display(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def _new_certificate_code() -> str:
+    import secrets
+
+    while True:
+        code = "".join(secrets.choice(CERTIFICATE_ALPHABET) for _ in range(CERTIFICATE_CODE_LENGTH))
+        if not ServiceCertificate.objects.filter(code=code).exists():
+            return code
+
+
+def certificate_issue(
+    *, volunteer: Volunteer, start: Any = None, end: Any = None, acting_user: Any | None = None
+) -> tuple[ServiceCertificate, Any]:
+    """开具志愿服务证明: the service record of the period and a certificate row that keeps what the paper says
+    (name, unit, period, hours) under a fresh verification code. Returns (certificate, record)."""
+    from lectures import selectors
+
+    if start is not None and end is not None and start > end:
+        raise _refuse(MSG_PERIOD_ORDER, "period_order")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        record = selectors.service_record(volunteer, start, end)
+        certificate = ServiceCertificate(
+            federation_id=volunteer.federation_id,
+            volunteer=volunteer,
+            code=_new_certificate_code(),
+            volunteer_name=volunteer.person.name,
+            unit_name=volunteer.unit.name if volunteer.unit_id and volunteer.unit else "",
+            period_start=start,
+            period_end=end,
+            lecture_count=len(record.lectures),
+            hours=record.total,
+            issued_on=clock.today(),
+            issued_by=acting_user if getattr(acting_user, "pk", None) else None,
+        )
+        certificate.save()
+        return certificate, record
+
+
+def certificate_lookup(code: str) -> ServiceCertificate | None:
+    """The certificate a typed verification code belongs to, or None (read only; the public page calls it)."""
+    normal = certificate_code_normal(code)
+    if len(normal) != CERTIFICATE_CODE_LENGTH:
+        return None
+    return ServiceCertificate.objects.filter(code=normal).first()

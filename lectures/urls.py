@@ -56,4 +56,5 @@ urlpatterns = [
         views.VolunteerCertificateView.as_view(),
         name="volunteer-certificate",
     ),
+    path("certificates/verify/", views.certificate_verify, name="certificate-verify"),
 ]

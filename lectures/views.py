@@ -17,7 +17,7 @@ from core.models import ConcurrentEditError
 from core.roles import BUSINESS_ROLES, Role
 from core.scoping import scope_for
 from core.tenancy import chosen_federation
-from core.views import ObjectActionView, ScopedDetailView, ScopedListView, scoped_function
+from core.views import ObjectActionView, ScopedDetailView, ScopedListView, public, scoped_function
 from lectures import forms as lf
 from lectures import selectors, services
 from lectures.models import (
@@ -1282,7 +1282,13 @@ class VolunteerCertificateView(ScopedDetailView):
 
         volunteer = self.get_object()
         start, end = _period(request)
-        record = selectors.service_record(volunteer, start, end)  # type: ignore[arg-type]
+        try:
+            certificate, record = services.certificate_issue(
+                volunteer=volunteer, start=start, end=end, acting_user=request.user  # type: ignore[arg-type]
+            )
+        except ValidationError as refused:
+            messages.error(request, refused.messages[0])
+            return redirect("lectures:volunteer-detail", pk=volunteer.pk)
         content = render_pdf(
             "lectures/certificate.html",
             {
@@ -1292,10 +1298,55 @@ class VolunteerCertificateView(ScopedDetailView):
                 "end": end,
                 "today": clock.today(),
                 "federation": Federation.objects.get(pk=volunteer.federation_id),  # type: ignore[attr-defined]
+                "code": services.certificate_code_display(certificate.code),
+                "verify_url": request.build_absolute_uri(reverse("lectures:certificate-verify")),
             },
             request=request,
         )
         return pdf_response(content, f"志愿服务证明-{volunteer}.pdf", f"certificate-{volunteer.pk}.pdf")
+
+
+# Look-ups of codes that match no certificate, per address, before the page stops answering for a while.
+VERIFY_FAILURES_ALLOWED = 10
+VERIFY_LOCK_SECONDS = 3600
+
+
+def _verify_key(request: HttpRequest) -> str:
+    from core.middleware import client_ip
+
+    return f"lectures:verify-failures:{client_ip(request) or 'unknown'}"
+
+
+@public
+def certificate_verify(request: HttpRequest) -> HttpResponse:
+    """核验志愿服务证明 (no log-in): anyone types the code printed on a certificate and sees whether it is
+    genuine, with what the certificate said when it was issued. Wrong codes are counted per address; after
+    VERIFY_FAILURES_ALLOWED of them within an hour the page stops looking codes up for that address."""
+    from django.core.cache import cache
+    from django.utils.cache import add_never_cache_headers
+
+    form = lf.CertificateVerifyForm(request.POST or None)
+    context: dict[str, Any] = {"form": form, "checked": False, "certificate": None, "locked": False}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        key = _verify_key(request)
+        failures = int(cache.get(key, 0))
+        if failures >= VERIFY_FAILURES_ALLOWED:
+            context["locked"] = True
+            status = 429
+        else:
+            found = services.certificate_lookup(form.cleaned_data["code"])
+            context.update(checked=True, certificate=found)
+            if found is None:
+                cache.set(key, failures + 1, VERIFY_LOCK_SECONDS)
+            else:
+                context["code"] = services.certificate_code_display(found.code)
+    elif request.method == "POST":
+        status = 400
+    response = render(request, "lectures/certificate_verify.html", context, status=status)
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 # ------------------------------------------------------------------------------------------ home cards
