@@ -26,6 +26,15 @@ DEFAULT_CATEGORIES: tuple[str, ...] = (
 )
 
 
+# A freed place is offered to the first on the waiting list for this many hours (pretix's default).
+OFFER_HOURS = 24
+
+# Registrations that hold a place: counted against the capacity.
+PLACE_HOLDING = ("registered", "offered")
+# Registrations that no longer take part (the person may register again).
+ENDED = ("cancelled", "lapsed")
+
+
 def _in_business_federations(scope: Scope) -> Q:
     return Q(federation_id__in=scope.federations_with(*BUSINESS_ROLES))
 
@@ -355,6 +364,10 @@ class Lecture(TrackedModel):
         related_name="+",
     )
     capacity = models.PositiveIntegerField(_("名额"), default=50)
+    # How long a freed place is held for the first on the waiting list before it goes to the next.
+    offer_hours = models.PositiveSmallIntegerField(
+        _("候补名额保留时长（小时）"), default=OFFER_HOURS
+    )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
 
     objects = LectureQuerySet.as_manager()
@@ -420,7 +433,10 @@ class Registration(TrackedModel):
     class Status(models.TextChoices):
         REGISTERED = "registered", _("已报名")
         WAITLISTED = "waitlisted", _("候补")
+        # A freed place held for the first on the waiting list until `offer_expires_at` (pretix).
+        OFFERED = "offered", _("候补待确认")
         CANCELLED = "cancelled", _("已取消")
+        LAPSED = "lapsed", _("逾期未确认")
 
     class Attendance(models.TextChoices):
         UNKNOWN = "unknown", _("未签到")
@@ -440,6 +456,7 @@ class Registration(TrackedModel):
     code = models.CharField(_("签到码"), max_length=12, unique=True)
     registered_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
     walk_in = models.BooleanField(_("现场登记"), default=False)
+    offer_expires_at = models.DateTimeField(_("名额保留至"), null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -448,7 +465,7 @@ class Registration(TrackedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["lecture", "person"],
-                condition=~Q(status="cancelled"),
+                condition=~Q(status__in=["cancelled", "lapsed"]),
                 name="lectures_one_live_registration",
             ),
         ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from lectures import hours
 from lectures.models import (
+    PLACE_HOLDING,
     ExpertiseCategory,
     Feedback,
     Lecture,
@@ -106,7 +107,7 @@ def lecture_list_for(user: Any, *, when: str = "upcoming", topic_id: int | None 
             )
         )
         .annotate(
-            taken=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED))
+            taken=Count("registrations", filter=Q(registrations__status__in=PLACE_HOLDING))
         )
     )
     if topic_id:

@@ -3,6 +3,7 @@ refusals are `ValidationError(MSG_..., code=...)` with the module constants belo
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from core import audit, clock
 from lectures.models import (
     DEFAULT_CATEGORIES,
+    ENDED,
     LECTURE_MACHINE,
+    PLACE_HOLDING,
     REQUEST_MACHINE,
     TOPIC_MACHINE,
     VOLUNTEER_MACHINE,
@@ -70,6 +73,8 @@ MSG_DATE_PASSED = _("希望日期不能早于今天。")
 MSG_START_PASSED = _("讲座时间不能早于现在。")
 MSG_LECTURE_NOT_SCHEDULED = _("讲座已举办或已取消，不能再修改签到。")
 MSG_PERIOD_ORDER = _("起始日期不能晚于截止日期。")
+MSG_NO_OFFER = _("该报名没有待确认的候补名额。")
+MSG_OFFER_LAPSED = _("候补名额的保留时间已过，名额已顺延给下一位。")
 
 
 def _refuse(message: Any, code: str, **params: Any) -> ValidationError:
@@ -584,10 +589,13 @@ def registration_create(
             raise _refuse(MSG_REGISTRATION_CLOSED, "closed")
         if person.federation_id != locked.federation_id:
             raise _refuse(MSG_OTHER_FEDERATION, "other_federation")
-        live = Registration.objects.filter(lecture=locked).exclude(status=Registration.Status.CANCELLED)
+        live = Registration.objects.filter(lecture=locked).exclude(status__in=ENDED)
         if live.filter(person=person).exists():
             raise _refuse(MSG_ALREADY_REGISTERED, "duplicate")
-        taken = live.filter(status=Registration.Status.REGISTERED).count()
+        # Places held by offers count as taken; while anyone waits, a newcomer queues behind her.
+        taken = _places_taken(locked)
+        if live.filter(status=Registration.Status.WAITLISTED).exists():
+            taken = max(taken, locked.capacity)
         registration = Registration(
             federation_id=locked.federation_id,
             lecture=locked,
@@ -603,55 +611,149 @@ def registration_create(
         return registration
 
 
+def _places_taken(lecture: Lecture) -> int:
+    """Places held: registered, and offered to someone from the waiting list who has not yet answered."""
+    return Registration.objects.filter(lecture=lecture, status__in=PLACE_HOLDING).count()
+
+
 def registration_cancel(*, registration: Registration, acting_user: Any | None = None) -> Registration | None:
-    """取消报名 (a state, never a delete). A freed place goes to the first on the waiting list, who is told.
-    Returns the registration that moved up, if one did."""
+    """取消报名 (a state, never a delete). A freed place is offered to the first on the waiting list, who is
+    told and has the lecture's `offer_hours` to accept it (pretix). Returns the registration offered the
+    place, if one was."""
     with audit.attributed_to(acting_user), transaction.atomic():
         locked = _locked_lecture(registration.lecture)
         registration = Registration.objects.get(pk=registration.pk)
-        if registration.status == Registration.Status.CANCELLED:
+        if registration.status in ENDED:
             raise _refuse(MSG_ALREADY_CANCELLED, "already_cancelled")
         if locked.status != Lecture.Status.SCHEDULED:
             raise _refuse(MSG_NOT_OPEN, "not_open")
-        freed = registration.status == Registration.Status.REGISTERED
+        freed = registration.status in PLACE_HOLDING
         registration.status = Registration.Status.CANCELLED
+        registration.offer_expires_at = None
         registration.save()
         if not freed:
             return None
-        taken = Registration.objects.filter(lecture=locked, status=Registration.Status.REGISTERED).count()
-        if taken >= locked.capacity:
-            return None
-        first = (
-            Registration.objects.filter(lecture=locked, status=Registration.Status.WAITLISTED)
-            .order_by("registered_at", "id")
-            .first()
-        )
-        if first is None:
-            return None
-        first.status = Registration.Status.REGISTERED
-        first.save()
-        _tell_moved_up(first)
-        return first
+        offered = _offer_freed_places(locked)
+        return offered[0] if offered else None
 
 
-def _tell_moved_up(registration: Registration) -> None:
+def _offer_freed_places(lecture: Lecture) -> list[Registration]:
+    """While places are free and the lecture has not started, the first waiting person is offered one
+    until now + the lecture's offer_hours (never past the start). Called with the lecture's row locked."""
+    now = timezone.now()
+    if lecture.status != Lecture.Status.SCHEDULED or lecture.starts_at <= now:
+        return []
+    free = lecture.capacity - _places_taken(lecture)
+    if free <= 0:
+        return []
+    waiting = Registration.objects.filter(lecture=lecture, status=Registration.Status.WAITLISTED).order_by(
+        "registered_at", "id"
+    )
+    offered = []
+    for registration in waiting[:free]:
+        registration.status = Registration.Status.OFFERED
+        registration.offer_expires_at = min(now + dt.timedelta(hours=lecture.offer_hours), lecture.starts_at)
+        registration.save()
+        _tell_offered(registration, lecture)
+        offered.append(registration)
+    return offered
+
+
+def _user_of(person_id: int) -> Any:
+    from accounts.models import User
+
+    return User.objects.filter(person_id=person_id, is_active=True).first()
+
+
+def _tell_offered(registration: Registration, lecture: Lecture) -> None:
     from django.urls import reverse
 
-    from accounts.models import User
     from core.notify import notify
 
-    user = User.objects.filter(person_id=registration.person_id, is_active=True).first()
-    if user is None:
+    user = _user_of(registration.person_id)
+    if user is None or registration.offer_expires_at is None:
         return
-    lecture = registration.lecture
     notify(
         recipient=user,
         federation_id=lecture.federation_id,
-        kind="lecture_moved_up",
-        title=str(_("候补转正：您已获得讲座“%(title)s”的名额")) % {"title": lecture.topic.title},
+        kind="lecture_offer",
+        title=str(_("候补名额：讲座“%(title)s”有空位为您保留至 %(until)s，请确认"))
+        % {
+            "title": lecture.topic.title,
+            "until": timezone.localtime(registration.offer_expires_at).strftime("%Y-%m-%d %H:%M"),
+        },
         url=reverse("lectures:lecture-detail", args=[lecture.pk]),
-        dedup_key=f"lecture-moved-up:{registration.pk}",
+        dedup_key=f"lecture-offer:{registration.pk}",
     )
+
+
+def _tell_lapsed(registration: Registration, lecture: Lecture) -> None:
+    from django.urls import reverse
+
+    from core.notify import notify
+
+    user = _user_of(registration.person_id)
+    if user is None:
+        return
+    notify(
+        recipient=user,
+        federation_id=lecture.federation_id,
+        kind="lecture_offer_lapsed",
+        title=str(_("讲座“%(title)s”的候补名额已过保留时间，已顺延给下一位")) % {"title": lecture.topic.title},
+        url=reverse("lectures:lecture-detail", args=[lecture.pk]),
+        dedup_key=f"lecture-offer-lapsed:{registration.pk}",
+    )
+
+
+def registration_offer_answer(
+    *, registration: Registration, accept: bool, acting_user: Any | None = None
+) -> Registration:
+    """The person offered a place accepts it (已报名, with her check-in code) or declines it (the place goes to
+    the next on the waiting list). An offer past its time can no longer be accepted."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        locked = _locked_lecture(registration.lecture)
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status != Registration.Status.OFFERED:
+            raise _refuse(MSG_NO_OFFER, "no_offer")
+        if locked.status != Lecture.Status.SCHEDULED:
+            raise _refuse(MSG_NOT_OPEN, "not_open")
+        expires = registration.offer_expires_at
+        if expires is not None and expires <= timezone.now():
+            raise _refuse(MSG_OFFER_LAPSED, "offer_lapsed")
+        registration.offer_expires_at = None
+        if accept:
+            registration.status = Registration.Status.REGISTERED
+            registration.save()
+            return registration
+        registration.status = Registration.Status.CANCELLED
+        registration.save()
+        _offer_freed_places(locked)
+        return registration
+
+
+def offers_lapse(*, now: Any | None = None, acting_user: Any | None = None) -> list[Registration]:
+    """The periodic job: offers past their time lapse (逾期未确认, the person is told) and each freed place goes
+    to the next on the waiting list. Returns the lapsed registrations."""
+    now = now or timezone.now()
+    lapsed: list[Registration] = []
+    due = (
+        Registration.objects.filter(status=Registration.Status.OFFERED, offer_expires_at__lte=now)
+        .values_list("lecture_id", flat=True)
+        .distinct()
+    )
+    for lecture_id in list(due):
+        with audit.attributed_to(acting_user), transaction.atomic():
+            locked = _locked_lecture(Lecture(pk=lecture_id))
+            rows = Registration.objects.filter(
+                lecture=locked, status=Registration.Status.OFFERED, offer_expires_at__lte=now
+            ).order_by("registered_at", "id")
+            for registration in rows:
+                registration.status = Registration.Status.LAPSED
+                registration.save()
+                _tell_lapsed(registration, locked)
+                lapsed.append(registration)
+            _offer_freed_places(locked)
+    return lapsed
 
 
 def _door_rule(lecture: Lecture) -> None:

@@ -39,6 +39,16 @@ urlpatterns = [
     path(
         "registrations/<int:pk>/attendance/", views.RegistrationMarkView.as_view(), name="registration-mark"
     ),
+    path(
+        "registrations/<int:pk>/offer/accept/",
+        views.RegistrationOfferAcceptView.as_view(),
+        name="registration-offer-accept",
+    ),
+    path(
+        "registrations/<int:pk>/offer/decline/",
+        views.RegistrationOfferDeclineView.as_view(),
+        name="registration-offer-decline",
+    ),
     path("registrations/<int:pk>/feedback/", views.FeedbackView.as_view(), name="feedback-give"),
     path("topics/<int:pk>/order/", views.TopicOrderView.as_view(), name="topic-order"),
     path("orders/", views.RequestListView.as_view(), name="request-list"),

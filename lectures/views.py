@@ -21,7 +21,9 @@ from core.views import ObjectActionView, ScopedDetailView, ScopedListView, publi
 from lectures import forms as lf
 from lectures import selectors, services
 from lectures.models import (
+    ENDED,
     LECTURE_MACHINE,
+    PLACE_HOLDING,
     REQUEST_MACHINE,
     TOPIC_MACHINE,
     VOLUNTEER_MACHINE,
@@ -735,17 +737,18 @@ class LectureDetailView(ScopedDetailView):
         person_id = getattr(self.request.user, "person_id", None)
         mine = (
             Registration.objects.filter(lecture=lecture, person_id=person_id)
-            .exclude(status=Registration.Status.CANCELLED)
+            .exclude(status__in=ENDED)
             .first()
             if person_id
             else None
         )
         door = self.permits("checkin")
-        regs = Registration.objects.filter(lecture=lecture).exclude(status=Registration.Status.CANCELLED)
+        regs = Registration.objects.filter(lecture=lecture).exclude(status__in=ENDED)
         feedback = Feedback.objects.visible_to(self.request.user).filter(lecture=lecture)
         context.update(
             lecturers=list(lecture.lecturers.select_related("person").order_by("person__name")),
-            taken=regs.filter(status=Registration.Status.REGISTERED).count(),
+            taken=regs.filter(status__in=PLACE_HOLDING).count(),
+            offered=regs.filter(status=Registration.Status.OFFERED).count(),
             waiting=regs.filter(status=Registration.Status.WAITLISTED).count(),
             mine=mine,
             position=selectors.waitlist_position(mine) if mine else None,
@@ -833,7 +836,7 @@ class LectureRegisterView(OnLecture):
     action = "register"
     title = _("报名讲座")
     submit_label = _("确认报名")
-    intro = _("名额已满时进入候补，有人取消后按报名先后依次转正。")
+    intro = _("名额已满时进入候补；有人取消后，空出的名额按报名先后保留给候补者，须在保留时间内确认。")
 
     def perform(self, form: Any) -> str:
         reg = services.registration_create(
@@ -946,6 +949,42 @@ class RegistrationCancelView(OnRegistration):
     def perform(self, form: Any) -> str:
         services.registration_cancel(registration=self.object, acting_user=self.request.user)
         return gettext("已取消报名。")
+
+
+class RegistrationOfferView(OnRegistration):
+    """The person offered a freed place from the waiting list accepts or declines it before it lapses."""
+
+    action = "change"
+    accept = True
+
+    def facts(self) -> list[tuple[str, str]]:
+        from django.utils import timezone
+
+        facts = super().facts()
+        expires = self.object.offer_expires_at
+        if expires is not None:
+            facts.append((gettext("名额保留至"), timezone.localtime(expires).strftime("%Y-%m-%d %H:%M")))
+        return facts
+
+    def perform(self, form: Any) -> str:
+        reg = services.registration_offer_answer(
+            registration=self.object, accept=self.accept, acting_user=self.request.user
+        )
+        if self.accept:
+            return gettext("已确认候补名额，报名成功。签到码：%(code)s") % {"code": reg.code}
+        return gettext("已放弃候补名额，名额将顺延给下一位。")
+
+
+class RegistrationOfferAcceptView(RegistrationOfferView):
+    title = _("确认候补名额")
+    submit_label = _("确认参加")
+
+
+class RegistrationOfferDeclineView(RegistrationOfferView):
+    title = _("放弃候补名额")
+    submit_label = _("放弃名额")
+    danger = True
+    accept = False
 
 
 class RegistrationMarkView(OnRegistration):
