@@ -228,3 +228,39 @@ class RateForm(StyledForm):
         label=_("评价"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     version = VersionField()
+
+
+def _date_field(label: Any, required: bool = True, help_text: Any = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%Y/%m/%d"],
+    )
+
+
+class EvidenceUploadField(forms.FileField):
+    def __init__(self, required: bool = False) -> None:
+        super().__init__(
+            label=_("佐证材料"),
+            required=required,
+            help_text=_("PDF、图片（PNG/JPEG）或 Word 文件；按文件内容检查类型。"),
+        )
+
+
+class QualificationForm(StyledForm):
+    name = forms.CharField(label=_("资质名称"), max_length=100, help_text=_("例如：急救培训导师证"))
+    issued_on = _date_field(_("发证日期"))
+    valid_until = _date_field(_("有效期至"), required=False, help_text=_("长期有效的留空。"))
+    file = EvidenceUploadField()
+
+
+class TopicQualificationForm(StyledForm):
+    required_qualification = forms.CharField(
+        label=_("所需资质"),
+        max_length=100,
+        required=False,
+        help_text=_("讲师须在讲座当天持有有效的该资质；留空表示不要求。"),
+    )
+    version = VersionField()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Self
 
 from django.db import models
@@ -224,6 +225,9 @@ class Topic(TrackedModel):
         "TopicVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_on = models.DateField(_("入库日期"), null=True, blank=True)
+    # A qualification its lecturers must hold, valid on the lecture's day (e.g. 心肺复苏 needs a first-aid
+    # instructor certificate); matched by name against the volunteers' qualifications.
+    required_qualification = models.CharField(_("所需资质"), max_length=100, blank=True)
 
     objects = TopicQuerySet.as_manager()
 
@@ -705,3 +709,61 @@ class ServiceCertificate(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.volunteer_name} {self.code}"
+
+
+class EvidenceFile(models.Model):
+    """A file kept as evidence (佐证材料): checked by its content (core.uploads), stored by its hash outside the
+    web root and streamed only by a scoped view."""
+
+    evidence_path = models.CharField(max_length=200, blank=True)
+    evidence_name = models.CharField(_("佐证材料"), max_length=200, blank=True)
+    evidence_kind = models.CharField(max_length=10, blank=True)
+    evidence_type = models.CharField(max_length=100, blank=True)
+    evidence_size = models.PositiveIntegerField(default=0)
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence_path)
+
+
+class QualificationQuerySet(ScopedQuerySet):
+    """view: the federation's staff, the liaison of the volunteer's unit, the volunteer herself; change (add,
+    correct, withdraw): staff and the volunteer herself."""
+
+    def _own(self, scope: Scope) -> Q:
+        return Q(volunteer__person_id=scope.person_id) if scope.person_id else Q(pk__in=[])
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(
+            _staff(scope) | Q(volunteer__unit_id__in=scope.units_for(Role.UNIT_LIAISON)) | self._own(scope)
+        )
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope) | self._own(scope))
+
+
+class Qualification(TrackedModel, EvidenceFile):
+    """A volunteer's qualification (资质证书), valid from `issued_on` to `valid_until` (open-ended when empty)."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="qualifications")
+    name = models.CharField(_("资质名称"), max_length=100)
+    issued_on = models.DateField(_("发证日期"))
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True, help_text=_("长期有效的留空。"))
+
+    objects = QualificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "-valid_until", "id"]
+        verbose_name = _("资质证书")
+        verbose_name_plural = _("资质证书")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.issued_on <= day and (self.valid_until is None or self.valid_until >= day)

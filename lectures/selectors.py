@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from lectures import hours
 from lectures.models import (
@@ -17,6 +18,7 @@ from lectures.models import (
     Feedback,
     Lecture,
     LectureRequest,
+    Qualification,
     Registration,
     Topic,
     Volunteer,
@@ -252,6 +254,46 @@ def request_list_for(user: Any, *, status: str = "") -> QuerySet[LectureRequest]
     return qs.order_by("-created_at", "-id")
 
 
+def qualification_check(
+    required: str, day: dt.date, held: list[Qualification]
+) -> tuple[bool, str]:
+    """Whether `held` (one volunteer's qualifications) has `required` valid on `day`, and why in words."""
+    if not required:
+        return True, ""
+    named = [q for q in held if q.name.strip() == required.strip()]
+    valid = [q for q in named if q.valid_on(day)]
+    if valid:
+        ends = [q.valid_until for q in valid]
+        if any(e is None for e in ends):
+            return True, gettext("“%(name)s”资质长期有效") % {"name": required}
+        return True, gettext("“%(name)s”资质有效至 %(date)s") % {
+            "name": required,
+            "date": max(e for e in ends if e is not None).isoformat(),
+        }
+    lapsed = [q.valid_until for q in named if q.valid_until is not None and q.valid_until < day]
+    if lapsed:
+        return False, gettext("“%(name)s”资质已于 %(date)s 过期（讲座日期 %(day)s）") % {
+            "name": required,
+            "date": max(lapsed).isoformat(),
+            "day": day.isoformat(),
+        }
+    if named:
+        return False, gettext("“%(name)s”资质在讲座日期 %(day)s 尚未生效") % {
+            "name": required,
+            "day": day.isoformat(),
+        }
+    return False, gettext("没有“%(name)s”资质") % {"name": required}
+
+
+def qualifications_by_volunteer(volunteer_ids: Any, name: str) -> dict[int, list[Qualification]]:
+    out: dict[int, list[Qualification]] = {}
+    if not name:
+        return out
+    for q in Qualification.objects.filter(volunteer_id__in=volunteer_ids, name=name.strip()):
+        out.setdefault(q.volunteer_id, []).append(q)
+    return out
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A lecturer proposed for an order, with the reasons for her place in the ranking."""
@@ -262,6 +304,8 @@ class Candidate:
     load: int
     limit: int
     score: int
+    qualified: bool = True
+    qualification_note: str = ""
 
     @property
     def over_limit(self) -> bool:
@@ -270,7 +314,9 @@ class Candidate:
 
 def candidates_for(order: LectureRequest) -> list[Candidate]:
     """Active volunteers of the order's federation, ranked: gives this topic, then its category, then the
-    lightest load this year (scheduled or held lectures) against her yearly limit; those at their limit last."""
+    lightest load this year (scheduled or held lectures) against her yearly limit; those at their limit last,
+    and after them those without the topic's required qualification valid on the preferred date (marked, with
+    the reason: staff cannot offer them the order)."""
     year = order.preferred_date.year
     volunteers = (
         Volunteer.objects.filter(federation_id=order.federation_id, status=Volunteer.Status.ACTIVE)
@@ -289,12 +335,20 @@ def candidates_for(order: LectureRequest) -> list[Candidate]:
             "volunteer_id", flat=True
         )
     )
+    required = order.topic.required_qualification
+    held = qualifications_by_volunteer([v.pk for v in volunteers], required)
     out = []
     for v in volunteers:
         gives, same = v.pk in givers, v.pk in in_category
         load = getattr(v, "load", 0)
-        score = (4 if gives else 0) + (2 if same else 0) - (10 if load >= v.yearly_limit else 0)
-        out.append(Candidate(v, gives, same, load, v.yearly_limit, score))
+        qualified, note = qualification_check(required, order.preferred_date, held.get(v.pk, []))
+        score = (
+            (4 if gives else 0)
+            + (2 if same else 0)
+            - (10 if load >= v.yearly_limit else 0)
+            - (0 if qualified else 100)
+        )
+        out.append(Candidate(v, gives, same, load, v.yearly_limit, score, qualified, note))
     return sorted(out, key=lambda c: (-c.score, c.load, c.volunteer.person.name))
 
 

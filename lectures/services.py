@@ -25,6 +25,7 @@ from lectures.models import (
     Feedback,
     Lecture,
     LectureRequest,
+    Qualification,
     Registration,
     ServiceCertificate,
     Topic,
@@ -73,6 +74,10 @@ MSG_DATE_PASSED = _("希望日期不能早于今天。")
 MSG_START_PASSED = _("讲座时间不能早于现在。")
 MSG_LECTURE_NOT_SCHEDULED = _("讲座已举办或已取消，不能再修改签到。")
 MSG_PERIOD_ORDER = _("起始日期不能晚于截止日期。")
+MSG_QUALIFICATION_LAPSED = _("%(name)s不能讲授该课题：%(reason)s。")
+MSG_QUALIFICATION_NAME = _("请填写资质名称。")
+MSG_QUALIFICATION_DATES = _("有效期不能早于发证日期。")
+MSG_QUALIFICATION_FUTURE = _("发证日期不能晚于今天。")
 MSG_NO_OFFER = _("该报名没有待确认的候补名额。")
 MSG_OFFER_LAPSED = _("候补名额的保留时间已过，名额已顺延给下一位。")
 
@@ -499,6 +504,7 @@ def lecture_schedule(
         if topic.status != Topic.Status.LIBRARY or topic.current_version_id is None:
             raise _refuse(MSG_TOPIC_NOT_IN_LIBRARY, "topic_not_in_library")
         chosen = _lecturers_rule(topic.federation_id, lecturers)
+        _qualification_rule(chosen, topic, timezone.localdate(starts_at))
         if not (venue or "").strip():
             raise _refuse(MSG_VENUE_REQUIRED, "venue_required")
         if not 1 <= capacity <= 2000:
@@ -882,6 +888,7 @@ def request_match(
         if volunteer.federation_id != order.federation_id:
             raise _refuse(MSG_OTHER_FEDERATION, "other_federation")
         _active_volunteer_rule(volunteer)
+        _qualification_rule([volunteer], order.topic, order.preferred_date)
         REQUEST_MACHINE.check(order, "match")
         order.volunteer, order.matched_at = volunteer, timezone.now()
         _with_version(order, version)
@@ -1022,3 +1029,69 @@ def certificate_lookup(code: str) -> ServiceCertificate | None:
     if len(normal) != CERTIFICATE_CODE_LENGTH:
         return None
     return ServiceCertificate.objects.filter(code=normal).first()
+
+
+# ------------------------------------------------------------------------------------------ qualifications
+def _qualification_rule(volunteers: Iterable[Volunteer], topic: Topic, day: Any) -> None:
+    """Each lecturer holds the topic's required qualification, valid on the lecture's day."""
+    from lectures import selectors
+
+    required = topic.required_qualification
+    if not required:
+        return
+    chosen = list(volunteers)
+    held = selectors.qualifications_by_volunteer([v.pk for v in chosen], required)
+    for v in chosen:
+        ok, reason = selectors.qualification_check(required, day, held.get(v.pk, []))
+        if not ok:
+            raise _refuse(MSG_QUALIFICATION_LAPSED, "qualification", name=v.person.name, reason=reason)
+
+
+def qualification_add(
+    *,
+    volunteer: Volunteer,
+    name: str,
+    issued_on: Any,
+    valid_until: Any = None,
+    upload: Any = None,
+    acting_user: Any | None = None,
+) -> Qualification:
+    """A volunteer (or staff for her) records a qualification with its validity and the certificate's scan."""
+    from lectures import evidence
+
+    name = (name or "").strip()
+    if not name:
+        raise _refuse(MSG_QUALIFICATION_NAME, "name_required")
+    if issued_on > clock.today():
+        raise _refuse(MSG_QUALIFICATION_FUTURE, "issued_future")
+    if valid_until is not None and valid_until < issued_on:
+        raise _refuse(MSG_QUALIFICATION_DATES, "dates")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        row = Qualification(
+            federation_id=volunteer.federation_id,
+            volunteer=volunteer,
+            name=name[:100],
+            issued_on=issued_on,
+            valid_until=valid_until,
+        )
+        if upload is not None:
+            evidence.attach(row, upload)
+        row.save()
+        return row
+
+
+def qualification_remove(*, qualification: Qualification, acting_user: Any | None = None) -> None:
+    """Withdraws a qualification recorded by mistake (the audit log keeps what it was)."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        qualification.delete()
+
+
+def topic_require_qualification(
+    *, topic: Topic, name: str, version: int | None = None, acting_user: Any | None = None
+) -> Topic:
+    """Staff set (or clear, with an empty name) the qualification a topic's lecturers must hold."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        topic.required_qualification = (name or "").strip()[:100]
+        _with_version(topic, version)
+        topic.save()
+        return topic

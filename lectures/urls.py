@@ -14,6 +14,19 @@ urlpatterns = [
     path(
         "volunteers/<int:pk>/reinstate/", views.VolunteerReinstateView.as_view(), name="volunteer-reinstate"
     ),
+    path(
+        "volunteers/<int:pk>/qualifications/new/",
+        views.QualificationAddView.as_view(),
+        name="qualification-add",
+    ),
+    path(
+        "qualifications/<int:pk>/evidence/",
+        views.QualificationEvidenceView.as_view(),
+        name="qualification-evidence",
+    ),
+    path(
+        "qualifications/<int:pk>/remove/", views.QualificationRemoveView.as_view(), name="qualification-remove"
+    ),
     path("categories/", views.category_list, name="category-list"),
     path("categories/<int:pk>/edit/", views.CategoryEditView.as_view(), name="category-edit"),
     path("topics/", views.TopicListView.as_view(), name="topic-list"),
@@ -25,6 +38,11 @@ urlpatterns = [
     path("topics/<int:pk>/retire/", views.TopicRetireView.as_view(), name="topic-retire"),
     path("topics/<int:pk>/restore/", views.TopicRestoreView.as_view(), name="topic-restore"),
     path("topics/<int:pk>/lecturers/", views.TopicLecturersView.as_view(), name="topic-lecturers"),
+    path(
+        "topics/<int:pk>/qualification/",
+        views.TopicQualificationView.as_view(),
+        name="topic-qualification",
+    ),
     path("topics/<int:pk>/schedule/", views.TopicScheduleView.as_view(), name="topic-schedule"),
     path("", views.LectureListView.as_view(), name="lecture-list"),
     path("mine/", views.my_lectures, name="my-lectures"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -31,6 +32,7 @@ from lectures.models import (
     Feedback,
     Lecture,
     LectureRequest,
+    Qualification,
     Registration,
     Topic,
     TopicVersion,
@@ -39,6 +41,8 @@ from lectures.models import (
 from orgs.models import Person, Unit
 
 STAFF = frozenset({Role.FEDERATION_STAFF})
+# A qualification that lapses within this many days is flagged (and reminded of, lectures.reminders).
+LAPSE_SOON = dt.timedelta(days=30)
 VOLUNTEER_READERS = frozenset({Role.FEDERATION_STAFF, Role.UNIT_LIAISON, Role.VOLUNTEER})
 
 
@@ -116,8 +120,15 @@ class VolunteerDetailView(ScopedDetailView):
         return context
 
     def extra(self) -> dict[str, Any]:
-        """Hours (derived from held lectures) and star level."""
-        return {"record": selectors.service_record(self.object), "star_range": range(1, 6)}
+        """Hours (derived from held lectures) and star level; qualifications with their validity today."""
+        from core import clock
+
+        today = clock.today()
+        quals = [
+            (q, q.valid_on(today), q.valid_until is not None and today <= q.valid_until <= today + LAPSE_SOON)
+            for q in Qualification.objects.visible_to(self.request.user).filter(volunteer=self.object)
+        ]
+        return {"record": selectors.service_record(self.object), "star_range": range(1, 6), "qualifications": quals}
 
 
 class OnVolunteer(LectureActionView):
@@ -126,6 +137,92 @@ class OnVolunteer(LectureActionView):
 
     def back_url(self) -> str:
         return reverse("lectures:volunteer-detail", args=[self.object.pk])
+
+
+class UploadActionView(LectureActionView):
+    """An action page whose form takes a file (multipart)."""
+
+    template_name = "lectures/upload_form.html"
+
+    def make_form(self, data: Any = None, files: Any = None) -> Any:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from core.forms import add_refusal
+
+        self.object = self.get_object()
+        form = self.make_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                message = self.perform(form)
+            except ConcurrentEditError as conflict:
+                form.add_error(None, conflict)
+            except ValidationError as refused:
+                add_refusal(form, refused, self.fields_by_code)
+            else:
+                messages.success(request, message)
+                return redirect(self.get_success_url())
+        return self.show(form, status=400)
+
+
+class QualificationAddView(UploadActionView, OnVolunteer):
+    """登记资质证书: the volunteer herself or staff, with the certificate's scan."""
+
+    action = "change"
+    title = _("登记资质证书")
+    submit_label = _("保存")
+    fields_by_code = {"file": "file", "name_required": "name", "dates": "valid_until", "issued_future": "issued_on"}
+
+    def make_form(self, data: Any = None, files: Any = None) -> Any:
+        return lf.QualificationForm(data, files)
+
+    def perform(self, form: Any) -> str:
+        d = form.cleaned_data
+        services.qualification_add(
+            volunteer=self.object,
+            name=d["name"],
+            issued_on=d["issued_on"],
+            valid_until=d["valid_until"],
+            upload=d["file"],
+            acting_user=self.request.user,
+        )
+        return gettext("已登记资质证书。")
+
+
+class QualificationRemoveView(LectureActionView):
+    model = Qualification
+    action = "change"
+    title = _("删除资质证书")
+    submit_label = _("确认删除")
+    danger = True
+    back_label = _("巾帼志愿者")
+
+    def back_url(self) -> str:
+        return reverse("lectures:volunteer-detail", args=[self.object.volunteer_id])
+
+    def facts(self) -> list[tuple[str, str]]:
+        q = self.object
+        return [
+            (gettext("资质名称"), q.name),
+            (gettext("发证日期"), f"{q.issued_on:%Y-%m-%d}"),
+            (gettext("有效期至"), f"{q.valid_until:%Y-%m-%d}" if q.valid_until else gettext("长期有效")),
+        ]
+
+    def perform(self, form: Any) -> str:
+        services.qualification_remove(qualification=self.object, acting_user=self.request.user)
+        return gettext("已删除资质证书。")
+
+
+class QualificationEvidenceView(ScopedDetailView):
+    """The scan of a qualification certificate, to who may see the qualification."""
+
+    model = Qualification
+    allowed_roles = VOLUNTEER_READERS
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from lectures import evidence
+
+        return evidence.response(self.get_object())
 
 
 class VolunteerEditView(OnVolunteer):
@@ -542,6 +639,28 @@ class OnTopic(LectureActionView):
         return [(gettext("专业类别"), t.category.name), (gettext("状态"), t.get_status_display())]
 
 
+class TopicQualificationView(OnTopic):
+    """设置所需资质 (staff): the qualification the topic's lecturers must hold on the lecture's day."""
+
+    action = "review"
+    title = _("设置所需资质")
+
+    def make_form(self, data: Any = None) -> Any:
+        t = self.object
+        return lf.TopicQualificationForm(
+            data, initial={"required_qualification": t.required_qualification, "version": t.version}
+        )
+
+    def perform(self, form: Any) -> str:
+        services.topic_require_qualification(
+            topic=self.object,
+            name=form.cleaned_data["required_qualification"],
+            version=form.cleaned_data["version"],
+            acting_user=self.request.user,
+        )
+        return gettext("已设置所需资质。")
+
+
 class TopicEditView(OnTopic):
     action = "change"
     title = _("修改课题申报")
@@ -794,6 +913,7 @@ class TopicScheduleView(OnTopic):
     fields_by_code = {
         "lecturer_required": "lecturers",
         "volunteer_not_active": "lecturers",
+        "qualification": "lecturers",
         "venue_required": "venue",
         "capacity_range": "capacity",
     }
@@ -1166,7 +1286,7 @@ class RequestMatchView(OnRequest):
     action = "review"
     title = _("匹配讲师")
     template_name = "lectures/request_match.html"
-    fields_by_code = {"volunteer_not_active": "volunteer"}
+    fields_by_code = {"volunteer_not_active": "volunteer", "qualification": "volunteer"}
 
     def make_form(self, data: Any = None) -> Any:
         volunteers = Volunteer.objects.filter(
@@ -1271,7 +1391,6 @@ class RequestRateView(OnRequest):
 
 # ------------------------------------------------------------------------------------------ exports, certificate
 def _period(request: HttpRequest) -> tuple[Any, Any]:
-    import datetime as dt
 
     def day(name: str) -> Any:
         try:
