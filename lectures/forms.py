@@ -264,3 +264,15 @@ class TopicQualificationForm(StyledForm):
         help_text=_("讲师须在讲座当天持有有效的该资质；留空表示不要求。"),
     )
     version = VersionField()
+
+
+class OtherServiceForm(StyledForm):
+    served_on = _date_field(_("服务日期"))
+    hours = forms.DecimalField(
+        label=_("服务时长（小时）"), min_value=0.5, max_value=24, decimal_places=1, max_digits=4
+    )
+    description = forms.CharField(
+        label=_("服务内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：在社区儿童之家开展亲子阅读活动"),
+    )
+    file = EvidenceUploadField(required=True)

@@ -767,3 +767,73 @@ class Qualification(TrackedModel, EvidenceFile):
 
     def valid_on(self, day: dt.date) -> bool:
         return self.issued_on <= day and (self.valid_until is None or self.valid_until >= day)
+
+
+class OtherServiceQuerySet(ScopedQuerySet):
+    """view: the federation's staff, the liaison of the volunteer's unit, the volunteer herself; change (record):
+    staff and the volunteer herself; review (approve, reject): staff."""
+
+    actions = frozenset({"view", "change", "review"})
+
+    def _own(self, scope: Scope) -> Q:
+        return Q(volunteer__person_id=scope.person_id) if scope.person_id else Q(pk__in=[])
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(
+            _staff(scope) | Q(volunteer__unit_id__in=scope.units_for(Role.UNIT_LIAISON)) | self._own(scope)
+        )
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope) | self._own(scope))
+
+    def review_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope))
+
+
+class OtherService(TrackedModel, EvidenceFile):
+    """Service other than lecturing (其他志愿服务), recorded with evidence and counted in the service hours once
+    staff approve it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已认定")
+        REJECTED = "rejected", _("不予认定")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="other_services")
+    served_on = models.DateField(_("服务日期"))
+    hours = models.DecimalField(_("服务时长（小时）"), max_digits=4, decimal_places=1)
+    description = models.TextField(_("服务内容"))
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("审核意见"), blank=True)
+
+    objects = OtherServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-served_on", "-id"]
+        indexes = [models.Index(fields=["federation", "status"], name="lectures_other_status")]
+        verbose_name = _("其他志愿服务")
+        verbose_name_plural = _("其他志愿服务")
+
+    def __str__(self) -> str:
+        return f"{self.served_on:%Y-%m-%d} {self.hours} h"
+
+
+OTHER_SERVICE_MACHINE = StateMachine(
+    field="status",
+    transitions=[
+        Transition("approve", source={"pending"}, target="approved", label=_("认定时长"), action="review"),
+        Transition(
+            "reject",
+            source={"pending"},
+            target="rejected",
+            label=_("不予认定"),
+            needs_reason=True,
+            action="review",
+        ),
+    ],
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from lectures.models import (
     Feedback,
     Lecture,
     LectureRequest,
+    OtherService,
     Qualification,
     Registration,
     Topic,
@@ -173,7 +174,8 @@ class CreditedLecture:
 
 @dataclass(frozen=True)
 class ServiceRecord:
-    """A volunteer's credited service over a period: the held lectures, their hours, the total and stars."""
+    """A volunteer's credited service over a period: the held lectures and approved other service, their hours,
+    the total and stars."""
 
     volunteer: Volunteer
     start: dt.date | None
@@ -183,6 +185,7 @@ class ServiceRecord:
     stars: int
     to_next_star: Decimal | None
     lifetime: Decimal
+    others: list[OtherService] = field(default_factory=list)
 
 
 def held_lectures_q(start: dt.date | None = None, end: dt.date | None = None, prefix: str = "") -> Q:
@@ -198,35 +201,43 @@ def credited(lecture: Lecture) -> Decimal:
     return hours.credited_hours(lecture.duration_minutes, lecture.topic.preparation_hours)
 
 
+def _in_period(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
+    return (start is None or day >= start) and (end is None or day <= end)
+
+
 def service_record(
     volunteer: Volunteer, start: dt.date | None = None, end: dt.date | None = None
 ) -> ServiceRecord:
-    """Hours are derived from held lectures, never stored; stars count every held lecture ever."""
+    """Hours are derived from held lectures and approved other service, never stored; stars count all of it
+    ever."""
     every = list(volunteer.lectures.filter(held_lectures_q()).select_related("topic").order_by("-starts_at"))
-    in_period = [
-        lec
-        for lec in every
-        if (start is None or timezone.localdate(lec.starts_at) >= start)
-        and (end is None or timezone.localdate(lec.starts_at) <= end)
-    ]
+    in_period = [lec for lec in every if _in_period(timezone.localdate(lec.starts_at), start, end)]
     items = [CreditedLecture(lec, credited(lec)) for lec in in_period]
-    lifetime = hours.total_hours(credited(lec) for lec in every)
+    approved = list(
+        OtherService.objects.filter(volunteer=volunteer, status=OtherService.Status.APPROVED).order_by(
+            "-served_on", "-id"
+        )
+    )
+    others = [o for o in approved if _in_period(o.served_on, start, end)]
+    lifetime = hours.total_hours([*(credited(lec) for lec in every), *(o.hours for o in approved)])
     return ServiceRecord(
         volunteer=volunteer,
         start=start,
         end=end,
         lectures=items,
-        total=hours.total_hours(i.hours for i in items),
+        total=hours.total_hours([*(i.hours for i in items), *(o.hours for o in others)]),
         stars=hours.star_level(lifetime),
         to_next_star=hours.hours_to_next_star(lifetime),
         lifetime=lifetime,
+        others=others,
     )
 
 
 def hours_by_volunteer(
     volunteers: QuerySet[Volunteer], start: dt.date | None, end: dt.date | None
 ) -> list[tuple[Volunteer, int, Decimal]]:
-    """(volunteer, held lectures, credited hours) for each volunteer, over [start, end]; two queries."""
+    """(volunteer, held lectures, credited hours: lectures plus approved other service) for each volunteer, over
+    [start, end]; three queries."""
     through = (
         Lecture.lecturers.through.objects.filter(
             volunteer__in=volunteers
@@ -235,12 +246,20 @@ def hours_by_volunteer(
         .select_related("lecture__topic")
     )
     totals: dict[int, list[Decimal]] = {}
+    held: dict[int, int] = {}
     for row in through:
         totals.setdefault(row.volunteer_id, []).append(credited(row.lecture))
+        held[row.volunteer_id] = held.get(row.volunteer_id, 0) + 1
+    others = OtherService.objects.filter(volunteer__in=volunteers, status=OtherService.Status.APPROVED)
+    if start is not None:
+        others = others.filter(served_on__gte=start)
+    if end is not None:
+        others = others.filter(served_on__lte=end)
+    for volunteer_id, amount in others.values_list("volunteer_id", "hours"):
+        totals.setdefault(volunteer_id, []).append(amount)
     out = []
     for v in volunteers.select_related("person", "unit"):
-        parts = totals.get(v.pk, [])
-        out.append((v, len(parts), hours.total_hours(parts)))
+        out.append((v, held.get(v.pk, 0), hours.total_hours(totals.get(v.pk, []))))
     return out
 
 

@@ -17,6 +17,7 @@ from lectures.models import (
     DEFAULT_CATEGORIES,
     ENDED,
     LECTURE_MACHINE,
+    OTHER_SERVICE_MACHINE,
     PLACE_HOLDING,
     REQUEST_MACHINE,
     TOPIC_MACHINE,
@@ -25,6 +26,7 @@ from lectures.models import (
     Feedback,
     Lecture,
     LectureRequest,
+    OtherService,
     Qualification,
     Registration,
     ServiceCertificate,
@@ -78,6 +80,10 @@ MSG_QUALIFICATION_LAPSED = _("%(name)s不能讲授该课题：%(reason)s。")
 MSG_QUALIFICATION_NAME = _("请填写资质名称。")
 MSG_QUALIFICATION_DATES = _("有效期不能早于发证日期。")
 MSG_QUALIFICATION_FUTURE = _("发证日期不能晚于今天。")
+MSG_SERVICE_HOURS_RANGE = _("每次服务时长应在 0.5 到 24 小时之间。")
+MSG_SERVICE_DATE_FUTURE = _("服务日期不能晚于今天。")
+MSG_SERVICE_DESCRIPTION = _("请填写服务内容。")
+MSG_SERVICE_EVIDENCE = _("请上传佐证材料（照片、签到表或证明）。")
 MSG_NO_OFFER = _("该报名没有待确认的候补名额。")
 MSG_OFFER_LAPSED = _("候补名额的保留时间已过，名额已顺延给下一位。")
 
@@ -1095,3 +1101,64 @@ def topic_require_qualification(
         _with_version(topic, version)
         topic.save()
         return topic
+
+
+# ------------------------------------------------------------------------------------------ other service
+def other_service_record(
+    *,
+    volunteer: Volunteer,
+    served_on: Any,
+    hours: Any,
+    description: str,
+    upload: Any,
+    acting_user: Any | None = None,
+) -> OtherService:
+    """A volunteer (or staff on her behalf) records service other than lecturing, with evidence; it counts in
+    her service hours once staff approve it."""
+    from decimal import Decimal, InvalidOperation
+
+    from lectures import evidence
+
+    try:
+        amount = Decimal(str(hours))
+    except (InvalidOperation, ValueError):
+        raise _refuse(MSG_SERVICE_HOURS_RANGE, "hours_range") from None
+    if not Decimal("0.5") <= amount <= Decimal(24) or amount != amount.quantize(Decimal("0.1")):
+        raise _refuse(MSG_SERVICE_HOURS_RANGE, "hours_range")
+    if served_on > clock.today():
+        raise _refuse(MSG_SERVICE_DATE_FUTURE, "date_future")
+    if not (description or "").strip():
+        raise _refuse(MSG_SERVICE_DESCRIPTION, "description_required")
+    if upload is None:
+        raise _refuse(MSG_SERVICE_EVIDENCE, "evidence_required")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        row = OtherService(
+            federation_id=volunteer.federation_id,
+            volunteer=volunteer,
+            served_on=served_on,
+            hours=amount,
+            description=description.strip()[:2000],
+            recorded_by=acting_user if getattr(acting_user, "pk", None) else None,
+        )
+        evidence.attach(row, upload)
+        row.save()
+        return row
+
+
+def other_service_decide(
+    *,
+    service: OtherService,
+    approve: bool,
+    reason: str = "",
+    version: int | None = None,
+    acting_user: Any | None = None,
+) -> OtherService:
+    """Staff approve the hours (认定, they count from then on) or reject them with a reason."""
+    with transaction.atomic():
+        transition = "approve" if approve else "reject"
+        OTHER_SERVICE_MACHINE.check(service, transition, reason=reason)
+        service.decided_at = timezone.now()
+        service.decision_reason = reason.strip()
+        _with_version(service, version)
+        OTHER_SERVICE_MACHINE.move(service, transition, reason=reason, acting_user=acting_user)
+        return service

@@ -27,6 +27,15 @@ urlpatterns = [
     path(
         "qualifications/<int:pk>/remove/", views.QualificationRemoveView.as_view(), name="qualification-remove"
     ),
+    path(
+        "volunteers/<int:pk>/service/new/", views.OtherServiceAddView.as_view(), name="other-service-add"
+    ),
+    path("service/", views.OtherServiceListView.as_view(), name="other-service-list"),
+    path("service/<int:pk>/approve/", views.OtherServiceApproveView.as_view(), name="other-service-approve"),
+    path("service/<int:pk>/reject/", views.OtherServiceRejectView.as_view(), name="other-service-reject"),
+    path(
+        "service/<int:pk>/evidence/", views.OtherServiceEvidenceView.as_view(), name="other-service-evidence"
+    ),
     path("categories/", views.category_list, name="category-list"),
     path("categories/<int:pk>/edit/", views.CategoryEditView.as_view(), name="category-edit"),
     path("topics/", views.TopicListView.as_view(), name="topic-list"),

@@ -32,6 +32,7 @@ from lectures.models import (
     Feedback,
     Lecture,
     LectureRequest,
+    OtherService,
     Qualification,
     Registration,
     Topic,
@@ -128,7 +129,13 @@ class VolunteerDetailView(ScopedDetailView):
             (q, q.valid_on(today), q.valid_until is not None and today <= q.valid_until <= today + LAPSE_SOON)
             for q in Qualification.objects.visible_to(self.request.user).filter(volunteer=self.object)
         ]
-        return {"record": selectors.service_record(self.object), "star_range": range(1, 6), "qualifications": quals}
+        others = OtherService.objects.visible_to(self.request.user).filter(volunteer=self.object)
+        return {
+            "record": selectors.service_record(self.object),
+            "star_range": range(1, 6),
+            "qualifications": quals,
+            "other_services": list(others.order_by("-served_on", "-id")[:50]),
+        }
 
 
 class OnVolunteer(LectureActionView):
@@ -223,6 +230,127 @@ class QualificationEvidenceView(ScopedDetailView):
         from lectures import evidence
 
         return evidence.response(self.get_object())
+
+
+class OtherServiceAddView(UploadActionView, OnVolunteer):
+    """登记其他志愿服务: the volunteer (or staff on her behalf) records it with evidence; staff then approve it."""
+
+    action = "change"
+    title = _("登记其他志愿服务")
+    intro = _("除讲课以外的志愿服务，经区妇联审核认定后计入服务时长。")
+    submit_label = _("提交审核")
+    fields_by_code = {
+        "file": "file",
+        "evidence_required": "file",
+        "hours_range": "hours",
+        "date_future": "served_on",
+        "description_required": "description",
+    }
+
+    def make_form(self, data: Any = None, files: Any = None) -> Any:
+        return lf.OtherServiceForm(data, files)
+
+    def perform(self, form: Any) -> str:
+        d = form.cleaned_data
+        services.other_service_record(
+            volunteer=self.object,
+            served_on=d["served_on"],
+            hours=d["hours"],
+            description=d["description"],
+            upload=d["file"],
+            acting_user=self.request.user,
+        )
+        return gettext("已提交，待区妇联审核认定。")
+
+
+class OnOtherService(LectureActionView):
+    model = OtherService
+    action = "review"
+    back_label = _("其他志愿服务")
+
+    def back_url(self) -> str:
+        return reverse("lectures:other-service-list")
+
+    def facts(self) -> list[tuple[str, str]]:
+        o = self.object
+        return [
+            (gettext("志愿者"), o.volunteer.person.name),
+            (gettext("服务日期"), f"{o.served_on:%Y-%m-%d}"),
+            (gettext("服务时长（小时）"), str(o.hours)),
+            (gettext("服务内容"), o.description),
+            (gettext("佐证材料"), o.evidence_name or "—"),
+            (gettext("状态"), o.get_status_display()),
+        ]
+
+
+class OtherServiceApproveView(OnOtherService):
+    title = _("认定时长")
+    submit_label = _("认定")
+
+    def make_form(self, data: Any = None) -> Any:
+        return lf.ReasonForm(data, initial={"version": self.object.version})
+
+    def perform(self, form: Any) -> str:
+        services.other_service_decide(
+            service=self.object,
+            approve=True,
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+            acting_user=self.request.user,
+        )
+        return gettext("已认定，计入服务时长。")
+
+
+class OtherServiceRejectView(OtherServiceApproveView):
+    title = _("不予认定")
+    submit_label = _("不予认定")
+    danger = True
+    fields_by_code = {"reason_required": "reason"}
+
+    def perform(self, form: Any) -> str:
+        services.other_service_decide(
+            service=self.object,
+            approve=False,
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+            acting_user=self.request.user,
+        )
+        return gettext("已不予认定。")
+
+
+class OtherServiceEvidenceView(ScopedDetailView):
+    """The evidence of other service, to who may see the record."""
+
+    model = OtherService
+    allowed_roles = VOLUNTEER_READERS
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from lectures import evidence
+
+        return evidence.response(self.get_object())
+
+
+class OtherServiceListView(ScopedListView):
+    """其他志愿服务 to review (staff), pending first."""
+
+    model = OtherService
+    allowed_roles = STAFF
+    template_name = "lectures/other_service_list.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> Any:
+        self.status = self.request.GET.get("status", OtherService.Status.PENDING)
+        if self.status not in OtherService.Status.values:
+            self.status = ""
+        qs = OtherService.objects.permitted(self.request.user, "review").select_related("volunteer__person")
+        if self.status:
+            qs = qs.filter(status=self.status)
+        return qs.order_by("served_on", "id") if self.status == "pending" else qs.order_by("-served_on", "-id")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(status=self.status, statuses=OtherService.Status.choices)
+        return context
 
 
 class VolunteerEditView(OnVolunteer):
