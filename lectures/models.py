@@ -837,3 +837,31 @@ OTHER_SERVICE_MACHINE = StateMachine(
         ),
     ],
 )
+
+
+class CalendarFeedQuerySet(ScopedQuerySet):
+    """view, change: the feed's own user only (the calendar app reads it by its secret token, not as a user)."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(user_id=scope.user_id) if scope.user_id else self.none()
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.view_rule(scope)
+
+
+class CalendarFeed(TrackedModel):
+    """A user's personal calendar feed (iCalendar): her registrations and the lectures she gives, read by her
+    calendar app at a URL holding a secret token; a new token revokes the old URL, and revoking ends it."""
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="lecture_feed")
+    token = models.CharField(max_length=64, unique=True)
+    active = models.BooleanField(default=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("日历订阅")
+        verbose_name_plural = _("日历订阅")
+
+    def __str__(self) -> str:
+        return f"{_('日历订阅')} #{self.pk}"

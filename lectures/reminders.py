@@ -82,12 +82,12 @@ def qualification_notices(today: dt.date, federation_id: int | None = None) -> l
     from accounts.models import User
     from lectures.models import Qualification
 
-    rows = Qualification.objects.select_related("volunteer__person").filter(
+    due = Qualification.objects.select_related("volunteer__person").filter(
         valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=QUALIFICATION_WARN_DAYS)
     )
     if federation_id is not None:
-        rows = rows.filter(federation_id=federation_id)
-    rows = list(rows)
+        due = due.filter(federation_id=federation_id)
+    rows = list(due)
     # A qualification renewed (another of the same name valid after this one ends) is not reminded of.
     renewed = set()
     for q in rows:

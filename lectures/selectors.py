@@ -399,3 +399,24 @@ def unit_volunteer_hours(
     )
     credits = [(row.volunteer, row.lecture, credited(row.lecture)) for row in through]
     return hours.total_hours(c for _, _, c in credits), credits
+
+
+# ------------------------------------------------------------------------------------------ calendar
+FEED_PAST_DAYS = 180
+
+
+def feed_lectures(user: Any) -> QuerySet[Lecture]:
+    """The lectures of a user's personal feed: those she holds (or is offered) a place at and those she gives,
+    from FEED_PAST_DAYS ago on, cancelled ones included (calendars then strike them out)."""
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
+        return Lecture.objects.none()
+    since = timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
+    mine = Registration.objects.filter(person_id=person_id, status__in=PLACE_HOLDING).values("lecture_id")
+    giving = Lecture.lecturers.through.objects.filter(volunteer__person_id=person_id).values("lecture_id")
+    return (
+        Lecture.objects.filter(Q(pk__in=mine) | Q(pk__in=giving), starts_at__gte=since)
+        .select_related("topic")
+        .prefetch_related(Prefetch("lecturers", queryset=Volunteer.objects.select_related("person")))
+        .order_by("starts_at", "id")
+    )

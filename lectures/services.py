@@ -22,6 +22,7 @@ from lectures.models import (
     REQUEST_MACHINE,
     TOPIC_MACHINE,
     VOLUNTEER_MACHINE,
+    CalendarFeed,
     ExpertiseCategory,
     Feedback,
     Lecture,
@@ -1162,3 +1163,25 @@ def other_service_decide(
         _with_version(service, version)
         OTHER_SERVICE_MACHINE.move(service, transition, reason=reason, acting_user=acting_user)
         return service
+
+
+# ------------------------------------------------------------------------------------------ calendar feed
+def feed_issue(*, user: Any, acting_user: Any | None = None) -> CalendarFeed:
+    """The user's personal feed with a fresh secret token (the old URL, if any, stops working)."""
+    import secrets
+
+    with audit.attributed_to(acting_user or user), transaction.atomic():
+        feed = CalendarFeed.objects.filter(user=user).first() or CalendarFeed(user=user)
+        feed.token = secrets.token_urlsafe(32)
+        feed.active = True
+        feed.save()
+        return feed
+
+
+def feed_revoke(*, user: Any, acting_user: Any | None = None) -> None:
+    """Ends the user's feed: its URL answers 404 from now on."""
+    with audit.attributed_to(acting_user or user), transaction.atomic():
+        feed = CalendarFeed.objects.filter(user=user, active=True).first()
+        if feed is not None:
+            feed.active = False
+            feed.save()

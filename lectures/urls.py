@@ -93,5 +93,8 @@ urlpatterns = [
         views.VolunteerCertificateView.as_view(),
         name="volunteer-certificate",
     ),
+    path("<int:pk>/lecture.ics", views.LectureIcsView.as_view(), name="lecture-ics"),
+    path("calendar/", views.calendar_feed_settings, name="calendar-feed-settings"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
     path("certificates/verify/", views.certificate_verify, name="certificate-verify"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -18,7 +18,14 @@ from core.models import ConcurrentEditError
 from core.roles import BUSINESS_ROLES, Role
 from core.scoping import scope_for
 from core.tenancy import chosen_federation
-from core.views import ObjectActionView, ScopedDetailView, ScopedListView, public, scoped_function
+from core.views import (
+    ObjectActionView,
+    ScopedDetailView,
+    ScopedListView,
+    authenticated,
+    public,
+    scoped_function,
+)
 from lectures import forms as lf
 from lectures import selectors, services
 from lectures.models import (
@@ -226,7 +233,7 @@ class QualificationEvidenceView(ScopedDetailView):
     model = Qualification
     allowed_roles = VOLUNTEER_READERS
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
         from lectures import evidence
 
         return evidence.response(self.get_object())
@@ -324,7 +331,7 @@ class OtherServiceEvidenceView(ScopedDetailView):
     model = OtherService
     allowed_roles = VOLUNTEER_READERS
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
         from lectures import evidence
 
         return evidence.response(self.get_object())
@@ -1633,6 +1640,77 @@ def certificate_verify(request: HttpRequest) -> HttpResponse:
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# ------------------------------------------------------------------------------------------ iCalendar
+class LectureIcsView(ScopedDetailView):
+    """The lecture as an iCalendar file (add it to a phone's calendar)."""
+
+    model = Lecture
+    allowed_roles = BUSINESS_ROLES
+    jinguo_names_any_object = ANNOUNCED
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from lectures import calendar
+
+        lecture: Lecture = self.get_object()  # type: ignore[assignment]
+        content = calendar.calendar_bytes(
+            [lecture],
+            lambda lec: request.build_absolute_uri(reverse("lectures:lecture-detail", args=[lec.pk])),
+            str(lecture.topic.title),
+        )
+        return calendar.ics_response(content, f"lecture-{lecture.pk}.ics")
+
+
+@authenticated
+def calendar_feed_settings(request: HttpRequest) -> HttpResponse:
+    """我的日历订阅: the personal feed's URL; a new one (the old stops working) or none (revoked)."""
+    from lectures.models import CalendarFeed
+
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.feed_revoke(user=request.user, acting_user=request.user)
+            messages.success(request, gettext("已停用日历订阅，原订阅地址不再可用。"))
+        else:
+            services.feed_issue(user=request.user, acting_user=request.user)
+            messages.success(request, gettext("已生成新的订阅地址，原地址（如有）不再可用。"))
+        return redirect("lectures:calendar-feed-settings")
+    feed = CalendarFeed.objects.visible_to(request.user).filter(active=True).first()
+    url = (
+        request.build_absolute_uri(reverse("lectures:calendar-feed", args=[feed.token])) if feed else ""
+    )
+    response = render(request, "lectures/calendar_feed.html", {"feed": feed, "feed_url": url})
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@public
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal feed, read by a calendar app without logging in: the secret token in its URL is the key.
+    An unknown or revoked token answers 404, like any missing page."""
+    from django.http import Http404
+
+    from lectures import calendar
+    from lectures.models import CalendarFeed
+
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token[:64], active=True, user__is_active=True)
+        .first()
+        if token
+        else None
+    )
+    if feed is None:
+        raise Http404
+    content = calendar.calendar_bytes(
+        selectors.feed_lectures(feed.user),
+        lambda lec: request.build_absolute_uri(reverse("lectures:lecture-detail", args=[lec.pk])),
+        gettext("志愿讲课"),
+    )
+    return calendar.ics_response(content, "lectures.ics")
+
+
+calendar_feed.jinguo_example_kwargs = {"token": "not-a-token"}  # type: ignore[attr-defined]
 
 
 # ------------------------------------------------------------------------------------------ home cards

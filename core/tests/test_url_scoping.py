@@ -151,7 +151,14 @@ def test_public_pages_are_only_login_and_health():
     )
     # The one-time reset code's page is public: its holder cannot log in yet (accounts.resets).
     # The certificate check is public: whoever holds a volunteer's certificate checks it (lectures).
-    assert public == ["accounts/login/", "accounts/reset/", "healthz", "lectures/certificates/verify/"]
+    # A personal lecture calendar feed is public: calendar apps read it by the secret token in its URL.
+    assert public == [
+        "accounts/login/",
+        "accounts/reset/",
+        "healthz",
+        "lectures/calendar/<str:token>.ics",
+        "lectures/certificates/verify/",
+    ]
 
 
 def test_every_page_in_english_has_no_chinese_but_the_data(world):
