@@ -90,6 +90,7 @@ def test_the_person_answers_an_offer_on_the_page(world, client_as):
     page = client.get(reverse("lectures:lecture-detail", args=[world.lecture_a.pk])).content.decode()
     assert 'data-testid="my-offer"' in page and 'data-testid="offer-accept"' in page
     url = reverse("lectures:registration-offer-accept", args=[world.wait_a.pk])
+    assert url in client.get(reverse("lectures:my-lectures")).content.decode()
     assert client.get(url).status_code == 200
     # Someone else cannot answer her offer.
     assert client_as(world.executive).post(url).status_code in (403, 404)
