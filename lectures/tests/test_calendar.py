@@ -24,9 +24,13 @@ def test_a_lecture_as_an_ics_file(world, client_as):
 
 
 def test_the_personal_feed_lists_her_places_and_her_lectures_until_revoked(world, client_as):
-    client = client_as(world.volunteer)
+    client = client_as(world.requester)
     settings_url = reverse("lectures:calendar-feed-settings")
     assert 'data-testid="feed-url"' not in client.get(settings_url).content.decode()
+    assert client.post(settings_url, {"action": "issue"}).status_code == 302
+    requester_feed = CalendarFeed.objects.get(user=world.requester)
+    assert reverse("lectures:calendar-feed", args=[requester_feed.token]) in client.get(settings_url).content.decode()
+    client = client_as(world.volunteer)  # the test world gave her a feed already
     assert client.post(settings_url, {"action": "issue"}).status_code == 302
     feed = CalendarFeed.objects.get(user=world.volunteer)
     page = client.get(settings_url).content.decode()

@@ -86,7 +86,7 @@ def test_the_volunteer_records_and_staff_approve_on_the_pages(world, client_as):
          "description": "巾帼志愿服务站值班", "file": _scan()},
     )
     assert answer.status_code == 302
-    row = OtherService.objects.get()
+    row = OtherService.objects.get(description="巾帼志愿服务站值班", hours=Decimal("2.5"))
     assert row.status == "pending" and row.recorded_by == world.volunteer
     # She cannot approve her own hours; staff can.
     approve = reverse("lectures:other-service-approve", args=[row.pk])

@@ -85,7 +85,7 @@ def test_qualification_dates_and_evidence_are_checked(world):
             upload=SimpleUploadedFile("scan.pdf", b"MZ not a pdf"),
         )
     assert info.value.error_list[0].code == "file"
-    assert not Qualification.objects.exists()
+    assert not Qualification.objects.filter(name="证").exists()
 
 
 def test_the_volunteer_records_a_qualification_with_its_scan(world, client_as, settings, tmp_path):
@@ -103,7 +103,7 @@ def test_the_volunteer_records_a_qualification_with_its_scan(world, client_as, s
         },
     )
     assert answer.status_code == 302
-    q = Qualification.objects.get()
+    q = Qualification.objects.get(name="心理咨询师")
     assert q.evidence_kind == "pdf" and q.valid_until is None
     page = client.get(reverse("lectures:volunteer-detail", args=[world.volunteer_a.pk])).content.decode()
     assert "心理咨询师" in page and "长期有效" in page
