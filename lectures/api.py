@@ -283,7 +283,8 @@ def get_lecture(request: HttpRequest, id: int) -> Lecture:
 @router.post("/{id}/registrations", response={201: RegistrationOut, **WRITE_REFUSALS})
 @scoped_endpoint(model=Lecture, action="register")
 def register(request: HttpRequest, id: int) -> Status:
-    """The caller registers: `registered` while places last, else `waitlisted`; 409 for a second registration."""
+    """The caller registers: `registered` while places last, else `waitlisted` (a freed place is later `offered`
+    to the first waiting, for a set time); 409 for a second registration."""
     lecture = get_object(request, Lecture, id, "register")
     try:
         made = services.registration_create(

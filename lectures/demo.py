@@ -287,10 +287,59 @@ def load_demo(ctx: DemoContext) -> None:
                     rating=5,
                     comment="居民反响热烈，希望再来。",
                 )
+        _qualifications_and_other_service(rng, today, volunteers, topics, staff, has_demo=demo_person is not None)
     ctx.summary.append(
         f"{len(volunteers)} 名巾帼志愿者，课题库 {len(topics)} 个课题，{made} 场已举办的讲座，"
         f"{len(states)} 个点单"
     )
+
+
+# A scan stands for the certificate or sign-in sheet a volunteer uploads (checked by content: a PDF).
+DEMO_SCAN = b"%PDF-1.4\n% demo scan\n"
+
+
+def _qualifications_and_other_service(
+    rng: Any, today: dt.date, volunteers: list[Any], topics: list[Any], staff: Any, *, has_demo: bool
+) -> None:
+    """心肺复苏 requires a first-aid instructor certificate: the demo volunteer's lapses within the month (a
+    reminder), another lecturer's lapsed last year (marked in the ranking); other service, approved and not."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lectures import services
+
+    def scan(name: str) -> Any:
+        return SimpleUploadedFile(name, DEMO_SCAN, content_type="application/pdf")
+
+    first_aid = "急救培训导师证"
+    holders = volunteers[:1] if has_demo else []
+    for v in holders:
+        services.qualification_add(
+            volunteer=v,
+            name=first_aid,
+            issued_on=today - dt.timedelta(days=3 * 365 - 20),
+            valid_until=today + dt.timedelta(days=20),
+            upload=scan("急救培训导师证.pdf"),
+        )
+    for v in volunteers[1:4]:
+        services.qualification_add(
+            volunteer=v,
+            name=first_aid,
+            issued_on=today - dt.timedelta(days=4 * 365),
+            valid_until=today - dt.timedelta(days=365),
+        )
+    cpr = next((t for t in topics if t.title == "心肺复苏"), None)
+    if cpr is not None:
+        services.topic_require_qualification(topic=cpr, name=first_aid, acting_user=staff)
+    for i, v in enumerate(volunteers[:8]):
+        row = services.other_service_record(
+            volunteer=v,
+            served_on=today - dt.timedelta(days=15 + 20 * i),
+            hours=rng.choice(["2", "3.5", "4", "6"]),
+            description=rng.choice(["巾帼志愿服务站值班", "社区儿童之家亲子阅读", "妇女议事会协助记录"]),
+            upload=scan("签到表.pdf"),
+        )
+        if i % 3 != 2:
+            services.other_service_decide(service=row, approve=True, acting_user=staff)
 
 
 def present() -> bool:

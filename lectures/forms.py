@@ -158,6 +158,15 @@ class CheckinForm(StyledForm):
     )
 
 
+class CertificateVerifyForm(StyledForm):
+    code = forms.CharField(
+        label=_("证明验证码"),
+        max_length=40,
+        help_text=_("证明上印有的 16 位验证码，可带或不带短横线。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
 class AttendanceForm(StyledForm):
     attendance = forms.ChoiceField(
         label=_("出席"), choices=[("attended", _("已出席")), ("absent", _("缺席")), ("excused", _("请假"))]
@@ -219,3 +228,51 @@ class RateForm(StyledForm):
         label=_("评价"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     version = VersionField()
+
+
+def _date_field(label: Any, required: bool = True, help_text: Any = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%Y/%m/%d"],
+    )
+
+
+class EvidenceUploadField(forms.FileField):
+    def __init__(self, required: bool = False) -> None:
+        super().__init__(
+            label=_("佐证材料"),
+            required=required,
+            help_text=_("PDF、图片（PNG/JPEG）或 Word 文件；按文件内容检查类型。"),
+        )
+
+
+class QualificationForm(StyledForm):
+    name = forms.CharField(label=_("资质名称"), max_length=100, help_text=_("例如：急救培训导师证"))
+    issued_on = _date_field(_("发证日期"))
+    valid_until = _date_field(_("有效期至"), required=False, help_text=_("长期有效的留空。"))
+    file = EvidenceUploadField()
+
+
+class TopicQualificationForm(StyledForm):
+    required_qualification = forms.CharField(
+        label=_("所需资质"),
+        max_length=100,
+        required=False,
+        help_text=_("讲师须在讲座当天持有有效的该资质；留空表示不要求。"),
+    )
+    version = VersionField()
+
+
+class OtherServiceForm(StyledForm):
+    served_on = _date_field(_("服务日期"))
+    hours = forms.DecimalField(
+        label=_("服务时长（小时）"), min_value=0.5, max_value=24, decimal_places=1, max_digits=4
+    )
+    description = forms.CharField(
+        label=_("服务内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：在社区儿童之家开展亲子阅读活动"),
+    )
+    file = EvidenceUploadField(required=True)

@@ -1,7 +1,8 @@
 """Service hours and star levels (志愿服务时长、星级): pure arithmetic, no ORM.
 
-Hours are always derived from held lectures (never typed as a total): each lecturer of a held lecture is
-credited the lecture's length plus the topic's preparation hours. Star levels follow the national
+Hours are always derived (never typed as a total): each lecturer of a held lecture is credited the lecture's
+length plus the topic's preparation hours, and each other service staff approved (with its evidence) counts
+its hours. Star levels follow the national
 volunteer rules' thresholds: one star from 100 hours, five stars from 1500.
 """
 

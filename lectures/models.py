@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Self
 
 from django.db import models
@@ -24,6 +25,15 @@ DEFAULT_CATEGORIES: tuple[str, ...] = (
     "文化",
     "其他",
 )
+
+
+# A freed place is offered to the first on the waiting list for this many hours (pretix's default).
+OFFER_HOURS = 24
+
+# Registrations that hold a place: counted against the capacity.
+PLACE_HOLDING = ("registered", "offered")
+# Registrations that no longer take part (the person may register again).
+ENDED = ("cancelled", "lapsed")
 
 
 def _in_business_federations(scope: Scope) -> Q:
@@ -215,6 +225,9 @@ class Topic(TrackedModel):
         "TopicVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_on = models.DateField(_("入库日期"), null=True, blank=True)
+    # A qualification its lecturers must hold, valid on the lecture's day (e.g. 心肺复苏 needs a first-aid
+    # instructor certificate); matched by name against the volunteers' qualifications.
+    required_qualification = models.CharField(_("所需资质"), max_length=100, blank=True)
 
     objects = TopicQuerySet.as_manager()
 
@@ -355,6 +368,10 @@ class Lecture(TrackedModel):
         related_name="+",
     )
     capacity = models.PositiveIntegerField(_("名额"), default=50)
+    # How long a freed place is held for the first on the waiting list before it goes to the next.
+    offer_hours = models.PositiveSmallIntegerField(
+        _("候补名额保留时长（小时）"), default=OFFER_HOURS
+    )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
 
     objects = LectureQuerySet.as_manager()
@@ -420,7 +437,10 @@ class Registration(TrackedModel):
     class Status(models.TextChoices):
         REGISTERED = "registered", _("已报名")
         WAITLISTED = "waitlisted", _("候补")
+        # A freed place held for the first on the waiting list until `offer_expires_at` (pretix).
+        OFFERED = "offered", _("候补待确认")
         CANCELLED = "cancelled", _("已取消")
+        LAPSED = "lapsed", _("逾期未确认")
 
     class Attendance(models.TextChoices):
         UNKNOWN = "unknown", _("未签到")
@@ -440,6 +460,7 @@ class Registration(TrackedModel):
     code = models.CharField(_("签到码"), max_length=12, unique=True)
     registered_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
     walk_in = models.BooleanField(_("现场登记"), default=False)
+    offer_expires_at = models.DateTimeField(_("名额保留至"), null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -448,7 +469,7 @@ class Registration(TrackedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["lecture", "person"],
-                condition=~Q(status="cancelled"),
+                condition=~Q(status__in=["cancelled", "lapsed"]),
                 name="lectures_one_live_registration",
             ),
         ]
@@ -645,3 +666,202 @@ REQUEST_MACHINE = StateMachine(
         ),
     ],
 )
+
+
+class CertificateQuerySet(ScopedQuerySet):
+    """view: the federation's staff and the volunteer herself (anyone else checks a code on the public page,
+    which reads one certificate by its code and shows only what is printed on it)."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        q = _staff(scope)
+        if scope.person_id:
+            q |= Q(volunteer__person_id=scope.person_id)
+        return self.filter(q)
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope))
+
+
+class ServiceCertificate(TrackedModel):
+    """An issued certificate of service (志愿服务证明): what it said on the day it was issued, under an
+    unguessable verification code, so that anyone holding the paper can check it is genuine."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="certificates")
+    code = models.CharField(_("验证码"), max_length=24, unique=True)
+    volunteer_name = models.CharField(_("志愿者姓名"), max_length=100)
+    unit_name = models.CharField(_("工作单位"), max_length=200, blank=True)
+    period_start = models.DateField(_("起始日期"), null=True, blank=True)
+    period_end = models.DateField(_("截止日期"), null=True, blank=True)
+    lecture_count = models.PositiveIntegerField(_("主讲讲座（场）"), default=0)
+    hours = models.DecimalField(_("服务时长（小时）"), max_digits=8, decimal_places=2)
+    issued_on = models.DateField(_("开具日期"))
+    issued_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        verbose_name = _("志愿服务证明")
+        verbose_name_plural = _("志愿服务证明")
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_name} {self.code}"
+
+
+class EvidenceFile(models.Model):
+    """A file kept as evidence (佐证材料): checked by its content (core.uploads), stored by its hash outside the
+    web root and streamed only by a scoped view."""
+
+    evidence_path = models.CharField(max_length=200, blank=True)
+    evidence_name = models.CharField(_("佐证材料"), max_length=200, blank=True)
+    evidence_kind = models.CharField(max_length=10, blank=True)
+    evidence_type = models.CharField(max_length=100, blank=True)
+    evidence_size = models.PositiveIntegerField(default=0)
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence_path)
+
+
+class QualificationQuerySet(ScopedQuerySet):
+    """view: the federation's staff, the liaison of the volunteer's unit, the volunteer herself; change (add,
+    correct, withdraw): staff and the volunteer herself."""
+
+    def _own(self, scope: Scope) -> Q:
+        return Q(volunteer__person_id=scope.person_id) if scope.person_id else Q(pk__in=[])
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(
+            _staff(scope) | Q(volunteer__unit_id__in=scope.units_for(Role.UNIT_LIAISON)) | self._own(scope)
+        )
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope) | self._own(scope))
+
+
+class Qualification(TrackedModel, EvidenceFile):
+    """A volunteer's qualification (资质证书), valid from `issued_on` to `valid_until` (open-ended when empty)."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="qualifications")
+    name = models.CharField(_("资质名称"), max_length=100)
+    issued_on = models.DateField(_("发证日期"))
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True, help_text=_("长期有效的留空。"))
+
+    objects = QualificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "-valid_until", "id"]
+        verbose_name = _("资质证书")
+        verbose_name_plural = _("资质证书")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.issued_on <= day and (self.valid_until is None or self.valid_until >= day)
+
+
+class OtherServiceQuerySet(ScopedQuerySet):
+    """view: the federation's staff, the liaison of the volunteer's unit, the volunteer herself; change (record):
+    staff and the volunteer herself; review (approve, reject): staff."""
+
+    actions = frozenset({"view", "change", "review"})
+
+    def _own(self, scope: Scope) -> Q:
+        return Q(volunteer__person_id=scope.person_id) if scope.person_id else Q(pk__in=[])
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(
+            _staff(scope) | Q(volunteer__unit_id__in=scope.units_for(Role.UNIT_LIAISON)) | self._own(scope)
+        )
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope) | self._own(scope))
+
+    def review_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope))
+
+
+class OtherService(TrackedModel, EvidenceFile):
+    """Service other than lecturing (其他志愿服务), recorded with evidence and counted in the service hours once
+    staff approve it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已认定")
+        REJECTED = "rejected", _("不予认定")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="other_services")
+    served_on = models.DateField(_("服务日期"))
+    hours = models.DecimalField(_("服务时长（小时）"), max_digits=4, decimal_places=1)
+    description = models.TextField(_("服务内容"))
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("审核意见"), blank=True)
+
+    objects = OtherServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-served_on", "-id"]
+        indexes = [models.Index(fields=["federation", "status"], name="lectures_other_status")]
+        verbose_name = _("其他志愿服务")
+        verbose_name_plural = _("其他志愿服务")
+
+    def __str__(self) -> str:
+        return f"{self.served_on:%Y-%m-%d} {self.hours} h"
+
+
+OTHER_SERVICE_MACHINE = StateMachine(
+    field="status",
+    transitions=[
+        Transition("approve", source={"pending"}, target="approved", label=_("认定时长"), action="review"),
+        Transition(
+            "reject",
+            source={"pending"},
+            target="rejected",
+            label=_("不予认定"),
+            needs_reason=True,
+            action="review",
+        ),
+    ],
+)
+
+
+class CalendarFeedQuerySet(ScopedQuerySet):
+    """view, change: the feed's own user only (the calendar app reads it by its secret token, not as a user)."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(user_id=scope.user_id) if scope.user_id else self.none()
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.view_rule(scope)
+
+
+class CalendarFeed(TrackedModel):
+    """A user's personal calendar feed (iCalendar): her registrations and the lectures she gives, read by her
+    calendar app at a URL holding a secret token; a new token revokes the old URL, and revoking ends it."""
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="lecture_feed")
+    token = models.CharField(max_length=64, unique=True)
+    active = models.BooleanField(default=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("日历订阅")
+        verbose_name_plural = _("日历订阅")
+
+    def __str__(self) -> str:
+        return f"{_('日历订阅')} #{self.pk}"

@@ -45,3 +45,13 @@ register(
         295,
     )
 )
+register(
+    NavEntry(
+        SECTION,
+        gettext_noop("其他志愿服务"),
+        "lectures:other-service-list",
+        frozenset({Role.FEDERATION_STAFF}),
+        "bi-clipboard-check",
+        308,
+    )
+)

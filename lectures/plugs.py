@@ -66,6 +66,7 @@ def register() -> None:
     )  # type: ignore[arg-type]
     demo_loaders.register("lectures.demo", DemoLoader(load=demo.load_demo, present=demo.present), order=40)
     reminder_producers.register("lectures.orders", reminders.PRODUCER, order=40)
+    reminder_producers.register("lectures.qualifications", reminders.QUALIFICATION_PRODUCER, order=41)
     home_cards.register(
         "lectures.volunteer",
         HomeCard(

@@ -4,6 +4,7 @@ an offer waiting for the lecturer's answer (she is told). Each resolves when the
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -70,4 +71,69 @@ PRODUCER = ReminderProducer(
     produce=order_notices,
     kinds=frozenset({"lecture_order_wait", "lecture_offer_wait"}),
     watches={"lectures.LectureRequest": "federation_id"},
+)
+
+
+# A qualification that lapses within this many days is a reminder to its volunteer (and the federation's staff).
+QUALIFICATION_WARN_DAYS = 30
+
+
+def qualification_notices(today: dt.date, federation_id: int | None = None) -> list[Notice]:
+    from accounts.models import User
+    from lectures.models import Qualification
+
+    due = Qualification.objects.select_related("volunteer__person").filter(
+        valid_until__gte=today, valid_until__lte=today + dt.timedelta(days=QUALIFICATION_WARN_DAYS)
+    )
+    if federation_id is not None:
+        due = due.filter(federation_id=federation_id)
+    rows = list(due)
+    # A qualification renewed (another of the same name valid after this one ends) is not reminded of.
+    renewed = set()
+    for q in rows:
+        assert q.valid_until is not None
+        later = Qualification.objects.filter(volunteer_id=q.volunteer_id, name=q.name).filter(
+            _valid_after(q.valid_until)
+        )
+        if later.exists():
+            renewed.add(q.pk)
+    users = dict(
+        User.objects.filter(person_id__in=[q.volunteer.person_id for q in rows], is_active=True).values_list(
+            "person_id", "pk"
+        )
+    )
+    notices = []
+    for q in rows:
+        if q.pk in renewed:
+            continue
+        assert q.valid_until is not None
+        user_id = users.get(q.volunteer.person_id)
+        notices.append(
+            Notice(
+                key=f"lecture-qualification-lapsing:{q.pk}:{q.valid_until.isoformat()}",
+                cause=f"lecture-qualification:{q.pk}",
+                kind="lecture_qualification_lapsing",
+                federation_id=q.federation_id,
+                title=gettext("%(name)s的资质“%(qualification)s”将于 %(date)s 到期")
+                % {"name": q.volunteer.person.name, "qualification": q.name, "date": q.valid_until.isoformat()},
+                url=reverse("lectures:volunteer-detail", args=[q.volunteer_id]),
+                audience=Audience(
+                    user_ids=frozenset({user_id}) if user_id else frozenset(),
+                    federation_roles=frozenset({Role.FEDERATION_STAFF}),
+                ),
+            )
+        )
+    return notices
+
+
+def _valid_after(day: dt.date) -> Any:
+    from django.db.models import Q
+
+    return Q(valid_until__isnull=True) | Q(valid_until__gt=day)
+
+
+QUALIFICATION_PRODUCER = ReminderProducer(
+    produce=qualification_notices,
+    kinds=frozenset({"lecture_qualification_lapsing"}),
+    watches={"lectures.Qualification": "federation_id"},
 )

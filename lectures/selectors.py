@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from lectures import hours
 from lectures.models import (
+    PLACE_HOLDING,
     ExpertiseCategory,
     Feedback,
     Lecture,
     LectureRequest,
+    OtherService,
+    Qualification,
     Registration,
     Topic,
     Volunteer,
@@ -106,7 +110,7 @@ def lecture_list_for(user: Any, *, when: str = "upcoming", topic_id: int | None 
             )
         )
         .annotate(
-            taken=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED))
+            taken=Count("registrations", filter=Q(registrations__status__in=PLACE_HOLDING))
         )
     )
     if topic_id:
@@ -170,7 +174,8 @@ class CreditedLecture:
 
 @dataclass(frozen=True)
 class ServiceRecord:
-    """A volunteer's credited service over a period: the held lectures, their hours, the total and stars."""
+    """A volunteer's credited service over a period: the held lectures and approved other service, their hours,
+    the total and stars."""
 
     volunteer: Volunteer
     start: dt.date | None
@@ -180,6 +185,7 @@ class ServiceRecord:
     stars: int
     to_next_star: Decimal | None
     lifetime: Decimal
+    others: list[OtherService] = field(default_factory=list)
 
 
 def held_lectures_q(start: dt.date | None = None, end: dt.date | None = None, prefix: str = "") -> Q:
@@ -195,35 +201,43 @@ def credited(lecture: Lecture) -> Decimal:
     return hours.credited_hours(lecture.duration_minutes, lecture.topic.preparation_hours)
 
 
+def _in_period(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
+    return (start is None or day >= start) and (end is None or day <= end)
+
+
 def service_record(
     volunteer: Volunteer, start: dt.date | None = None, end: dt.date | None = None
 ) -> ServiceRecord:
-    """Hours are derived from held lectures, never stored; stars count every held lecture ever."""
+    """Hours are derived from held lectures and approved other service, never stored; stars count all of it
+    ever."""
     every = list(volunteer.lectures.filter(held_lectures_q()).select_related("topic").order_by("-starts_at"))
-    in_period = [
-        lec
-        for lec in every
-        if (start is None or timezone.localdate(lec.starts_at) >= start)
-        and (end is None or timezone.localdate(lec.starts_at) <= end)
-    ]
+    in_period = [lec for lec in every if _in_period(timezone.localdate(lec.starts_at), start, end)]
     items = [CreditedLecture(lec, credited(lec)) for lec in in_period]
-    lifetime = hours.total_hours(credited(lec) for lec in every)
+    approved = list(
+        OtherService.objects.filter(volunteer=volunteer, status=OtherService.Status.APPROVED).order_by(
+            "-served_on", "-id"
+        )
+    )
+    others = [o for o in approved if _in_period(o.served_on, start, end)]
+    lifetime = hours.total_hours([*(credited(lec) for lec in every), *(o.hours for o in approved)])
     return ServiceRecord(
         volunteer=volunteer,
         start=start,
         end=end,
         lectures=items,
-        total=hours.total_hours(i.hours for i in items),
+        total=hours.total_hours([*(i.hours for i in items), *(o.hours for o in others)]),
         stars=hours.star_level(lifetime),
         to_next_star=hours.hours_to_next_star(lifetime),
         lifetime=lifetime,
+        others=others,
     )
 
 
 def hours_by_volunteer(
     volunteers: QuerySet[Volunteer], start: dt.date | None, end: dt.date | None
 ) -> list[tuple[Volunteer, int, Decimal]]:
-    """(volunteer, held lectures, credited hours) for each volunteer, over [start, end]; two queries."""
+    """(volunteer, held lectures, credited hours: lectures plus approved other service) for each volunteer, over
+    [start, end]; three queries."""
     through = (
         Lecture.lecturers.through.objects.filter(
             volunteer__in=volunteers
@@ -232,12 +246,20 @@ def hours_by_volunteer(
         .select_related("lecture__topic")
     )
     totals: dict[int, list[Decimal]] = {}
+    held: dict[int, int] = {}
     for row in through:
         totals.setdefault(row.volunteer_id, []).append(credited(row.lecture))
+        held[row.volunteer_id] = held.get(row.volunteer_id, 0) + 1
+    others = OtherService.objects.filter(volunteer__in=volunteers, status=OtherService.Status.APPROVED)
+    if start is not None:
+        others = others.filter(served_on__gte=start)
+    if end is not None:
+        others = others.filter(served_on__lte=end)
+    for volunteer_id, amount in others.values_list("volunteer_id", "hours"):
+        totals.setdefault(volunteer_id, []).append(amount)
     out = []
     for v in volunteers.select_related("person", "unit"):
-        parts = totals.get(v.pk, [])
-        out.append((v, len(parts), hours.total_hours(parts)))
+        out.append((v, held.get(v.pk, 0), hours.total_hours(totals.get(v.pk, []))))
     return out
 
 
@@ -251,6 +273,46 @@ def request_list_for(user: Any, *, status: str = "") -> QuerySet[LectureRequest]
     return qs.order_by("-created_at", "-id")
 
 
+def qualification_check(
+    required: str, day: dt.date, held: list[Qualification]
+) -> tuple[bool, str]:
+    """Whether `held` (one volunteer's qualifications) has `required` valid on `day`, and why in words."""
+    if not required:
+        return True, ""
+    named = [q for q in held if q.name.strip() == required.strip()]
+    valid = [q for q in named if q.valid_on(day)]
+    if valid:
+        ends = [q.valid_until for q in valid]
+        if any(e is None for e in ends):
+            return True, gettext("“%(name)s”资质长期有效") % {"name": required}
+        return True, gettext("“%(name)s”资质有效至 %(date)s") % {
+            "name": required,
+            "date": max(e for e in ends if e is not None).isoformat(),
+        }
+    lapsed = [q.valid_until for q in named if q.valid_until is not None and q.valid_until < day]
+    if lapsed:
+        return False, gettext("“%(name)s”资质已于 %(date)s 过期（讲座日期 %(day)s）") % {
+            "name": required,
+            "date": max(lapsed).isoformat(),
+            "day": day.isoformat(),
+        }
+    if named:
+        return False, gettext("“%(name)s”资质在讲座日期 %(day)s 尚未生效") % {
+            "name": required,
+            "day": day.isoformat(),
+        }
+    return False, gettext("没有“%(name)s”资质") % {"name": required}
+
+
+def qualifications_by_volunteer(volunteer_ids: Any, name: str) -> dict[int, list[Qualification]]:
+    out: dict[int, list[Qualification]] = {}
+    if not name:
+        return out
+    for q in Qualification.objects.filter(volunteer_id__in=volunteer_ids, name=name.strip()):
+        out.setdefault(q.volunteer_id, []).append(q)
+    return out
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A lecturer proposed for an order, with the reasons for her place in the ranking."""
@@ -261,6 +323,8 @@ class Candidate:
     load: int
     limit: int
     score: int
+    qualified: bool = True
+    qualification_note: str = ""
 
     @property
     def over_limit(self) -> bool:
@@ -269,7 +333,9 @@ class Candidate:
 
 def candidates_for(order: LectureRequest) -> list[Candidate]:
     """Active volunteers of the order's federation, ranked: gives this topic, then its category, then the
-    lightest load this year (scheduled or held lectures) against her yearly limit; those at their limit last."""
+    lightest load this year (scheduled or held lectures) against her yearly limit; those at their limit last,
+    and after them those without the topic's required qualification valid on the preferred date (marked, with
+    the reason: staff cannot offer them the order)."""
     year = order.preferred_date.year
     volunteers = (
         Volunteer.objects.filter(federation_id=order.federation_id, status=Volunteer.Status.ACTIVE)
@@ -288,12 +354,20 @@ def candidates_for(order: LectureRequest) -> list[Candidate]:
             "volunteer_id", flat=True
         )
     )
+    required = order.topic.required_qualification
+    held = qualifications_by_volunteer([v.pk for v in volunteers], required)
     out = []
     for v in volunteers:
         gives, same = v.pk in givers, v.pk in in_category
         load = getattr(v, "load", 0)
-        score = (4 if gives else 0) + (2 if same else 0) - (10 if load >= v.yearly_limit else 0)
-        out.append(Candidate(v, gives, same, load, v.yearly_limit, score))
+        qualified, note = qualification_check(required, order.preferred_date, held.get(v.pk, []))
+        score = (
+            (4 if gives else 0)
+            + (2 if same else 0)
+            - (10 if load >= v.yearly_limit else 0)
+            - (0 if qualified else 100)
+        )
+        out.append(Candidate(v, gives, same, load, v.yearly_limit, score, qualified, note))
     return sorted(out, key=lambda c: (-c.score, c.load, c.volunteer.person.name))
 
 
@@ -325,3 +399,24 @@ def unit_volunteer_hours(
     )
     credits = [(row.volunteer, row.lecture, credited(row.lecture)) for row in through]
     return hours.total_hours(c for _, _, c in credits), credits
+
+
+# ------------------------------------------------------------------------------------------ calendar
+FEED_PAST_DAYS = 180
+
+
+def feed_lectures(user: Any) -> QuerySet[Lecture]:
+    """The lectures of a user's personal feed: those she holds (or is offered) a place at and those she gives,
+    from FEED_PAST_DAYS ago on, cancelled ones included (calendars then strike them out)."""
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
+        return Lecture.objects.none()
+    since = timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
+    mine = Registration.objects.filter(person_id=person_id, status__in=PLACE_HOLDING).values("lecture_id")
+    giving = Lecture.lecturers.through.objects.filter(volunteer__person_id=person_id).values("lecture_id")
+    return (
+        Lecture.objects.filter(Q(pk__in=mine) | Q(pk__in=giving), starts_at__gte=since)
+        .select_related("topic")
+        .prefetch_related(Prefetch("lecturers", queryset=Volunteer.objects.select_related("person")))
+        .order_by("starts_at", "id")
+    )

@@ -3,6 +3,7 @@ refusals are `ValidationError(MSG_..., code=...)` with the module constants belo
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,15 +15,22 @@ from django.utils.translation import gettext_lazy as _
 from core import audit, clock
 from lectures.models import (
     DEFAULT_CATEGORIES,
+    ENDED,
     LECTURE_MACHINE,
+    OTHER_SERVICE_MACHINE,
+    PLACE_HOLDING,
     REQUEST_MACHINE,
     TOPIC_MACHINE,
     VOLUNTEER_MACHINE,
+    CalendarFeed,
     ExpertiseCategory,
     Feedback,
     Lecture,
     LectureRequest,
+    OtherService,
+    Qualification,
     Registration,
+    ServiceCertificate,
     Topic,
     TopicVersion,
     Volunteer,
@@ -68,6 +76,17 @@ MSG_SIZE_RANGE = _("预计人数应在 1 到 2000 之间。")
 MSG_DATE_PASSED = _("希望日期不能早于今天。")
 MSG_START_PASSED = _("讲座时间不能早于现在。")
 MSG_LECTURE_NOT_SCHEDULED = _("讲座已举办或已取消，不能再修改签到。")
+MSG_PERIOD_ORDER = _("起始日期不能晚于截止日期。")
+MSG_QUALIFICATION_LAPSED = _("%(name)s不能讲授该课题：%(reason)s。")
+MSG_QUALIFICATION_NAME = _("请填写资质名称。")
+MSG_QUALIFICATION_DATES = _("有效期不能早于发证日期。")
+MSG_QUALIFICATION_FUTURE = _("发证日期不能晚于今天。")
+MSG_SERVICE_HOURS_RANGE = _("每次服务时长应在 0.5 到 24 小时之间。")
+MSG_SERVICE_DATE_FUTURE = _("服务日期不能晚于今天。")
+MSG_SERVICE_DESCRIPTION = _("请填写服务内容。")
+MSG_SERVICE_EVIDENCE = _("请上传佐证材料（照片、签到表或证明）。")
+MSG_NO_OFFER = _("该报名没有待确认的候补名额。")
+MSG_OFFER_LAPSED = _("候补名额的保留时间已过，名额已顺延给下一位。")
 
 
 def _refuse(message: Any, code: str, **params: Any) -> ValidationError:
@@ -492,6 +511,7 @@ def lecture_schedule(
         if topic.status != Topic.Status.LIBRARY or topic.current_version_id is None:
             raise _refuse(MSG_TOPIC_NOT_IN_LIBRARY, "topic_not_in_library")
         chosen = _lecturers_rule(topic.federation_id, lecturers)
+        _qualification_rule(chosen, topic, timezone.localdate(starts_at))
         if not (venue or "").strip():
             raise _refuse(MSG_VENUE_REQUIRED, "venue_required")
         if not 1 <= capacity <= 2000:
@@ -582,10 +602,13 @@ def registration_create(
             raise _refuse(MSG_REGISTRATION_CLOSED, "closed")
         if person.federation_id != locked.federation_id:
             raise _refuse(MSG_OTHER_FEDERATION, "other_federation")
-        live = Registration.objects.filter(lecture=locked).exclude(status=Registration.Status.CANCELLED)
+        live = Registration.objects.filter(lecture=locked).exclude(status__in=ENDED)
         if live.filter(person=person).exists():
             raise _refuse(MSG_ALREADY_REGISTERED, "duplicate")
-        taken = live.filter(status=Registration.Status.REGISTERED).count()
+        # Places held by offers count as taken; while anyone waits, a newcomer queues behind her.
+        taken = _places_taken(locked)
+        if live.filter(status=Registration.Status.WAITLISTED).exists():
+            taken = max(taken, locked.capacity)
         registration = Registration(
             federation_id=locked.federation_id,
             lecture=locked,
@@ -601,55 +624,149 @@ def registration_create(
         return registration
 
 
+def _places_taken(lecture: Lecture) -> int:
+    """Places held: registered, and offered to someone from the waiting list who has not yet answered."""
+    return Registration.objects.filter(lecture=lecture, status__in=PLACE_HOLDING).count()
+
+
 def registration_cancel(*, registration: Registration, acting_user: Any | None = None) -> Registration | None:
-    """取消报名 (a state, never a delete). A freed place goes to the first on the waiting list, who is told.
-    Returns the registration that moved up, if one did."""
+    """取消报名 (a state, never a delete). A freed place is offered to the first on the waiting list, who is
+    told and has the lecture's `offer_hours` to accept it (pretix). Returns the registration offered the
+    place, if one was."""
     with audit.attributed_to(acting_user), transaction.atomic():
         locked = _locked_lecture(registration.lecture)
         registration = Registration.objects.get(pk=registration.pk)
-        if registration.status == Registration.Status.CANCELLED:
+        if registration.status in ENDED:
             raise _refuse(MSG_ALREADY_CANCELLED, "already_cancelled")
         if locked.status != Lecture.Status.SCHEDULED:
             raise _refuse(MSG_NOT_OPEN, "not_open")
-        freed = registration.status == Registration.Status.REGISTERED
+        freed = registration.status in PLACE_HOLDING
         registration.status = Registration.Status.CANCELLED
+        registration.offer_expires_at = None
         registration.save()
         if not freed:
             return None
-        taken = Registration.objects.filter(lecture=locked, status=Registration.Status.REGISTERED).count()
-        if taken >= locked.capacity:
-            return None
-        first = (
-            Registration.objects.filter(lecture=locked, status=Registration.Status.WAITLISTED)
-            .order_by("registered_at", "id")
-            .first()
-        )
-        if first is None:
-            return None
-        first.status = Registration.Status.REGISTERED
-        first.save()
-        _tell_moved_up(first)
-        return first
+        offered = _offer_freed_places(locked)
+        return offered[0] if offered else None
 
 
-def _tell_moved_up(registration: Registration) -> None:
+def _offer_freed_places(lecture: Lecture) -> list[Registration]:
+    """While places are free and the lecture has not started, the first waiting person is offered one
+    until now + the lecture's offer_hours (never past the start). Called with the lecture's row locked."""
+    now = timezone.now()
+    if lecture.status != Lecture.Status.SCHEDULED or lecture.starts_at <= now:
+        return []
+    free = lecture.capacity - _places_taken(lecture)
+    if free <= 0:
+        return []
+    waiting = Registration.objects.filter(lecture=lecture, status=Registration.Status.WAITLISTED).order_by(
+        "registered_at", "id"
+    )
+    offered = []
+    for registration in waiting[:free]:
+        registration.status = Registration.Status.OFFERED
+        registration.offer_expires_at = min(now + dt.timedelta(hours=lecture.offer_hours), lecture.starts_at)
+        registration.save()
+        _tell_offered(registration, lecture)
+        offered.append(registration)
+    return offered
+
+
+def _user_of(person_id: int) -> Any:
+    from accounts.models import User
+
+    return User.objects.filter(person_id=person_id, is_active=True).first()
+
+
+def _tell_offered(registration: Registration, lecture: Lecture) -> None:
     from django.urls import reverse
 
-    from accounts.models import User
     from core.notify import notify
 
-    user = User.objects.filter(person_id=registration.person_id, is_active=True).first()
-    if user is None:
+    user = _user_of(registration.person_id)
+    if user is None or registration.offer_expires_at is None:
         return
-    lecture = registration.lecture
     notify(
         recipient=user,
         federation_id=lecture.federation_id,
-        kind="lecture_moved_up",
-        title=str(_("候补转正：您已获得讲座“%(title)s”的名额")) % {"title": lecture.topic.title},
+        kind="lecture_offer",
+        title=str(_("候补名额：讲座“%(title)s”有空位为您保留至 %(until)s，请确认"))
+        % {
+            "title": lecture.topic.title,
+            "until": timezone.localtime(registration.offer_expires_at).strftime("%Y-%m-%d %H:%M"),
+        },
         url=reverse("lectures:lecture-detail", args=[lecture.pk]),
-        dedup_key=f"lecture-moved-up:{registration.pk}",
+        dedup_key=f"lecture-offer:{registration.pk}",
     )
+
+
+def _tell_lapsed(registration: Registration, lecture: Lecture) -> None:
+    from django.urls import reverse
+
+    from core.notify import notify
+
+    user = _user_of(registration.person_id)
+    if user is None:
+        return
+    notify(
+        recipient=user,
+        federation_id=lecture.federation_id,
+        kind="lecture_offer_lapsed",
+        title=str(_("讲座“%(title)s”的候补名额已过保留时间，已顺延给下一位")) % {"title": lecture.topic.title},
+        url=reverse("lectures:lecture-detail", args=[lecture.pk]),
+        dedup_key=f"lecture-offer-lapsed:{registration.pk}",
+    )
+
+
+def registration_offer_answer(
+    *, registration: Registration, accept: bool, acting_user: Any | None = None
+) -> Registration:
+    """The person offered a place accepts it (已报名, with her check-in code) or declines it (the place goes to
+    the next on the waiting list). An offer past its time can no longer be accepted."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        locked = _locked_lecture(registration.lecture)
+        registration = Registration.objects.get(pk=registration.pk)
+        if registration.status != Registration.Status.OFFERED:
+            raise _refuse(MSG_NO_OFFER, "no_offer")
+        if locked.status != Lecture.Status.SCHEDULED:
+            raise _refuse(MSG_NOT_OPEN, "not_open")
+        expires = registration.offer_expires_at
+        if expires is not None and expires <= timezone.now():
+            raise _refuse(MSG_OFFER_LAPSED, "offer_lapsed")
+        registration.offer_expires_at = None
+        if accept:
+            registration.status = Registration.Status.REGISTERED
+            registration.save()
+            return registration
+        registration.status = Registration.Status.CANCELLED
+        registration.save()
+        _offer_freed_places(locked)
+        return registration
+
+
+def offers_lapse(*, now: Any | None = None, acting_user: Any | None = None) -> list[Registration]:
+    """The periodic job: offers past their time lapse (逾期未确认, the person is told) and each freed place goes
+    to the next on the waiting list. Returns the lapsed registrations."""
+    now = now or timezone.now()
+    lapsed: list[Registration] = []
+    due = (
+        Registration.objects.filter(status=Registration.Status.OFFERED, offer_expires_at__lte=now)
+        .values_list("lecture_id", flat=True)
+        .distinct()
+    )
+    for lecture_id in list(due):
+        with audit.attributed_to(acting_user), transaction.atomic():
+            locked = _locked_lecture(Lecture(pk=lecture_id))
+            rows = Registration.objects.filter(
+                lecture=locked, status=Registration.Status.OFFERED, offer_expires_at__lte=now
+            ).order_by("registered_at", "id")
+            for registration in rows:
+                registration.status = Registration.Status.LAPSED
+                registration.save()
+                _tell_lapsed(registration, locked)
+                lapsed.append(registration)
+            _offer_freed_places(locked)
+    return lapsed
 
 
 def _door_rule(lecture: Lecture) -> None:
@@ -778,6 +895,7 @@ def request_match(
         if volunteer.federation_id != order.federation_id:
             raise _refuse(MSG_OTHER_FEDERATION, "other_federation")
         _active_volunteer_rule(volunteer)
+        _qualification_rule([volunteer], order.topic, order.preferred_date)
         REQUEST_MACHINE.check(order, "match")
         order.volunteer, order.matched_at = volunteer, timezone.now()
         _with_version(order, version)
@@ -858,3 +976,212 @@ def _order_follows_lecture(lecture: Lecture, acting_user: Any | None) -> None:
 
 
 HELD_HOOKS.append(_order_follows_lecture)
+
+
+# ------------------------------------------------------------------------------------------ certificates
+# 16 characters of a 32-letter alphabet: 80 bits, printed in groups of four (no 0/O, 1/I to misread).
+CERTIFICATE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CERTIFICATE_CODE_LENGTH = 16
+
+
+def certificate_code_normal(code: str) -> str:
+    """A typed code as stored: upper case, without the dashes and spaces it is printed with."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:40]
+
+
+def certificate_code_display(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def _new_certificate_code() -> str:
+    import secrets
+
+    while True:
+        code = "".join(secrets.choice(CERTIFICATE_ALPHABET) for _ in range(CERTIFICATE_CODE_LENGTH))
+        if not ServiceCertificate.objects.filter(code=code).exists():
+            return code
+
+
+def certificate_issue(
+    *, volunteer: Volunteer, start: Any = None, end: Any = None, acting_user: Any | None = None
+) -> tuple[ServiceCertificate, Any]:
+    """开具志愿服务证明: the service record of the period and a certificate row that keeps what the paper says
+    (name, unit, period, hours) under a fresh verification code. Returns (certificate, record)."""
+    from lectures import selectors
+
+    if start is not None and end is not None and start > end:
+        raise _refuse(MSG_PERIOD_ORDER, "period_order")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        record = selectors.service_record(volunteer, start, end)
+        certificate = ServiceCertificate(
+            federation_id=volunteer.federation_id,
+            volunteer=volunteer,
+            code=_new_certificate_code(),
+            volunteer_name=volunteer.person.name,
+            unit_name=volunteer.unit.name if volunteer.unit_id and volunteer.unit else "",
+            period_start=start,
+            period_end=end,
+            lecture_count=len(record.lectures),
+            hours=record.total,
+            issued_on=clock.today(),
+            issued_by=acting_user if getattr(acting_user, "pk", None) else None,
+        )
+        certificate.save()
+        return certificate, record
+
+
+def certificate_lookup(code: str) -> ServiceCertificate | None:
+    """The certificate a typed verification code belongs to, or None (read only; the public page calls it)."""
+    normal = certificate_code_normal(code)
+    if len(normal) != CERTIFICATE_CODE_LENGTH:
+        return None
+    return ServiceCertificate.objects.filter(code=normal).first()
+
+
+# ------------------------------------------------------------------------------------------ qualifications
+def _qualification_rule(volunteers: Iterable[Volunteer], topic: Topic, day: Any) -> None:
+    """Each lecturer holds the topic's required qualification, valid on the lecture's day."""
+    from lectures import selectors
+
+    required = topic.required_qualification
+    if not required:
+        return
+    chosen = list(volunteers)
+    held = selectors.qualifications_by_volunteer([v.pk for v in chosen], required)
+    for v in chosen:
+        ok, reason = selectors.qualification_check(required, day, held.get(v.pk, []))
+        if not ok:
+            raise _refuse(MSG_QUALIFICATION_LAPSED, "qualification", name=v.person.name, reason=reason)
+
+
+def qualification_add(
+    *,
+    volunteer: Volunteer,
+    name: str,
+    issued_on: Any,
+    valid_until: Any = None,
+    upload: Any = None,
+    acting_user: Any | None = None,
+) -> Qualification:
+    """A volunteer (or staff for her) records a qualification with its validity and the certificate's scan."""
+    from lectures import evidence
+
+    name = (name or "").strip()
+    if not name:
+        raise _refuse(MSG_QUALIFICATION_NAME, "name_required")
+    if issued_on > clock.today():
+        raise _refuse(MSG_QUALIFICATION_FUTURE, "issued_future")
+    if valid_until is not None and valid_until < issued_on:
+        raise _refuse(MSG_QUALIFICATION_DATES, "dates")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        row = Qualification(
+            federation_id=volunteer.federation_id,
+            volunteer=volunteer,
+            name=name[:100],
+            issued_on=issued_on,
+            valid_until=valid_until,
+        )
+        if upload is not None:
+            evidence.attach(row, upload)
+        row.save()
+        return row
+
+
+def qualification_remove(*, qualification: Qualification, acting_user: Any | None = None) -> None:
+    """Withdraws a qualification recorded by mistake (the audit log keeps what it was)."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        qualification.delete()
+
+
+def topic_require_qualification(
+    *, topic: Topic, name: str, version: int | None = None, acting_user: Any | None = None
+) -> Topic:
+    """Staff set (or clear, with an empty name) the qualification a topic's lecturers must hold."""
+    with audit.attributed_to(acting_user), transaction.atomic():
+        topic.required_qualification = (name or "").strip()[:100]
+        _with_version(topic, version)
+        topic.save()
+        return topic
+
+
+# ------------------------------------------------------------------------------------------ other service
+def other_service_record(
+    *,
+    volunteer: Volunteer,
+    served_on: Any,
+    hours: Any,
+    description: str,
+    upload: Any,
+    acting_user: Any | None = None,
+) -> OtherService:
+    """A volunteer (or staff on her behalf) records service other than lecturing, with evidence; it counts in
+    her service hours once staff approve it."""
+    from decimal import Decimal, InvalidOperation
+
+    from lectures import evidence
+
+    try:
+        amount = Decimal(str(hours))
+    except (InvalidOperation, ValueError):
+        raise _refuse(MSG_SERVICE_HOURS_RANGE, "hours_range") from None
+    if not Decimal("0.5") <= amount <= Decimal(24) or amount != amount.quantize(Decimal("0.1")):
+        raise _refuse(MSG_SERVICE_HOURS_RANGE, "hours_range")
+    if served_on > clock.today():
+        raise _refuse(MSG_SERVICE_DATE_FUTURE, "date_future")
+    if not (description or "").strip():
+        raise _refuse(MSG_SERVICE_DESCRIPTION, "description_required")
+    if upload is None:
+        raise _refuse(MSG_SERVICE_EVIDENCE, "evidence_required")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        row = OtherService(
+            federation_id=volunteer.federation_id,
+            volunteer=volunteer,
+            served_on=served_on,
+            hours=amount,
+            description=description.strip()[:2000],
+            recorded_by=acting_user if getattr(acting_user, "pk", None) else None,
+        )
+        evidence.attach(row, upload)
+        row.save()
+        return row
+
+
+def other_service_decide(
+    *,
+    service: OtherService,
+    approve: bool,
+    reason: str = "",
+    version: int | None = None,
+    acting_user: Any | None = None,
+) -> OtherService:
+    """Staff approve the hours (认定, they count from then on) or reject them with a reason."""
+    with transaction.atomic():
+        transition = "approve" if approve else "reject"
+        OTHER_SERVICE_MACHINE.check(service, transition, reason=reason)
+        service.decided_at = timezone.now()
+        service.decision_reason = reason.strip()
+        _with_version(service, version)
+        OTHER_SERVICE_MACHINE.move(service, transition, reason=reason, acting_user=acting_user)
+        return service
+
+
+# ------------------------------------------------------------------------------------------ calendar feed
+def feed_issue(*, user: Any, acting_user: Any | None = None) -> CalendarFeed:
+    """The user's personal feed with a fresh secret token (the old URL, if any, stops working)."""
+    import secrets
+
+    with audit.attributed_to(acting_user or user), transaction.atomic():
+        feed = CalendarFeed.objects.filter(user=user).first() or CalendarFeed(user=user)
+        feed.token = secrets.token_urlsafe(32)
+        feed.active = True
+        feed.save()
+        return feed
+
+
+def feed_revoke(*, user: Any, acting_user: Any | None = None) -> None:
+    """Ends the user's feed: its URL answers 404 from now on."""
+    with audit.attributed_to(acting_user or user), transaction.atomic():
+        feed = CalendarFeed.objects.filter(user=user, active=True).first()
+        if feed is not None:
+            feed.active = False
+            feed.save()

@@ -54,6 +54,56 @@ def add_lecture_rows(world: World) -> None:
     world.add(topic_a=topic_a, proposal_a=proposal_a, topic_b=topic_b)
     add_lectures(world)
     add_orders(world)
+    add_service_rows(world)
+
+
+def add_service_rows(world: World) -> None:
+    """Qualifications and other service in both federations: `qualification_a` (volunteer_a's, with a scan),
+    `qualification_b`; `service_a` (volunteer_a's, pending), `service_b` (volunteer_b's, approved); and a
+    calendar feed for the volunteer persona."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core import clock
+    from lectures import services
+
+    def scan() -> SimpleUploadedFile:
+        return SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n% test scan\n", content_type="application/pdf")
+
+    today = clock.today()
+    qualification_a = services.qualification_add(
+        volunteer=world.volunteer_a,
+        name="家庭教育指导师证",
+        issued_on=today - dt.timedelta(days=400),
+        valid_until=today + dt.timedelta(days=400),
+        upload=scan(),
+    )
+    qualification_b = services.qualification_add(
+        volunteer=world.volunteer_b, name="律师执业证", issued_on=today - dt.timedelta(days=400), upload=scan()
+    )
+    service_a = services.other_service_record(
+        volunteer=world.volunteer_a,
+        served_on=today - dt.timedelta(days=5),
+        hours=2,
+        description="巾帼志愿服务站值班",
+        upload=scan(),
+    )
+    service_b = services.other_service_record(
+        volunteer=world.volunteer_b,
+        served_on=today - dt.timedelta(days=5),
+        hours=3,
+        description="外区社区服务",
+        upload=scan(),
+    )
+    services.other_service_decide(service=service_b, approve=True)
+    services.feed_issue(user=world.volunteer)
+    world.add(
+        qualification_a=qualification_a,
+        qualification_b=qualification_b,
+        service_a=service_a,
+        service_b=service_b,
+    )
 
 
 def add_lectures(world: World) -> None:

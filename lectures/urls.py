@@ -14,6 +14,28 @@ urlpatterns = [
     path(
         "volunteers/<int:pk>/reinstate/", views.VolunteerReinstateView.as_view(), name="volunteer-reinstate"
     ),
+    path(
+        "volunteers/<int:pk>/qualifications/new/",
+        views.QualificationAddView.as_view(),
+        name="qualification-add",
+    ),
+    path(
+        "qualifications/<int:pk>/evidence/",
+        views.QualificationEvidenceView.as_view(),
+        name="qualification-evidence",
+    ),
+    path(
+        "qualifications/<int:pk>/remove/", views.QualificationRemoveView.as_view(), name="qualification-remove"
+    ),
+    path(
+        "volunteers/<int:pk>/service/new/", views.OtherServiceAddView.as_view(), name="other-service-add"
+    ),
+    path("service/", views.OtherServiceListView.as_view(), name="other-service-list"),
+    path("service/<int:pk>/approve/", views.OtherServiceApproveView.as_view(), name="other-service-approve"),
+    path("service/<int:pk>/reject/", views.OtherServiceRejectView.as_view(), name="other-service-reject"),
+    path(
+        "service/<int:pk>/evidence/", views.OtherServiceEvidenceView.as_view(), name="other-service-evidence"
+    ),
     path("categories/", views.category_list, name="category-list"),
     path("categories/<int:pk>/edit/", views.CategoryEditView.as_view(), name="category-edit"),
     path("topics/", views.TopicListView.as_view(), name="topic-list"),
@@ -25,6 +47,11 @@ urlpatterns = [
     path("topics/<int:pk>/retire/", views.TopicRetireView.as_view(), name="topic-retire"),
     path("topics/<int:pk>/restore/", views.TopicRestoreView.as_view(), name="topic-restore"),
     path("topics/<int:pk>/lecturers/", views.TopicLecturersView.as_view(), name="topic-lecturers"),
+    path(
+        "topics/<int:pk>/qualification/",
+        views.TopicQualificationView.as_view(),
+        name="topic-qualification",
+    ),
     path("topics/<int:pk>/schedule/", views.TopicScheduleView.as_view(), name="topic-schedule"),
     path("", views.LectureListView.as_view(), name="lecture-list"),
     path("mine/", views.my_lectures, name="my-lectures"),
@@ -38,6 +65,16 @@ urlpatterns = [
     ),
     path(
         "registrations/<int:pk>/attendance/", views.RegistrationMarkView.as_view(), name="registration-mark"
+    ),
+    path(
+        "registrations/<int:pk>/offer/accept/",
+        views.RegistrationOfferAcceptView.as_view(),
+        name="registration-offer-accept",
+    ),
+    path(
+        "registrations/<int:pk>/offer/decline/",
+        views.RegistrationOfferDeclineView.as_view(),
+        name="registration-offer-decline",
     ),
     path("registrations/<int:pk>/feedback/", views.FeedbackView.as_view(), name="feedback-give"),
     path("topics/<int:pk>/order/", views.TopicOrderView.as_view(), name="topic-order"),
@@ -56,4 +93,8 @@ urlpatterns = [
         views.VolunteerCertificateView.as_view(),
         name="volunteer-certificate",
     ),
+    path("<int:pk>/lecture.ics", views.LectureIcsView.as_view(), name="lecture-ics"),
+    path("calendar/", views.calendar_feed_settings, name="calendar-feed-settings"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
+    path("certificates/verify/", views.certificate_verify, name="certificate-verify"),
 ]

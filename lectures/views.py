@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -17,11 +18,20 @@ from core.models import ConcurrentEditError
 from core.roles import BUSINESS_ROLES, Role
 from core.scoping import scope_for
 from core.tenancy import chosen_federation
-from core.views import ObjectActionView, ScopedDetailView, ScopedListView, scoped_function
+from core.views import (
+    ObjectActionView,
+    ScopedDetailView,
+    ScopedListView,
+    authenticated,
+    public,
+    scoped_function,
+)
 from lectures import forms as lf
 from lectures import selectors, services
 from lectures.models import (
+    ENDED,
     LECTURE_MACHINE,
+    PLACE_HOLDING,
     REQUEST_MACHINE,
     TOPIC_MACHINE,
     VOLUNTEER_MACHINE,
@@ -29,6 +39,8 @@ from lectures.models import (
     Feedback,
     Lecture,
     LectureRequest,
+    OtherService,
+    Qualification,
     Registration,
     Topic,
     TopicVersion,
@@ -37,6 +49,8 @@ from lectures.models import (
 from orgs.models import Person, Unit
 
 STAFF = frozenset({Role.FEDERATION_STAFF})
+# A qualification that lapses within this many days is flagged (and reminded of, lectures.reminders).
+LAPSE_SOON = dt.timedelta(days=30)
 VOLUNTEER_READERS = frozenset({Role.FEDERATION_STAFF, Role.UNIT_LIAISON, Role.VOLUNTEER})
 
 
@@ -114,8 +128,21 @@ class VolunteerDetailView(ScopedDetailView):
         return context
 
     def extra(self) -> dict[str, Any]:
-        """Hours (derived from held lectures) and star level."""
-        return {"record": selectors.service_record(self.object), "star_range": range(1, 6)}
+        """Hours (derived from held lectures) and star level; qualifications with their validity today."""
+        from core import clock
+
+        today = clock.today()
+        quals = [
+            (q, q.valid_on(today), q.valid_until is not None and today <= q.valid_until <= today + LAPSE_SOON)
+            for q in Qualification.objects.visible_to(self.request.user).filter(volunteer=self.object)
+        ]
+        others = OtherService.objects.visible_to(self.request.user).filter(volunteer=self.object)
+        return {
+            "record": selectors.service_record(self.object),
+            "star_range": range(1, 6),
+            "qualifications": quals,
+            "other_services": list(others.order_by("-served_on", "-id")[:50]),
+        }
 
 
 class OnVolunteer(LectureActionView):
@@ -124,6 +151,213 @@ class OnVolunteer(LectureActionView):
 
     def back_url(self) -> str:
         return reverse("lectures:volunteer-detail", args=[self.object.pk])
+
+
+class UploadActionView(LectureActionView):
+    """An action page whose form takes a file (multipart)."""
+
+    template_name = "lectures/upload_form.html"
+
+    def make_form(self, data: Any = None, files: Any = None) -> Any:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from core.forms import add_refusal
+
+        self.object = self.get_object()
+        form = self.make_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                message = self.perform(form)
+            except ConcurrentEditError as conflict:
+                form.add_error(None, conflict)
+            except ValidationError as refused:
+                add_refusal(form, refused, self.fields_by_code)
+            else:
+                messages.success(request, message)
+                return redirect(self.get_success_url())
+        return self.show(form, status=400)
+
+
+class QualificationAddView(UploadActionView, OnVolunteer):
+    """登记资质证书: the volunteer herself or staff, with the certificate's scan."""
+
+    action = "change"
+    title = _("登记资质证书")
+    submit_label = _("保存")
+    fields_by_code = {"file": "file", "name_required": "name", "dates": "valid_until", "issued_future": "issued_on"}
+
+    def make_form(self, data: Any = None, files: Any = None) -> Any:
+        return lf.QualificationForm(data, files)
+
+    def perform(self, form: Any) -> str:
+        d = form.cleaned_data
+        services.qualification_add(
+            volunteer=self.object,
+            name=d["name"],
+            issued_on=d["issued_on"],
+            valid_until=d["valid_until"],
+            upload=d["file"],
+            acting_user=self.request.user,
+        )
+        return gettext("已登记资质证书。")
+
+
+class QualificationRemoveView(LectureActionView):
+    model = Qualification
+    action = "change"
+    title = _("删除资质证书")
+    submit_label = _("确认删除")
+    danger = True
+    back_label = _("巾帼志愿者")
+
+    def back_url(self) -> str:
+        return reverse("lectures:volunteer-detail", args=[self.object.volunteer_id])
+
+    def facts(self) -> list[tuple[str, str]]:
+        q = self.object
+        return [
+            (gettext("资质名称"), q.name),
+            (gettext("发证日期"), f"{q.issued_on:%Y-%m-%d}"),
+            (gettext("有效期至"), f"{q.valid_until:%Y-%m-%d}" if q.valid_until else gettext("长期有效")),
+        ]
+
+    def perform(self, form: Any) -> str:
+        services.qualification_remove(qualification=self.object, acting_user=self.request.user)
+        return gettext("已删除资质证书。")
+
+
+class QualificationEvidenceView(ScopedDetailView):
+    """The scan of a qualification certificate, to who may see the qualification."""
+
+    model = Qualification
+    allowed_roles = VOLUNTEER_READERS
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
+        from lectures import evidence
+
+        return evidence.response(self.get_object())
+
+
+class OtherServiceAddView(UploadActionView, OnVolunteer):
+    """登记其他志愿服务: the volunteer (or staff on her behalf) records it with evidence; staff then approve it."""
+
+    action = "change"
+    title = _("登记其他志愿服务")
+    intro = _("除讲课以外的志愿服务，经区妇联审核认定后计入服务时长。")
+    submit_label = _("提交审核")
+    fields_by_code = {
+        "file": "file",
+        "evidence_required": "file",
+        "hours_range": "hours",
+        "date_future": "served_on",
+        "description_required": "description",
+    }
+
+    def make_form(self, data: Any = None, files: Any = None) -> Any:
+        return lf.OtherServiceForm(data, files)
+
+    def perform(self, form: Any) -> str:
+        d = form.cleaned_data
+        services.other_service_record(
+            volunteer=self.object,
+            served_on=d["served_on"],
+            hours=d["hours"],
+            description=d["description"],
+            upload=d["file"],
+            acting_user=self.request.user,
+        )
+        return gettext("已提交，待区妇联审核认定。")
+
+
+class OnOtherService(LectureActionView):
+    model = OtherService
+    action = "review"
+    back_label = _("其他志愿服务")
+
+    def back_url(self) -> str:
+        return reverse("lectures:other-service-list")
+
+    def facts(self) -> list[tuple[str, str]]:
+        o = self.object
+        return [
+            (gettext("志愿者"), o.volunteer.person.name),
+            (gettext("服务日期"), f"{o.served_on:%Y-%m-%d}"),
+            (gettext("服务时长（小时）"), str(o.hours)),
+            (gettext("服务内容"), o.description),
+            (gettext("佐证材料"), o.evidence_name or "—"),
+            (gettext("状态"), o.get_status_display()),
+        ]
+
+
+class OtherServiceApproveView(OnOtherService):
+    title = _("认定时长")
+    submit_label = _("认定")
+
+    def make_form(self, data: Any = None) -> Any:
+        return lf.ReasonForm(data, initial={"version": self.object.version})
+
+    def perform(self, form: Any) -> str:
+        services.other_service_decide(
+            service=self.object,
+            approve=True,
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+            acting_user=self.request.user,
+        )
+        return gettext("已认定，计入服务时长。")
+
+
+class OtherServiceRejectView(OtherServiceApproveView):
+    title = _("不予认定")
+    submit_label = _("不予认定")
+    danger = True
+    fields_by_code = {"reason_required": "reason"}
+
+    def perform(self, form: Any) -> str:
+        services.other_service_decide(
+            service=self.object,
+            approve=False,
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+            acting_user=self.request.user,
+        )
+        return gettext("已不予认定。")
+
+
+class OtherServiceEvidenceView(ScopedDetailView):
+    """The evidence of other service, to who may see the record."""
+
+    model = OtherService
+    allowed_roles = VOLUNTEER_READERS
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
+        from lectures import evidence
+
+        return evidence.response(self.get_object())
+
+
+class OtherServiceListView(ScopedListView):
+    """其他志愿服务 to review (staff), pending first."""
+
+    model = OtherService
+    allowed_roles = STAFF
+    template_name = "lectures/other_service_list.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> Any:
+        self.status = self.request.GET.get("status", OtherService.Status.PENDING)
+        if self.status not in OtherService.Status.values:
+            self.status = ""
+        qs = OtherService.objects.permitted(self.request.user, "review").select_related("volunteer__person")
+        if self.status:
+            qs = qs.filter(status=self.status)
+        return qs.order_by("served_on", "id") if self.status == "pending" else qs.order_by("-served_on", "-id")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(status=self.status, statuses=OtherService.Status.choices)
+        return context
 
 
 class VolunteerEditView(OnVolunteer):
@@ -540,6 +774,28 @@ class OnTopic(LectureActionView):
         return [(gettext("专业类别"), t.category.name), (gettext("状态"), t.get_status_display())]
 
 
+class TopicQualificationView(OnTopic):
+    """设置所需资质 (staff): the qualification the topic's lecturers must hold on the lecture's day."""
+
+    action = "review"
+    title = _("设置所需资质")
+
+    def make_form(self, data: Any = None) -> Any:
+        t = self.object
+        return lf.TopicQualificationForm(
+            data, initial={"required_qualification": t.required_qualification, "version": t.version}
+        )
+
+    def perform(self, form: Any) -> str:
+        services.topic_require_qualification(
+            topic=self.object,
+            name=form.cleaned_data["required_qualification"],
+            version=form.cleaned_data["version"],
+            acting_user=self.request.user,
+        )
+        return gettext("已设置所需资质。")
+
+
 class TopicEditView(OnTopic):
     action = "change"
     title = _("修改课题申报")
@@ -735,17 +991,18 @@ class LectureDetailView(ScopedDetailView):
         person_id = getattr(self.request.user, "person_id", None)
         mine = (
             Registration.objects.filter(lecture=lecture, person_id=person_id)
-            .exclude(status=Registration.Status.CANCELLED)
+            .exclude(status__in=ENDED)
             .first()
             if person_id
             else None
         )
         door = self.permits("checkin")
-        regs = Registration.objects.filter(lecture=lecture).exclude(status=Registration.Status.CANCELLED)
+        regs = Registration.objects.filter(lecture=lecture).exclude(status__in=ENDED)
         feedback = Feedback.objects.visible_to(self.request.user).filter(lecture=lecture)
         context.update(
             lecturers=list(lecture.lecturers.select_related("person").order_by("person__name")),
-            taken=regs.filter(status=Registration.Status.REGISTERED).count(),
+            taken=regs.filter(status__in=PLACE_HOLDING).count(),
+            offered=regs.filter(status=Registration.Status.OFFERED).count(),
             waiting=regs.filter(status=Registration.Status.WAITLISTED).count(),
             mine=mine,
             position=selectors.waitlist_position(mine) if mine else None,
@@ -791,6 +1048,7 @@ class TopicScheduleView(OnTopic):
     fields_by_code = {
         "lecturer_required": "lecturers",
         "volunteer_not_active": "lecturers",
+        "qualification": "lecturers",
         "venue_required": "venue",
         "capacity_range": "capacity",
     }
@@ -833,7 +1091,7 @@ class LectureRegisterView(OnLecture):
     action = "register"
     title = _("报名讲座")
     submit_label = _("确认报名")
-    intro = _("名额已满时进入候补，有人取消后按报名先后依次转正。")
+    intro = _("名额已满时进入候补；有人取消后，空出的名额按报名先后保留给候补者，须在保留时间内确认。")
 
     def perform(self, form: Any) -> str:
         reg = services.registration_create(
@@ -946,6 +1204,42 @@ class RegistrationCancelView(OnRegistration):
     def perform(self, form: Any) -> str:
         services.registration_cancel(registration=self.object, acting_user=self.request.user)
         return gettext("已取消报名。")
+
+
+class RegistrationOfferView(OnRegistration):
+    """The person offered a freed place from the waiting list accepts or declines it before it lapses."""
+
+    action = "change"
+    accept = True
+
+    def facts(self) -> list[tuple[str, str]]:
+        from django.utils import timezone
+
+        facts = super().facts()
+        expires = self.object.offer_expires_at
+        if expires is not None:
+            facts.append((gettext("名额保留至"), timezone.localtime(expires).strftime("%Y-%m-%d %H:%M")))
+        return facts
+
+    def perform(self, form: Any) -> str:
+        reg = services.registration_offer_answer(
+            registration=self.object, accept=self.accept, acting_user=self.request.user
+        )
+        if self.accept:
+            return gettext("已确认候补名额，报名成功。签到码：%(code)s") % {"code": reg.code}
+        return gettext("已放弃候补名额，名额将顺延给下一位。")
+
+
+class RegistrationOfferAcceptView(RegistrationOfferView):
+    title = _("确认候补名额")
+    submit_label = _("确认参加")
+
+
+class RegistrationOfferDeclineView(RegistrationOfferView):
+    title = _("放弃候补名额")
+    submit_label = _("放弃名额")
+    danger = True
+    accept = False
 
 
 class RegistrationMarkView(OnRegistration):
@@ -1127,7 +1421,7 @@ class RequestMatchView(OnRequest):
     action = "review"
     title = _("匹配讲师")
     template_name = "lectures/request_match.html"
-    fields_by_code = {"volunteer_not_active": "volunteer"}
+    fields_by_code = {"volunteer_not_active": "volunteer", "qualification": "volunteer"}
 
     def make_form(self, data: Any = None) -> Any:
         volunteers = Volunteer.objects.filter(
@@ -1232,7 +1526,6 @@ class RequestRateView(OnRequest):
 
 # ------------------------------------------------------------------------------------------ exports, certificate
 def _period(request: HttpRequest) -> tuple[Any, Any]:
-    import datetime as dt
 
     def day(name: str) -> Any:
         try:
@@ -1282,7 +1575,13 @@ class VolunteerCertificateView(ScopedDetailView):
 
         volunteer = self.get_object()
         start, end = _period(request)
-        record = selectors.service_record(volunteer, start, end)  # type: ignore[arg-type]
+        try:
+            certificate, record = services.certificate_issue(
+                volunteer=volunteer, start=start, end=end, acting_user=request.user  # type: ignore[arg-type]
+            )
+        except ValidationError as refused:
+            messages.error(request, refused.messages[0])
+            return redirect("lectures:volunteer-detail", pk=volunteer.pk)
         content = render_pdf(
             "lectures/certificate.html",
             {
@@ -1292,10 +1591,126 @@ class VolunteerCertificateView(ScopedDetailView):
                 "end": end,
                 "today": clock.today(),
                 "federation": Federation.objects.get(pk=volunteer.federation_id),  # type: ignore[attr-defined]
+                "code": services.certificate_code_display(certificate.code),
+                "verify_url": request.build_absolute_uri(reverse("lectures:certificate-verify")),
             },
             request=request,
         )
         return pdf_response(content, f"志愿服务证明-{volunteer}.pdf", f"certificate-{volunteer.pk}.pdf")
+
+
+# Look-ups of codes that match no certificate, per address, before the page stops answering for a while.
+VERIFY_FAILURES_ALLOWED = 10
+VERIFY_LOCK_SECONDS = 3600
+
+
+def _verify_key(request: HttpRequest) -> str:
+    from core.middleware import client_ip
+
+    return f"lectures:verify-failures:{client_ip(request) or 'unknown'}"
+
+
+@public
+def certificate_verify(request: HttpRequest) -> HttpResponse:
+    """核验志愿服务证明 (no log-in): anyone types the code printed on a certificate and sees whether it is
+    genuine, with what the certificate said when it was issued. Wrong codes are counted per address; after
+    VERIFY_FAILURES_ALLOWED of them within an hour the page stops looking codes up for that address."""
+    from django.core.cache import cache
+    from django.utils.cache import add_never_cache_headers
+
+    form = lf.CertificateVerifyForm(request.POST or None)
+    context: dict[str, Any] = {"form": form, "checked": False, "certificate": None, "locked": False}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        key = _verify_key(request)
+        failures = int(cache.get(key, 0))
+        if failures >= VERIFY_FAILURES_ALLOWED:
+            context["locked"] = True
+            status = 429
+        else:
+            found = services.certificate_lookup(form.cleaned_data["code"])
+            context.update(checked=True, certificate=found)
+            if found is None:
+                cache.set(key, failures + 1, VERIFY_LOCK_SECONDS)
+            else:
+                context["code"] = services.certificate_code_display(found.code)
+    elif request.method == "POST":
+        status = 400
+    response = render(request, "lectures/certificate_verify.html", context, status=status)
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# ------------------------------------------------------------------------------------------ iCalendar
+class LectureIcsView(ScopedDetailView):
+    """The lecture as an iCalendar file (add it to a phone's calendar)."""
+
+    model = Lecture
+    allowed_roles = BUSINESS_ROLES
+    jinguo_names_any_object = ANNOUNCED
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from lectures import calendar
+
+        lecture: Lecture = self.get_object()  # type: ignore[assignment]
+        content = calendar.calendar_bytes(
+            [lecture],
+            lambda lec: request.build_absolute_uri(reverse("lectures:lecture-detail", args=[lec.pk])),
+            str(lecture.topic.title),
+        )
+        return calendar.ics_response(content, f"lecture-{lecture.pk}.ics")
+
+
+@authenticated
+def calendar_feed_settings(request: HttpRequest) -> HttpResponse:
+    """我的日历订阅: the personal feed's URL; a new one (the old stops working) or none (revoked)."""
+    from lectures.models import CalendarFeed
+
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.feed_revoke(user=request.user, acting_user=request.user)
+            messages.success(request, gettext("已停用日历订阅，原订阅地址不再可用。"))
+        else:
+            services.feed_issue(user=request.user, acting_user=request.user)
+            messages.success(request, gettext("已生成新的订阅地址，原地址（如有）不再可用。"))
+        return redirect("lectures:calendar-feed-settings")
+    feed = CalendarFeed.objects.visible_to(request.user).filter(active=True).first()
+    url = (
+        request.build_absolute_uri(reverse("lectures:calendar-feed", args=[feed.token])) if feed else ""
+    )
+    response = render(request, "lectures/calendar_feed.html", {"feed": feed, "feed_url": url})
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@public
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal feed, read by a calendar app without logging in: the secret token in its URL is the key.
+    An unknown or revoked token answers 404, like any missing page."""
+    from django.http import Http404
+
+    from lectures import calendar
+    from lectures.models import CalendarFeed
+
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token[:64], active=True, user__is_active=True)
+        .first()
+        if token
+        else None
+    )
+    if feed is None:
+        raise Http404
+    content = calendar.calendar_bytes(
+        selectors.feed_lectures(feed.user),
+        lambda lec: request.build_absolute_uri(reverse("lectures:lecture-detail", args=[lec.pk])),
+        gettext("志愿讲课"),
+    )
+    return calendar.ics_response(content, "lectures.ics")
+
+
+calendar_feed.jinguo_example_kwargs = {"token": "not-a-token"}  # type: ignore[attr-defined]
 
 
 # ------------------------------------------------------------------------------------------ home cards

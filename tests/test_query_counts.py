@@ -129,9 +129,9 @@ PAGES = [
     # frame 7 + the second factor + the count for the pager + the ids of the page's revocable grants
     # + the accounts of the page (one query) + their assignments (one query)
     Page("role-list", "secadmin", lambda w: "/accounts/roles/", more_accounts, 12),
-    # frame 7 + person + the unit + the volunteer's card (her profile, held lectures for her hours, the next
-    # five lectures, the orders waiting for her answer) + the staff to ask (one query)
-    Page("home", "volunteer", lambda w: "/", lambda w, n: more_notifications(w, n, "volunteer"), 15),
+    # frame 7 + person + the unit + the volunteer's card (her profile, held lectures and approved other
+    # service for her hours, the next five lectures, the orders waiting for her answer) + the staff to ask
+    Page("home", "volunteer", lambda w: "/", lambda w, n: more_notifications(w, n, "volunteer"), 16),
     # frame 7 + person + notifications (one page) + the count + the unread count of the tabs
     Page("notifications", "staff", lambda w: "/notifications/", more_notifications, 11),
     # frame 7 + the auditor's second factor + events (one page) + the count + the action filter's choices

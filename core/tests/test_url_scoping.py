@@ -150,7 +150,15 @@ def test_public_pages_are_only_login_and_health():
         if not urlwalk.is_api(r) and r.attr("jinguo_scoping") == "public"
     )
     # The one-time reset code's page is public: its holder cannot log in yet (accounts.resets).
-    assert public == ["accounts/login/", "accounts/reset/", "healthz"]
+    # The certificate check is public: whoever holds a volunteer's certificate checks it (lectures).
+    # A personal lecture calendar feed is public: calendar apps read it by the secret token in its URL.
+    assert public == [
+        "accounts/login/",
+        "accounts/reset/",
+        "healthz",
+        "lectures/calendar/<str:token>.ics",
+        "lectures/certificates/verify/",
+    ]
 
 
 def test_every_page_in_english_has_no_chinese_but_the_data(world):

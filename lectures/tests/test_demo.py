@@ -47,3 +47,13 @@ def test_the_demo_loads_fast_with_the_articles_topics_and_real_pages_for_the_dem
     login(client, requester)
     assert LectureRequest.objects.permitted(requester, "change").count() >= 5
     assert "点单" in client.get(reverse("lectures:request-list")).content.decode()
+
+
+def test_the_demo_has_qualifications_and_other_service(db):
+    from lectures.models import OtherService, Qualification
+
+    call_command("load_demo", verbosity=0)
+    assert Topic.objects.get(title="心肺复苏").required_qualification == "急救培训导师证"
+    own = Volunteer.objects.get(person__user__username="demo_volunteer")
+    assert Qualification.objects.filter(volunteer=own, valid_until__isnull=False).exists()
+    assert {"approved", "pending"} <= set(OtherService.objects.values_list("status", flat=True))

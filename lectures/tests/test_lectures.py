@@ -27,7 +27,7 @@ def _today(lecture):
     return Lecture.objects.get(pk=lecture.pk)
 
 
-def test_a_full_lecture_waitlists_and_a_cancellation_moves_the_first_up(world):
+def test_a_full_lecture_waitlists_and_a_cancellation_offers_the_first_a_place(world):
     lec = world.lecture_a
     assert [r.status for r in Registration.objects.filter(lecture=lec)] == [
         "registered",
@@ -37,11 +37,11 @@ def test_a_full_lecture_waitlists_and_a_cancellation_moves_the_first_up(world):
     late = Person.objects.create(federation=world.fed_a, unit=world.unit_a2, name="后来者")
     last = services.registration_create(lecture=lec, person=late)
     assert last.status == "waitlisted" and selectors.waitlist_position(last) == 2
-    moved = services.registration_cancel(registration=world.reg_a, acting_user=world.requester)
-    assert moved == world.wait_a
-    assert Registration.objects.get(pk=world.wait_a.pk).status == "registered"
+    offered = services.registration_cancel(registration=world.reg_a, acting_user=world.requester)
+    assert offered == world.wait_a
+    assert Registration.objects.get(pk=world.wait_a.pk).status == "offered"
     assert Registration.objects.get(pk=world.reg_a.pk).status == "cancelled"  # a state, never a delete
-    assert Notification.objects.filter(recipient=world.liaison, kind="lecture_moved_up").exists()
+    assert Notification.objects.filter(recipient=world.liaison, kind="lecture_offer").exists()
     assert selectors.waitlist_position(Registration.objects.get(pk=last.pk)) == 1
     with refused(services.MSG_ALREADY_CANCELLED):
         services.registration_cancel(registration=world.reg_a)
