@@ -239,6 +239,53 @@ class DutyCorrection(TrackedModel):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
+# ---------------------------------------------------------------------------- per-federation settings
+class DutySettingsQuerySet(ScopedQuerySet):
+    """view, change: the federation's staff."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope))
+
+
+class DutySettings(TrackedModel):
+    """A federation's yearly expectations and time limits of the duty system; a federation without a row
+    has the defaults."""
+
+    NO_CONTACT_DAYS = 90
+    REQUIRED_SHIFTS = 4
+    RETENTION_YEARS = 5
+
+    federation = models.OneToOneField("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    no_contact_days = models.PositiveSmallIntegerField(
+        _("未联系天数阈值"),
+        default=NO_CONTACT_DAYS,
+        help_text=_("超过这一天数没有联系上的分工对象列入联系覆盖情况。"),
+    )
+    required_shifts = models.PositiveSmallIntegerField(_("每名执委每年应值班次数"), default=REQUIRED_SHIFTS)
+    case_retention_years = models.PositiveSmallIntegerField(
+        _("个案内容保存年限"),
+        default=RETENTION_YEARS,
+        help_text=_("结案满这一年限后清除来电人信息和情况记录，统计数据保留。"),
+    )
+
+    objects = DutySettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("履职设置")
+        verbose_name_plural = _("履职设置")
+
+    def __str__(self) -> str:
+        return str(_("履职设置"))
+
+    @classmethod
+    def of(cls, federation_id: int) -> DutySettings:
+        """The federation's settings, or an unsaved row with the defaults."""
+        return cls.objects.filter(federation_id=federation_id).first() or cls(federation_id=federation_id)
+
+
 # ------------------------------------------------------------------------------ reception roster
 def executive_of_federation_q(scope: Scope) -> Q:
     return Q(federation_id__in=scope.federations_with(Role.EXECUTIVE))
@@ -455,6 +502,8 @@ class HotlineCase(TrackedModel):
     masked_identity = models.CharField(_("来电人"), max_length=40, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    # The day the contents were purged at the end of their retention (statistics fields are kept).
+    purged_on = models.DateField(_("内容清除日期"), null=True, blank=True)
 
     objects = HotlineCaseQuerySet.as_manager()
 

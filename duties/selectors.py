@@ -14,6 +14,7 @@ from duties.models import (
     Attendance,
     ContactAssignment,
     ContactLog,
+    DutySettings,
     Executive,
     HotlineCase,
     Shift,
@@ -21,8 +22,9 @@ from duties.models import (
     Suggestion,
 )
 
-# "No contact in N days" (one definition for the coverage page and its reminders).
-NO_CONTACT_DAYS = 90
+# "No contact in N days" (one definition for the coverage page and its reminders); the default, each
+# federation may set its own (DutySettings).
+NO_CONTACT_DAYS = DutySettings.NO_CONTACT_DAYS
 
 
 def executives_for(user: Any) -> QuerySet[Executive]:
@@ -52,10 +54,13 @@ class CoverageLine:
 
 
 def coverage(
-    user: Any, federation_id: int, *, days: int = NO_CONTACT_DAYS, today: dt.date | None = None
+    user: Any, federation_id: int, *, days: int | None = None, today: dt.date | None = None
 ) -> list[CoverageLine]:
-    """Standing assignments whose last reached contact is older than `days` (or none ever), longest first."""
+    """Standing assignments whose last reached contact is older than `days` (default: the federation's
+    "no contact in N days"), or none ever, longest first."""
     today = today or clock.today()
+    if days is None:
+        days = DutySettings.of(federation_id).no_contact_days
     last = Max("logs__contacted_on", filter=Q(logs__withdrawn_on__isnull=True, logs__reached=True))
     qs = (
         ContactAssignment.objects.visible_to(user)
@@ -90,8 +95,16 @@ FIGURES = (
 )
 # Suggestions every executive makes a year (default).
 REQUIRED_SUGGESTIONS = 1
-# Shifts every executive serves a year (default; 定期服务接访).
-REQUIRED_SHIFTS = 4
+# Shifts every executive serves a year (default; 定期服务接访); each federation may set its own.
+REQUIRED_SHIFTS = DutySettings.REQUIRED_SHIFTS
+
+
+def expectations(federation_id: int) -> dict[str, int]:
+    """The yearly expectations of one executive of the federation: {figure: at least}."""
+    return {
+        "shifts_served": DutySettings.of(federation_id).required_shifts,
+        "suggestions": REQUIRED_SUGGESTIONS,
+    }
 
 
 @dataclass

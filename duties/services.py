@@ -27,6 +27,7 @@ from duties.models import (
     ContactAssignment,
     ContactLog,
     DutyCorrection,
+    DutySettings,
     ExchangeMeeting,
     Executive,
     HotlineCase,
@@ -340,6 +341,47 @@ def contact_log_withdraw(*, log: ContactLog, reason: str, acting_user: Any | Non
         return log
 
 
+# ---------------------------------------------------------------------------- per-federation settings
+MSG_SETTING_RANGE = _("%(label)s 应在 %(low)s 至 %(high)s 之间。")
+SETTING_RANGES: dict[str, tuple[int, int]] = {
+    "no_contact_days": (7, 730),
+    "required_shifts": (0, 365),
+    "case_retention_years": (1, 30),
+}
+
+
+def duty_settings_save(
+    *,
+    federation: Any,
+    no_contact_days: int,
+    required_shifts: int,
+    case_retention_years: int,
+    acting_user: Any | None = None,
+) -> DutySettings:
+    """Sets a federation's "no contact in N days", shifts required per executive a year and the retention
+    of hotline case contents (each within its range)."""
+    values = {
+        "no_contact_days": no_contact_days,
+        "required_shifts": required_shifts,
+        "case_retention_years": case_retention_years,
+    }
+    for name, value in values.items():
+        low, high = SETTING_RANGES[name]
+        if not low <= value <= high:
+            label = getattr(DutySettings._meta.get_field(name), "verbose_name", name)
+            raise ValidationError(
+                MSG_SETTING_RANGE,
+                code="out_of_range",
+                params={"label": label, "low": low, "high": high, "field": name},
+            )
+    with audit.attributed_to(acting_user), transaction.atomic():
+        row = DutySettings.of(federation.pk)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save()
+        return row
+
+
 # ------------------------------------------------------------------------------------------ roster
 MSG_SHIFT_TIMES = _("结束时间须晚于开始时间。")
 MSG_SHIFT_TAKEN = _("该班次已有执委值班。")
@@ -508,6 +550,7 @@ MSG_CONSENT_OR_OVERRIDE = _("未经当事人同意的转介须由热线负责人
 MSG_RECEIVING_BODY_REQUIRED = _("请填写接收单位。")
 MSG_CASE_CLOSED = _("该个案已结案。")
 MSG_NOTES_REQUIRED = _("请填写回访情况。")
+MSG_CASE_PURGED = _("该个案的内容已在保存期满后清除，不能重新办理。")
 
 
 def mask_identity(name: str, phone: str) -> str:
@@ -641,6 +684,8 @@ def case_move(
     *, case: HotlineCase, transition: str, reason: str = "", acting_user: Any | None = None
 ) -> HotlineCase:
     """Moves a case along its lifecycle (every step dated and attributed in its timeline)."""
+    if transition == "reopen" and case.purged_on is not None:
+        raise ValidationError(MSG_CASE_PURGED, code="case_purged")
     with audit.attributed_to(acting_user), transaction.atomic():
         if transition == "close":
             case.closed_on = clock.today()
@@ -712,6 +757,46 @@ def referral_move(
 ) -> Referral:
     REFERRAL_MACHINE.move(referral, transition, reason=reason, acting_user=acting_user)
     return referral
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` earlier (29 February falls on the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+@audit.action("duties.case_purge", label=_("清除保存期满的个案内容"))
+def case_purge_expired(*, today: dt.date | None = None, acting_user: Any | None = None) -> int:
+    """Purges the contents of the cases closed longer ago than their federation's retention (default five
+    years): the caller's identity, contact details, address, narrative, the masked identity and the phone's
+    hash, and the notes of their follow-ups. What the statistics count is kept (date, channel, category,
+    urgency, state, referrals). Returns how many cases were purged; every row changed is in the audit log
+    (never its contents)."""
+    from core import confidential
+    from orgs.models import Federation
+
+    today = today or clock.today()
+    purged = 0
+    with confidential.system_scope("保存期满清除个案内容"), audit.attributed_to(acting_user):
+        for federation_id in Federation.objects.values_list("pk", flat=True):
+            years = DutySettings.of(federation_id).case_retention_years
+            cutoff = years_before(today, years)
+            due = HotlineCase.objects.filter(
+                federation_id=federation_id, status="closed", closed_on__lte=cutoff, purged_on__isnull=True
+            )
+            for case in due.order_by("pk"):
+                with transaction.atomic():
+                    for entry in CaseEntry.objects.filter(case=case):
+                        entry.notes = ""
+                        entry.save()
+                    case.caller_name = case.caller_phone = case.caller_address = case.narrative = ""
+                    case.masked_identity = ""
+                    case.purged_on = today
+                    case.save()
+                purged += 1
+    return purged
 
 
 # --------------------------------------------------------------------------------- exchange meetings

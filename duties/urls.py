@@ -12,6 +12,7 @@ urlpatterns = [
     path("mine/", views.my_duties, name="mine"),
     path("executives/new/", views.executive_appoint, name="executive-appoint"),
     path("coverage/", views.coverage, name="coverage"),
+    path("settings/", views.duty_settings, name="settings"),
     path("executives/<int:pk>/", views.ExecutiveDetailView.as_view(), name="executive-detail"),
     path("executives/<int:pk>/end/", views.ExecutiveEndView.as_view(), name="executive-end"),
     path("executives/<int:pk>/assign/", views.AssignmentCreateView.as_view(), name="assignment-create"),

@@ -26,7 +26,7 @@ from core.tenancy import chosen_federation
 from core.views import ObjectActionView, ScopedDetailView, ScopedListView, scoped_function
 from duties import forms as df
 from duties import selectors, services
-from duties.models import ContactAssignment, ContactLog, DutyCorrection, Executive
+from duties.models import ContactAssignment, ContactLog, DutyCorrection, DutySettings, Executive
 from orgs.models import Community, Federation, Person, Unit
 
 DUTY_ROLES = frozenset({Role.FEDERATION_STAFF, Role.HOTLINE_SUPERVISOR, Role.UNIT_LIAISON, Role.EXECUTIVE})
@@ -142,7 +142,43 @@ def coverage(request: HttpRequest) -> HttpResponse:
     """联系覆盖: standing assignments not reached in N days."""
     federation_id = chosen_federation(request, STAFF)
     lines = selectors.coverage(request.user, federation_id) if federation_id else []
-    return render(request, "duties/coverage.html", {"lines": lines, "days": selectors.NO_CONTACT_DAYS})
+    days = DutySettings.of(federation_id).no_contact_days if federation_id else selectors.NO_CONTACT_DAYS
+    return render(request, "duties/coverage.html", {"lines": lines, "days": days})
+
+
+@scoped_function(roles=STAFF)
+def duty_settings(request: HttpRequest) -> HttpResponse:
+    """履职设置: the federation's thresholds (no contact in N days, shifts a year, case retention), by staff."""
+    federation_id = chosen_federation(request, STAFF)
+    if federation_id is None:
+        raise Http404
+    current = DutySettings.of(federation_id)
+    initial = {f: getattr(current, f) for f in services.SETTING_RANGES}
+    form = df.DutySettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.duty_settings_save(
+                federation=Federation.objects.get(pk=federation_id),
+                acting_user=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as refusal:
+            add_refusal(form, refusal, {"out_of_range": str((refusal.params or {}).get("field", ""))})
+        else:
+            messages.success(request, gettext("已保存履职设置。"))
+            return redirect("duties:settings")
+    return render(
+        request,
+        "core/action_form.html",
+        {
+            "form": form,
+            "title": gettext("履职设置"),
+            "object": Federation.objects.get(pk=federation_id).name,
+            "submit_label": gettext("保存"),
+            "cancel_url": reverse("duties:coverage"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 class DutyActionView(ObjectActionView):
