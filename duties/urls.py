@@ -16,6 +16,7 @@ urlpatterns = [
     path("executives/<int:pk>/", views.ExecutiveDetailView.as_view(), name="executive-detail"),
     path("executives/<int:pk>/end/", views.ExecutiveEndView.as_view(), name="executive-end"),
     path("executives/<int:pk>/assign/", views.AssignmentCreateView.as_view(), name="assignment-create"),
+    path("assignments/<int:pk>/family/", views.FamilyRevealView.as_view(), name="family-detail"),
     path("assignments/<int:pk>/end/", views.AssignmentEndView.as_view(), name="assignment-end"),
     path("assignments/<int:pk>/log/", views.ContactLogCreateView.as_view(), name="log-create"),
     path("logs/<int:pk>/correct/", views.ContactLogCorrectView.as_view(), name="log-correct"),

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -82,6 +83,48 @@ class ExecutiveDetailView(ScopedDetailView):
         ctx["can_change"] = self.permits("change")
         ctx["can_log"] = ContactAssignment.objects.permitted(user, "log").filter(executive=executive).exists()
         return ctx
+
+
+class FamilyRevealView(ScopedDetailView):
+    """A family's personal information (分工联系的家庭): masked, revealed in full by a POST with a reason,
+    answered with no-store and recorded in the audit log, as the people directory does."""
+
+    model = ContactAssignment
+    allowed_roles = frozenset({Role.FEDERATION_STAFF, Role.EXECUTIVE})
+    template_name = "duties/family_detail.html"
+    context_object_name = "assignment"
+
+    def get_object(self, queryset: QuerySet[Any] | None = None) -> ContactAssignment:
+        obj: ContactAssignment = super().get_object(queryset)  # type: ignore[assignment]
+        if obj.kind != ContactAssignment.Kind.FAMILY:
+            raise Http404
+        return obj
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        a: ContactAssignment = self.object
+        ctx["masked"] = {
+            "name": a.target_label,
+            "phone": services.mask_phone(a.family_phone) if a.family_phone else "",
+            "address": services.mask_address(a.family_address),
+        }
+        return ctx
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = assignment = self.get_object()
+        ctx = self.get_context_data(object=assignment)
+        try:
+            ctx["revealed"] = services.assignment_reveal(
+                assignment=assignment, reason=request.POST.get("reason", ""), acting_user=request.user
+            )
+        except ValidationError as refusal:
+            ctx["reveal_error"] = refusal.messages[0]
+            response = render(request, self.template_name, ctx, status=400)
+        else:
+            messages.info(request, gettext("本次查看已记入审计日志。"))
+            response = render(request, self.template_name, ctx)
+        add_never_cache_headers(response)
+        return response
 
 
 @scoped_function(roles={Role.EXECUTIVE})
