@@ -352,6 +352,37 @@ class Shift(TrackedModel):
         return f"{_('值班')} {self.on.isoformat()} {self.starts_at:%H:%M}"
 
 
+class CalendarFeedQuerySet(ScopedQuerySet):
+    """view, change (create, revoke): the executive herself."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(own_q(scope))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(own_q(scope))
+
+
+class CalendarFeed(TrackedModel):
+    """An executive's roster as an iCalendar feed, reached by a secret token in its address (a calendar
+    application does not log in). Only the token's hash is kept; revoking it ends the address at once."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    executive = models.ForeignKey(Executive, on_delete=models.PROTECT, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    revoked_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近访问"), null=True, blank=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("值班日历订阅")
+        verbose_name_plural = _("值班日历订阅")
+
+    def __str__(self) -> str:
+        return f"{_('值班日历订阅')} #{self.pk}"
+
+
 class SwapQuerySet(ScopedQuerySet):
     """view: the federation's staff and executives; take: another executive of the federation;
     approve (or reject): staff; withdraw: the executive who offered it."""
@@ -638,10 +669,44 @@ class MeetingQuerySet(ScopedQuerySet):
         return self.filter(staff_q(scope))
 
 
+class MeetingSeries(TrackedModel):
+    """A series of exchange meetings (default quarterly) whose agenda template is copied into each meeting."""
+
+    class Every(models.IntegerChoices):
+        MONTH = 1, _("每月")
+        QUARTER = 3, _("每季度")
+        HALF_YEAR = 6, _("每半年")
+        YEAR = 12, _("每年")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("名称"), max_length=200)
+    every_months = models.PositiveSmallIntegerField(_("周期"), choices=Every.choices, default=Every.QUARTER)
+    venue = models.CharField(_("地点"), max_length=200, blank=True)
+    agenda_template = models.TextField(_("议程模板"), blank=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["federation_id", "title", "pk"]
+        verbose_name = _("交流会系列")
+        verbose_name_plural = _("交流会系列")
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class ExchangeMeeting(TrackedModel):
     """A regular exchange meeting of the executives (定期交流, default quarterly): agenda, attendance, minutes."""
 
     federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    series = models.ForeignKey(
+        MeetingSeries,
+        verbose_name=_("交流会系列"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
     title = models.CharField(_("主题"), max_length=200)
     held_on = models.DateField(_("日期"))
     venue = models.CharField(_("地点"), max_length=200, blank=True)
@@ -654,6 +719,34 @@ class ExchangeMeeting(TrackedModel):
         ordering = ["-held_on", "-pk"]
         verbose_name = _("交流会")
         verbose_name_plural = _("交流会")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingAttachment(TrackedModel):
+    """A file of a meeting (材料): checked by its content (core.uploads), kept outside the web root by its
+    hash, streamed only to who may see the meeting."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(ExchangeMeeting, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("名称"), max_length=200)
+    path = models.CharField(max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    file_kind = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting_id", "pk"]
+        verbose_name = _("会议材料")
+        verbose_name_plural = _("会议材料")
 
     def __str__(self) -> str:
         return self.title

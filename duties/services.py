@@ -23,6 +23,7 @@ from duties.models import (
     SUGGESTION_MACHINE,
     SWAP_MACHINE,
     Attendance,
+    CalendarFeed,
     CaseEntry,
     ContactAssignment,
     ContactLog,
@@ -31,6 +32,8 @@ from duties.models import (
     ExchangeMeeting,
     Executive,
     HotlineCase,
+    MeetingAttachment,
+    MeetingSeries,
     Referral,
     Shift,
     ShiftSwap,
@@ -580,6 +583,44 @@ def swap_withdraw(*, swap: ShiftSwap, acting_user: Any | None = None) -> ShiftSw
     return swap
 
 
+# ------------------------------------------------------------------------------ calendar feeds
+def feed_token_hash(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def calendar_feed_issue(*, executive: Executive, acting_user: Any | None = None) -> tuple[CalendarFeed, str]:
+    """A new secret address for the executive's roster feed; the one before it stops working. Returns the
+    feed and its token (shown once: only its hash is kept)."""
+    import secrets
+
+    from django.utils import timezone
+
+    token = secrets.token_urlsafe(32)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        for old in CalendarFeed.objects.filter(executive=executive, revoked_at__isnull=True):
+            old.revoked_at = timezone.now()
+            old.save()
+        feed = CalendarFeed(
+            federation_id=executive.federation_id, executive=executive, token_hash=feed_token_hash(token)
+        )
+        feed.save()
+        return feed, token
+
+
+def calendar_feed_revoke(*, executive: Executive, acting_user: Any | None = None) -> int:
+    """Stops the executive's feed address (a calendar subscribed to it gets nothing more)."""
+    from django.utils import timezone
+
+    with audit.attributed_to(acting_user), transaction.atomic():
+        feeds = list(CalendarFeed.objects.filter(executive=executive, revoked_at__isnull=True))
+        for feed in feeds:
+            feed.revoked_at = timezone.now()
+            feed.save()
+        return len(feeds)
+
+
 # ----------------------------------------------------------------------------------- hotline cases
 MSG_NOT_ON_DUTY = _("只有当天值班的执委或热线负责人可以登记来电来访。")
 MSG_NARRATIVE_REQUIRED = _("请填写来电来访情况。")
@@ -857,13 +898,17 @@ def meeting_schedule(
     held_on: dt.date,
     venue: str = "",
     agenda: str = "",
+    series: MeetingSeries | None = None,
     acting_user: Any | None = None,
 ) -> ExchangeMeeting:
     if not title.strip():
         raise ValidationError(MSG_TITLE_REQUIRED, code="title_required")
+    if series is not None and series.federation_id != federation.pk:
+        raise ValidationError(MSG_OTHER_FEDERATION, code="other_federation")
     with audit.attributed_to(acting_user), transaction.atomic():
         meeting = ExchangeMeeting(
             federation_id=federation.pk,
+            series=series,
             title=title.strip()[:200],
             held_on=held_on,
             venue=venue.strip()[:200],
@@ -871,6 +916,110 @@ def meeting_schedule(
         )
         meeting.save()
         return meeting
+
+
+MSG_FILE_REFUSED = _("文件未接收：%(reason)s")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    import calendar
+
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def series_create(
+    *,
+    federation: Any,
+    title: str,
+    every_months: int = MeetingSeries.Every.QUARTER,
+    venue: str = "",
+    agenda_template: str = "",
+    acting_user: Any | None = None,
+) -> MeetingSeries:
+    """A series of exchange meetings (default quarterly) with the agenda each of its meetings starts from."""
+    if not title.strip():
+        raise ValidationError(MSG_TITLE_REQUIRED, code="title_required")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        series = MeetingSeries(
+            federation_id=federation.pk,
+            title=title.strip()[:200],
+            every_months=every_months,
+            venue=venue.strip()[:200],
+            agenda_template=agenda_template.strip(),
+        )
+        series.save()
+        return series
+
+
+def series_schedule_next(
+    *, series: MeetingSeries, held_on: dt.date | None = None, acting_user: Any | None = None
+) -> ExchangeMeeting:
+    """The series' next meeting: on `held_on`, else one period after its latest meeting (else today); the
+    agenda template copied into it (a later change of the template leaves scheduled meetings as they are)."""
+    if held_on is None:
+        last = series.meetings.order_by("-held_on").first()
+        held_on = add_months(last.held_on, series.every_months) if last else clock.today()
+    return meeting_schedule(
+        federation=series.federation,
+        title=f"{series.title}（{held_on.year}-{held_on.month:02d}）",
+        held_on=held_on,
+        venue=series.venue,
+        agenda=series.agenda_template,
+        series=series,
+        acting_user=acting_user,
+    )
+
+
+def attachments_dir() -> Any:
+    """Where meeting files are kept: outside the web root (a scoped view streams a file)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(getattr(settings, "JINGUO_PRIVATE_DIR", Path(settings.VAR_DIR) / "private")) / "duties"
+
+
+def meeting_attach(
+    *, meeting: ExchangeMeeting, upload: Any, title: str = "", acting_user: Any | None = None
+) -> MeetingAttachment:
+    """Attaches a file to a meeting (agenda papers, minutes, photos), checked by its content and size."""
+    import hashlib
+
+    from core.uploads import DOCUMENT_KINDS, UploadRefused, check_document
+
+    try:
+        data, kind = check_document(upload)
+    except UploadRefused as refused:
+        raise ValidationError(MSG_FILE_REFUSED, code="file", params={"reason": refused.message}) from None
+    digest = hashlib.sha256(data).hexdigest()
+    relative = f"{digest[:2]}/{digest}"
+    target = attachments_dir() / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    name = (
+        str(getattr(upload, "name", "") or f"attachment.{kind}").replace("/", "_").replace("\\", "_")[-200:]
+    )
+    with audit.attributed_to(acting_user), transaction.atomic():
+        attachment = MeetingAttachment(
+            federation_id=meeting.federation_id,
+            meeting=meeting,
+            title=(title.strip() or name)[:200],
+            path=relative,
+            original_name=name,
+            file_kind=kind,
+            content_type=DOCUMENT_KINDS[kind][1],
+            size=len(data),
+            sha256=digest,
+            uploaded_by=acting_user if getattr(acting_user, "pk", None) else None,
+        )
+        attachment.save()
+        return attachment
 
 
 def attendance_record(

@@ -94,11 +94,12 @@ class FamilyRevealView(ScopedDetailView):
     template_name = "duties/family_detail.html"
     context_object_name = "assignment"
 
-    def get_object(self, queryset: QuerySet[Any] | None = None) -> ContactAssignment:
-        obj: ContactAssignment = super().get_object(queryset)  # type: ignore[assignment]
-        if obj.kind != ContactAssignment.Kind.FAMILY:
-            raise Http404
-        return obj
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        assignment: ContactAssignment = self.get_object()  # type: ignore[assignment]
+        if assignment.kind != ContactAssignment.Kind.FAMILY:
+            # A unit, community or group has no personal information: its executive's page says it all.
+            return redirect("duties:executive-detail", pk=assignment.executive_id)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -111,7 +112,8 @@ class FamilyRevealView(ScopedDetailView):
         return ctx
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.object = assignment = self.get_object()
+        assignment: ContactAssignment = self.get_object()  # type: ignore[assignment]
+        self.object = assignment
         ctx = self.get_context_data(object=assignment)
         try:
             ctx["revealed"] = services.assignment_reveal(

@@ -67,5 +67,9 @@ def test_others_cannot_reveal(world, family, client_as, persona):
 
 
 def test_a_unit_assignment_has_no_family_page(world, client_as):
-    res = client_as(world.staff).get(reverse("duties:family-detail", args=[world.assignment_a.pk]))
-    assert res.status_code == 404
+    url = reverse("duties:family-detail", args=[world.assignment_a.pk])
+    res = client_as(world.staff).get(url)
+    assert res.status_code == 302 and res.url == reverse("duties:executive-detail", args=[world.exec_a.pk])
+    refused = client_as(world.staff).post(url, {"reason": "核对"})
+    assert refused.status_code == 400 and "只有家庭联系对象" in refused.content.decode()
+    assert not AuditEvent.objects.filter(action="read_personal_info").exists()
