@@ -149,8 +149,15 @@ def test_public_pages_are_only_login_and_health():
         for r in urlwalk.iter_routes()
         if not urlwalk.is_api(r) and r.attr("jinguo_scoping") == "public"
     )
-    # The one-time reset code's page is public: its holder cannot log in yet (accounts.resets).
-    assert public == ["accounts/login/", "accounts/reset/", "healthz"]
+    # The one-time reset code's page is public: its holder cannot log in yet (accounts.resets). An
+    # executive's roster feed is reached by a calendar application that cannot log in: its secret,
+    # revocable token is the credential (duties.views_roster.calendar_ics; an unknown token is 404).
+    assert public == [
+        "accounts/login/",
+        "accounts/reset/",
+        "duties/roster/calendar/<str:token>/roster.ics",
+        "healthz",
+    ]
 
 
 def test_every_page_in_english_has_no_chinese_but_the_data(world):
