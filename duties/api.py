@@ -1,4 +1,5 @@
-"""The duty system over the API (/api/v1/duties/...), scoped like the pages."""
+"""The duty system over the API, scoped like the pages: /api/v1/duties/... (executives, contact logs, the
+roster, suggestions) and /api/v1/hotline/... (the confidential case log, its own router)."""
 
 import datetime as dt
 from typing import Any, Literal
@@ -12,9 +13,10 @@ from core.api import BodyIn, ErrorOut, PageIn, get_object, json_body, page_of, r
 from core.confidential import reads_confidential
 from core.roles import Role
 from duties import selectors, services
-from duties.models import ContactAssignment, ContactLog, Executive, HotlineCase, Shift, ShiftSwap
+from duties.models import ContactAssignment, ContactLog, Executive, HotlineCase, Shift, ShiftSwap, Suggestion
 
 router = Router(tags=["duties"])
+hotline_router = Router(tags=["hotline"])
 
 DUTY_ROLES = (Role.FEDERATION_STAFF, Role.HOTLINE_SUPERVISOR, Role.UNIT_LIAISON, Role.EXECUTIVE)
 LOG_ROLES = (Role.FEDERATION_STAFF, Role.EXECUTIVE)
@@ -332,7 +334,7 @@ def _case_full(c: HotlineCase) -> dict[str, Any]:
     }
 
 
-@router.get("/hotline/cases", response={200: CasePage, **REFUSALS})
+@hotline_router.get("/cases", response={200: CasePage, **REFUSALS})
 @scoped_endpoint(roles=CASE_ROLES, model=None)
 def case_list(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
     """The cases the caller may read, identities masked (nothing decrypted)."""
@@ -340,8 +342,8 @@ def case_list(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
     return {"items": [_case_summary(c) for c in data["items"]], "count": data["count"]}
 
 
-@router.post(
-    "/hotline/cases",
+@hotline_router.post(
+    "/cases",
     response={201: CaseOut, **REFUSALS, 415: ErrorOut},
     openapi_extra=json_body(CaseIn, description="来电来访登记；调用者为接听人"),
 )
@@ -372,8 +374,115 @@ def case_create(request: HttpRequest) -> Status:
     return Status(201, _case_full(case))
 
 
-@router.get("/hotline/cases/{id}", response={200: CaseOut, **REFUSALS})
+@hotline_router.get("/cases/{id}", response={200: CaseOut, **REFUSALS})
 @scoped_endpoint(roles=CASE_ROLES, model=HotlineCase, action="read")
 def case_detail(request: HttpRequest, id: int) -> dict[str, Any]:
     """The case with its decrypted fields, to its taker and the supervisors (404 to everyone else); audited."""
     return _case_full(get_object(request, HotlineCase, id, "read"))
+
+
+# ------------------------------------------------------------------------------------ suggestions
+SUGGESTION_ROLES = (Role.FEDERATION_STAFF, Role.EXECUTIVE, Role.UNIT_LIAISON)
+
+
+class SuggestionOut(Schema):
+    id: int
+    author_id: int
+    title: str
+    background: str
+    proposal: str
+    submitted_on: dt.date
+    status: str
+    lead_unit_id: int | None
+    co_units: str
+    reply_due: dt.date | None
+    extended: bool
+    result: str
+    reply: str
+    answered_on: dt.date | None
+    rating: str
+
+
+class SuggestionPage(Schema):
+    items: list[SuggestionOut]
+    count: int
+
+
+class SuggestionFilter(PageIn):
+    status: Literal["submitted", "accepted", "information", "assigned", "answered", "closed"] | None = None
+
+
+class SuggestionIn(BodyIn):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(max_length=200)
+    proposal: str
+    background: str = ""
+    federation_id: int | None = None
+
+
+def _suggestion(s: Suggestion) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "author_id": s.author_id,
+        "title": s.title,
+        "background": s.background,
+        "proposal": s.proposal,
+        "submitted_on": s.submitted_on,
+        "status": s.status,
+        "lead_unit_id": s.lead_unit_id,
+        "co_units": s.co_units,
+        "reply_due": s.reply_due,
+        "extended": s.extended,
+        "result": s.result,
+        "reply": s.reply,
+        "answered_on": s.answered_on,
+        "rating": s.rating,
+    }
+
+
+@router.get("/suggestions", response={200: SuggestionPage, **REFUSALS})
+@scoped_endpoint(roles=SUGGESTION_ROLES, model=None)
+def suggestion_list(request: HttpRequest, filters: Query[SuggestionFilter]) -> dict[str, Any]:
+    """The suggestions the caller may see (staff, the author, the lead department's liaison), newest first."""
+    qs = Suggestion.objects.visible_to(request.user).order_by("-submitted_on", "-pk")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    data = page_of(qs, filters)
+    return {"items": [_suggestion(s) for s in data["items"]], "count": data["count"]}
+
+
+@router.post(
+    "/suggestions",
+    response={201: SuggestionOut, **REFUSALS, 415: ErrorOut},
+    openapi_extra=json_body(SuggestionIn, description="执委提交建言献策；调用者为提出人"),
+)
+@scoped_endpoint(roles=(Role.EXECUTIVE,), model=None)
+def suggestion_create(request: HttpRequest) -> Status:
+    """An executive submits a suggestion in one of her federations (the first when none is given)."""
+    from core.tenancy import federations_for
+
+    payload = read_json_body(request, SuggestionIn)
+    allowed = federations_for(request, (Role.EXECUTIVE,))
+    federation_id = (
+        payload.federation_id if payload.federation_id is not None else (allowed[0] if allowed else None)
+    )
+    if federation_id not in allowed:
+        raise Http404
+    author = selectors.my_executive(request.user, federation_id)  # type: ignore[arg-type]
+    if author is None:
+        raise ValidationError(services.MSG_NOT_EXECUTIVE, code="not_executive")
+    suggestion = services.suggestion_submit(
+        author=author,
+        title=payload.title,
+        proposal=payload.proposal,
+        background=payload.background,
+        acting_user=request.user,
+    )
+    return Status(201, _suggestion(suggestion))
+
+
+@router.get("/suggestions/{id}", response={200: SuggestionOut, **REFUSALS})
+@scoped_endpoint(roles=SUGGESTION_ROLES, model=Suggestion)
+def suggestion_detail(request: HttpRequest, id: int) -> dict[str, Any]:
+    return _suggestion(get_object(request, Suggestion, id))

@@ -190,6 +190,13 @@ def load_demo(ctx: DemoContext) -> None:
     cases = _load_cases(ctx, fed, supervisor, me, on_duty, today)
     # Quarterly exchange meetings with attendance and minutes.
     meetings = 0
+    series = services.series_create(
+        federation=fed,
+        title="执委季度交流会",
+        venue="区妇联三楼会议室",
+        agenda_template="一、交流联系群众和值班情况\n二、热线个案研判\n三、征集建言献策",
+        acting_user=staff,
+    )
     for year in (today.year - 1, today.year):
         for quarter, month in enumerate((3, 6, 9, 12), start=1):
             held = dt.date(year, month, 25)
@@ -197,8 +204,9 @@ def load_demo(ctx: DemoContext) -> None:
                 federation=fed,
                 title=f"{year}年第{quarter}季度执委交流会",
                 held_on=held,
-                venue="区妇联三楼会议室",
-                agenda="一、交流联系群众和值班情况\n二、热线个案研判\n三、征集建言献策",
+                venue=series.venue,
+                agenda=series.agenda_template,
+                series=series,
                 acting_user=staff,
             )
             meetings += 1

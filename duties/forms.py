@@ -56,3 +56,14 @@ class ReasonForm(StyledForm):
 
 class EndForm(StyledForm):
     ended_on = date_field(_("结束日期"))
+
+
+class DutySettingsForm(StyledForm):
+    no_contact_days = forms.IntegerField(
+        label=_("未联系天数阈值"), help_text=_("超过这一天数没有联系上的分工对象列入联系覆盖情况。")
+    )
+    required_shifts = forms.IntegerField(label=_("每名执委每年应值班次数"))
+    case_retention_years = forms.IntegerField(
+        label=_("个案内容保存年限"),
+        help_text=_("结案满这一年限后清除来电人信息和情况记录，统计数据保留。"),
+    )

@@ -239,6 +239,53 @@ class DutyCorrection(TrackedModel):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
+# ---------------------------------------------------------------------------- per-federation settings
+class DutySettingsQuerySet(ScopedQuerySet):
+    """view, change: the federation's staff."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(staff_q(scope))
+
+
+class DutySettings(TrackedModel):
+    """A federation's yearly expectations and time limits of the duty system; a federation without a row
+    has the defaults."""
+
+    NO_CONTACT_DAYS = 90
+    REQUIRED_SHIFTS = 4
+    RETENTION_YEARS = 5
+
+    federation = models.OneToOneField("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    no_contact_days = models.PositiveSmallIntegerField(
+        _("未联系天数阈值"),
+        default=NO_CONTACT_DAYS,
+        help_text=_("超过这一天数没有联系上的分工对象列入联系覆盖情况。"),
+    )
+    required_shifts = models.PositiveSmallIntegerField(_("每名执委每年应值班次数"), default=REQUIRED_SHIFTS)
+    case_retention_years = models.PositiveSmallIntegerField(
+        _("个案内容保存年限"),
+        default=RETENTION_YEARS,
+        help_text=_("结案满这一年限后清除来电人信息和情况记录，统计数据保留。"),
+    )
+
+    objects = DutySettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("履职设置")
+        verbose_name_plural = _("履职设置")
+
+    def __str__(self) -> str:
+        return str(_("履职设置"))
+
+    @classmethod
+    def of(cls, federation_id: int) -> DutySettings:
+        """The federation's settings, or an unsaved row with the defaults."""
+        return cls.objects.filter(federation_id=federation_id).first() or cls(federation_id=federation_id)
+
+
 # ------------------------------------------------------------------------------ reception roster
 def executive_of_federation_q(scope: Scope) -> Q:
     return Q(federation_id__in=scope.federations_with(Role.EXECUTIVE))
@@ -303,6 +350,37 @@ class Shift(TrackedModel):
 
     def __str__(self) -> str:
         return f"{_('值班')} {self.on.isoformat()} {self.starts_at:%H:%M}"
+
+
+class CalendarFeedQuerySet(ScopedQuerySet):
+    """view, change (create, revoke): the executive herself."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(own_q(scope))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(own_q(scope))
+
+
+class CalendarFeed(TrackedModel):
+    """An executive's roster as an iCalendar feed, reached by a secret token in its address (a calendar
+    application does not log in). Only the token's hash is kept; revoking it ends the address at once."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    executive = models.ForeignKey(Executive, on_delete=models.PROTECT, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    revoked_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近访问"), null=True, blank=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("值班日历订阅")
+        verbose_name_plural = _("值班日历订阅")
+
+    def __str__(self) -> str:
+        return f"{_('值班日历订阅')} #{self.pk}"
 
 
 class SwapQuerySet(ScopedQuerySet):
@@ -455,6 +533,8 @@ class HotlineCase(TrackedModel):
     masked_identity = models.CharField(_("来电人"), max_length=40, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    # The day the contents were purged at the end of their retention (statistics fields are kept).
+    purged_on = models.DateField(_("内容清除日期"), null=True, blank=True)
 
     objects = HotlineCaseQuerySet.as_manager()
 
@@ -589,10 +669,44 @@ class MeetingQuerySet(ScopedQuerySet):
         return self.filter(staff_q(scope))
 
 
+class MeetingSeries(TrackedModel):
+    """A series of exchange meetings (default quarterly) whose agenda template is copied into each meeting."""
+
+    class Every(models.IntegerChoices):
+        MONTH = 1, _("每月")
+        QUARTER = 3, _("每季度")
+        HALF_YEAR = 6, _("每半年")
+        YEAR = 12, _("每年")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("名称"), max_length=200)
+    every_months = models.PositiveSmallIntegerField(_("周期"), choices=Every.choices, default=Every.QUARTER)
+    venue = models.CharField(_("地点"), max_length=200, blank=True)
+    agenda_template = models.TextField(_("议程模板"), blank=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["federation_id", "title", "pk"]
+        verbose_name = _("交流会系列")
+        verbose_name_plural = _("交流会系列")
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class ExchangeMeeting(TrackedModel):
     """A regular exchange meeting of the executives (定期交流, default quarterly): agenda, attendance, minutes."""
 
     federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    series = models.ForeignKey(
+        MeetingSeries,
+        verbose_name=_("交流会系列"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
     title = models.CharField(_("主题"), max_length=200)
     held_on = models.DateField(_("日期"))
     venue = models.CharField(_("地点"), max_length=200, blank=True)
@@ -605,6 +719,34 @@ class ExchangeMeeting(TrackedModel):
         ordering = ["-held_on", "-pk"]
         verbose_name = _("交流会")
         verbose_name_plural = _("交流会")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingAttachment(TrackedModel):
+    """A file of a meeting (材料): checked by its content (core.uploads), kept outside the web root by its
+    hash, streamed only to who may see the meeting."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(ExchangeMeeting, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("名称"), max_length=200)
+    path = models.CharField(max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    file_kind = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting_id", "pk"]
+        verbose_name = _("会议材料")
+        verbose_name_plural = _("会议材料")
 
     def __str__(self) -> str:
         return self.title

@@ -38,6 +38,16 @@ register(
 register(
     NavEntry(
         gettext_noop("执委履职"),
+        gettext_noop("履职设置"),
+        "duties:settings",
+        frozenset({Role.FEDERATION_STAFF}),
+        "bi-sliders",
+        309,
+    )
+)
+register(
+    NavEntry(
+        gettext_noop("执委履职"),
         gettext_noop("值班表"),
         "duties:roster",
         frozenset({Role.FEDERATION_STAFF, Role.HOTLINE_SUPERVISOR, Role.EXECUTIVE}),

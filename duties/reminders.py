@@ -1,4 +1,5 @@
-"""What the duty system notices every day (core.reminders): a shift tomorrow, a follow-up past its due date."""
+"""What the duty system notices every day (core.reminders): a shift tomorrow, a follow-up past its due date,
+a suggestion's reply due within a week or overdue, a referral's follow-up date reached."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from core.reminders import Audience, Notice, ReminderProducer
-from duties.models import ContactLog, Shift
+from core.roles import Role
+from duties.models import ContactLog, Referral, Shift, Suggestion
+
+# A reply due within this many days is reminded (and again once it is overdue).
+REPLY_DUE_SOON_DAYS = 7
 
 
 def _users_of(person_ids: set[int]) -> dict[int, int]:
@@ -66,11 +71,93 @@ def duty_notices(today: dt.date, federation_id: int | None = None) -> list[Notic
                 audience=Audience(user_ids=frozenset({user})),
             )
         )
+    notices += suggestion_notices(today, federation_id)
+    notices += referral_notices(today, federation_id)
     return notices
+
+
+def suggestion_notices(today: dt.date, federation_id: int | None = None) -> list[Notice]:
+    """Suggestions assigned and not answered whose reply is due within a week, or overdue: to the lead
+    department's liaisons and the federation's staff (one notice per threshold)."""
+    soon = today + dt.timedelta(days=REPLY_DUE_SOON_DAYS)
+    qs = Suggestion.objects.filter(status=Suggestion.Status.ASSIGNED, reply_due__lte=soon)
+    if federation_id is not None:
+        qs = qs.filter(federation_id=federation_id)
+    notices = []
+    for s in qs.order_by("reply_due", "pk"):
+        assert s.reply_due is not None
+        overdue = s.reply_due < today
+        params = {"title": s.title[:40], "d": s.reply_due.isoformat()}
+        notices.append(
+            Notice(
+                key=f"suggestion-{'overdue' if overdue else 'due-7'}:{s.pk}:{s.reply_due.isoformat()}",
+                cause=f"suggestion:{s.pk}",
+                kind="suggestion_overdue" if overdue else "suggestion_due",
+                federation_id=s.federation_id,
+                title=(
+                    gettext("建议《%(title)s》已超过答复期限（%(d)s）")
+                    if overdue
+                    else gettext("建议《%(title)s》应于 %(d)s 前答复")
+                )
+                % params,
+                url=reverse("duties:suggestion-detail", args=[s.pk]),
+                audience=Audience(
+                    federation_roles=frozenset({Role.FEDERATION_STAFF}),
+                    unit_id=s.lead_unit_id,
+                    unit_roles=frozenset({Role.UNIT_LIAISON}) if s.lead_unit_id else frozenset(),
+                ),
+            )
+        )
+    return notices
+
+
+def referral_notices(today: dt.date, federation_id: int | None = None) -> list[Notice]:
+    """Referrals still open (sent or accepted) whose follow-up date has come: to the case's taker and the
+    hotline supervisors. The notice names the case's number only, never its contents."""
+    from core import confidential
+
+    with confidential.system_scope("提醒：转介回访"):
+        qs = Referral.objects.filter(
+            status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED],
+            follow_up_on__isnull=False,
+            follow_up_on__lte=today,
+        ).exclude(case__status="closed")
+        if federation_id is not None:
+            qs = qs.filter(federation_id=federation_id)
+        rows = list(qs.values_list("pk", "case_id", "case__taker_id", "federation_id", "follow_up_on"))
+    return [
+        Notice(
+            key=f"referral-follow-up:{pk}:{due}",
+            cause=f"referral:{pk}",
+            kind="referral_follow_up",
+            federation_id=fed,
+            title=gettext("个案 #%(n)s 的转介已到回访日期（%(d)s）") % {"n": case_id, "d": str(due)},
+            url=reverse("duties:case-detail", args=[case_id]),
+            audience=Audience(
+                user_ids=frozenset({taker}) if taker else frozenset(),
+                federation_roles=frozenset({Role.HOTLINE_SUPERVISOR}),
+            ),
+        )
+        for pk, case_id, taker, fed, due in rows
+    ]
 
 
 PRODUCER = ReminderProducer(
     produce=duty_notices,
-    kinds=frozenset({"shift_tomorrow", "follow_up_overdue"}),
-    watches={"duties.Shift": "federation_id", "duties.ContactLog": "federation_id"},
+    kinds=frozenset(
+        {
+            "shift_tomorrow",
+            "follow_up_overdue",
+            "suggestion_due",
+            "suggestion_overdue",
+            "referral_follow_up",
+        }
+    ),
+    watches={
+        "duties.Shift": "federation_id",
+        "duties.ContactLog": "federation_id",
+        "duties.Suggestion": "federation_id",
+        "duties.Referral": "federation_id",
+        "duties.HotlineCase": "federation_id",
+    },
 )

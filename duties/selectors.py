@@ -14,6 +14,7 @@ from duties.models import (
     Attendance,
     ContactAssignment,
     ContactLog,
+    DutySettings,
     Executive,
     HotlineCase,
     Shift,
@@ -21,8 +22,9 @@ from duties.models import (
     Suggestion,
 )
 
-# "No contact in N days" (one definition for the coverage page and its reminders).
-NO_CONTACT_DAYS = 90
+# "No contact in N days" (one definition for the coverage page and its reminders); the default, each
+# federation may set its own (DutySettings).
+NO_CONTACT_DAYS = DutySettings.NO_CONTACT_DAYS
 
 
 def executives_for(user: Any) -> QuerySet[Executive]:
@@ -52,10 +54,13 @@ class CoverageLine:
 
 
 def coverage(
-    user: Any, federation_id: int, *, days: int = NO_CONTACT_DAYS, today: dt.date | None = None
+    user: Any, federation_id: int, *, days: int | None = None, today: dt.date | None = None
 ) -> list[CoverageLine]:
-    """Standing assignments whose last reached contact is older than `days` (or none ever), longest first."""
+    """Standing assignments whose last reached contact is older than `days` (default: the federation's
+    "no contact in N days"), or none ever, longest first."""
     today = today or clock.today()
+    if days is None:
+        days = DutySettings.of(federation_id).no_contact_days
     last = Max("logs__contacted_on", filter=Q(logs__withdrawn_on__isnull=True, logs__reached=True))
     qs = (
         ContactAssignment.objects.visible_to(user)
@@ -90,8 +95,16 @@ FIGURES = (
 )
 # Suggestions every executive makes a year (default).
 REQUIRED_SUGGESTIONS = 1
-# Shifts every executive serves a year (default; 定期服务接访).
-REQUIRED_SHIFTS = 4
+# Shifts every executive serves a year (default; 定期服务接访); each federation may set its own.
+REQUIRED_SHIFTS = DutySettings.REQUIRED_SHIFTS
+
+
+def expectations(federation_id: int) -> dict[str, int]:
+    """The yearly expectations of one executive of the federation: {figure: at least}."""
+    return {
+        "shifts_served": DutySettings.of(federation_id).required_shifts,
+        "suggestions": REQUIRED_SUGGESTIONS,
+    }
 
 
 @dataclass
@@ -238,3 +251,50 @@ def my_executive(user: Any, federation_id: int) -> Executive | None:
         .filter(person_id=scope.person_id, federation_id=federation_id, ended_on__isnull=True)
         .first()
     )
+
+
+# ------------------------------------------------------------------------------ calendar feeds
+def feed_for_token(token: str) -> Any:
+    """The standing feed of a token (unscoped: the token is the credential), else None."""
+    from duties.models import CalendarFeed
+    from duties.services import feed_token_hash
+
+    if not token or len(token) > 100:
+        return None
+    return (
+        CalendarFeed.objects.filter(token_hash=feed_token_hash(token), revoked_at__isnull=True)
+        .select_related("executive__person")
+        .first()
+    )
+
+
+def roster_ics(executive: Executive, *, today: dt.date | None = None) -> bytes:
+    """The executive's shifts from 90 days back to a year ahead as an iCalendar (RFC 5545) file, times in
+    the server's zone; swaps approved show as the shift's new executive."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.utils import timezone
+    from icalendar import Calendar, Event
+
+    today = today or clock.today()
+    zone = ZoneInfo(settings.TIME_ZONE)
+    cal = Calendar()
+    cal.add("prodid", "-//Jinguo//duties roster//ZH")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{executive.person.name} 值班")
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    shifts = Shift.objects.filter(
+        executive=executive, on__range=(today - dt.timedelta(days=90), today + dt.timedelta(days=365))
+    ).order_by("on", "starts_at", "pk")
+    stamp = timezone.now()
+    for s in shifts:
+        event = Event()
+        event.add("uid", f"shift-{s.pk}@jinguo")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", dt.datetime.combine(s.on, s.starts_at, tzinfo=zone))
+        event.add("dtend", dt.datetime.combine(s.on, s.ends_at, tzinfo=zone))
+        event.add("summary", f"{s.get_desk_display()}值班")
+        cal.add_component(event)
+    return cal.to_ical()

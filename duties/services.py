@@ -23,13 +23,17 @@ from duties.models import (
     SUGGESTION_MACHINE,
     SWAP_MACHINE,
     Attendance,
+    CalendarFeed,
     CaseEntry,
     ContactAssignment,
     ContactLog,
     DutyCorrection,
+    DutySettings,
     ExchangeMeeting,
     Executive,
     HotlineCase,
+    MeetingAttachment,
+    MeetingSeries,
     Referral,
     Shift,
     ShiftSwap,
@@ -196,6 +200,43 @@ def assignment_end(
         return assignment
 
 
+MSG_REVEAL_REASON = _("请填写查看原因（将记入审计日志）。")
+MSG_NOT_FAMILY = _("只有家庭联系对象有个人信息。")
+
+
+def mask_phone(value: str) -> str:
+    digits = value.strip()
+    return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 7 else ("*" * len(digits))
+
+
+def mask_address(value: str) -> str:
+    v = value.strip()
+    return f"{v[:3]}{'*' * max(len(v) - 3, 1)}" if v else ""
+
+
+def assignment_reveal(
+    *, assignment: ContactAssignment, reason: str, acting_user: Any | None = None
+) -> dict[str, str]:
+    """A family's name, phone and address in full, for a stated reason that goes to the audit log (the
+    log names the assignment and the reason, never the details)."""
+    if assignment.kind != ContactAssignment.Kind.FAMILY:
+        raise ValidationError(MSG_NOT_FAMILY, code="not_family")
+    why = reason.strip()
+    if not why:
+        raise ValidationError(MSG_REVEAL_REASON, code="reason_required")
+    with audit.attributed_to(acting_user):
+        audit.record(
+            "read_personal_info",
+            obj=assignment,
+            detail=f"查看家庭联系人姓名、电话、住址；原因：{why}"[:500],
+        )
+    return {
+        "name": assignment.family_name,
+        "phone": assignment.family_phone,
+        "address": assignment.family_address,
+    }
+
+
 # ------------------------------------------------------------------------------------- contact logs
 def _check_log(
     *,
@@ -338,6 +379,47 @@ def contact_log_withdraw(*, log: ContactLog, reason: str, acting_user: Any | Non
             acting_user=acting_user,
         )
         return log
+
+
+# ---------------------------------------------------------------------------- per-federation settings
+MSG_SETTING_RANGE = _("%(label)s 应在 %(low)s 至 %(high)s 之间。")
+SETTING_RANGES: dict[str, tuple[int, int]] = {
+    "no_contact_days": (7, 730),
+    "required_shifts": (0, 365),
+    "case_retention_years": (1, 30),
+}
+
+
+def duty_settings_save(
+    *,
+    federation: Any,
+    no_contact_days: int,
+    required_shifts: int,
+    case_retention_years: int,
+    acting_user: Any | None = None,
+) -> DutySettings:
+    """Sets a federation's "no contact in N days", shifts required per executive a year and the retention
+    of hotline case contents (each within its range)."""
+    values = {
+        "no_contact_days": no_contact_days,
+        "required_shifts": required_shifts,
+        "case_retention_years": case_retention_years,
+    }
+    for name, value in values.items():
+        low, high = SETTING_RANGES[name]
+        if not low <= value <= high:
+            label = getattr(DutySettings._meta.get_field(name), "verbose_name", name)
+            raise ValidationError(
+                MSG_SETTING_RANGE,
+                code="out_of_range",
+                params={"label": label, "low": low, "high": high, "field": name},
+            )
+    with audit.attributed_to(acting_user), transaction.atomic():
+        row = DutySettings.of(federation.pk)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save()
+        return row
 
 
 # ------------------------------------------------------------------------------------------ roster
@@ -501,6 +583,44 @@ def swap_withdraw(*, swap: ShiftSwap, acting_user: Any | None = None) -> ShiftSw
     return swap
 
 
+# ------------------------------------------------------------------------------ calendar feeds
+def feed_token_hash(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def calendar_feed_issue(*, executive: Executive, acting_user: Any | None = None) -> tuple[CalendarFeed, str]:
+    """A new secret address for the executive's roster feed; the one before it stops working. Returns the
+    feed and its token (shown once: only its hash is kept)."""
+    import secrets
+
+    from django.utils import timezone
+
+    token = secrets.token_urlsafe(32)
+    with audit.attributed_to(acting_user), transaction.atomic():
+        for old in CalendarFeed.objects.filter(executive=executive, revoked_at__isnull=True):
+            old.revoked_at = timezone.now()
+            old.save()
+        feed = CalendarFeed(
+            federation_id=executive.federation_id, executive=executive, token_hash=feed_token_hash(token)
+        )
+        feed.save()
+        return feed, token
+
+
+def calendar_feed_revoke(*, executive: Executive, acting_user: Any | None = None) -> int:
+    """Stops the executive's feed address (a calendar subscribed to it gets nothing more)."""
+    from django.utils import timezone
+
+    with audit.attributed_to(acting_user), transaction.atomic():
+        feeds = list(CalendarFeed.objects.filter(executive=executive, revoked_at__isnull=True))
+        for feed in feeds:
+            feed.revoked_at = timezone.now()
+            feed.save()
+        return len(feeds)
+
+
 # ----------------------------------------------------------------------------------- hotline cases
 MSG_NOT_ON_DUTY = _("只有当天值班的执委或热线负责人可以登记来电来访。")
 MSG_NARRATIVE_REQUIRED = _("请填写来电来访情况。")
@@ -508,6 +628,7 @@ MSG_CONSENT_OR_OVERRIDE = _("未经当事人同意的转介须由热线负责人
 MSG_RECEIVING_BODY_REQUIRED = _("请填写接收单位。")
 MSG_CASE_CLOSED = _("该个案已结案。")
 MSG_NOTES_REQUIRED = _("请填写回访情况。")
+MSG_CASE_PURGED = _("该个案的内容已在保存期满后清除，不能重新办理。")
 
 
 def mask_identity(name: str, phone: str) -> str:
@@ -641,6 +762,8 @@ def case_move(
     *, case: HotlineCase, transition: str, reason: str = "", acting_user: Any | None = None
 ) -> HotlineCase:
     """Moves a case along its lifecycle (every step dated and attributed in its timeline)."""
+    if transition == "reopen" and case.purged_on is not None:
+        raise ValidationError(MSG_CASE_PURGED, code="case_purged")
     with audit.attributed_to(acting_user), transaction.atomic():
         if transition == "close":
             case.closed_on = clock.today()
@@ -714,6 +837,46 @@ def referral_move(
     return referral
 
 
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` earlier (29 February falls on the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+@audit.action("duties.case_purge", label=_("清除保存期满的个案内容"))
+def case_purge_expired(*, today: dt.date | None = None, acting_user: Any | None = None) -> int:
+    """Purges the contents of the cases closed longer ago than their federation's retention (default five
+    years): the caller's identity, contact details, address, narrative, the masked identity and the phone's
+    hash, and the notes of their follow-ups. What the statistics count is kept (date, channel, category,
+    urgency, state, referrals). Returns how many cases were purged; every row changed is in the audit log
+    (never its contents)."""
+    from core import confidential
+    from orgs.models import Federation
+
+    today = today or clock.today()
+    purged = 0
+    with confidential.system_scope("保存期满清除个案内容"), audit.attributed_to(acting_user):
+        for federation_id in Federation.objects.values_list("pk", flat=True):
+            years = DutySettings.of(federation_id).case_retention_years
+            cutoff = years_before(today, years)
+            due = HotlineCase.objects.filter(
+                federation_id=federation_id, status="closed", closed_on__lte=cutoff, purged_on__isnull=True
+            )
+            for case in due.order_by("pk"):
+                with transaction.atomic():
+                    for entry in CaseEntry.objects.filter(case=case):
+                        entry.notes = ""
+                        entry.save()
+                    case.caller_name = case.caller_phone = case.caller_address = case.narrative = ""
+                    case.masked_identity = ""
+                    case.purged_on = today
+                    case.save()
+                purged += 1
+    return purged
+
+
 # --------------------------------------------------------------------------------- exchange meetings
 MSG_TITLE_REQUIRED = _("请填写主题。")
 MSG_MEETING_NOT_HELD = _("会议尚未召开，不能登记出席或纪要。")
@@ -735,13 +898,17 @@ def meeting_schedule(
     held_on: dt.date,
     venue: str = "",
     agenda: str = "",
+    series: MeetingSeries | None = None,
     acting_user: Any | None = None,
 ) -> ExchangeMeeting:
     if not title.strip():
         raise ValidationError(MSG_TITLE_REQUIRED, code="title_required")
+    if series is not None and series.federation_id != federation.pk:
+        raise ValidationError(MSG_OTHER_FEDERATION, code="other_federation")
     with audit.attributed_to(acting_user), transaction.atomic():
         meeting = ExchangeMeeting(
             federation_id=federation.pk,
+            series=series,
             title=title.strip()[:200],
             held_on=held_on,
             venue=venue.strip()[:200],
@@ -749,6 +916,110 @@ def meeting_schedule(
         )
         meeting.save()
         return meeting
+
+
+MSG_FILE_REFUSED = _("文件未接收：%(reason)s")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    import calendar
+
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def series_create(
+    *,
+    federation: Any,
+    title: str,
+    every_months: int = MeetingSeries.Every.QUARTER,
+    venue: str = "",
+    agenda_template: str = "",
+    acting_user: Any | None = None,
+) -> MeetingSeries:
+    """A series of exchange meetings (default quarterly) with the agenda each of its meetings starts from."""
+    if not title.strip():
+        raise ValidationError(MSG_TITLE_REQUIRED, code="title_required")
+    with audit.attributed_to(acting_user), transaction.atomic():
+        series = MeetingSeries(
+            federation_id=federation.pk,
+            title=title.strip()[:200],
+            every_months=every_months,
+            venue=venue.strip()[:200],
+            agenda_template=agenda_template.strip(),
+        )
+        series.save()
+        return series
+
+
+def series_schedule_next(
+    *, series: MeetingSeries, held_on: dt.date | None = None, acting_user: Any | None = None
+) -> ExchangeMeeting:
+    """The series' next meeting: on `held_on`, else one period after its latest meeting (else today); the
+    agenda template copied into it (a later change of the template leaves scheduled meetings as they are)."""
+    if held_on is None:
+        last = series.meetings.order_by("-held_on").first()
+        held_on = add_months(last.held_on, series.every_months) if last else clock.today()
+    return meeting_schedule(
+        federation=series.federation,
+        title=f"{series.title}（{held_on.year}-{held_on.month:02d}）",
+        held_on=held_on,
+        venue=series.venue,
+        agenda=series.agenda_template,
+        series=series,
+        acting_user=acting_user,
+    )
+
+
+def attachments_dir() -> Any:
+    """Where meeting files are kept: outside the web root (a scoped view streams a file)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(getattr(settings, "JINGUO_PRIVATE_DIR", Path(settings.VAR_DIR) / "private")) / "duties"
+
+
+def meeting_attach(
+    *, meeting: ExchangeMeeting, upload: Any, title: str = "", acting_user: Any | None = None
+) -> MeetingAttachment:
+    """Attaches a file to a meeting (agenda papers, minutes, photos), checked by its content and size."""
+    import hashlib
+
+    from core.uploads import DOCUMENT_KINDS, UploadRefused, check_document
+
+    try:
+        data, kind = check_document(upload)
+    except UploadRefused as refused:
+        raise ValidationError(MSG_FILE_REFUSED, code="file", params={"reason": refused.message}) from None
+    digest = hashlib.sha256(data).hexdigest()
+    relative = f"{digest[:2]}/{digest}"
+    target = attachments_dir() / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    name = (
+        str(getattr(upload, "name", "") or f"attachment.{kind}").replace("/", "_").replace("\\", "_")[-200:]
+    )
+    with audit.attributed_to(acting_user), transaction.atomic():
+        attachment = MeetingAttachment(
+            federation_id=meeting.federation_id,
+            meeting=meeting,
+            title=(title.strip() or name)[:200],
+            path=relative,
+            original_name=name,
+            file_kind=kind,
+            content_type=DOCUMENT_KINDS[kind][1],
+            size=len(data),
+            sha256=digest,
+            uploaded_by=acting_user if getattr(acting_user, "pk", None) else None,
+        )
+        attachment.save()
+        return attachment
 
 
 def attendance_record(

@@ -116,8 +116,10 @@ def add_cases(world: World) -> None:
 
 
 def add_exchange(world: World) -> None:
-    """A held exchange meeting with the executive's attendance, and a suggestion assigned to the unit (so the
-    unit's liaison has it in her queue), in each federation."""
+    """A held exchange meeting of a quarterly series, with the executive's attendance and a file, and a
+    suggestion assigned to the unit (so the unit's liaison has it in her queue), in each federation."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from duties import services
 
     for key, fed, executive, unit in (
@@ -131,6 +133,16 @@ def add_exchange(world: World) -> None:
             venue="区妇联会议室",
             agenda="一、交流联系群众情况\n二、部署热线值班",
         )
+        series = services.series_create(
+            federation=fed, title="执委季度交流会", agenda_template="一、交流联系群众情况\n二、部署热线值班"
+        )
+        meeting.series = series
+        meeting.save()
+        attachment = services.meeting_attach(
+            meeting=meeting,
+            upload=SimpleUploadedFile("agenda.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"),
+            title="会议议程",
+        )
         attendance = services.attendance_record(meeting=meeting, executive=executive, status="present")
         suggestion = services.suggestion_submit(
             author=executive, title="关于增设母婴室的建议", proposal="建议在区政务服务中心增设母婴室。"
@@ -138,5 +150,11 @@ def add_exchange(world: World) -> None:
         services.suggestion_accept(suggestion=suggestion)
         services.suggestion_assign(suggestion=suggestion, lead_unit=unit, co_units="区卫健局")
         world.add(
-            **{f"meeting_{key}": meeting, f"attendance_{key}": attendance, f"suggestion_{key}": suggestion}
+            **{
+                f"meeting_{key}": meeting,
+                f"series_{key}": series,
+                f"attachment_{key}": attachment,
+                f"attendance_{key}": attendance,
+                f"suggestion_{key}": suggestion,
+            }
         )

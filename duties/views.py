@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,7 @@ from core.tenancy import chosen_federation
 from core.views import ObjectActionView, ScopedDetailView, ScopedListView, scoped_function
 from duties import forms as df
 from duties import selectors, services
-from duties.models import ContactAssignment, ContactLog, DutyCorrection, Executive
+from duties.models import ContactAssignment, ContactLog, DutyCorrection, DutySettings, Executive
 from orgs.models import Community, Federation, Person, Unit
 
 DUTY_ROLES = frozenset({Role.FEDERATION_STAFF, Role.HOTLINE_SUPERVISOR, Role.UNIT_LIAISON, Role.EXECUTIVE})
@@ -82,6 +83,50 @@ class ExecutiveDetailView(ScopedDetailView):
         ctx["can_change"] = self.permits("change")
         ctx["can_log"] = ContactAssignment.objects.permitted(user, "log").filter(executive=executive).exists()
         return ctx
+
+
+class FamilyRevealView(ScopedDetailView):
+    """A family's personal information (分工联系的家庭): masked, revealed in full by a POST with a reason,
+    answered with no-store and recorded in the audit log, as the people directory does."""
+
+    model = ContactAssignment
+    allowed_roles = frozenset({Role.FEDERATION_STAFF, Role.EXECUTIVE})
+    template_name = "duties/family_detail.html"
+    context_object_name = "assignment"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        assignment: ContactAssignment = self.get_object()  # type: ignore[assignment]
+        if assignment.kind != ContactAssignment.Kind.FAMILY:
+            # A unit, community or group has no personal information: its executive's page says it all.
+            return redirect("duties:executive-detail", pk=assignment.executive_id)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        a: ContactAssignment = self.object
+        ctx["masked"] = {
+            "name": a.target_label,
+            "phone": services.mask_phone(a.family_phone) if a.family_phone else "",
+            "address": services.mask_address(a.family_address),
+        }
+        return ctx
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        assignment: ContactAssignment = self.get_object()  # type: ignore[assignment]
+        self.object = assignment
+        ctx = self.get_context_data(object=assignment)
+        try:
+            ctx["revealed"] = services.assignment_reveal(
+                assignment=assignment, reason=request.POST.get("reason", ""), acting_user=request.user
+            )
+        except ValidationError as refusal:
+            ctx["reveal_error"] = refusal.messages[0]
+            response = render(request, self.template_name, ctx, status=400)
+        else:
+            messages.info(request, gettext("本次查看已记入审计日志。"))
+            response = render(request, self.template_name, ctx)
+        add_never_cache_headers(response)
+        return response
 
 
 @scoped_function(roles={Role.EXECUTIVE})
@@ -142,7 +187,43 @@ def coverage(request: HttpRequest) -> HttpResponse:
     """联系覆盖: standing assignments not reached in N days."""
     federation_id = chosen_federation(request, STAFF)
     lines = selectors.coverage(request.user, federation_id) if federation_id else []
-    return render(request, "duties/coverage.html", {"lines": lines, "days": selectors.NO_CONTACT_DAYS})
+    days = DutySettings.of(federation_id).no_contact_days if federation_id else selectors.NO_CONTACT_DAYS
+    return render(request, "duties/coverage.html", {"lines": lines, "days": days})
+
+
+@scoped_function(roles=STAFF)
+def duty_settings(request: HttpRequest) -> HttpResponse:
+    """履职设置: the federation's thresholds (no contact in N days, shifts a year, case retention), by staff."""
+    federation_id = chosen_federation(request, STAFF)
+    if federation_id is None:
+        raise Http404
+    current = DutySettings.of(federation_id)
+    initial = {f: getattr(current, f) for f in services.SETTING_RANGES}
+    form = df.DutySettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.duty_settings_save(
+                federation=Federation.objects.get(pk=federation_id),
+                acting_user=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as refusal:
+            add_refusal(form, refusal, {"out_of_range": str((refusal.params or {}).get("field", ""))})
+        else:
+            messages.success(request, gettext("已保存履职设置。"))
+            return redirect("duties:settings")
+    return render(
+        request,
+        "core/action_form.html",
+        {
+            "form": form,
+            "title": gettext("履职设置"),
+            "object": Federation.objects.get(pk=federation_id).name,
+            "submit_label": gettext("保存"),
+            "cancel_url": reverse("duties:coverage"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 class DutyActionView(ObjectActionView):

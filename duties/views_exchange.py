@@ -8,20 +8,30 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 
 from core import clock
 from core.forms import StyledForm, add_refusal, date_field, reason_field
 from core.roles import Role
 from core.scoping import scope_for
 from core.tenancy import chosen_federation
-from core.views import ObjectActionView, ScopedDetailView, scoped_function
+from core.views import ObjectActionView, ScopedDetailView, ScopedObjectMixin, scoped_function
 from duties import selectors, services
-from duties.models import SUGGESTION_MACHINE, Attendance, ExchangeMeeting, Executive, Suggestion
+from duties.models import (
+    SUGGESTION_MACHINE,
+    Attendance,
+    ExchangeMeeting,
+    Executive,
+    MeetingAttachment,
+    MeetingSeries,
+    Suggestion,
+)
 from orgs.models import Federation, Unit
 
 MEETING_ROLES = frozenset({Role.FEDERATION_STAFF, Role.EXECUTIVE})
@@ -33,12 +43,91 @@ STAFF = frozenset({Role.FEDERATION_STAFF})
 @scoped_function(roles=MEETING_ROLES)
 def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = list(ExchangeMeeting.objects.visible_to(request.user).order_by("-held_on", "-pk")[:100])
+    series = list(MeetingSeries.objects.visible_to(request.user).order_by("title", "pk"))
     is_staff = bool(scope_for(request.user).federations_with(Role.FEDERATION_STAFF))
     return render(
         request,
         "duties/meeting_list.html",
-        {"meetings": meetings, "is_staff": is_staff, "today": clock.today()},
+        {"meetings": meetings, "series": series, "is_staff": is_staff, "today": clock.today()},
     )
+
+
+class SeriesForm(StyledForm):
+    title = forms.CharField(label=_("名称"), max_length=200, initial=_("执委季度交流会"))
+    every_months = forms.TypedChoiceField(
+        label=_("周期"), choices=MeetingSeries.Every.choices, coerce=int, initial=MeetingSeries.Every.QUARTER
+    )
+    venue = forms.CharField(label=_("地点"), max_length=200, required=False)
+    agenda_template = forms.CharField(
+        label=_("议程模板"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("每次安排会议时复制到该次会议的议程中，可再逐次修改。"),
+    )
+
+
+@scoped_function(roles=STAFF)
+def series_create(request: HttpRequest) -> HttpResponse:
+    """A series of exchange meetings (default quarterly) with its agenda template."""
+    federation_id = chosen_federation(request, STAFF)
+    federation = Federation.objects.visible_to(request.user).filter(pk=federation_id).first()  # type: ignore[misc]
+    if federation is None:
+        raise Http404
+    form = SeriesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.series_create(federation=federation, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as refusal:
+            add_refusal(form, refusal, {"title_required": "title"})
+        else:
+            messages.success(request, gettext("已设立交流会系列。"))
+            return redirect("duties:meeting-list")
+    return render(
+        request,
+        "core/action_form.html",
+        {
+            "form": form,
+            "title": gettext("设立交流会系列"),
+            "object": federation,
+            "submit_label": gettext("保存"),
+            "cancel_url": reverse("duties:meeting-list"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+class SeriesNextView(ObjectActionView):
+    """安排下一次: the series' next meeting, one period after the latest, its agenda from the template."""
+
+    model = MeetingSeries
+    title = _("安排下一次交流会")
+    submit_label = _("安排")
+    fields_by_code = {"title_required": "held_on"}
+
+    class Form(StyledForm):
+        held_on = date_field(_("日期"), required=False)
+
+    def make_form(self, data: Any = None) -> Any:
+        return self.Form(data)
+
+    def facts(self) -> list[tuple[str, str]]:
+        s: MeetingSeries = self.object
+        return [
+            (gettext("周期"), s.get_every_months_display()),
+            (gettext("议程模板"), s.agenda_template or "—"),
+        ]
+
+    def perform(self, form: Any) -> str:
+        self.meeting = services.series_schedule_next(
+            series=self.object, held_on=form.cleaned_data.get("held_on"), acting_user=self.request.user
+        )
+        return gettext("已安排交流会。")
+
+    def get_success_url(self) -> str:
+        meeting = getattr(self, "meeting", None)
+        return (
+            reverse("duties:meeting-detail", args=[meeting.pk]) if meeting else reverse("duties:meeting-list")
+        )
 
 
 class MeetingForm(StyledForm):
@@ -91,6 +180,9 @@ class MeetingDetailView(ScopedDetailView):
             Attendance.objects.visible_to(self.request.user)
             .filter(meeting=self.object)
             .select_related("executive__person")
+        )
+        ctx["attachments"] = list(
+            MeetingAttachment.objects.visible_to(self.request.user).filter(meeting=self.object)
         )
         ctx["can_change"] = self.permits("change")
         ctx["held"] = self.object.held_on <= clock.today()
@@ -145,6 +237,64 @@ class AttendanceView(MeetingActionView):
                     meeting=self.object, executive=e, status=status, acting_user=self.request.user
                 )
         return gettext("已登记出席情况。")
+
+
+class AttachView(MeetingActionView):
+    """上传会议材料: a file checked by its content (PDF, images, Word, Excel)."""
+
+    title = _("上传会议材料")
+    submit_label = _("上传")
+    template_name = "duties/attach_form.html"
+    fields_by_code = {"file": "file"}
+
+    class Form(StyledForm):
+        title = forms.CharField(label=_("名称"), max_length=200, required=False)
+        file = forms.FileField(label=_("文件"))
+
+    def make_form(self, data: Any = None, files: Any = None) -> Any:
+        return self.Form(data, files)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        form = self.make_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.meeting_attach(
+                    meeting=self.object,
+                    upload=form.cleaned_data["file"],
+                    title=form.cleaned_data["title"],
+                    acting_user=request.user,
+                )
+            except ValidationError as refusal:
+                add_refusal(form, refusal, self.fields_by_code)
+            else:
+                messages.success(request, gettext("已上传会议材料。"))
+                return redirect(self.get_success_url())
+        return self.show(form, status=400)
+
+
+class AttachmentOpenView(ScopedObjectMixin, View):
+    """A meeting's file, streamed to who may see the meeting (never from the web root)."""
+
+    model = MeetingAttachment
+    allowed_roles = MEETING_ROLES
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        att: MeetingAttachment = self.get_object()  # type: ignore[assignment]
+        path = services.attachments_dir() / att.path
+        if not path.is_file():
+            raise Http404
+        inline = att.file_kind in ("pdf", "png", "jpeg")
+        response = FileResponse(
+            path.open("rb"),
+            content_type=att.content_type,
+            as_attachment=not inline,
+            filename=att.original_name,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store, private"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
 
 
 class MinutesView(MeetingActionView):

@@ -14,6 +14,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from core import clock, excel, pdf
 from core.roles import Role
+from core.tenancy import chosen_federation
 from core.views import ScopedObjectMixin, scoped_function
 from duties import selectors
 from duties.models import Executive
@@ -32,12 +33,11 @@ COLUMNS: list[tuple[str, str, int | None]] = [
     ("suggestions", gettext_noop("建言献策"), None),
     ("suggestions_adopted", gettext_noop("被采纳"), None),
 ]
-EXPECTATIONS = {"shifts_served": selectors.REQUIRED_SHIFTS, "suggestions": selectors.REQUIRED_SUGGESTIONS}
 
 
-def shortfalls(figures: dict[str, int], year: int) -> list[str]:
-    """What falls short of the yearly expectations (only judged for a year that is over or under way)."""
-    return [k for k, n in EXPECTATIONS.items() if figures.get(k, 0) < n]
+def shortfalls(figures: dict[str, int], expected: dict[str, int]) -> list[str]:
+    """What falls short of the yearly expectations of the executive's federation."""
+    return [k for k, n in expected.items() if figures.get(k, 0) < n]
 
 
 def board_rows(user: Any, year: int) -> list[dict[str, Any]]:
@@ -45,9 +45,11 @@ def board_rows(user: Any, year: int) -> list[dict[str, Any]]:
     in_year = Q(started_on__lte=end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=start))
     executives = list(selectors.executives_for(user).filter(in_year).order_by("person__name", "pk"))
     records = selectors.duty_records([e.pk for e in executives], *selectors.year_bounds(year))
+    expected = {f: selectors.expectations(f) for f in {e.federation_id for e in executives}}
     rows = []
     for e in executives:
-        figures, short = records[e.pk], shortfalls(records[e.pk], year)
+        figures = records[e.pk]
+        short = shortfalls(figures, expected[e.federation_id])
         rows.append(
             {
                 "executive": e,
@@ -64,14 +66,16 @@ def board_rows(user: Any, year: int) -> list[dict[str, Any]]:
 def records(request: HttpRequest) -> HttpResponse:
     """履职档案: the executives' duty figures of a year, shortfalls highlighted."""
     year = _year(request)
+    rows = board_rows(request.user, year)
+    federation_id = rows[0]["executive"].federation_id if rows else chosen_federation(request, RECORD_ROLES)
     return render(
         request,
         "duties/records.html",
         {
             "year": year,
-            "rows": board_rows(request.user, year),
+            "rows": rows,
             "columns": [(k, gettext(t)) for k, t, _ in COLUMNS],
-            "expectations": EXPECTATIONS,
+            "expectations": selectors.expectations(federation_id) if federation_id else {},
         },
     )
 
@@ -121,14 +125,15 @@ class DutyReportView(ScopedObjectMixin, SingleObjectMixin, View):
         executive: Executive = self.get_object()  # type: ignore[assignment]
         year = _year(request)
         record = selectors.duty_record(executive, *selectors.year_bounds(year))
+        expected = selectors.expectations(executive.federation_id)
         content = pdf.render_pdf(
             "duties/pdf/duty_report.html",
             {
                 "executive": executive,
                 "year": year,
                 "record": record,
-                "lines": [(gettext(t), record.figures.get(k, 0), EXPECTATIONS.get(k)) for k, t, _ in COLUMNS],
-                "short": shortfalls(record.figures, year),
+                "lines": [(gettext(t), record.figures.get(k, 0), expected.get(k)) for k, t, _ in COLUMNS],
+                "short": shortfalls(record.figures, expected),
                 "today": clock.today(),
                 "logs": selectors.logs_of(request.user, executive, limit=200),
             },

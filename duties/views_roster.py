@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,7 @@ from core.forms import StyledForm, add_refusal, date_field, reason_field
 from core.roles import Role
 from core.scoping import scope_for
 from core.tenancy import chosen_federation
-from core.views import ObjectActionView, scoped_function
+from core.views import ObjectActionView, public, scoped_function
 from duties import selectors, services
 from duties.models import Executive, Shift, ShiftSwap
 from orgs.models import Federation
@@ -353,3 +354,52 @@ class SwapWithdrawView(RosterActionView):
     def perform(self, form: Any) -> str:
         services.swap_withdraw(swap=self.object, acting_user=self.request.user)
         return gettext("已撤回调班申请。")
+
+
+# ------------------------------------------------------------------------------ calendar feed
+@scoped_function(roles={Role.EXECUTIVE})
+def calendar_feed(request: HttpRequest) -> HttpResponse:
+    """订阅值班日历: the executive's secret feed address, issued (shown once), renewed or stopped."""
+    from duties.models import CalendarFeed
+
+    federation_id = chosen_federation(request, {Role.EXECUTIVE})
+    executive = selectors.my_executive(request.user, federation_id) if federation_id else None
+    if executive is None:
+        return render(request, "duties/not_executive.html")
+    ctx: dict[str, Any] = {"executive": executive}
+    if request.method == "POST":
+        if request.POST.get("do") == "revoke":
+            services.calendar_feed_revoke(executive=executive, acting_user=request.user)
+            messages.success(request, gettext("已停用日历订阅地址。"))
+            return redirect("duties:calendar")
+        _, token = services.calendar_feed_issue(executive=executive, acting_user=request.user)
+        ctx["feed_url"] = request.build_absolute_uri(reverse("duties:calendar-ics", args=[token]))
+    ctx["active"] = (
+        CalendarFeed.objects.visible_to(request.user)
+        .filter(executive=executive, revoked_at__isnull=True)
+        .first()
+    )
+    response = render(request, "duties/calendar_feed.html", ctx)
+    add_never_cache_headers(response)
+    return response
+
+
+@public
+def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The roster feed of the token's executive (text/calendar); a revoked or unknown token is 404."""
+    from django.utils import timezone
+
+    from duties.models import CalendarFeed
+
+    feed = selectors.feed_for_token(token)
+    if feed is None or feed.executive.ended_on is not None:
+        raise Http404
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
+    response = HttpResponse(selectors.roster_ics(feed.executive), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="roster.ics"'
+    response["Cache-Control"] = "no-store, private"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+calendar_ics.jinguo_example_kwargs = {"token": "x" * 43}  # type: ignore[attr-defined]

@@ -151,10 +151,12 @@ def test_public_pages_are_only_login_and_health():
     )
     # The one-time reset code's page is public: its holder cannot log in yet (accounts.resets).
     # The certificate check is public: whoever holds a volunteer's certificate checks it (lectures).
-    # A personal lecture calendar feed is public: calendar apps read it by the secret token in its URL.
+    # Calendar feeds (a person's lectures, an executive's roster) are read by calendar applications that
+    # cannot log in: the secret, revocable token in the URL is the credential (an unknown token is 404).
     assert public == [
         "accounts/login/",
         "accounts/reset/",
+        "duties/roster/calendar/<str:token>/roster.ics",
         "healthz",
         "lectures/calendar/<str:token>.ics",
         "lectures/certificates/verify/",

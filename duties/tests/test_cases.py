@@ -214,25 +214,21 @@ def test_api_case_create_and_read(world, on_duty, client):
         "narrative": STORY,
     }
     res = client.post(
-        "/api/v1/duties/hotline/cases",
+        "/api/v1/hotline/cases",
         json.dumps(body),
         content_type="application/json",
         **api_headers(world.executive),
     )
     assert res.status_code == 201, res.content
     case_id = res.json()["id"]
-    got = client.get(f"/api/v1/duties/hotline/cases/{case_id}", **api_headers(world.supervisor))
+    got = client.get(f"/api/v1/hotline/cases/{case_id}", **api_headers(world.supervisor))
     assert got.status_code == 200 and got.json()["narrative"] == STORY
+    assert client.get(f"/api/v1/hotline/cases/{case_id}", **api_headers(world.staff)).status_code == 403
     assert (
-        client.get(f"/api/v1/duties/hotline/cases/{case_id}", **api_headers(world.staff)).status_code == 403
-    )
-    assert (
-        client.get(
-            f"/api/v1/duties/hotline/cases/{world.case_b.pk}", **api_headers(world.supervisor)
-        ).status_code
+        client.get(f"/api/v1/hotline/cases/{world.case_b.pk}", **api_headers(world.supervisor)).status_code
         == 404
     )
-    listed = client.get("/api/v1/duties/hotline/cases", **api_headers(world.executive)).json()
+    listed = client.get("/api/v1/hotline/cases", **api_headers(world.executive)).json()
     assert NAME not in json.dumps(listed, ensure_ascii=False)
     assert AuditEvent.objects.filter(
         action="decrypt", object_id=str(case_id), detail__contains="接口读取个案"
