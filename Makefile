@@ -67,10 +67,10 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy .
 
-# One pytest-xdist worker per core (JOBS=1 for a single process); a file's tests stay on one worker, so a
-# module's served instance starts once.
+# One pytest-xdist worker per core (JOBS=1 for a single process); an idle worker takes tests from a busy
+# one, so the long walker tests of one file run side by side.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-PYTEST = $(VENV)/bin/pytest -q -n $(JOBS) --dist loadfile
+PYTEST = $(VENV)/bin/pytest -q -n $(JOBS) --dist worksteal
 
 test-sqlite: install
 	@echo "=== pytest on SQLite ==="
