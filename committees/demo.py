@@ -35,9 +35,7 @@ from typing import Any
 
 from committees import services
 from committees.models import Committee, Seat, Vacancy
-from core import clock
 from core.registry import DemoContext
-from core.reminders import run_reminders
 from orgs import demo as org_demo
 from orgs import services as org_services
 from orgs.models import Person, Unit
@@ -349,9 +347,8 @@ class _History:
 
 
 def load_demo(ctx: DemoContext) -> None:
-    """Adds the committee history (2008 to DEMO_TODAY) to the demo district built by orgs.demo, then runs
-    the reminders for the platform's today (core.clock, the same day every page counts from), so the
-    demo's staff and liaison find notices waiting (in-app only)."""
+    """Adds the committee history (2008 to DEMO_TODAY) to the demo district built by orgs.demo (the
+    reminders run once every app's part is loaded: core's load_demo command)."""
     org = ctx.data["org"]
     history = _History(org, ctx.rng)
     events: list[tuple[dt.date, int, Any, tuple[Any, ...]]] = []
@@ -376,7 +373,6 @@ def load_demo(ctx: DemoContext) -> None:
     for _day, _order, action, args in events:
         action(*args)
     ctx.data["committee_history"] = history
-    run_reminders(clock.today(), federation_id=org.federation.pk, email=False, sms=False)
     units = Unit.objects.filter(federation=org.federation)
     active = units.filter(dissolved_on__isnull=True).count()
     committees = Committee.objects.filter(federation=org.federation, dissolved_on__isnull=True).count()

@@ -125,9 +125,9 @@ def test_demo_history_runs_to_its_fixed_today_and_looks_alive(demo):
     # The reminders ran for that day: notices wait in the app, and no e-mail or SMS went out.
     liaison = User.objects.get(username="demo_liaison")
     staff_kinds = set(Notification.objects.filter(recipient=staff).values_list("kind", flat=True))
-    assert staff_kinds == {"term_overdue", "term_due", "vacancy_overdue", "vacancy_half"}
+    assert staff_kinds >= {"term_overdue", "term_due", "vacancy_overdue", "vacancy_half"}
     assert Notification.objects.filter(recipient=staff).count() >= 8
     assert Notification.objects.filter(recipient=liaison, kind="vacancy_half").exists()
     assert mail.outbox == []
-    # Running them again for the same day adds nothing.
+    # Every app's producers ran once all demo records were there: running them again adds nothing.
     assert run_reminders(today, federation_id=federation.pk, email=False, sms=False).notifications_created == 0

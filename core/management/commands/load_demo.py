@@ -8,8 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from core import audit
+from core import audit, clock
 from core.registry import DemoContext, demo_loaders
+from core.reminders import run_reminders
 
 DEFAULT_PASSWORD = "Jinguo-Demo-2026!"
 
@@ -35,6 +36,9 @@ class Command(BaseCommand):
                 if opts["verbosity"] > 1:
                     self.stdout.write(f"  {key} …")
                 loader.load(ctx)
+            # Once every app's records are there: each producer's reminders wait in the app for the demo's
+            # today (no e-mail or SMS goes out from a demo).
+            run_reminders(clock.today(), email=False, sms=False)
         self.stdout.write(self.style.SUCCESS("Demo loaded:"))
         for line in ctx.summary:
             self.stdout.write(f"  {line}")
