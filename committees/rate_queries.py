@@ -45,21 +45,18 @@ class AddDays(Func):
     def __init__(self, day: Any, days: Any) -> None:
         super().__init__(day, days if hasattr(days, "resolve_expression") else Value(int(days)))
 
-    def _parts(self, compiler: Any, connection: Any) -> tuple[str, str, list[Any]]:
+    def _parts(self, compiler: Any, connection: Any) -> tuple[str, str, tuple[Any, ...]]:
         day_sql, day_params = compiler.compile(self.source_expressions[0])
         days_sql, days_params = compiler.compile(self.source_expressions[1])
-        return day_sql, days_sql, [*day_params, *days_params]
+        return day_sql, days_sql, (*day_params, *days_params)
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
         day_sql, days_sql, params = self._parts(compiler, connection)
         return f"date({day_sql}, ({days_sql}) || ' days')", params
 
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
         day_sql, days_sql, params = self._parts(compiler, connection)
         return f"({day_sql} + CAST({days_sql} AS integer))", params
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # pragma: no cover
-        raise NotImplementedError(f"AddDays has no SQL for {connection.vendor}")
 
 
 def _unit_active(day: dt.date, prefix: str = "") -> Q:
@@ -70,7 +67,7 @@ def _committee_active(day: dt.date) -> Q:
     return active_on_q(day, start="formed_on", end="dissolved_on")
 
 
-def _ids(units: QuerySet[Unit]) -> QuerySet[Unit]:
+def _ids(units: QuerySet[Unit]) -> QuerySet[Any]:
     """The scope as a subquery (`unit_id IN (SELECT id ...)`), unordered."""
     return units.order_by().values("id")
 
