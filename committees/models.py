@@ -90,7 +90,11 @@ class Term(TrackedModel):
             ),
         ]
         # Reminders and the overdue list look terms up by their planned end.
-        indexes = [models.Index(fields=["federation", "due_on"], name="term_fed_due")]
+        indexes = [
+            models.Index(fields=["federation", "due_on"], name="term_fed_due"),
+            # The on-time rate looks up each term's successor (committee, number + 1) for its start: covered.
+            models.Index(fields=["committee", "number", "started_on"], name="term_committee_number_start"),
+        ]
 
     def __str__(self) -> str:
         return gettext("%(committee)s 第%(n)s届") % {"committee": self.committee, "n": self.number}

@@ -14,6 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from committees import rate_queries
 from committees.history import post_label
 from committees.models import Committee, Correction, Term, Vacancy
 from committees.rates import (
@@ -24,8 +25,6 @@ from committees.rates import (
     UnitFact,
     VacancyFact,
     YearRates,
-    all_rates,
-    yearly_trend,
 )
 from committees.rules import (
     TermJudgement,
@@ -150,17 +149,39 @@ def rates_for(
     federation: Federation | int | None = None,
     unit_ids: Any = None,
 ) -> Rates:
-    """The three rates over [start, end] (formation as of `end`) for what the user may read."""
-    facts = rate_facts_for(user, federation, unit_ids, period=(start, end))
-    return all_rates(facts, start, end, rate_settings_for(user, federation))
+    """The three rates over [start, end] (formation as of `end`) for what the user may read.
+
+    Counted by the database (committees.rate_queries), by the rules of committees.rates: four statements.
+    """
+    units = rate_units_for(user, federation, unit_ids)
+    return rate_queries.rates_over(units, [(start, end)], rate_settings_for(user, federation))[0]
 
 
 def rate_trend_for(
     user: Any, first_year: int, last_year: int, *, federation: Federation | int | None = None
 ) -> list[YearRates]:
     """Per-year rates for the trend chart (formation as of Dec 31; the others over each year)."""
-    facts = rate_facts_for(user, federation)
-    return yearly_trend(facts, first_year, last_year, rate_settings_for(user, federation))
+    units = rate_units_for(user, federation)
+    years = rate_queries.trend_periods(first_year, last_year)
+    found = rate_queries.rates_over(units, [p for _year, p in years], rate_settings_for(user, federation))
+    return [YearRates(year, rates) for (year, _p), rates in zip(years, found, strict=True)]
+
+
+def rates_and_trend_for(
+    user: Any,
+    start: dt.date,
+    end: dt.date,
+    first_year: int,
+    last_year: int,
+    *,
+    federation: Federation | int | None = None,
+    until: dt.date | None = None,
+) -> tuple[Rates, list[YearRates]]:
+    """The rates over [start, end] and the yearly trend (cut at `until`), in the same four statements."""
+    units = rate_units_for(user, federation)
+    return rate_queries.rates_and_trend(
+        units, (start, end), first_year, last_year, rate_settings_for(user, federation), until=until
+    )
 
 
 # ---- the dashboard's lists --------------------------------------------------------------------------
@@ -196,32 +217,43 @@ class OverdueCommittee:
         return self.committee.unit
 
 
-def overdue_committees(
-    user: Any, as_of: dt.date, federation: Federation | int | None = None
-) -> list[OverdueCommittee]:
-    """Committees active on `as_of` whose current term was due before `as_of` with no successor by then.
+def overdue_terms(user: Any, as_of: dt.date, federation: Federation | int | None = None) -> QuerySet[Term]:
+    """The current terms of committees active on `as_of` that were due before it with no successor by then.
 
-    One query: the current term is the one started on or before `as_of` with no later term started by
-    `as_of`; it is overdue when `due_on < as_of`. Most overdue first.
+    One query, most overdue first; slice it for a page (committee and unit joined).
     """
     later_started = Term.objects.filter(
         committee_id=OuterRef("committee_id"), number__gt=OuterRef("number"), started_on__lte=as_of
     )
-    terms = (
+    return (
         Term.objects.visible_to(user)
         .filter(committee__in=rate_committees_for(user, federation))
         .filter(_committee_active_on(as_of, "committee__"))
         .filter(started_on__lte=as_of, due_on__lt=as_of)
         .filter(~Exists(later_started))
         .select_related("committee", "committee__unit")
-        .order_by("due_on", "committee__unit__name")
+        .order_by("due_on", "committee__unit__name", "id")
     )
-    return [OverdueCommittee(committee=t.committee, term=t, days_overdue=(as_of - t.due_on).days) for t in terms]
+
+
+def overdue_committee(term: Term, as_of: dt.date) -> OverdueCommittee:
+    return OverdueCommittee(committee=term.committee, term=term, days_overdue=(as_of - term.due_on).days)
+
+
+def overdue_committees(
+    user: Any, as_of: dt.date, federation: Federation | int | None = None
+) -> list[OverdueCommittee]:
+    """Committees active on `as_of` whose current term was due before `as_of` with no successor by then.
+
+    The current term is the one started on or before `as_of` with no later term started by `as_of`; it is
+    overdue when `due_on < as_of`. Most overdue first (all of them: `overdue_terms` for a page).
+    """
+    return [overdue_committee(t, as_of) for t in overdue_terms(user, as_of, federation)]
 
 
 def rate_committees_for(user: Any, federation: Federation | int | None = None) -> QuerySet[Committee]:
     """The committees of the units the user may read (in one federation, when given)."""
-    return Committee.objects.visible_to(user).filter(unit__in=rate_units_for(user, federation))
+    return Committee.objects.visible_to(user).filter(unit__in=rate_units_for(user, federation).order_by())
 
 
 @dataclass(frozen=True)
@@ -237,28 +269,35 @@ class LateVacancy:
         return self.vacancy.committee
 
 
-def vacancies_past_deadline(
-    user: Any, as_of: dt.date, federation: Federation | int | None = None
-) -> list[LateVacancy]:
-    """Vacancies open on `as_of` whose deadline (vacated_on + the federation's fill days) is before it.
+def late_vacancies(user: Any, as_of: dt.date, federation: Federation | int | None = None) -> QuerySet[Vacancy]:
+    """Vacancies open on `as_of` whose deadline (vacated_on + the row's federation's fill days) is before it.
 
-    One query; the deadline uses each row's federation's `vacancy_fill_days`. Longest overdue first.
+    One query, longest open first; slice it for a page (committee, unit and federation joined).
     """
-    rows = (
+    return (
         Vacancy.objects.visible_to(user)
         .filter(committee__in=rate_committees_for(user, federation))
         .filter(vacated_on__lte=as_of)
         .filter(Q(filled_on__isnull=True) | Q(filled_on__gt=as_of))
+        # committees.rules.judge_vacancy's PAST_DEADLINE: today > deadline.
+        .alias(deadline=rate_queries.AddDays(F("vacated_on"), F("federation__vacancy_fill_days")))
+        .filter(deadline__lt=as_of)
         .select_related("committee", "committee__unit", "federation")
-        .annotate(fill_days=F("federation__vacancy_fill_days"))
         .order_by("vacated_on", "id")
     )
-    result = []
-    for v in rows:
-        judged = judge_vacancy(vacated_on=v.vacated_on, filled_on=v.filled_on, fill_days=v.fill_days, today=as_of)
-        if judged.stage == VacancyStage.PAST_DEADLINE:
-            result.append(LateVacancy(vacancy=v, deadline=judged.deadline, days_past_deadline=judged.days_late))
-    return result
+
+
+def late_vacancy(vacancy: Vacancy, as_of: dt.date) -> LateVacancy:
+    judged = judge_vacancy(vacated_on=vacancy.vacated_on, filled_on=vacancy.filled_on,
+                           fill_days=vacancy.federation.vacancy_fill_days, today=as_of)
+    return LateVacancy(vacancy=vacancy, deadline=judged.deadline, days_past_deadline=judged.days_late)
+
+
+def vacancies_past_deadline(
+    user: Any, as_of: dt.date, federation: Federation | int | None = None
+) -> list[LateVacancy]:
+    """Every vacancy open on `as_of` past its fill deadline (`late_vacancies` for a page)."""
+    return [late_vacancy(v, as_of) for v in late_vacancies(user, as_of, federation)]
 
 
 # ---- a unit's committee history (历届情况) ----------------------------------------------------------

@@ -1,23 +1,26 @@
 """What the self-check dashboard (自查工作台) shows, read through the user's scope.
 
-The three rates come from committees.selectors / committees.rates (one set of facts, loaded once,
-from which every year of the trend is computed in Python); the three lists are committees.selectors'
-scoped queries, turned into the rows the page and the Excel exports show.
+The three rates and their trend are counted by the database (committees.rate_queries, by the rules of
+committees.rates) in four statements; the three lists are committees.selectors' scoped queries, of which
+the page shows the first rows with their count, the list pages (dashboard.views.ProblemListView) a page
+at a time, and the Excel exports all, turned into the same rows.
 Nothing below runs a query per unit: the page's query count does not grow with the district.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Min
+from django.db.models import Count, Min, QuerySet, Window
 from django.utils.translation import gettext_lazy as _
 
 from committees import selectors as committee_selectors
-from committees.models import Term
-from committees.rates import RateResult, Rates, YearRates, all_rates, yearly_trend
+from committees.models import Term, Vacancy
+from committees.rates import RateResult, Rates, YearRates
+from orgs.models import Unit
 
 # How many years the trend chart reaches back at most.
 TREND_MAX_YEARS = 12
@@ -79,6 +82,22 @@ class VacancyRow:
     days_open: int
 
 
+# How many rows of each list the dashboard shows; the rest are on the list's own pages.
+LIST_HEAD = 10
+
+
+@dataclass(frozen=True)
+class ListHead:
+    """The first rows of a list and how many there are in all."""
+
+    rows: list[Any] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.rows)
+
+
 @dataclass
 class Dashboard:
     start: dt.date
@@ -86,9 +105,9 @@ class Dashboard:
     as_of: dt.date
     rates: list[RateView]
     trend: dict[str, Any]
-    no_committee: list[NoCommitteeRow] = field(default_factory=list)
-    overdue: list[OverdueRow] = field(default_factory=list)
-    vacancies: list[VacancyRow] = field(default_factory=list)
+    no_committee: ListHead = field(default_factory=ListHead)
+    overdue: ListHead = field(default_factory=ListHead)
+    vacancies: ListHead = field(default_factory=ListHead)
 
 
 # Lazy: the page, the chart and the Excel exports show them in the language of the request.
@@ -117,60 +136,97 @@ def first_year_for(user: Any, federation: int | None = None) -> int | None:
     return min(years) if years else None
 
 
+def no_committee_row(unit: Unit, as_of: dt.date) -> NoCommitteeRow:
+    return NoCommitteeRow(unit.pk, unit.name, unit.get_kind_display(), unit.established_on)
+
+
+def overdue_row(term: Term, as_of: dt.date) -> OverdueRow:
+    o = committee_selectors.overdue_committee(term, as_of)
+    return OverdueRow(
+        unit_id=o.unit.pk,
+        unit_name=o.unit.name,
+        term_number=o.term.number,
+        started_on=o.term.started_on,
+        due_on=o.term.due_on,
+        days_overdue=o.days_overdue,
+    )
+
+
+def vacancy_row(vacancy: Vacancy, as_of: dt.date) -> VacancyRow:
+    late = committee_selectors.late_vacancy(vacancy, as_of)
+    return VacancyRow(
+        unit_id=late.committee.unit_id,
+        unit_name=late.committee.unit.name,
+        post=late.vacancy.get_role_display(),
+        vacated_on=late.vacancy.vacated_on,
+        deadline=late.deadline,
+        days_open=(as_of - late.vacancy.vacated_on).days,
+    )
+
+
+@dataclass(frozen=True)
+class ProblemList:
+    """One of the dashboard's three lists: its query (scoped, ordered) and the row the page shows."""
+
+    key: str
+    title: Any
+    queryset: Callable[[Any, dt.date, int | None], QuerySet[Any]]
+    row: Callable[[Any, dt.date], Any]
+
+    def rows(self, user: Any, as_of: dt.date, federation: int | None = None) -> list[Any]:
+        """Every row (the Excel export)."""
+        return [self.row(obj, as_of) for obj in self.queryset(user, as_of, federation)]
+
+    def head(self, user: Any, as_of: dt.date, federation: int | None = None, size: int = LIST_HEAD) -> ListHead:
+        """The first `size` rows with the count of all: one query (the count as a window over the rows)."""
+        objs = list(self.queryset(user, as_of, federation).annotate(jg_total=Window(Count("*")))[:size])
+        total = objs[0].jg_total if objs else 0
+        return ListHead(rows=[self.row(obj, as_of) for obj in objs], total=total)
+
+
+PROBLEM_LISTS: dict[str, ProblemList] = {
+    "no-committee": ProblemList(
+        "no-committee", _("未组建妇委会的单位"), committee_selectors.units_without_committee, no_committee_row
+    ),
+    "overdue": ProblemList("overdue", _("超期服役"), committee_selectors.overdue_terms, overdue_row),
+    "vacancies": ProblemList("vacancies", _("超过补缺期限的缺位"), committee_selectors.late_vacancies, vacancy_row),
+}
+
+
 def units_without_committee(user: Any, as_of: dt.date, federation: int | None = None) -> list[NoCommitteeRow]:
     """Active units that must have a committee and had none on `as_of` (未组建)."""
-    return [
-        NoCommitteeRow(u.pk, u.name, u.get_kind_display(), u.established_on)
-        for u in committee_selectors.units_without_committee(user, as_of, federation)
-    ]
+    return PROBLEM_LISTS["no-committee"].rows(user, as_of, federation)
 
 
 def overdue_terms(user: Any, as_of: dt.date, federation: int | None = None) -> list[OverdueRow]:
     """Terms in office on `as_of` whose planned end has passed (超期服役), longest overdue first."""
-    return [
-        OverdueRow(
-            unit_id=o.unit.pk,
-            unit_name=o.unit.name,
-            term_number=o.term.number,
-            started_on=o.term.started_on,
-            due_on=o.term.due_on,
-            days_overdue=o.days_overdue,
-        )
-        for o in committee_selectors.overdue_committees(user, as_of, federation)
-    ]
+    return PROBLEM_LISTS["overdue"].rows(user, as_of, federation)
 
 
 def vacancies_past_deadline(user: Any, as_of: dt.date, federation: int | None = None) -> list[VacancyRow]:
     """Posts open on `as_of` longer than the federation's fill deadline, longest open first."""
-    return [
-        VacancyRow(
-            unit_id=late.committee.unit_id,
-            unit_name=late.committee.unit.name,
-            post=late.vacancy.get_role_display(),
-            vacated_on=late.vacancy.vacated_on,
-            deadline=late.deadline,
-            days_open=(as_of - late.vacancy.vacated_on).days,
-        )
-        for late in committee_selectors.vacancies_past_deadline(user, as_of, federation)
-    ]
+    return PROBLEM_LISTS["vacancies"].rows(user, as_of, federation)
 
 
 def dashboard_for(
     user: Any, *, start: dt.date, end: dt.date, trend_from: int, trend_to: int, federation: int | None = None
 ) -> Dashboard:
     """Everything the dashboard shows for the period [start, end] in one federation (the user's part of
-    it), in a fixed number of queries."""
-    facts = committee_selectors.rate_facts_for(user, federation)
-    rate_settings = committee_selectors.rate_settings_for(user, federation)
+    it), in a fixed number of queries: the rates and the trend counted by the database in four, each list
+    its first rows with their count in one."""
+    rates, trend = committee_selectors.rates_and_trend_for(
+        user, start, end, trend_from, trend_to, federation=federation, until=end
+    )
+    lists = {key: spec.head(user, end, federation) for key, spec in PROBLEM_LISTS.items()}
     return Dashboard(
         start=start,
         end=end,
         as_of=end,
-        rates=rate_views(all_rates(facts, start, end, rate_settings)),
-        trend=trend_series(yearly_trend(facts, trend_from, trend_to, rate_settings, until=end)),
-        no_committee=units_without_committee(user, end, federation),
-        overdue=overdue_terms(user, end, federation),
-        vacancies=vacancies_past_deadline(user, end, federation),
+        rates=rate_views(rates),
+        trend=trend_series(trend),
+        no_committee=lists["no-committee"],
+        overdue=lists["overdue"],
+        vacancies=lists["vacancies"],
     )
 
 

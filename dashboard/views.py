@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from core import audit, clock
@@ -143,3 +145,37 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 export.jinguo_example_kwargs = {"kind": "overdue"}  # type: ignore[attr-defined]
+
+
+class ProblemListView(ScopedTemplateView):
+    """One of the dashboard's three lists in full, a page at a time, for the same federation and period."""
+
+    allowed_roles = DASHBOARD_ROLES
+    template_name = "dashboard/problem_list.html"
+    paginate_by = 50
+    jinguo_example_kwargs = {"kind": "overdue"}
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        spec = selectors.PROBLEM_LISTS.get(kwargs["kind"])
+        if spec is None:
+            raise Http404
+        user = request.user
+        today = clock.today()
+        federation = chosen_federation(request, DASHBOARD_ROLES)
+        period = parse_period(request.GET, today, selectors.first_year_for(user, federation))
+        paginator = Paginator(spec.queryset(user, period.end, federation), self.paginate_by)
+        page = paginator.get_page(request.GET.get("page"))
+        names = dict(Federation.objects.visible_to(user).values_list("pk", "name"))
+        context = {
+            "spec": spec,
+            "kind": spec.key,
+            "rows": [spec.row(obj, period.end) for obj in page.object_list],
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": page.has_other_pages(),
+            "period": period,
+            "federation": federation,
+            "federation_name": names.get(federation or 0, ""),
+        }
+        return render(request, self.template_name, context)
+

@@ -137,9 +137,13 @@ PAGES = [
     # frame 7 + the auditor's second factor + events (one page) + the count + the action filter's choices
     # + the federation names of the page's events
     Page("audit-log", "auditor", lambda w: "/audit/", more_audit, 13),
-    # frame 7 + person + the period's first dates (2) + units, committees, terms, vacancies of the rates
-    # (one query each) + the federation's deadlines + the three problem lists + the federation picker
+    # frame 7 + person + the period's first dates (2) + the federation's deadlines + the rates and trend
+    # counted by the database (units, committees, terms, vacancies) + each problem list's first rows with
+    # their count (one query each) + the federation picker
     Page("dashboard", "staff", lambda w: "/dashboard/", more_units, 19),
+    # frame 7 + person + the period's first dates (2) + the page's rows + the count for the pager
+    # + the federation's name
+    Page("dashboard-list", "staff", lambda w: "/dashboard/lists/no-committee/", more_units, 13),
     # frame 7 + person + the federation + its settings sections' reads
     Page("federation-settings", "staff", lambda w: f"/orgs/federations/{w.fed_a.pk}/settings/", nothing, 10),
 ]

@@ -328,7 +328,7 @@ def test_every_part_counts_the_days_against_the_one_today(world, history, client
     client = client_as(world.staff)
     assert f"超期服役 {days} 天" in client.get(f"/orgs/units/{world.unit_a1.pk}/").content.decode()
     dashboard = client.get("/dashboard/")
-    assert [row.days_overdue for row in dashboard.context["data"].overdue] == [days]
+    assert [row.days_overdue for row in dashboard.context["data"].overdue.rows] == [days]
     assert "2027年3月1日" in client_as(world.volunteer).get("/").content.decode()
 
 

@@ -179,3 +179,60 @@ def test_the_number_of_queries_does_not_grow_with_the_units(world, history, clie
         f"{with_n} queries for 5 more units, {with_3n} for 15: something runs a query per unit or per row "
         "(use select_related / one aggregate in dashboard.selectors)"
     )
+
+
+def test_each_list_shows_its_first_rows_with_the_count_and_a_link_to_all(world, history, client_as):
+    _grow(world, 0, 30)  # 15 more units without a committee, 15 more overdue terms and late vacancies
+    page = client_as(world.staff).get(URL, {"year": 2017})
+    data = page.context["data"]
+    for key, total in (("no_committee", 16), ("overdue", 16), ("vacancies", 16)):
+        head = getattr(data, key)
+        assert (len(head.rows), head.total, head.more) == (10, total, True), key
+    html = page.content.decode()
+    assert 'data-testid="list-no-committee-total">16<' in html
+    assert 'href="/dashboard/lists/no-committee/?year=2017' in html
+    assert 'href="/dashboard/lists/vacancies/?year=2017' in html
+    # The first rows are the full lists' first rows (by pinyin; most overdue first; longest open first).
+    from dashboard import selectors as dash
+
+    as_of, fed = D(2017, 12, 31), world.fed_a.pk
+    assert data.no_committee.rows == dash.units_without_committee(world.staff, as_of, fed)[:10]
+    assert data.overdue.rows == dash.overdue_terms(world.staff, as_of, fed)[:10]
+    assert data.vacancies.rows == dash.vacancies_past_deadline(world.staff, as_of, fed)[:10]
+    days = [r.days_overdue for r in data.overdue.rows]
+    assert days == sorted(days, reverse=True) and days[0] == (as_of - D(2015, 1, 1)).days
+
+
+def test_a_short_list_has_no_link(world, history, client_as):
+    page = client_as(world.staff).get(URL, {"year": 2017})
+    assert page.context["data"].overdue.total == 1 and not page.context["data"].overdue.more
+    assert "/dashboard/lists/" not in page.content.decode()
+
+
+def test_the_list_page_is_paginated_and_in_the_dashboards_order(world, history, client_as, monkeypatch):
+    from dashboard import selectors as dash
+    from dashboard.views import ProblemListView
+
+    _grow(world, 0, 30)
+    monkeypatch.setattr(ProblemListView, "paginate_by", 6)
+    client = client_as(world.staff)
+    everything = dash.units_without_committee(world.staff, D(2017, 12, 31), world.fed_a.pk)
+    pages = [client.get("/dashboard/lists/no-committee/", {"year": 2017, "page": n}) for n in (1, 2, 3)]
+    assert [p.status_code for p in pages] == [200, 200, 200]
+    names = [r.unit_name for p in pages for r in p.context["rows"]]
+    assert names == [r.unit_name for r in everything] and len(names) == 16
+    assert pages[0].context["paginator"].count == 16
+    html = pages[1].content.decode()
+    assert "共 16 条记录" in html and "第 2 / 3 页" in html
+    assert 'href="?year=2017&page=3"' in html
+    assert 'href="/dashboard/export/no-committee.xlsx?year=2017' in html
+    overdue = client.get("/dashboard/lists/overdue/", {"year": 2017, "page": 3}).content.decode()
+    assert "区教育局" in overdue and "305 天" in overdue and "第1届" in overdue
+
+
+def test_the_list_page_is_scoped_like_the_dashboard(world, history, client_as):
+    _grow(world, 0, 4)
+    html = client_as(world.liaison).get("/dashboard/lists/no-committee/", {"year": 2017}).content.decode()
+    assert "测试单位" not in html and "共 0 条记录" in html
+    assert client_as(world.volunteer).get("/dashboard/lists/no-committee/").status_code == 403
+    assert client_as(world.staff).get("/dashboard/lists/everything/").status_code == 404

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from committees.rates import Rates, all_rates
-from committees.selectors import rate_facts_for, rate_settings_for
+from committees.rates import Rates
+from committees.selectors import rates_for
 from core.scoping import Scope
 from orgs.models import Federation
 
@@ -44,8 +44,7 @@ class Command(BaseCommand):
         federation = self.federation(opts["federation"])
         # The command reads as the system: the whole federation, no user scope.
         system = Scope(user_id=0, is_superuser=True)
-        facts = rate_facts_for(system, federation)
-        rates = all_rates(facts, start, end, rate_settings_for(system, federation))
+        rates = rates_for(system, start, end, federation=federation)
         if opts["json"]:
             self.stdout.write(json.dumps(rates.as_dict(), ensure_ascii=False))
         else:
