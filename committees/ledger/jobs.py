@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from committees.ledger.exporting import export_filename, write_ledger
@@ -62,7 +64,8 @@ def run_export(run: JobRun) -> Outcome:
     def progress(done: int, total: int) -> None:
         run.progress(2 + 96 * done // max(total, 1), MSG_EXPORTING.format(done=done, total=total))
 
-    summary = write_ledger(job.owner, federation, run.output(), progress=progress)
+    with translation.override((job.params or {}).get("language") or settings.LANGUAGE_CODE):
+        summary = write_ledger(job.owner, federation, run.output(), progress=progress)
     counts = summary.as_dict()
     audit.record(
         "export", object_type="committees.ledger", object_repr=f"{federation.name}台账", federation_id=federation.pk,

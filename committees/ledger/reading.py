@@ -134,8 +134,10 @@ def read_workbook(source: bytes) -> ParsedLedger:
         ledger.unreadable = True
         return ledger
     with book:
-        names = [n.strip() for n in book.sheet_names]
-        ledger.ignored_sheets = [n for n in book.sheet_names if n.strip() not in (*c.SHEETS, c.SHEET_GUIDE)]
+        names = [c.canonical(n.strip()) for n in book.sheet_names]
+        ledger.ignored_sheets = [
+            n for n in book.sheet_names if c.canonical(n.strip()) not in (*c.SHEETS, c.SHEET_GUIDE)
+        ]
         for sheet in c.SHEETS:
             if sheet not in names:
                 ledger.problems.add(Problem(sheet, 0, "", "", MSG_SHEET_MISSING.format(sheet=sheet)))
@@ -158,7 +160,7 @@ def _read_sheet(ledger: ParsedLedger, sheet: str, worksheet: Any) -> bool:
     offset = worksheet.start[1] if worksheet.start else 0
     rows = worksheet.iter_rows()
     first = next(rows, None)
-    headers = [""] * offset + [_header(h) for h in (first or [])]
+    headers = [""] * offset + [c.canonical(_header(h)) for h in (first or [])]
     positions: dict[str, int] = {}
     for i, h in enumerate(headers):
         if not h:
