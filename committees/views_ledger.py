@@ -138,7 +138,7 @@ class LedgerUploadView(ScopedTemplateView):
         upload = form.cleaned_data["file"]
         job = jobs.start(
             kind=IMPORT, owner=request.user, federation_id=form.cleaned_data["federation"].pk,
-            label=(upload.name or "")[:255], params={"dry_run": bool(form.cleaned_data["dry_run"])},
+            label=(upload.name or "")[:255], params={"dry_run": bool(form.cleaned_data["dry_run"]), "language": translation.get_language()},
             input_file=jobs.store_input(form.content),
         )
         return redirect("job", pk=job.pk)

@@ -137,7 +137,7 @@ NAMES: tuple[str, ...] = (*SHEETS, SHEET_GUIDE, *dict.fromkeys(spec.name for s i
 
 def shown(name: str) -> str:
     """A sheet's or a column's name as a workbook in the active language writes it."""
-    return gettext(name)
+    return gettext(name) if name else ""
 
 
 def _normal(text: str) -> str:

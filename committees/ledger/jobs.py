@@ -32,8 +32,10 @@ MSG_EXPORT_DONE = "导出完成：单位 {units:,} 行，届次 {terms:,} 行，
 def run_import(run: JobRun) -> Outcome:
     job = run.job
     federation = Federation.objects.get(pk=int(job.federation_id or 0))
-    result = import_ledger(federation=federation, data=run.read_input(), dry_run=bool(job.params.get("dry_run")),
-                           acting_user=job.owner, filename=job.label, progress=run.progress)
+    # The problems are written in the language of the page the file was sent from.
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        result = import_ledger(federation=federation, data=run.read_input(), dry_run=bool(job.params.get("dry_run")),
+                               acting_user=job.owner, filename=job.label, progress=run.progress)
     summary = {**result.summary(), "problems": [p.as_dict() for p in result.problems]}
     if result.problems_total:
         run.output().write(error_workbook(result.problems, total=result.problems_total))

@@ -243,3 +243,24 @@ def test_headers_are_recognised_in_either_language():
     assert columns.canonical("Term") == columns.SHEET_TERMS
     assert columns.canonical(columns.COL_DUE) == columns.COL_DUE
     assert columns.canonical("Something else") == "Something else"
+
+
+def test_an_import_in_english_names_the_problem_and_its_place_in_english(history, client_as, export):
+    from django.utils import translation
+
+    client = client_as(history.staff)
+    choose_english(client)
+    wb = load_workbook(io.BytesIO(export(client)))
+    wb["Unit"]["B1"] = "Founded"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    empty = Federation.objects.create(name="空白区妇联")
+    with translation.override("en"):
+        result = import_ledger(federation=empty, data=buffer.getvalue())
+        messages = [str(p) for p in result.problems]
+    assert not result.applied
+    assert messages == ['Sheet “Unit”, row 1, column “Established on” (empty): '
+                        'The header lacks the column “Established on” (the header belongs in row 1)']
+    with translation.override("zh-hans"):
+        result = import_ledger(federation=empty, data=buffer.getvalue())
+    assert [p.reason for p in result.problems] == ["表头缺少列「成立日期」（表头应在第1行）"]
