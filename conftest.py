@@ -77,3 +77,13 @@ def client_as(client):
         return login_verified(client, user)
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in English leaves English active in the thread (LocaleMiddleware activates, nothing deactivates):
+    the next test starts in the default language again, as a new request would."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
