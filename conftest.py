@@ -88,3 +88,4 @@ def client_as(client):
         return login_verified(client, user)
 
     return login
+

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
 from core.roles import Role
 
 PASSWORD_MIN_LENGTH = 12
@@ -52,3 +56,14 @@ def hex_to_base32(key: str) -> str:
     import base64
 
     return base64.b32encode(bytes.fromhex(key)).decode().rstrip("=")
+
+
+# What a locked account is told, on the log-in form, the API's log-in and a credential reset alike.
+MSG_LOCKED = _("登录失败次数过多，账号已被锁定30分钟，请稍后再试或联系安全管理员。")
+
+
+def count_failure(request: HttpRequest, username: str, *, reason: str = "otp") -> None:
+    """A failed log-in step after the password was right (second factor): counted by django-axes and
+    recorded by accounts.signals like a wrong password."""
+    user_login_failed.send(sender=__name__, credentials={"username": username, "jinguo_reason": reason},
+                           request=request)

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, CredentialReset, RoleAssignment, User
+from accounts.policy import MSG_LOCKED, count_failure
 from core import audit
 from core.middleware import client_ip
 from core.roles import Role
@@ -167,7 +168,6 @@ def credential_reset_redeem(*, request: HttpRequest, username: str, code: str, n
     from axes.handlers.proxy import AxesProxyHandler
     from axes.utils import reset as axes_reset
 
-    from accounts.services import MSG_LOCKED, count_failure
 
     username = (username or "").strip()[:150]
     ip = client_ip(request)

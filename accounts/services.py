@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -19,7 +18,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, RoleAssignment, User
-from accounts.policy import requires_otp
+from accounts.policy import MSG_LOCKED, count_failure, requires_otp
+from accounts.resets import credential_reset_request
 from core import audit
 from core.middleware import client_ip
 from core.roles import ROLE_BINDINGS
@@ -29,7 +29,6 @@ from core.scoping import forget_scope
 # without its code and a right one with a wrong code look alike (the code is asked on the same form), so
 # that the answer never confirms a password. The audit log tells them apart.
 MSG_BAD_CREDENTIALS = _("用户名、密码或动态验证码错误。需要动态验证码的账号，请同时输入验证器中最新的6位数字。")
-MSG_LOCKED = _("登录失败次数过多，账号已被锁定30分钟，请稍后再试或联系安全管理员。")
 MSG_OTP_INVALID = _("动态验证码错误或已使用过，请输入验证器中最新的6位数字。")
 MSG_OTP_NOT_ENROLLED = _("该账号尚未绑定动态验证码，请先在网页端登录完成绑定。")
 MSG_PASSWORD_CHANGE_REQUIRED = _("该账号须先修改密码，请在网页端登录后修改。")
@@ -62,13 +61,6 @@ def otp_verify(user: User, token: str | None) -> Any:
     with transaction.atomic():
         device = type(device).objects.select_for_update().get(pk=device.pk)
         return device if device.verify_token(token) else None
-
-
-def count_failure(request: HttpRequest, username: str, *, reason: str = "otp") -> None:
-    """A failed log-in step after the password was right (second factor): counted by django-axes and
-    recorded by accounts.signals like a wrong password."""
-    user_login_failed.send(sender=__name__, credentials={"username": username, "jinguo_reason": reason},
-                           request=request)
 
 
 def otp_device_pending(user: User) -> Any:
@@ -248,7 +240,6 @@ def account_create(
     """A new account without a password: its holder sets the first one with a one-time code that another
     administrator hands over (accounts.resets), so that the administrator who made it never knows it."""
     from accounts.models import CredentialReset
-    from accounts.resets import credential_reset_request
 
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": MSG_USERNAME_TAKEN})

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -137,7 +138,7 @@ class LedgerUploadView(ScopedTemplateView):
         upload = form.cleaned_data["file"]
         job = jobs.start(
             kind=IMPORT, owner=request.user, federation_id=form.cleaned_data["federation"].pk,
-            label=(upload.name or "")[:255], params={"dry_run": bool(form.cleaned_data["dry_run"])},
+            label=(upload.name or "")[:255], params={"dry_run": bool(form.cleaned_data["dry_run"]), "language": translation.get_language()},
             input_file=jobs.store_input(form.content),
         )
         return redirect("job", pk=job.pk)
@@ -155,7 +156,9 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     form = _FederationChoice(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid() and form.cleaned_data["federation"] is not None:
         federation = form.cleaned_data["federation"]
+        # The workbook's sheets and headers are written in the language of the page that asked for it.
         job = jobs.start(kind=EXPORT, owner=request.user, federation_id=federation.pk,
+                         params={"language": translation.get_language()},
                          label=gettext("%(federation)s台账") % {"federation": federation.short_name or federation.name})
         return redirect("job", pk=job.pk)
     recent = Job.objects.visible_to(request.user).filter(kind=EXPORT)[:RECENT_JOBS]

@@ -12,6 +12,9 @@ import pydantic
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -23,48 +26,48 @@ from core.models import ConcurrentEditError
 from core.roles import BUSINESS_ROLES
 from core.scoping import get_permitted_or_403, scope_for
 
-MSG_NOT_FOUND = "未找到该对象，或您无权查看。"
-MSG_FORBIDDEN = "您无权执行此操作。"
-MSG_UNAUTHORIZED = "未登录或令牌无效，请先获取令牌。"
-MSG_INVALID = "请求参数有误。"
-MSG_SERVER_ERROR = "服务器内部错误，请稍后再试。"
-MSG_NUMBER_OUT_OF_RANGE = "数值超出范围。"
-MSG_CONFLICT = "保存失败：这条记录已被其他人修改。请重新读取后再修改。"
-MSG_JSON_ONLY = "请求体须为 JSON：请使用 Content-Type: application/json，正文为 UTF-8 编码的 JSON 对象。"
-MSG_BAD_JSON = "请求体不是有效的 JSON：正文须为 UTF-8 编码的 JSON 对象。"
-MSG_INVALID_AT = "请求参数有误：{problems}。"
+MSG_NOT_FOUND = _("未找到该对象，或您无权查看。")
+MSG_FORBIDDEN = _("您无权执行此操作。")
+MSG_UNAUTHORIZED = _("未登录或令牌无效，请先获取令牌。")
+MSG_INVALID = _("请求参数有误。")
+MSG_SERVER_ERROR = _("服务器内部错误，请稍后再试。")
+MSG_NUMBER_OUT_OF_RANGE = _("数值超出范围。")
+MSG_CONFLICT = _("保存失败：这条记录已被其他人修改。请重新读取后再修改。")
+MSG_JSON_ONLY = _("请求体须为 JSON：请使用 Content-Type: application/json，正文为 UTF-8 编码的 JSON 对象。")
+MSG_BAD_JSON = _("请求体不是有效的 JSON：正文须为 UTF-8 编码的 JSON 对象。")
+MSG_INVALID_AT = _("请求参数有误：{problems}。")
 
 # Where a parameter is, and what is wrong with it, in the words of the API's Chinese messages.
-PLACES = {"query": "查询参数", "path": "路径参数", "body": "请求体字段", "header": "请求头", "cookie": "Cookie"}
+PLACES = {"query": _("查询参数"), "path": _("路径参数"), "body": _("请求体字段"), "header": _("请求头"), "cookie": "Cookie"}
 PROBLEMS = {
-    "missing": "为必填项",
-    "int_parsing": "须为整数",
-    "int_type": "须为整数",
-    "int_from_float": "须为整数",
-    "float_parsing": "须为数字",
-    "bool_parsing": "须为 true 或 false",
-    "greater_than_equal": "不能小于 {ge}",
-    "greater_than": "须大于 {gt}",
-    "less_than_equal": "不能大于 {le}",
-    "less_than": "须小于 {lt}",
-    "string_type": "须为字符串",
-    "string_too_short": "长度不能少于 {min_length} 个字符",
-    "string_too_long": "长度不能超过 {max_length} 个字符",
-    "string_pattern_mismatch": "格式不正确",
-    "literal_error": "须为以下之一：{expected}",
-    "enum": "须为以下之一：{expected}",
-    "date_parsing": "须为日期（YYYY-MM-DD）",
-    "date_type": "须为日期（YYYY-MM-DD）",
-    "date_from_datetime_parsing": "须为日期（YYYY-MM-DD）",
-    "date_from_datetime_inexact": "须为日期（YYYY-MM-DD）",
-    "model_type": "须为 JSON 对象",
-    "model_attributes_type": "须为 JSON 对象",
-    "dict_type": "须为 JSON 对象",
-    "json_invalid": "不是有效的 JSON",
-    "extra_forbidden": "不是本接口接受的参数",
-    "int64_range": "数值超出范围",
+    "missing": _("为必填项"),
+    "int_parsing": _("须为整数"),
+    "int_type": _("须为整数"),
+    "int_from_float": _("须为整数"),
+    "float_parsing": _("须为数字"),
+    "bool_parsing": _("须为 true 或 false"),
+    "greater_than_equal": _("不能小于 {ge}"),
+    "greater_than": _("须大于 {gt}"),
+    "less_than_equal": _("不能大于 {le}"),
+    "less_than": _("须小于 {lt}"),
+    "string_type": _("须为字符串"),
+    "string_too_short": _("长度不能少于 {min_length} 个字符"),
+    "string_too_long": _("长度不能超过 {max_length} 个字符"),
+    "string_pattern_mismatch": _("格式不正确"),
+    "literal_error": _("须为以下之一：{expected}"),
+    "enum": _("须为以下之一：{expected}"),
+    "date_parsing": _("须为日期（YYYY-MM-DD）"),
+    "date_type": _("须为日期（YYYY-MM-DD）"),
+    "date_from_datetime_parsing": _("须为日期（YYYY-MM-DD）"),
+    "date_from_datetime_inexact": _("须为日期（YYYY-MM-DD）"),
+    "model_type": _("须为 JSON 对象"),
+    "model_attributes_type": _("须为 JSON 对象"),
+    "dict_type": _("须为 JSON 对象"),
+    "json_invalid": _("不是有效的 JSON"),
+    "extra_forbidden": _("不是本接口接受的参数"),
+    "int64_range": _("数值超出范围"),
 }
-PROBLEM_OTHER = "取值无效"
+PROBLEM_OTHER = _("取值无效")
 
 # Pagination bounds of every list operation: a page is at most MAX_LIMIT rows; an offset beyond
 # MAX_OFFSET (no list of the platform is that long) is refused before it reaches the database, whose
@@ -113,7 +116,8 @@ class BodyError(Exception):
     still attribute the attempt (the token endpoint counts it toward the lock-out).
     """
 
-    def __init__(self, status: int, message: str, *, detail: Any = None, data: Any = None) -> None:
+    def __init__(self, status: int, message: str | Promise, *, detail: Any = None, data: Any = None) -> None:
+        message = str(message)  # in the request's language
         super().__init__(message)
         self.status, self.message, self.detail, self.data = status, message, detail, data
 
@@ -154,16 +158,16 @@ def validation_message(errors: Iterable[Any]) -> str:
         # ninja puts the name of the schema argument between the place and the field.
         names = [part for part in loc[1:] if part not in ("payload", "filters", "page")] or loc[1:]
         name = ".".join(names)
-        text = PROBLEMS.get(str(error.get("type")), PROBLEM_OTHER)
+        text = str(PROBLEMS.get(str(error.get("type")), PROBLEM_OTHER))
         ctx = dict(error.get("ctx") or {})
         if "expected" in ctx:  # pydantic lists the choices in English: "'a' or 'b'"
             ctx["expected"] = str(ctx["expected"]).replace(", ", "、").replace(" or ", "、")
         try:
             text = text.format(**ctx)
         except (KeyError, IndexError):
-            text = PROBLEM_OTHER
+            text = str(PROBLEM_OTHER)
         problems.append(f"{place} {name} {text}".strip() if name else f"{place}{text}")
-    return MSG_INVALID_AT.format(problems="；".join(problems)) if problems else MSG_INVALID
+    return str(MSG_INVALID_AT).format(problems=str(_("；")).join(problems)) if problems else str(MSG_INVALID)
 
 
 # --------------------------------------------------------------------------------- the API object
@@ -330,18 +334,18 @@ def declare_refusals(schema: dict[str, Any]) -> None:
                     responses[code] = _error_response(description)
 
             if operation.get("security"):
-                add(401, "未登录或令牌无效")
-                add(403, "角色无权执行此操作")
+                add(401, gettext("未登录或令牌无效"))
+                add(403, gettext("角色无权执行此操作"))
             if "{" in path:
-                add(404, "对象不存在或不在您的范围内")
+                add(404, gettext("对象不存在或不在您的范围内"))
             if "requestBody" in operation:
-                add(413, "请求体过大")
-                add(415, "请求体不是 JSON")
+                add(413, gettext("请求体过大"))
+                add(415, gettext("请求体不是 JSON"))
                 for media in operation["requestBody"].get("content", {}).values():
                     _nul_free(media.get("schema", {}), components)
-            add(422, "请求参数有误（含空字符 NUL）")
+            add(422, gettext("请求参数有误（含空字符 NUL）"))
             if 414 not in responses:
-                responses[414] = {"description": "请求地址过长（由 Web 服务器拒绝）",
+                responses[414] = {"description": gettext("请求地址过长（由 Web 服务器拒绝）"),
                                   "content": {"text/html": {"schema": {"type": "string"}}}}
             for parameter in operation.get("parameters", []):
                 _nul_free(parameter.get("schema", {}), components)
@@ -418,8 +422,8 @@ def public_endpoint(func: Callable[..., Any]) -> Callable[..., Any]:
 def install_error_handlers(api: NinjaAPI) -> None:
     """Every error is JSON with a Chinese message; never an HTML page or a bare 500."""
 
-    def respond(request: HttpRequest, status: int, message: str, detail: Any = None) -> HttpResponse:
-        return api.create_response(request, {"message": message, "detail": detail}, status=status)
+    def respond(request: HttpRequest, status: int, message: str | Promise, detail: Any = None) -> HttpResponse:
+        return api.create_response(request, {"message": str(message), "detail": detail}, status=status)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -21,10 +21,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import connections, transaction
+from django.utils.translation import gettext_lazy as _
 
 RETENTION_MONTHS = 6
 
-PURGE_TOO_RECENT_MESSAGE = "审计日志至少保留 {months} 个月：清理日期不得晚于 {limit}。"
+PURGE_TOO_RECENT_MESSAGE = _("审计日志至少保留 {months} 个月：清理日期不得晚于 {limit}。")
 PURGE_DONE_DETAIL = "清理 {before} 之前的审计日志 {count} 条"
 
 SQLITE_TRIGGERS = [

@@ -85,17 +85,17 @@ YES, NO = _("是"), _("否")
 
 EXPORT_MAX_ROWS = 50_000
 EXPORT_HEADERS = [
-    "时间",
-    "操作人",
-    "操作",
-    "对象类型",
-    "对象编号",
-    "对象",
-    "结果",
-    "来源地址",
-    "渠道",
-    "说明",
-    "变更",
+    _("时间"),
+    _("操作人"),
+    _("操作"),
+    _("对象类型"),
+    _("对象编号"),
+    _("对象"),
+    _("结果"),
+    _("来源地址"),
+    _("渠道"),
+    _("说明"),
+    _("变更"),
 ]
 EXPORT_WIDTHS = [20, 16, 14, 18, 10, 30, 8, 16, 8, 40, 60]
 EXCEL_CELL_LIMIT = 32_000  # Excel holds at most 32,767 characters in a cell
@@ -474,12 +474,17 @@ def export_row(event: Any) -> list[Any]:
     ]
 
 
+def export_title(exported_at: dt.datetime) -> str:
+    """The first line of an exported workbook: what it is and when it was exported (local time)."""
+    return str(_("审计日志（导出于 {time}）")).format(time=f"{timezone.localtime(exported_at):%Y-%m-%d %H:%M}")
+
+
 def build_workbook(
     events: Iterable[Any], *, total: int, filters: str, exported_at: dt.datetime
 ) -> tuple[bytes, int]:
     """The events (newest first, at most EXPORT_MAX_ROWS of them) as an .xlsx; returns (bytes, rows written)."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("审计日志")
+    ws = wb.create_sheet(str(_("审计日志")))
     for i, width in enumerate(EXPORT_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     capped = total > EXPORT_MAX_ROWS
@@ -491,14 +496,14 @@ def build_workbook(
         cell.font = Font(bold=True, **style)
         return cell
 
-    ws.append([bold(f"审计日志（导出于 {timezone.localtime(exported_at):%Y-%m-%d %H:%M}）", size=13)])
-    ws.append([_text(f"筛选条件：{filters}")])
+    ws.append([bold(export_title(exported_at), size=13)])
+    ws.append([_text(str(_("筛选条件：{filters}")).format(filters=filters))])
     if capped:
         ws.append([bold(str(EXPORT_CAPPED_NOTE).format(total=total, limit=EXPORT_MAX_ROWS), color="C00000")])
     ws.append([])
     fill = PatternFill("solid", fgColor="F2DCDB")
     header = []
-    for title in EXPORT_HEADERS:
+    for title in map(str, EXPORT_HEADERS):
         cell = bold(title)
         cell.fill = fill
         header.append(cell)

@@ -44,6 +44,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core import audit, crypto
 from core.fields import encrypted_fields
@@ -55,17 +56,17 @@ MANIFEST_NAME = "manifest.json"
 SQLITE_NAME = "database.sqlite3"
 PG_NAME = "database.pgdump"
 
-NOT_A_BACKUP_MESSAGE = "不是有效的备份文件（文件头不符）。"
-UNSUPPORTED_VERSION_MESSAGE = "不支持的备份文件格式版本：{version}。"
-UNKNOWN_BACKUP_KEY_MESSAGE = "备份文件使用的密钥 {kid} 不在密钥环中，无法解密。"
-TAMPERED_MESSAGE = "备份文件校验失败：文件已损坏、被篡改或密钥错误。"
-TRUNCATED_MESSAGE = "备份文件不完整（已被截断）。"
-NO_BACKUP_KEY_MESSAGE = "密钥环中没有备份密钥：请运行 rotate_keys --backup-key。"
-INTEGRITY_FAILED_MESSAGE = "数据库完整性检查未通过：{detail}"
-COUNT_MISMATCH_MESSAGE = "表 {table} 行数不符：备份时 {expected}，现为 {actual}。"
-SAMPLE_FAILED_MESSAGE = "加密字段抽样解密失败：{table}.{column}（{detail}）"
-VENDOR_MISMATCH_MESSAGE = "备份来自 {backup}，当前数据库为 {current}，不能恢复。"
-TOOL_FAILED_MESSAGE = "{tool} 执行失败：{detail}"
+NOT_A_BACKUP_MESSAGE = _("不是有效的备份文件（文件头不符）。")
+UNSUPPORTED_VERSION_MESSAGE = _("不支持的备份文件格式版本：{version}。")
+UNKNOWN_BACKUP_KEY_MESSAGE = _("备份文件使用的密钥 {kid} 不在密钥环中，无法解密。")
+TAMPERED_MESSAGE = _("备份文件校验失败：文件已损坏、被篡改或密钥错误。")
+TRUNCATED_MESSAGE = _("备份文件不完整（已被截断）。")
+NO_BACKUP_KEY_MESSAGE = _("密钥环中没有备份密钥：请运行 rotate_keys --backup-key。")
+INTEGRITY_FAILED_MESSAGE = _("数据库完整性检查未通过：{detail}")
+COUNT_MISMATCH_MESSAGE = _("表 {table} 行数不符：备份时 {expected}，现为 {actual}。")
+SAMPLE_FAILED_MESSAGE = _("加密字段抽样解密失败：{table}.{column}（{detail}）")
+VENDOR_MISMATCH_MESSAGE = _("备份来自 {backup}，当前数据库为 {current}，不能恢复。")
+TOOL_FAILED_MESSAGE = _("{tool} 执行失败：{detail}")
 
 
 class BackupError(Exception):
@@ -404,7 +405,7 @@ def _verify_pg(dump: Path, manifest: dict[str, Any], outcome: Outcome) -> None:
     outcome.counts = dict(manifest["counts"])
     for table in manifest["counts"]:
         if table not in with_data:
-            outcome.problems.append(COUNT_MISMATCH_MESSAGE.format(table=table, expected="有", actual="缺失"))
+            outcome.problems.append(COUNT_MISMATCH_MESSAGE.format(table=table, expected=_("有"), actual=_("缺失")))
     by_table: dict[str, list[str]] = {}
     for table, column in _sample_columns():
         by_table.setdefault(table, []).append(column)

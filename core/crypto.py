@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger("jinguo.crypto")
 
@@ -44,7 +45,9 @@ NONCE_BYTES = 12
 KEY_BYTES = 32
 KEY_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
-DECRYPTION_FAILED_MESSAGE = "加密数据无法解密：密钥缺失或数据已被篡改。"
+DECRYPTION_FAILED_MESSAGE = _("加密数据无法解密：密钥缺失或数据已被篡改。")
+# The key ring is read while settings load, before the translation catalogues can be: these three stay as
+# written (an operator's message, in the source language).
 KEYS_MISSING_MESSAGE = "未配置个人信息加密密钥：请设置 JINGUO_KEYS 环境变量或提供 JINGUO_KEYS_FILE 密钥文件。"
 KEYS_INVALID_MESSAGE = "个人信息加密密钥配置无效：{reason}"
 KEY_RING_READ_ONLY_MESSAGE = "密钥来自环境变量 JINGUO_KEYS，无法在此修改；请更新密钥文件或环境变量。"

@@ -21,10 +21,11 @@ from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models.lookups import Exact
 from django.db.models.query_utils import DeferredAttribute
+from django.utils.translation import gettext_lazy as _
 
 from core import crypto
 
-LOOKUP_REFUSED_MESSAGE = "加密字段不能按内容查询：请使用对应的哈希检索（如 by_phone）。"
+LOOKUP_REFUSED_MESSAGE = _("加密字段不能按内容查询：请使用对应的哈希检索（如 by_phone）。")
 
 
 class EmptyOnlyExact(Exact):

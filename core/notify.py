@@ -21,13 +21,15 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from core.models import Notification
 
 logger = logging.getLogger("jinguo.notify")
 
 DEFAULT_SMS_BACKEND = "core.notify.LogSmsBackend"
-EMAIL_FOOTER = "\n\n——\n本邮件由巾帼妇联工作平台自动发送，请勿直接回复。"
+SUBJECT = _("【巾帼】{title}")  # the subject of an e-mail and the text of an SMS
+EMAIL_FOOTER = _("\n\n——\n本邮件由巾帼妇联工作平台自动发送，请勿直接回复。")
 
 
 class SmsBackend(Protocol):
@@ -133,18 +135,18 @@ def notify(
     if sms and created:
         person = getattr(recipient, "person", None)
         phone = getattr(person, "phone", "") if person is not None else ""
-        delivery.texted = send_sms(phone, f"【巾帼】{title}")
+        delivery.texted = send_sms(phone, str(SUBJECT).format(title=title))
     return delivery
 
 
 def _email(notification: Notification, address: str) -> bool:
     message = notification.body
     if notification.url:
-        message = f"{message}\n\n查看详情：{absolute_url(notification.url)}"
+        message = message + str(_("\n\n查看详情：{url}")).format(url=absolute_url(notification.url))
     try:
         send_mail(
-            subject=f"【巾帼】{notification.title}",
-            message=message + EMAIL_FOOTER,
+            subject=str(SUBJECT).format(title=notification.title),
+            message=message + str(EMAIL_FOOTER),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[address],
         )

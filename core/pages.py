@@ -222,12 +222,12 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     # The workbook through the core kit (core.excel): title, filters, the cap's note, then the events.
     note = str(auditlog.EXPORT_CAPPED_NOTE).format(total=total, limit=auditlog.EXPORT_MAX_ROWS)
     sheet = excel.Sheet(
-        "审计日志",
-        [excel.Column(t, w) for t, w in zip(auditlog.EXPORT_HEADERS, auditlog.EXPORT_WIDTHS, strict=True)],
+        str(_("审计日志")),
+        [excel.Column(str(t), w) for t, w in zip(auditlog.EXPORT_HEADERS, auditlog.EXPORT_WIDTHS, strict=True)],
         (auditlog.export_row(e) for e in events[: auditlog.EXPORT_MAX_ROWS].iterator(chunk_size=2000)),
         preamble=[
-            [excel.Cell(f"审计日志（导出于 {timezone.localtime(now):%Y-%m-%d %H:%M}）", "title")],
-            [f"筛选条件：{filters}"],
+            [excel.Cell(auditlog.export_title(now), "title")],
+            [str(_("筛选条件：{filters}")).format(filters=filters)],
             *([[excel.Cell(note, "warning")]] if total > auditlog.EXPORT_MAX_ROWS else []),
             [],
         ],
@@ -236,7 +236,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     written = sheet.written
     stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M%S")
     response = excel.xlsx_response(
-        content, filename=f"审计日志_{stamp}.xlsx", ascii_name=f"audit-log_{stamp}.xlsx"
+        content, filename=f"{_('审计日志')}_{stamp}.xlsx", ascii_name=f"audit-log_{stamp}.xlsx"
     )
     capped = total > written
     audit.record(

@@ -9,38 +9,41 @@ Chinese).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from committees.models import Seat
 from orgs.models import Unit
 
-SHEET_UNITS = "单位"
-SHEET_TERMS = "届次"
-SHEET_VACANCIES = "缺位"
+SHEET_UNITS = gettext_noop("单位")
+SHEET_TERMS = gettext_noop("届次")
+SHEET_VACANCIES = gettext_noop("缺位")
 SHEETS = (SHEET_UNITS, SHEET_TERMS, SHEET_VACANCIES)
 # The template's explanations: read by people, skipped by the import without a word.
-SHEET_GUIDE = "填写说明"
+SHEET_GUIDE = gettext_noop("填写说明")
 
-COL_UNIT = "单位名称"
-COL_ESTABLISHED = "成立日期"
-COL_DISSOLVED = "撤销日期"
-COL_REQUIRES = "是否需建妇委会"
-COL_FORMED = "妇委会成立日期"
-COL_COMMITTEE_DISSOLVED = "妇委会撤销日期"
-COL_NUMBER = "届次"
-COL_STARTED = "选举日期"
-COL_DUE = "届满日期"
-COL_ROLE = "职务"
-COL_VACATED = "缺位日期"
-COL_FILLED = "补充日期"
-COL_KIND = "类别"
-COL_FEMALE_STAFF = "女职工人数"
-COL_ADDRESS = "地址"
-COL_NOTES = "备注"
-COL_SUCCESSOR = "并入单位"
+COL_UNIT = gettext_noop("单位名称")
+COL_ESTABLISHED = gettext_noop("成立日期")
+COL_DISSOLVED = gettext_noop("撤销日期")
+COL_REQUIRES = gettext_noop("是否需建妇委会")
+COL_FORMED = gettext_noop("妇委会成立日期")
+COL_COMMITTEE_DISSOLVED = gettext_noop("妇委会撤销日期")
+COL_NUMBER = gettext_noop("届次")
+COL_STARTED = gettext_noop("选举日期")
+COL_DUE = gettext_noop("届满日期")
+COL_ROLE = gettext_noop("职务")
+COL_VACATED = gettext_noop("缺位日期")
+COL_FILLED = gettext_noop("补充日期")
+COL_KIND = gettext_noop("类别")
+COL_FEMALE_STAFF = gettext_noop("女职工人数")
+COL_ADDRESS = gettext_noop("地址")
+COL_NOTES = gettext_noop("备注")
+COL_SUCCESSOR = gettext_noop("并入单位")
 
 # Dates a ledger can hold; Excel's own calendar starts in 1900.
 DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
@@ -124,3 +127,31 @@ ROLES: dict[str, str] = _chinese_choices(Seat.Role.choices)
 ROLE_LABELS: dict[str, str] = {v: k for k, v in ROLES.items()}
 UNIT_KINDS: dict[str, str] = _chinese_choices(Unit.Kind.choices)
 KIND_LABELS: dict[str, str] = {v: k for k, v in UNIT_KINDS.items()}
+
+
+# --- names in the user's language --------------------------------------------------------------------
+# A sheet's and a column's name is its Chinese word (the msgid); an export writes it in the user's language
+# and an import takes it in either, so that a workbook exported in English imports back.
+NAMES: tuple[str, ...] = (*SHEETS, SHEET_GUIDE, *dict.fromkeys(spec.name for s in SHEETS for spec in COLUMNS[s]))
+
+
+def shown(name: str) -> str:
+    """A sheet's or a column's name as a workbook in the active language writes it."""
+    return gettext(name) if name else ""
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[\s*＊]", "", text).casefold()
+
+
+@functools.cache
+def _from_english() -> dict[str, str]:
+    with translation.override("en"):
+        return {_normal(gettext(name)): name for name in NAMES}
+
+
+def canonical(text: str) -> str:
+    """The Chinese name a sheet's or a column's header stands for, written in Chinese or in English."""
+    if text in NAMES:
+        return text
+    return _from_english().get(_normal(text), text)

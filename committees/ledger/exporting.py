@@ -123,7 +123,9 @@ def write_ledger(user: Any, federation: Federation, target: IO[bytes], *,
     sheets = []
     for i, sheet in enumerate(c.SHEETS):
         sheets.append(excel.Sheet(
-            sheet, [excel.Column(s.name, s.width, style="date" if s.kind == "date" else None) for s in c.COLUMNS[sheet]],
+            c.shown(sheet),
+            [excel.Column(c.shown(s.name), s.width, style="date" if s.kind == "date" else None)
+             for s in c.COLUMNS[sheet]],
             sources[sheet], progress=advance(sum(totals[:i])), progress_every=CHUNK,
         ))
     summary.units, summary.terms, summary.vacancies = excel.write_workbook(sheets, target)

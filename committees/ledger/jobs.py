@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from committees.ledger.exporting import export_filename, write_ledger
@@ -30,8 +32,10 @@ MSG_EXPORT_DONE = "导出完成：单位 {units:,} 行，届次 {terms:,} 行，
 def run_import(run: JobRun) -> Outcome:
     job = run.job
     federation = Federation.objects.get(pk=int(job.federation_id or 0))
-    result = import_ledger(federation=federation, data=run.read_input(), dry_run=bool(job.params.get("dry_run")),
-                           acting_user=job.owner, filename=job.label, progress=run.progress)
+    # The problems are written in the language of the page the file was sent from.
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        result = import_ledger(federation=federation, data=run.read_input(), dry_run=bool(job.params.get("dry_run")),
+                               acting_user=job.owner, filename=job.label, progress=run.progress)
     summary = {**result.summary(), "problems": [p.as_dict() for p in result.problems]}
     if result.problems_total:
         run.output().write(error_workbook(result.problems, total=result.problems_total))
@@ -62,7 +66,8 @@ def run_export(run: JobRun) -> Outcome:
     def progress(done: int, total: int) -> None:
         run.progress(2 + 96 * done // max(total, 1), MSG_EXPORTING.format(done=done, total=total))
 
-    summary = write_ledger(job.owner, federation, run.output(), progress=progress)
+    with translation.override((job.params or {}).get("language") or settings.LANGUAGE_CODE):
+        summary = write_ledger(job.owner, federation, run.output(), progress=progress)
     counts = summary.as_dict()
     audit.record(
         "export", object_type="committees.ledger", object_repr=f"{federation.name}台账", federation_id=federation.pk,

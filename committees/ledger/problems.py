@@ -12,10 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from committees.ledger.columns import SHEETS
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from committees.ledger.columns import SHEETS, shown
 
 MAX_STORED = 1000
-MSG_FIRST_OF = "前 {shown:,} 处问题，共 {total:,} 处"
+MSG_FIRST_OF = _("前 {shown:,} 处问题，共 {total:,} 处")
 
 _ORDER = {s: i for i, s in enumerate(SHEETS)}
 
@@ -39,9 +42,12 @@ class Problem:
                    str(d.get("value") or ""), str(d.get("reason") or ""))
 
     def __str__(self) -> str:
-        where = f"「{self.sheet}」第{self.row}行" + (f"「{self.column}」" if self.column else "")
-        shown = f"“{self.value}”" if self.value else "（空）"
-        return f"{where} {shown}：{self.reason}"
+        # Located in the active language: the sheet, the row and the column as the clerk's workbook names them.
+        where = gettext("「{sheet}」第{row}行").format(sheet=shown(self.sheet), row=self.row)
+        if self.column:
+            where += gettext("「{column}」").format(column=shown(self.column))
+        value = gettext("“{value}”").format(value=self.value) if self.value else gettext("（空）")
+        return gettext("{where} {value}：{reason}").format(where=where, value=value, reason=self.reason)
 
 
 def sort_key(p: Problem) -> tuple[int, int, str]:

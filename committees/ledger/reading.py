@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from committees.ledger import cells
 from committees.ledger import columns as c
@@ -25,11 +26,11 @@ from committees.ledger.problems import Problem, ProblemList
 # A ledger of 10,000 units is about 33,000 rows; a larger one is split by units and imported in parts.
 DEFAULT_MAX_ROWS = 100_000
 
-MSG_NOT_XLSX = "无法读取工作簿：{error}"
-MSG_SHEET_MISSING = "缺少工作表「{sheet}」"
-MSG_HEADER_MISSING = "表头缺少列「{column}」（表头应在第1行）"
-MSG_HEADER_DUPLICATE = "表头中列「{column}」出现了不止一次"
-MSG_TOO_MANY_ROWS = "工作簿的数据超过每次最多 {limit:,} 行的限制（读到第 {row:,} 行时已超过）。请按单位拆分成几个文件分别导入。"
+MSG_NOT_XLSX = _("无法读取工作簿：{error}")
+MSG_SHEET_MISSING = _("缺少工作表「{sheet}」")
+MSG_HEADER_MISSING = _("表头缺少列「{column}」（表头应在第1行）")
+MSG_HEADER_DUPLICATE = _("表头中列「{column}」出现了不止一次")
+MSG_TOO_MANY_ROWS = _("工作簿的数据超过每次最多 {limit:,} 行的限制（读到第 {row:,} 行时已超过）。请按单位拆分成几个文件分别导入。")
 
 
 def max_rows() -> int:
@@ -134,11 +135,13 @@ def read_workbook(source: bytes) -> ParsedLedger:
         ledger.unreadable = True
         return ledger
     with book:
-        names = [n.strip() for n in book.sheet_names]
-        ledger.ignored_sheets = [n for n in book.sheet_names if n.strip() not in (*c.SHEETS, c.SHEET_GUIDE)]
+        names = [c.canonical(n.strip()) for n in book.sheet_names]
+        ledger.ignored_sheets = [
+            n for n in book.sheet_names if c.canonical(n.strip()) not in (*c.SHEETS, c.SHEET_GUIDE)
+        ]
         for sheet in c.SHEETS:
             if sheet not in names:
-                ledger.problems.add(Problem(sheet, 0, "", "", MSG_SHEET_MISSING.format(sheet=sheet)))
+                ledger.problems.add(Problem(sheet, 0, "", "", MSG_SHEET_MISSING.format(sheet=c.shown(sheet))))
                 ledger.unreadable = True
                 continue
             try:
@@ -158,18 +161,18 @@ def _read_sheet(ledger: ParsedLedger, sheet: str, worksheet: Any) -> bool:
     offset = worksheet.start[1] if worksheet.start else 0
     rows = worksheet.iter_rows()
     first = next(rows, None)
-    headers = [""] * offset + [_header(h) for h in (first or [])]
+    headers = [""] * offset + [c.canonical(_header(h)) for h in (first or [])]
     positions: dict[str, int] = {}
     for i, h in enumerate(headers):
         if not h:
             continue
         if h in positions:
-            ledger.problems.add(Problem(sheet, 1, h, h, MSG_HEADER_DUPLICATE.format(column=h)))
+            ledger.problems.add(Problem(sheet, 1, h, h, MSG_HEADER_DUPLICATE.format(column=c.shown(h))))
             continue
         positions[h] = i
     missing = [col for col in c.HEADERS[sheet] if col not in positions]
     for column in missing:
-        ledger.problems.add(Problem(sheet, 1, column, "", MSG_HEADER_MISSING.format(column=column)))
+        ledger.problems.add(Problem(sheet, 1, column, "", MSG_HEADER_MISSING.format(column=c.shown(column))))
     if missing:
         ledger.unreadable = True
         return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -199,3 +200,67 @@ def test_units_and_their_rows_are_listed_in_pinyin_order_as_on_the_pages(history
     assert units == ["区财政局", "区档案馆", "区教育局", "区卫生健康局"]
     terms = [row[0] for row in wb["届次"].iter_rows(min_row=2, values_only=True) if row[0].startswith("区")]
     assert terms == sorted(terms, key=["区财政局", "区档案馆", "区教育局", "区卫生健康局"].index)
+
+
+def choose_english(client):
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+
+
+def test_an_english_export_has_english_sheets_and_headers(history, client_as, export):
+    client = client_as(history.staff)
+    choose_english(client)
+    wb = load_workbook(io.BytesIO(export(client)))
+    assert wb.sheetnames == ["Unit", "Term", "Vacancies"]
+    header = [c.value for c in wb["Unit"][1]]
+    assert header[:3] == ["Unit name", "Established on", "Dissolved on"]
+    for sheet in wb.sheetnames:
+        header = [c.value for c in wb[sheet][1]]
+        assert header[0] == "Unit name"
+        assert not any(re.search(r"[\u4e00-\u9fff]", h) for h in header), header
+
+
+def test_an_english_export_imports_back(history, client_as, export):
+    client = client_as(history.staff)
+    choose_english(client)
+    data = export(client)
+    empty = Federation.objects.create(name="空白区妇联")
+    result = import_ledger(federation=empty, data=data)
+    assert result.problems == [] and result.applied
+    assert trend(empty) == trend(history.fed_a)
+    assert Unit.objects.get(federation=empty, name="区财政局").successor.name == "区教育局"
+
+
+def test_a_chinese_export_is_still_chinese_after_an_english_one(history, client_as, export):
+    client = client_as(history.staff)
+    wb = load_workbook(io.BytesIO(export(client)))
+    assert wb.sheetnames == list(columns.SHEETS)
+
+
+def test_headers_are_recognised_in_either_language():
+    assert columns.canonical("Unit name") == columns.COL_UNIT
+    assert columns.canonical(" unit NAME ") == columns.COL_UNIT  # spaces and case do not matter
+    assert columns.canonical("Unitname") == columns.COL_UNIT
+    assert columns.canonical("Term") == columns.SHEET_TERMS
+    assert columns.canonical(columns.COL_DUE) == columns.COL_DUE
+    assert columns.canonical("Something else") == "Something else"
+
+
+def test_an_import_in_english_names_the_problem_and_its_place_in_english(history, client_as, export):
+    from django.utils import translation
+
+    client = client_as(history.staff)
+    choose_english(client)
+    wb = load_workbook(io.BytesIO(export(client)))
+    wb["Unit"]["B1"] = "Founded"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    empty = Federation.objects.create(name="空白区妇联")
+    with translation.override("en"):
+        result = import_ledger(federation=empty, data=buffer.getvalue())
+        messages = [str(p) for p in result.problems]
+    assert not result.applied
+    assert messages == ['Sheet “Unit”, row 1, column “Established on” (empty): '
+                        'The header lacks the column “Established on” (the header belongs in row 1)']
+    with translation.override("zh-hans"):
+        result = import_ledger(federation=empty, data=buffer.getvalue())
+    assert [p.reason for p in result.problems] == ["表头缺少列「成立日期」（表头应在第1行）"]

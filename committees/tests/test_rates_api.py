@@ -146,5 +146,5 @@ def test_command_prints_a_chinese_table(history):
     ],
 )
 def test_command_refuses_bad_input_in_chinese(history, args, message):
-    with pytest.raises(CommandError, match=message):
+    with pytest.raises(CommandError, match=str(message)):
         run(*args)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from committees.ledger.columns import SHEETS
 from committees.ledger.importing import import_ledger
@@ -18,13 +19,13 @@ from core import audit
 from core.uploads import UploadRefused, check_xlsx
 from orgs.models import Federation
 
-MSG_NO_FILE = "找不到文件：{path}"
-MSG_NO_FEDERATION = "系统中没有名为“{name}”的妇联。"
-MSG_CHOOSE_FEDERATION = "系统中有多个妇联，请用 --federation 指定导入到哪一个：{names}"
-MSG_NO_FEDERATIONS = "系统中还没有妇联，请先建立妇联。"
-MSG_REFUSED = "无法导入 {path}：{reason}"
-MSG_PROBLEMS = "台账有 {count} 处问题，未导入任何数据。"
-MSG_MORE_PROBLEMS = "（以上是{note}）"
+MSG_NO_FILE = _("找不到文件：{path}")
+MSG_NO_FEDERATION = _("系统中没有名为“{name}”的妇联。")
+MSG_CHOOSE_FEDERATION = _("系统中有多个妇联，请用 --federation 指定导入到哪一个：{names}")
+MSG_NO_FEDERATIONS = _("系统中还没有妇联，请先建立妇联。")
+MSG_REFUSED = _("无法导入 {path}：{reason}")
+MSG_PROBLEMS = _("台账有 {count} 处问题，未导入任何数据。")
+MSG_MORE_PROBLEMS = _("（以上是{note}）")
 
 
 def pick_federation(name: str | None) -> Federation:

@@ -7,18 +7,20 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from committees.rates import Rates
 from committees.selectors import rates_for
 from core.scoping import Scope
 from orgs.models import Federation
 
-MSG_BAD_DATE = "日期格式有误：{value}（应为 YYYY-MM-DD）。"
-MSG_INVERTED = "起始日期不能晚于截止日期。"
-MSG_NO_FEDERATION = "未找到妇联：{name}。"
-MSG_SEVERAL_FEDERATIONS = "系统中有多个妇联，请用 --federation 指定其名称。"
+MSG_BAD_DATE = _("日期格式有误：{value}（应为 YYYY-MM-DD）。")
+MSG_INVERTED = _("起始日期不能晚于截止日期。")
+MSG_NO_FEDERATION = _("未找到妇联：{name}。")
+MSG_SEVERAL_FEDERATIONS = _("系统中有多个妇联，请用 --federation 指定其名称。")
 
-LABELS = {"formation": "组建率", "on_time_reelection": "按时换届率", "vacancy_fill": "及时补缺率"}
+LABELS = {"formation": _("组建率"), "on_time_reelection": _("按时换届率"), "vacancy_fill": _("及时补缺率")}
 
 
 def parse_day(value: str) -> dt.date:
@@ -65,10 +67,12 @@ class Command(BaseCommand):
     @staticmethod
     def table(rates: Rates, federation: Federation) -> str:
         lines = [
-            f"{federation.name}  {rates.start:%Y-%m-%d} 至 {rates.end:%Y-%m-%d}（组建率截至 {rates.end:%Y-%m-%d}）",
-            f"{'指标':<8}{'比率':>8}{'分子':>6}{'分母':>6}",
+            gettext("{federation}  {start} 至 {end}（组建率截至 {end}）").format(
+                federation=federation.name, start=f"{rates.start:%Y-%m-%d}", end=f"{rates.end:%Y-%m-%d}"
+            ),
+            f"{gettext('指标'):<8}{gettext('比率'):>8}{gettext('分子'):>6}{gettext('分母'):>6}",
         ]
         for key, label in LABELS.items():
             result = getattr(rates, key)
-            lines.append(f"{label:<8}{result.percent:>8}{result.numerator:>8}{result.denominator:>8}")
+            lines.append(f"{label!s:<8}{result.percent:>8}{result.numerator:>8}{result.denominator:>8}")
         return "\n".join(lines)

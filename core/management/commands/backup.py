@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext_lazy as _
 
 from core import audit, backup
 
-BACKUP_DONE_MESSAGE = "备份完成：{path}（{size} 字节，SHA-256 {sha256}）"
-VERIFY_OK_MESSAGE = "备份校验通过：{path}（{tables} 张表，抽样解密 {samples}）"
-VERIFY_FAILED_MESSAGE = "备份校验未通过：{path}：{problems}"
+BACKUP_DONE_MESSAGE = _("备份完成：{path}（{size} 字节，SHA-256 {sha256}）")
+VERIFY_OK_MESSAGE = _("备份校验通过：{path}（{tables} 张表，抽样解密 {samples}）")
+VERIFY_FAILED_MESSAGE = _("备份校验未通过：{path}：{problems}")
 
 
 class Command(BaseCommand):

@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext_lazy as _
 
 from core import crypto
 
-EXISTS_MESSAGE = "密钥文件 {path} 已存在：不会覆盖（覆盖将使已加密的数据无法解密）。"
-WRITTEN_MESSAGE = "已生成密钥文件 {path}（权限 0600）。请另行妥善备份，勿与数据库备份存放在一起。"
+EXISTS_MESSAGE = _("密钥文件 {path} 已存在：不会覆盖（覆盖将使已加密的数据无法解密）。")
+WRITTEN_MESSAGE = _("已生成密钥文件 {path}（权限 0600）。请另行妥善备份，勿与数据库备份存放在一起。")
 
 
 class Command(BaseCommand):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from core import audit, clock
 from core.registry import DemoContext, demo_loaders
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             if opts["if_empty"]:
                 self.stdout.write("Demo data already loaded.")
                 return
-            raise CommandError("演示数据已存在（Demo data already loaded）：请使用空数据库，或加 --if-empty。")
+            raise CommandError(_("演示数据已存在（Demo data already loaded）：请使用空数据库，或加 --if-empty。"))
         ctx = DemoContext(options=opts, rng=random.Random(2017))
         with audit.acting_as(None, source="command"), transaction.atomic():
             for key, loader in loaders:

@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext_lazy as _
 
 from core import audit, clock
 from core.auditguard import purge_before
 
-BAD_DATE_MESSAGE = "日期格式应为 YYYY-MM-DD：{value}"
-DONE_MESSAGE = "已清理 {before} 之前的审计日志 {count} 条。"
+BAD_DATE_MESSAGE = _("日期格式应为 YYYY-MM-DD：{value}")
+DONE_MESSAGE = _("已清理 {before} 之前的审计日志 {count} 条。")
 
 
 class Command(BaseCommand):

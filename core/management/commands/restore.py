@@ -11,13 +11,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 
 from core import audit, backup
 
-CONFIRM_PROMPT = "恢复将用备份 {path} 覆盖数据库 {db} 的全部数据。输入 yes 确认："
-NOT_CONFIRMED_MESSAGE = "未确认，已取消恢复。"
-RESTORE_DONE_MESSAGE = "恢复完成：{path} → {db}（{tables} 张表，行数与备份一致）"
-RESTORE_FAILED_MESSAGE = "恢复失败：{problems}"
+CONFIRM_PROMPT = _("恢复将用备份 {path} 覆盖数据库 {db} 的全部数据。输入 yes 确认：")
+NOT_CONFIRMED_MESSAGE = _("未确认，已取消恢复。")
+RESTORE_DONE_MESSAGE = _("恢复完成：{path} → {db}（{tables} 张表，行数与备份一致）")
+RESTORE_FAILED_MESSAGE = _("恢复失败：{problems}")
 
 
 class Command(BaseCommand):

@@ -23,21 +23,22 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core import audit, crypto
 from core.fields import encrypted_fields
 
 CHECKPOINT_NAME = "rotate_keys.checkpoint.json"
 
-RESUMING_MESSAGE = "继续上次中断的密钥轮换（目标密钥 {target}）。"
-RESUME_CONFLICT_MESSAGE = "上次密钥轮换（目标密钥 {target}）尚未完成，请先不带 --key-id 再次运行以完成。"
-DONE_MESSAGE = "密钥轮换完成：当前密钥 {target}，重新加密 {rows} 个字段值。"
-RETIRE_ACTIVE_MESSAGE = "不能停用当前使用中的密钥 {kid}。"
-RETIRE_UNKNOWN_MESSAGE = "密钥环中没有密钥 {kid}。"
-RETIRE_IN_USE_MESSAGE = "密钥 {kid} 仍被 {count} 个字段值使用，请先完成密钥轮换。"
-RETIRE_DURING_ROTATION_MESSAGE = "密钥轮换尚未完成，暂不能停用旧密钥。"
-RETIRED_MESSAGE = "已停用密钥 {kid}。"
-BACKUP_KEY_MESSAGE = "新的备份密钥 {kid} 已启用；旧备份密钥保留，用于恢复旧备份。"
+RESUMING_MESSAGE = _("继续上次中断的密钥轮换（目标密钥 {target}）。")
+RESUME_CONFLICT_MESSAGE = _("上次密钥轮换（目标密钥 {target}）尚未完成，请先不带 --key-id 再次运行以完成。")
+DONE_MESSAGE = _("密钥轮换完成：当前密钥 {target}，重新加密 {rows} 个字段值。")
+RETIRE_ACTIVE_MESSAGE = _("不能停用当前使用中的密钥 {kid}。")
+RETIRE_UNKNOWN_MESSAGE = _("密钥环中没有密钥 {kid}。")
+RETIRE_IN_USE_MESSAGE = _("密钥 {kid} 仍被 {count} 个字段值使用，请先完成密钥轮换。")
+RETIRE_DURING_ROTATION_MESSAGE = _("密钥轮换尚未完成，暂不能停用旧密钥。")
+RETIRED_MESSAGE = _("已停用密钥 {kid}。")
+BACKUP_KEY_MESSAGE = _("新的备份密钥 {kid} 已启用；旧备份密钥保留，用于恢复旧备份。")
 
 
 def checkpoint_path() -> Path:
