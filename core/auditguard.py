@@ -93,7 +93,7 @@ def earliest_allowed_cutoff(today: dt.date) -> dt.date:
     return months_ago(today, RETENTION_MONTHS)
 
 
-PURGE_PROBLEMS_MESSAGE = (
+PURGE_PROBLEMS_MESSAGE = _(
     "审计日志校验未通过（{summary}），为保留证据不予清理：请先运行 verify_audit 查明；"
     "确认后可加 --accept-problems 清理，问题将记入本次清理的审计记录。"
 )

@@ -26,10 +26,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections, transaction
+from django.utils.translation import gettext_lazy as _
 
 AUDIT_TABLES = ("core_auditevent", "core_auditanchor")
-NOT_POSTGRESQL_MESSAGE = "此命令仅适用于 PostgreSQL（当前数据库：{vendor}）。"
-APPLIED_MESSAGE = "已设置数据库角色：属主 {owner}，应用 {app}（模式 {schema}）。请为两个角色设置口令，应用改用 {app} 连接。"
+NOT_POSTGRESQL_MESSAGE = _("此命令仅适用于 PostgreSQL（当前数据库：{vendor}）。")
+APPLIED_MESSAGE = _("已设置数据库角色：属主 {owner}，应用 {app}（模式 {schema}）。请为两个角色设置口令，应用改用 {app} 连接。")
 
 
 def _ident(name: str) -> str:
