@@ -38,7 +38,7 @@ class CareNote(TrackedModel):
     federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    body = ConfidentialTextField("内容")
+    body = ConfidentialTextField(_("内容"))
     locked = models.BooleanField(default=False)
     status = models.CharField(
         max_length=20,
