@@ -1,16 +1,15 @@
 """Who did what, when, from where: the audit trail's write side.
 
-Requests set the actor through core.middleware.AuditContextMiddleware; commands and jobs use
-`acting_as(...)`. Model writes of every `TrackedModel` record themselves; other events (log-in, export,
-import, reads of sensitive records) call `record(...)`.
+Who is acting comes from core.auditcontext, what a row looks like in the log from core.auditvalues (both
+handed on here, so callers keep one name: `audit.acting_as`, `audit.snapshot`). Model writes of every
+`TrackedModel` record themselves; other events (log-in, export, import, reads of sensitive records) call
+`record(...)`. Business actions (`action`) group the row events of one service call under one entry.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import decimal
-import uuid
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -19,67 +18,36 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from core import auditchain
+from core.auditcontext import (
+    COMMAND_ORIGIN,
+    JOB_ORIGIN,
+    AuditContext,
+    acting_as,
+    attributed_to,
+    current,
+    in_command,
+)
+from core.auditmodels import AuditEvent
+from core.auditvalues import (
+    REDACTED,
+    REDACTED_CHANGED,
+    changes_between,
+    creation,
+    diff,
+    jsonable,
+    safe_repr,
+    snapshot,
+    update,
+)
+from core.dbinsert import insert_values
+from core.registry import audit_action_labels
 
-@dataclass(frozen=True)
-class AuditContext:
-    user_id: int | None
-    username: str
-    ip: str | None
-    source: str  # web, api, command, job
-    # Where a write came from when there is no address: "命令行：load_demo", "后台任务：ledger_import".
-    origin: str = ""
-
-
-_context: ContextVar[AuditContext | None] = ContextVar("jinguo_audit_context", default=None)
-
-
-def current() -> AuditContext | None:
-    return _context.get()
-
-
-@contextlib.contextmanager
-def acting_as(
-    user: Any | None, *, ip: str | None = None, source: str = "command", origin: str | None = None
-) -> Iterator[None]:
-    """Attribute the writes inside the block to `user` (None for the system itself). The source address
-    and origin not given are the enclosing context's (a request's address, a command's name)."""
-    outer = current()
-    if ip is None and outer is not None:
-        ip = outer.ip
-    if origin is None:
-        origin = outer.origin if outer is not None else ""
-    if user is not None and getattr(user, "is_authenticated", False):
-        ctx = AuditContext(user.pk, user.get_username(), ip, source, origin)
-    else:
-        ctx = AuditContext(None, "system" if user is None else "anonymous", ip, source, origin)
-    token = _context.set(ctx)
-    try:
-        yield
-    finally:
-        _context.reset(token)
-
-
-@contextlib.contextmanager
-def in_command(name: str) -> Iterator[None]:
-    """The writes of a management command: no address, the origin "命令行：<name>" (core.apps wraps every
-    command's execute in this)."""
-    with acting_as(None, source="command", origin=f"{COMMAND_ORIGIN}：{name}"):
-        yield
-
-
-COMMAND_ORIGIN = "命令行"
-JOB_ORIGIN = "后台任务"
-
-
-@contextlib.contextmanager
-def attributed_to(acting_user: Any | None) -> Iterator[None]:
-    """For services: attribute the writes to `acting_user` when given, else keep the caller's context."""
-    if acting_user is None:
-        yield
-        return
-    context = current()
-    with acting_as(acting_user, source=context.source if context else "web"):
-        yield
+__all__ = [
+    "COMMAND_ORIGIN", "JOB_ORIGIN", "REDACTED", "REDACTED_CHANGED", "AuditContext", "acting_as", "action",
+    "attributed_to", "build_event", "changes_between", "creation", "current", "current_action", "diff",
+    "event_values", "in_command", "jsonable", "record", "record_many", "safe_repr", "snapshot", "update",
+]
 
 
 # ---- one business action, one entry ----------------------------------------------------------------
@@ -116,8 +84,6 @@ class action:
         self.name = name
         self.target = target
         if label is not None:
-            from core.registry import audit_action_labels
-
             audit_action_labels.register(name, label)
 
     def __enter__(self) -> None:
@@ -130,8 +96,6 @@ class action:
         scope.__exit__(*exc)
 
     def __call__[F: Callable[..., Any]](self, func: F) -> F:
-        import functools
-
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             with _scope(self.name, self._target_of(kwargs)):
@@ -182,8 +146,6 @@ def _part_of(first_row: dict[str, Any], context: AuditContext | None) -> int | N
     if state is None:
         return None
     if state.entry_id is None:
-        from core.models import AuditEvent
-
         target = state.target
         values = _values(
             state.name,
@@ -198,77 +160,6 @@ def _part_of(first_row: dict[str, Any], context: AuditContext | None) -> int | N
         entry.save(force_insert=True)
         state.entry_id = entry.pk
     return state.entry_id
-
-
-_PLAIN = (type(None), bool, int, float, str)
-
-
-def jsonable(value: Any) -> Any:
-    if type(value) in _PLAIN or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return value.isoformat()
-    if isinstance(value, (decimal.Decimal, uuid.UUID)):
-        return str(value)
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    return str(value)
-
-
-REDACTED = "***"
-
-
-def safe_repr(obj: models.Model) -> str:
-    """What the audit log names a row by: the model's `audit_repr()` if it declares one; for a model with
-    confidential fields its kind and number only (its `str` might carry a case or a family's name);
-    else `str(obj)`."""
-    custom = getattr(obj, "audit_repr", None)
-    if callable(custom):
-        return str(custom())[:200]
-    if any(getattr(f, "confidential", False) for f in obj._meta.concrete_fields):
-        return f"{obj._meta.verbose_name} #{obj.pk}"[:200]
-    return str(obj)[:200]
-
-
-def snapshot(obj: models.Model) -> dict[str, Any]:
-    """The concrete field values of `obj` as JSON-able data, sensitive fields masked."""
-    data: dict[str, Any] = {}
-    for f in obj._meta.concrete_fields:
-        # A confidential field is read as stored (sealed): the audit log never decrypts.
-        value = obj.__dict__.get(f.attname) if getattr(f, "confidential", False) else getattr(obj, f.attname)
-        data[f.attname] = (
-            REDACTED if getattr(f, "sensitive", False) and value not in (None, "") else jsonable(value)
-        )
-    return data
-
-
-REDACTED_CHANGED = "***（已修改）"
-
-
-def changes_between(old: models.Model, new: models.Model) -> dict[str, list[Any]]:
-    """{field: [old, new]} between two states of one row; a changed sensitive field is marked, not shown."""
-    changes = diff(snapshot(old), snapshot(new))
-    for f in new._meta.concrete_fields:
-        if getattr(f, "sensitive", False) and _stored(old, f) != _stored(new, f):
-            changes[f.attname] = [REDACTED, REDACTED_CHANGED]
-    return changes
-
-
-def _stored(obj: models.Model, f: Any) -> Any:
-    """A field's value for comparison; a confidential one by its ciphertext, a new value as typed."""
-    if not getattr(f, "confidential", False):
-        return getattr(obj, f.attname)
-    value = obj.__dict__.get(f.attname)
-    return getattr(value, "token", value)
-
-
-def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
-    """{field: [old, new]} for the fields that differ."""
-    return {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
 
 
 def record(
@@ -318,8 +209,6 @@ def build_event(
     detail: str = "",
 ) -> Any:
     """The event `record` appends, built but not saved."""
-    from core.models import AuditEvent
-
     return AuditEvent(
         **event_values(
             action,
@@ -430,10 +319,6 @@ def record_many(events: Iterable[dict[str, Any]], *, jsonable_changes: bool = Fa
     write, inserted in batches. `jsonable_changes`: the changes are JSON-able already (`creation`,
     `update` of snapshots). Returns how many were written.
     """
-    from core import auditchain
-    from core.bulk import insert_values
-    from core.models import AuditEvent
-
     ctx = current()
     now = timezone.now()
     with auditchain.in_transaction():
@@ -446,13 +331,3 @@ def record_many(events: Iterable[dict[str, Any]], *, jsonable_changes: bool = Fa
         if not rows:
             return 0
         return insert_values(AuditEvent, auditchain.assign(rows))
-
-
-def creation(obj: models.Model) -> dict[str, Any]:
-    """The event a TrackedModel writes when `obj` is created, as `record_many` takes it."""
-    return {"action": "create", "obj": obj, "changes": {k: [None, v] for k, v in snapshot(obj).items()}}
-
-
-def update(obj: models.Model, changes: dict[str, Any]) -> dict[str, Any]:
-    """The event a TrackedModel writes when `obj` changed by `changes` ({field: [old, new]})."""
-    return {"action": "update", "obj": obj, "changes": changes}

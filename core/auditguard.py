@@ -21,7 +21,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import connections, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core import audit, auditchain, auditverify
+from core.auditmodels import AuditAnchor
 
 RETENTION_MONTHS = 6
 
@@ -141,11 +145,6 @@ def purge_before(
     its anchor; on PostgreSQL through the SECURITY DEFINER function core_audit_purge when it exists
     (the application's role may not delete: manage.py pg_roles_setup), else through the purge gate.
     """
-    from django.utils import timezone
-
-    from core import audit, auditchain
-    from core.models import AuditAnchor
-
     limit = earliest_allowed_cutoff(today)
     if before > limit:
         raise ValueError(PURGE_TOO_RECENT_MESSAGE.format(months=RETENTION_MONTHS, limit=limit.isoformat()))
@@ -158,7 +157,7 @@ def purge_before(
         count = 0
         if found is not None:
             upto, last_chain, count = found
-            report = auditchain.verify(using, upto=upto)
+            report = auditverify.verify(using, upto=upto)
             if not report.ok:
                 if not accept_problems:
                     raise ValueError(PURGE_PROBLEMS_MESSAGE.format(summary=report.summary))
@@ -195,8 +194,6 @@ def pg_purge_function(schema: str = "public") -> str:
     `upto` only when none of them is younger than RETENTION_MONTHS and the purge's anchor is recorded,
     and passes the append-only trigger for that DELETE alone. The application's role may EXECUTE it and
     may not DELETE (manage.py pg_roles_setup)."""
-    from core.auditchain import PG_LOCK_KEY
-
     quoted = '"' + schema.replace('"', '""') + '"'
     return f"""
 CREATE OR REPLACE FUNCTION {quoted}.core_audit_purge(upto bigint) RETURNS bigint
@@ -205,7 +202,7 @@ DECLARE
     deleted bigint;
     last_chain varchar;
 BEGIN
-    PERFORM pg_advisory_xact_lock({PG_LOCK_KEY});
+    PERFORM pg_advisory_xact_lock({auditchain.PG_LOCK_KEY});
     IF EXISTS (SELECT 1 FROM {quoted}.core_auditevent
                WHERE seq <= upto AND at >= now() - interval '{RETENTION_MONTHS} months') THEN
         RAISE EXCEPTION 'core_audit_purge: events of the last {RETENTION_MONTHS} months are kept'

@@ -157,6 +157,8 @@ class DerivedCharField(models.CharField):
     """A column computed from another field (`source`) on every save; not editable, indexed."""
 
     derived_defaults: dict[str, Any] = {"max_length": 64}
+    # Its database value is the derived text as it is (core.dbinsert passes it without preparation).
+    plain_db_value = True
 
     def __init__(self, *args: Any, source: str, **kwargs: Any) -> None:
         self.source = source

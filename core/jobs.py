@@ -37,7 +37,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import audit
+from core import auditcontext
 from core.registry import Registry
 from core.scoping import Scope, ScopedQuerySet
 
@@ -323,7 +323,7 @@ def run(job_id: int) -> None:
     try:
         if kind is None:
             raise LookupError(f"unknown job kind {job.kind!r}")
-        with audit.acting_as(job.owner, source="job", origin=f"{audit.JOB_ORIGIN}：{job.kind}"):
+        with auditcontext.acting_as(job.owner, source="job", origin=f"{auditcontext.JOB_ORIGIN}：{job.kind}"):
             outcome = kind.run(job_run)
         result_file = ""
         if job_run._output is not None and outcome.result_name:

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from core import audit, auditchain, auditlog, clock, excel
+from core import audit, auditlog, auditverify, clock, excel
 from core.auditlog import AuditFilterForm
 from core.models import NEEDS_ATTENTION, AuditEvent, BackupRecord, Notification
 from core.registry import home_cards, landing_pages
@@ -257,10 +257,10 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 
 @scoped_function(roles={Role.AUDITOR})
 def audit_verify(request: HttpRequest) -> HttpResponse:
-    """The hash chain of the whole log checked now (core.auditchain.verify, as manage.py verify_audit):
+    """The hash chain of the whole log checked now (core.auditverify.verify, as manage.py verify_audit):
     the auditor sees every missing, altered or forged event by its seq, never another federation's
     content. The check is itself recorded."""
-    report = auditchain.verify_and_record()
+    report = auditverify.verify_and_record()
     return render(request, "core/audit_verify.html", {"report": report})
 
 

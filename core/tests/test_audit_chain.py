@@ -16,9 +16,9 @@ from django.db import DatabaseError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core import audit, auditchain
-from core.auditchain import ALTERED, ANCHOR, MISSING, STRAY, Problem
+from core import audit, auditchain, auditverify
 from core.auditguard import PURGE_PROBLEMS_MESSAGE, ensure_triggers, purge_before
+from core.auditverify import ALTERED, ANCHOR, MISSING, STRAY, Problem
 from core.models import AuditAnchor, AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def events(n, **fields):
 
 
 def problems():
-    return auditchain.verify().problems
+    return auditverify.verify().problems
 
 
 def run_verify():
@@ -98,7 +98,7 @@ def test_every_write_path_continues_one_chain():
         audit.record_many([{"action": "create", "object_type": "test.thing", "object_id": 2}])
     seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) > 40
-    report = auditchain.verify()
+    report = auditverify.verify()
     assert report.ok, report.lines()
     assert (report.checked, report.first, report.last) == (len(seqs), 1, len(seqs))
 
@@ -120,7 +120,7 @@ def test_seals_survive_the_round_trip_through_the_database():
     e.save(force_insert=True)
     mapped = audit.build_event("login", ip="::ffff:10.1.2.3")
     mapped.save(force_insert=True)
-    assert auditchain.verify().ok, auditchain.verify().lines()
+    assert auditverify.verify().ok, auditverify.verify().lines()
 
 
 def test_the_chain_costs_one_query_per_write_and_one_per_batch():
@@ -132,7 +132,7 @@ def test_the_chain_costs_one_query_per_write_and_one_per_batch():
     with CaptureQueriesContext(connection) as batch:
         audit.record_many([{"action": "import", "object_id": i} for i in range(200)])
     assert len([q for q in batch.captured_queries if head in q["sql"]]) == 1
-    assert AuditEvent.objects.count() == 202 and auditchain.verify().ok
+    assert AuditEvent.objects.count() == 202 and auditverify.verify().ok
 
 
 def test_the_key_is_derived_for_the_chain_not_the_encryption_key():
@@ -168,7 +168,7 @@ def test_concurrent_writers_do_not_fork_the_chain():
         t.join()
     assert not errors
     assert AuditEvent.objects.count() == 4 * 15 * 4
-    report = auditchain.verify()
+    report = auditverify.verify()
     assert report.ok and report.last == 240, report.lines()
 
 
@@ -291,7 +291,7 @@ def test_the_purge_keeps_the_chain_verifiable_from_its_anchor():
     assert not AuditEvent.objects.filter(pk__in=[e.pk for e in old]).exists()
     anchor = AuditAnchor.objects.get()
     assert (anchor.seq, anchor.chain, anchor.deleted) == (old[-1].seq, old[-1].chain, 5)
-    report = auditchain.verify()
+    report = auditverify.verify()
     assert report.ok, report.lines()
     assert report.first == 6 and report.anchor["seq"] == 5
     assert "第 5 条及之前的记录已" in report.purged_note
@@ -300,7 +300,7 @@ def test_the_purge_keeps_the_chain_verifiable_from_its_anchor():
     # A second purge later, with everything old gone: its own anchor, still clean.
     old_events(2, days=300)  # back-dated events written now are younger in the chain: they stay
     call_command("purge_audit", "--before", cutoff().isoformat())
-    assert auditchain.verify().ok
+    assert auditverify.verify().ok
 
 
 def test_a_purge_of_everything_leaves_a_chain_that_continues():
@@ -308,7 +308,7 @@ def test_a_purge_of_everything_leaves_a_chain_that_continues():
     assert purge_before(cutoff(), today=timezone.localdate()) == 3
     assert list(AuditEvent.objects.values_list("action", "seq")) == [("audit_purge", 4)]
     events(2)
-    assert auditchain.verify().ok
+    assert auditverify.verify().ok
 
 
 def test_a_forged_anchor_does_not_hide_a_deleted_prefix():
@@ -341,7 +341,7 @@ def test_the_purge_refuses_to_take_tampered_evidence_with_it():
     call_command("purge_audit", "--before", cutoff().isoformat(), "--accept-problems")
     purge = AuditEvent.objects.get(action="audit_purge")
     assert purge.changes["problems"] == ["第 3 条记录缺失：已被删除。"] and purge.changes["deleted"] == 4
-    assert auditchain.verify().ok
+    assert auditverify.verify().ok
 
 
 def test_the_purge_still_deletes_nothing_younger_than_six_months():
@@ -389,7 +389,7 @@ def test_the_orm_cannot_set_the_seals():
     assert e.seq == AuditEvent.objects.order_by("-seq").values_list("seq", flat=True)[0] != 99
     with pytest.raises(PermissionError):
         AuditAnchor.objects.all().delete()
-    assert auditchain.verify().ok
+    assert auditverify.verify().ok
 
 
 def test_a_refused_write_leaves_no_hole_in_the_chain():
@@ -398,7 +398,7 @@ def test_a_refused_write_leaves_no_hole_in_the_chain():
         audit.record("login")
         raise DatabaseError("rolled back")
     events(1)
-    assert auditchain.verify().ok
+    assert auditverify.verify().ok
 
 
 # --- the migration ------------------------------------------------------------------------------------
@@ -424,9 +424,9 @@ def test_the_migration_seals_the_events_already_written():
     executor.migrate(executor.loader.graph.leaf_nodes())
     sealed = list(AuditEvent.objects.order_by("id").values_list("object_id", "seq"))
     assert sealed == [("0", 1), ("1", 2), ("2", 3)]  # in the order they were written
-    assert auditchain.verify().ok
+    assert auditverify.verify().ok
     audit.record("login")
-    assert auditchain.verify().last == 4
+    assert auditverify.verify().last == 4
     # The triggers are back.
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
         cur.execute("UPDATE core_auditevent SET detail = 'x'")

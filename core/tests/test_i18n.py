@@ -186,10 +186,10 @@ ALLOWED = {
     # An input format: a date typed the Chinese way (2024年03月08日) is accepted in every language.
     ("core/forms.py", "%Y年%m月%d日"),
     # What the audit log stores for a confidential field's change (a record, as written).
-    ("core/audit.py", "***（已修改）"),
+    ("core/auditvalues.py", "***（已修改）"),
     # Where a change without a request came from, stored with the event (a record, as written).
-    ("core/audit.py", "命令行"),
-    ("core/audit.py", "后台任务"),
+    ("core/auditcontext.py", "命令行"),
+    ("core/auditcontext.py", "后台任务"),
     # The masked value the audit log stored for a confidential field (core.audit.REDACTED), recognised in old rows.
     ("core/auditlog.py", "***（已修改）"),
     # The detail stored with an audit purge's own event (a record, as written).

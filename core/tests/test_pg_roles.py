@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from core import audit, auditchain
+from core import audit, auditverify
 from core.auditguard import earliest_allowed_cutoff, has_purge_function, purge_before
 from core.management.commands.pg_roles_setup import grants_sql
 from core.models import AuditAnchor, AuditEvent
@@ -98,7 +98,7 @@ def test_the_application_role_cannot_delete_or_change_the_audit_log(roles):
         # It still writes the log, and its other tables as before.
         audit.record("logout", object_type="accounts.user", object_id=1)
         assert AuditEvent.objects.filter(pk=e.pk).exists()
-    assert auditchain.verify().ok
+    assert auditverify.verify().ok
 
 
 def test_the_application_role_purges_through_the_function_only(roles):
@@ -114,7 +114,7 @@ def test_the_application_role_purges_through_the_function_only(roles):
     assert count == 2
     assert not AuditEvent.objects.filter(pk__in=[e.pk for e in old]).exists()
     assert AuditAnchor.objects.get().seq == old[-1].seq
-    report = auditchain.verify()
+    report = auditverify.verify()
     assert report.ok and report.first == recent.seq, report.lines()
 
 

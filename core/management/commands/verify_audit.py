@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core import auditchain
+from core import auditverify
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--database", default="default")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = auditchain.verify_and_record(options["database"])
+        report = auditverify.verify_and_record(options["database"])
         if report.ok:
             for line in report.lines():
                 self.stdout.write(line)
