@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DatabaseError, transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -213,9 +214,9 @@ def import_ledger(
     return result
 
 
-def _one(reason: str) -> ProblemList:
+def _one(reason: str | Promise) -> ProblemList:
     problems = ProblemList()
-    problems.add(Problem("", 0, "", "", reason))
+    problems.add(Problem("", 0, "", "", str(reason)))
     return problems
 
 

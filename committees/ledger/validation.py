@@ -13,6 +13,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -88,8 +89,8 @@ class _Check:
     names: set[str] = field(default_factory=set)
     committees: dict[str, _Committee] = field(default_factory=dict)
 
-    def add(self, sheet: str, row: int, column: str, value: Any, reason: str) -> None:
-        self.problems.add(Problem(sheet, row, column, shown(value), reason))
+    def add(self, sheet: str, row: int, column: str, value: Any, reason: str | Promise) -> None:
+        self.problems.add(Problem(sheet, row, column, shown(value), str(reason)))
 
 
 def validate(ledger: ParsedLedger, state: FederationState, *, term_length_years: int = 5,
