@@ -41,8 +41,10 @@ def upload(client, django_capture_on_commit_callbacks):
 
     def post(data: bytes, **extra) -> Job:
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("committees:ledger-upload"),
-                                   {"file": SimpleUploadedFile("ledger.xlsx", data), **extra})
+            response = client.post(
+                reverse("committees:ledger-upload"),
+                {"file": SimpleUploadedFile("ledger.xlsx", data), **extra},
+            )
         assert response.status_code == 302
         return Job.objects.filter(kind=IMPORT).latest("pk")
 
@@ -58,8 +60,13 @@ def bad_workbook() -> bytes:
 
 
 ENGLISH_PROBLEMS = {
-    ("单位", 8, "成立日期", "去年"): "Not a valid date: use a cell in date format, or one of 2017-12-31, 2017/12/31, "
-                                     "2017.12.31, 2017年12月31日",
+    (
+        "单位",
+        8,
+        "成立日期",
+        "去年",
+    ): "Not a valid date: use a cell in date format, or one of 2017-12-31, 2017/12/31, "
+    "2017.12.31, 2017年12月31日",
     ("单位", 8, "是否需建妇委会", "也许"): "Enter “Yes” or “No”",
     ("届次", 10, "单位名称", "区不存在局"): "The unit is neither in the “Unit” sheet nor in the platform",
     ("缺位", 6, "职务", "秘书"): "The position must be one of “Chair”, “Vice-chair”, “Member”",
@@ -84,20 +91,37 @@ def test_an_english_import_of_bad_cells_names_each_problem_and_its_place_in_engl
     job = upload(bad_workbook())
 
     assert job.status == Job.Status.REFUSED
-    assert job.message == ("The ledger has 4 problems; nothing was imported. "
-                           "Correct them as the problem list says and import again.")
+    assert job.message == (
+        "The ledger has 4 problems; nothing was imported. "
+        "Correct them as the problem list says and import again."
+    )
     # Stored by their Chinese names (the format's identifiers); the reasons as the clerk read them.
     assert _problems(job) == ENGLISH_PROBLEMS
     with translation.override("en"):
         located = [str(Problem.from_dict(p)) for p in job.result["problems"]]
-    assert located[2] == ("Sheet “Term”, row 10, column “Unit name” “区不存在局”: "
-                          "The unit is neither in the “Unit” sheet nor in the platform")
-    assert located[3].startswith("Sheet “Vacancies”, row 6, column “Position” “秘书”: The position must be one of")
+    assert located[2] == (
+        "Sheet “Term”, row 10, column “Unit name” “区不存在局”: "
+        "The unit is neither in the “Unit” sheet nor in the platform"
+    )
+    assert located[3].startswith(
+        "Sheet “Vacancies”, row 6, column “Position” “秘书”: The position must be one of"
+    )
 
     page = client.get(reverse("job", args=[job.pk])).text
-    table = page[page.index('data-testid="ledger-errors"'):]
-    for english in ("Sheet", "Row", "Column", "Term", "Unit name", "Vacancies", "Position", "Established on",
-                    "Requires a women", "Enter “Yes” or “No”", "The unit is neither in the “Unit” sheet"):
+    table = page[page.index('data-testid="ledger-errors"') :]
+    for english in (
+        "Sheet",
+        "Row",
+        "Column",
+        "Term",
+        "Unit name",
+        "Vacancies",
+        "Position",
+        "Established on",
+        "Requires a women",
+        "Enter “Yes” or “No”",
+        "The unit is neither in the “Unit” sheet",
+    ):
         assert english in table, english
     for chinese in ("届次", "单位名称", "职务", "成立日期", "工作表", "单位不在"):
         assert chinese not in table, chinese
@@ -105,7 +129,13 @@ def test_an_english_import_of_bad_cells_names_each_problem_and_its_place_in_engl
     sheets, rows = _download(client, job)
     assert sheets == ["Problems"]
     assert rows[0] == ["Sheet", "Row", "Column", "Cell content", "Problem"]
-    assert ["Term", 10, "Unit name", "区不存在局", ENGLISH_PROBLEMS["届次", 10, "单位名称", "区不存在局"]] in rows
+    assert [
+        "Term",
+        10,
+        "Unit name",
+        "区不存在局",
+        ENGLISH_PROBLEMS["届次", 10, "单位名称", "区不存在局"],
+    ] in rows
     assert ["Unit", 8, "Requires a women's committee", "也许", "Enter “Yes” or “No”"] in rows
     for row in rows:
         assert not CJK.search(TYPED.sub("", f"{row[0]} {row[2]} {row[4]}")), row
@@ -118,8 +148,12 @@ def test_in_chinese_the_same_import_reads_as_before(world, client, upload):
 
     assert job.message == "台账有 4 处问题，未导入任何数据。请按问题清单修改后重新导入。"
     assert _problems(job) == {
-        ("单位", 8, "成立日期", "去年"): "不是有效日期：请填写日期格式的单元格，或 2017-12-31、2017/12/31、2017.12.31、"
-                                         "2017年12月31日 之一",
+        (
+            "单位",
+            8,
+            "成立日期",
+            "去年",
+        ): "不是有效日期：请填写日期格式的单元格，或 2017-12-31、2017/12/31、2017.12.31、2017年12月31日 之一",
         ("单位", 8, "是否需建妇委会", "也许"): "应填“是”或“否”",
         ("届次", 10, "单位名称", "区不存在局"): "单位不在「单位」表中，系统中也没有该单位",
         ("缺位", 6, "职务", "秘书"): "职务应为 “主任”、“副主任”、“委员” 之一",
@@ -133,10 +167,15 @@ def test_in_chinese_the_same_import_reads_as_before(world, client, upload):
 def test_the_row_checks_speak_english_too():
     with translation.override("en"):
         assert validation.MSG_NO_COMMITTEE.format(what=validation.WHAT_VACANCIES).endswith(
-            "so no vacancies can be recorded")
-        assert cells.MSG_TOO_LONG.format(limit=100, length=120) == "Too long: at most 100 characters, this has 120"
-        assert str(cells.MSG_BAD_KIND) == ("The type must be one of District department, Public institution, "
-                                           "Stationed unit, Sub-district")
+            "so no vacancies can be recorded"
+        )
+        assert (
+            cells.MSG_TOO_LONG.format(limit=100, length=120)
+            == "Too long: at most 100 characters, this has 120"
+        )
+        assert str(cells.MSG_BAD_KIND) == (
+            "The type must be one of District department, Public institution, Stationed unit, Sub-district"
+        )
     with translation.override("zh-hans"):
         assert validation.MSG_NO_COMMITTEE.format(what=validation.WHAT_VACANCIES).endswith("不能登记缺位")
         assert str(cells.MSG_BAD_KIND) == "类别应为 区直部门、事业单位、驻区单位、街道 之一"
@@ -154,28 +193,48 @@ def test_posts_kinds_and_yes_no_are_read_in_either_language():
 def test_the_import_reports_its_progress_and_changes_in_the_active_language(world):
     said: list[str] = []
     with translation.override("en"):
-        result = import_ledger(federation=world.fed_a, data=workbook(), dry_run=True,
-                               progress=lambda percent, message: said.append(str(message)))
+        result = import_ledger(
+            federation=world.fed_a,
+            data=workbook(),
+            dry_run=True,
+            progress=lambda percent, message: said.append(str(message)),
+        )
         lines = result.lines()
     assert said[:3] == ["Reading the workbook…", "Checking the data…", "Writing…"]
-    assert said[3] == "Check passed (checked only, nothing written): 20 would be created, 1 updated, 1 unchanged."
+    assert (
+        said[3]
+        == "Check passed (checked only, nothing written): 20 would be created, 1 updated, 1 unchanged."
+    )
     assert "New unit: 区卫健委" in result.changes
     assert "New term: the women's committee of 区卫健委, term 2" in result.changes
     assert "New vacancy: the women's committee of 区卫健委, Member vacant since 2017-02-01" in result.changes
-    assert any(c.startswith("Unit updated: 区教育局 (Female staff (empty)→120)") for c in result.changes), result.changes
+    assert any(c.startswith("Unit updated: 区教育局 (Female staff (empty)→120)") for c in result.changes), (
+        result.changes
+    )
     assert lines[1] == "  Units: 4 created, 1 updated, 1 unchanged"
-    assert lines[-1] == ("  Sheet “Unit”: these columns have no matching field on the platform and were ignored: "
-                         "联系人")
+    assert lines[-1] == (
+        "  Sheet “Unit”: these columns have no matching field on the platform and were ignored: 联系人"
+    )
 
     said.clear()
     with translation.override("zh-hans"):
-        result = import_ledger(federation=world.fed_a, data=workbook(), dry_run=True,
-                               progress=lambda percent, message: said.append(str(message)))
-    assert said == [str(importing.MSG_READING), "正在校验数据……", "正在写入……",
-                    "校验通过（仅校验，未写入）：将新建 20 条，更新 1 条，未变 1 条。"]
+        result = import_ledger(
+            federation=world.fed_a,
+            data=workbook(),
+            dry_run=True,
+            progress=lambda percent, message: said.append(str(message)),
+        )
+    assert said == [
+        str(importing.MSG_READING),
+        "正在校验数据……",
+        "正在写入……",
+        "校验通过（仅校验，未写入）：将新建 20 条，更新 1 条，未变 1 条。",
+    ]
     assert "新建届次：区卫健委妇委会 第2届" in result.changes
     assert "新建缺位：区卫健委妇委会 委员 2017-02-01缺位" in result.changes
-    assert any(c.startswith("更新单位：区教育局（女职工人数 （空）→120）") for c in result.changes), result.changes
+    assert any(c.startswith("更新单位：区教育局（女职工人数 （空）→120）") for c in result.changes), (
+        result.changes
+    )
     assert result.lines()[1] == "  单位：新建 4，更新 1，未变 1"
 
 
@@ -188,15 +247,22 @@ def test_an_english_import_job_ends_with_english_words_and_its_page_counts_in_en
     assert job.status == Job.Status.SUCCEEDED
     assert job.message == "Import complete: 20 created, 1 updated, 1 unchanged."
     page = client.get(reverse("job", args=[job.pk])).text
-    summary = page[page.index('data-testid="ledger-summary"'):]
-    for english in ("Units", "Women&#x27;s committees", "Terms", "Vacancies", "New unit: 区卫健委",
-                    "Sheet “Unit”: these columns have no matching field"):
+    summary = page[page.index('data-testid="ledger-summary"') :]
+    for english in (
+        "Units",
+        "Women&#x27;s committees",
+        "Terms",
+        "Vacancies",
+        "New unit: 区卫健委",
+        "Sheet “Unit”: these columns have no matching field",
+    ):
         assert english in summary, english
     assert "新建单位" not in summary and "妇委会" not in summary  # 区新建局 is a name
 
 
-def test_an_english_export_reports_its_progress_in_english(world, client, django_capture_on_commit_callbacks,
-                                                            monkeypatch):
+def test_an_english_export_reports_its_progress_in_english(
+    world, client, django_capture_on_commit_callbacks, monkeypatch
+):
     said: list[str] = []
     original = JobRun.progress
 
