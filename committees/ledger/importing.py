@@ -23,7 +23,9 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -193,9 +195,12 @@ def import_ledger(
             if dry_run:
                 raise _DryRun
             result.applied = True
+            # The audit log keeps its records in the platform's language, whatever the page's.
+            with translation.override(settings.LANGUAGE_CODE):
+                detail = result.message()
             audit.record("import", object_type="committees.ledger", object_repr=filename[:200] or "台账",
                          federation_id=federation.pk, actor=acting_user, changes=result.summary(),
-                         detail=result.message())
+                         detail=detail)
     except _DryRun:
         pass
     except BulkRefused as refused:

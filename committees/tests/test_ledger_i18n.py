@@ -21,6 +21,7 @@ from committees.ledger.jobs import EXPORT, IMPORT
 from committees.ledger.problems import Problem
 from committees.tests.test_ledger import TERMS, UNITS, VACANCIES, workbook
 from core.jobs import Job, JobRun
+from core.models import AuditEvent
 from core.testing.world import login
 from core.tests.test_i18n import LOCALE_DIR as PROJECT_LOCALE
 from core.tests.test_i18n import describe, read_po
@@ -246,6 +247,8 @@ def test_an_english_import_job_ends_with_english_words_and_its_page_counts_in_en
 
     assert job.status == Job.Status.SUCCEEDED
     assert job.message == "Import complete: 20 created, 1 updated, 1 unchanged."
+    # The audit log's record stays in the platform's language.
+    assert AuditEvent.objects.get(action="import").detail == "导入完成：新建 20 条，更新 1 条，未变 1 条。"
     page = client.get(reverse("job", args=[job.pk])).text
     summary = page[page.index('data-testid="ledger-summary"') :]
     for english in (
