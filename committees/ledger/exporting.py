@@ -81,10 +81,11 @@ def _vacancies(user: Any, federation: Federation) -> Any:
 def _unit_cells(rows: Any, latest: dict[int, tuple[int, Any, Any]]) -> Iterator[list[Any]]:
     # Cells in the active language, as the import reads them in either.
     yes, no = gettext(c.YES), gettext(c.NO)
+    kinds = {value: c.kind_shown(value) for value in c.KIND_LABELS}
     for pk, name, established, dissolved, requires, kind, staff, address, notes, successor in rows:
         _, formed, c_dissolved = latest.get(pk, (None, None, None))
         yield [name, established, dissolved, yes if requires else no, formed, c_dissolved,
-               c.kind_shown(kind) if kind else None, staff, address or None, notes or None, successor]
+               kinds.get(kind, kind) if kind else None, staff, address or None, notes or None, successor]
 
 
 def _term_cells(rows: Any, ids: set[int]) -> Iterator[list[Any]]:
@@ -94,9 +95,10 @@ def _term_cells(rows: Any, ids: set[int]) -> Iterator[list[Any]]:
 
 
 def _vacancy_cells(rows: Any, ids: set[int]) -> Iterator[list[Any]]:
+    roles = {value: c.role_shown(value) for value in c.ROLE_LABELS}
     for committee_id, name, role, vacated, filled in rows:
         if committee_id in ids:
-            yield [name, c.role_shown(role), vacated, filled]
+            yield [name, roles.get(role, role), vacated, filled]
 
 
 def write_ledger(user: Any, federation: Federation, target: IO[bytes], *,
