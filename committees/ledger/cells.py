@@ -12,25 +12,45 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
 from committees.ledger import columns as c
 from core.excel import unescape_cell
 from orgs.names import normalize_unit_name
 
-MSG_REQUIRED = "不能为空"
-MSG_BAD_DATE = "不是有效日期：请填写日期格式的单元格，或 2017-12-31、2017/12/31、2017.12.31、2017年12月31日 之一"
-MSG_DATE_OUT_OF_RANGE = "日期超出范围：应在 {first} 至 {last} 之间"
-MSG_BAD_BOOL = "应填“是”或“否”"
-MSG_BAD_NUMBER = "届次应为正整数（如 3 或 第3届）"
-MSG_BAD_COUNT = "应为不小于0的整数"
-MSG_COUNT_TOO_LARGE = "数字过大：最大为 {limit}"
-MSG_BAD_ROLE = "职务应为 " + "、".join(f"“{label}”" for label in c.ROLES) + " 之一"
-MSG_BAD_KIND = "类别应为 " + "、".join(c.UNIT_KINDS) + " 之一"
-MSG_TOO_LONG = "内容过长：最多 {limit} 个字，现有 {length} 个字"
+MSG_REQUIRED = _("不能为空")
+MSG_BAD_DATE = _("不是有效日期：请填写日期格式的单元格，或 2017-12-31、2017/12/31、2017.12.31、2017年12月31日 之一")
+MSG_DATE_OUT_OF_RANGE = _("日期超出范围：应在 {first} 至 {last} 之间")
+MSG_BAD_BOOL = _("应填“是”或“否”")
+MSG_BAD_NUMBER = _("届次应为正整数（如 3 或 第3届）")
+MSG_BAD_COUNT = _("应为不小于0的整数")
+MSG_COUNT_TOO_LARGE = _("数字过大：最大为 {limit}")
+MSG_TOO_LONG = _("内容过长：最多 {limit} 个字，现有 {length} 个字")
 
+
+def quoted_list(labels: list[str]) -> str:
+    """“主任”、“副主任”、“委员” in the active language."""
+    return pgettext("list separator", "、").join(gettext("“{value}”").format(value=label) for label in labels)
+
+
+def plain_list(labels: list[str]) -> str:
+    return pgettext("list separator", "、").join(labels)
+
+
+# The labels are the posts and kinds of the active language, as the workbook in that language names them.
+MSG_BAD_ROLE = format_lazy(_("职务应为 {roles} 之一"), roles=lazy(lambda: quoted_list(c.role_labels()), str)())
+MSG_BAD_KIND = format_lazy(_("类别应为 {kinds} 之一"), kinds=lazy(lambda: plain_list(c.kind_labels()), str)())
+
+# What a clerk types, read in every language: the Chinese forms of a date, of yes and no, of a number.
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "需要", "需建"}
-_FALSE = {"否", "n", "no", "false", "0", "×", "不需要", "不需建"}
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_TRUE = {c.YES, "y", "yes", "true", "1", "√", "✓", *"需要 需建".split()}
+_FALSE = {c.NO, "n", "no", "false", "0", "×", *"不需要 不需建".split()}
+_TEN = "十"
+_CN_DIGITS = {digit: i for i, digit in enumerate("一二三四五六七八九", start=1)}
+_TERM_NUMBER = re.compile(r"第?\s*(\d+|[一二三四五六七八九十]{1,3})\s*届?")
 
 
 class CellError(ValueError):
@@ -102,7 +122,7 @@ def parse_term_number(value: Any) -> int:
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
     elif isinstance(value, str):
-        m = re.fullmatch(r"第?\s*(\d+|[一二三四五六七八九十]{1,3})\s*届?", value.strip())
+        m = _TERM_NUMBER.fullmatch(value.strip())
         if not m:
             raise CellError(MSG_BAD_NUMBER)
         number = int(m[1]) if m[1].isdigit() else _cn_number(m[1])
@@ -115,21 +135,22 @@ def parse_term_number(value: Any) -> int:
 
 def _cn_number(text: str) -> int:
     # 一..九, 十, 十一..十九, 二十..九十九
-    if "十" not in text:
+    if _TEN not in text:
         if len(text) != 1:
             raise CellError(MSG_BAD_NUMBER)
         return _CN_DIGITS[text]
-    tens, _, units = text.partition("十")
+    tens, _sep, units = text.partition(_TEN)
     if len(tens) > 1 or len(units) > 1 or (tens and tens not in _CN_DIGITS) or (units and units not in _CN_DIGITS):
         raise CellError(MSG_BAD_NUMBER)
     return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
 
 
 def parse_role(value: Any) -> str:
-    text = shown(value).replace(" ", "")
-    if text in c.ROLES:
-        return c.ROLES[text]
-    raise CellError(MSG_BAD_ROLE)
+    """A post named in Chinese or in English."""
+    role = c.role_value(shown(value))
+    if role is None:
+        raise CellError(MSG_BAD_ROLE)
+    return role
 
 
 def parse_count(value: Any) -> int | None:
@@ -151,12 +172,10 @@ def parse_count(value: Any) -> int | None:
 def parse_kind(value: Any) -> str | None:
     if is_blank(value):
         return None
-    text = shown(value)
-    if text in c.UNIT_KINDS:
-        return c.UNIT_KINDS[text]
-    if text in c.UNIT_KINDS.values():
-        return text
-    raise CellError(MSG_BAD_KIND)
+    kind = c.kind_value(shown(value))
+    if kind is None:
+        raise CellError(MSG_BAD_KIND)
+    return kind
 
 
 def _fits(text: str, limit: int | None) -> str:

@@ -2,8 +2,9 @@
 
 One table says what every column holds; reading, checking, the blank template, its 填写说明 sheet and the
 export all follow it. Text limits come from the model fields the column is written to; post and unit-kind
-labels come from the models' choices (in Chinese, whatever language the page is in: the ledger's format is
-Chinese).
+labels come from the models' choices. A workbook is written in the user's language (sheet and column names,
+posts, unit kinds, 是/否) and read in either: the Chinese words are the msgids, and an English one is mapped
+back to its Chinese word, so that a workbook exported in English imports back.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from committees.models import Seat
 from orgs.models import Unit
@@ -26,6 +29,9 @@ SHEET_VACANCIES = gettext_noop("缺位")
 SHEETS = (SHEET_UNITS, SHEET_TERMS, SHEET_VACANCIES)
 # The template's explanations: read by people, skipped by the import without a word.
 SHEET_GUIDE = gettext_noop("填写说明")
+# A yes/no cell as a workbook in the active language writes it (an import reads 是/否 and yes/no alike).
+YES = gettext_noop("是")
+NO = gettext_noop("否")
 
 COL_UNIT = gettext_noop("单位名称")
 COL_ESTABLISHED = gettext_noop("成立日期")
@@ -73,7 +79,7 @@ class ColumnSpec:
     mandatory: bool = False
     limit: int | None = None
     width: int = 14
-    note: str = ""
+    note: str | Promise = ""
 
 
 UNIT_NAME_LIMIT = text_limit(Unit, "name")
@@ -82,28 +88,28 @@ COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
     SHEET_UNITS: (
         ColumnSpec(COL_UNIT, "name", mandatory=True, limit=UNIT_NAME_LIMIT, width=26),
         ColumnSpec(COL_ESTABLISHED, "date"),
-        ColumnSpec(COL_DISSOLVED, "date", note="撤销或并入其他单位的日期；存续的单位留空"),
-        ColumnSpec(COL_REQUIRES, "bool", note="是 / 否；留空按“是”"),
-        ColumnSpec(COL_FORMED, "date", note="没有妇委会则留空"),
-        ColumnSpec(COL_COMMITTEE_DISSOLVED, "date", note="留空时随单位撤销"),
+        ColumnSpec(COL_DISSOLVED, "date", note=_("撤销或并入其他单位的日期；存续的单位留空")),
+        ColumnSpec(COL_REQUIRES, "bool", note=_("是 / 否；留空按“是”")),
+        ColumnSpec(COL_FORMED, "date", note=_("没有妇委会则留空")),
+        ColumnSpec(COL_COMMITTEE_DISSOLVED, "date", note=_("留空时随单位撤销")),
         ColumnSpec(COL_KIND, "unit_kind", required=False),
         ColumnSpec(COL_FEMALE_STAFF, "count", required=False, limit=COUNT_MAX),
         ColumnSpec(COL_ADDRESS, "text", required=False, limit=text_limit(Unit, "address"), width=26),
         ColumnSpec(COL_NOTES, "text", required=False, limit=text_limit(Unit, "notes"), width=26),
         ColumnSpec(COL_SUCCESSOR, "name", required=False, limit=UNIT_NAME_LIMIT, width=26,
-                   note="并入的单位名称（须在本表或系统中）"),
+                   note=_("并入的单位名称（须在本表或系统中）")),
     ),
     SHEET_TERMS: (
         ColumnSpec(COL_UNIT, "name", mandatory=True, limit=UNIT_NAME_LIMIT, width=26),
-        ColumnSpec(COL_NUMBER, "term_number", mandatory=True, limit=TERM_NUMBER_MAX, note="如 3 或 第3届"),
+        ColumnSpec(COL_NUMBER, "term_number", mandatory=True, limit=TERM_NUMBER_MAX, note=_("如 3 或 第3届")),
         ColumnSpec(COL_STARTED, "date", mandatory=True),
-        ColumnSpec(COL_DUE, "date", note="留空按本妇联的每届任期推算"),
+        ColumnSpec(COL_DUE, "date", note=_("留空按本妇联的每届任期推算")),
     ),
     SHEET_VACANCIES: (
         ColumnSpec(COL_UNIT, "name", mandatory=True, limit=UNIT_NAME_LIMIT, width=26),
         ColumnSpec(COL_ROLE, "role", mandatory=True),
         ColumnSpec(COL_VACATED, "date", mandatory=True),
-        ColumnSpec(COL_FILLED, "date", note="尚未补充则留空"),
+        ColumnSpec(COL_FILLED, "date", note=_("尚未补充则留空")),
     ),
 }
 
@@ -127,6 +133,47 @@ ROLES: dict[str, str] = _chinese_choices(Seat.Role.choices)
 ROLE_LABELS: dict[str, str] = {v: k for k, v in ROLES.items()}
 UNIT_KINDS: dict[str, str] = _chinese_choices(Unit.Kind.choices)
 KIND_LABELS: dict[str, str] = {v: k for k, v in UNIT_KINDS.items()}
+
+
+def role_labels() -> list[str]:
+    """The posts as a workbook in the active language names them (the template's drop-down, the message)."""
+    return [str(label) for _value, label in Seat.Role.choices]
+
+
+def kind_labels() -> list[str]:
+    """The unit kinds as a workbook in the active language names them."""
+    return [str(label) for _value, label in Unit.Kind.choices]
+
+
+def role_shown(value: str) -> str:
+    """A post's label in the active language (the export's cell)."""
+    return str(dict(Seat.Role.choices).get(value, value))
+
+
+def kind_shown(value: str) -> str:
+    """A unit kind's label in the active language (the export's cell)."""
+    return str(dict(Unit.Kind.choices).get(value, value))
+
+
+@functools.cache
+def _english_choices(model: str) -> dict[str, str]:
+    choices = Seat.Role.choices if model == "role" else Unit.Kind.choices
+    with translation.override("en"):
+        return {_normal(str(label)): value for value, label in choices}
+
+
+def role_value(text: str) -> str | None:
+    """The post a cell names, in Chinese or in English; None when it names none."""
+    return ROLES.get(text.replace(" ", "")) or _english_choices("role").get(_normal(text))
+
+
+def kind_value(text: str) -> str | None:
+    """The unit kind a cell names, in Chinese or in English (or as its stored value); None when none."""
+    if text in UNIT_KINDS:
+        return UNIT_KINDS[text]
+    if text in UNIT_KINDS.values():
+        return text
+    return _english_choices("kind").get(_normal(text))
 
 
 # --- names in the user's language --------------------------------------------------------------------

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db.models import Count
+from django.utils.translation import gettext
 
 from committees.ledger import columns as c
 from committees.models import Committee, Term, Vacancy
@@ -78,10 +79,13 @@ def _vacancies(user: Any, federation: Federation) -> Any:
 
 
 def _unit_cells(rows: Any, latest: dict[int, tuple[int, Any, Any]]) -> Iterator[list[Any]]:
+    # Cells in the active language, as the import reads them in either.
+    yes, no = gettext(c.YES), gettext(c.NO)
+    kinds = {value: c.kind_shown(value) for value in c.KIND_LABELS}
     for pk, name, established, dissolved, requires, kind, staff, address, notes, successor in rows:
         _, formed, c_dissolved = latest.get(pk, (None, None, None))
-        yield [name, established, dissolved, "是" if requires else "否", formed, c_dissolved,
-               c.KIND_LABELS.get(kind, kind) if kind else None, staff, address or None, notes or None, successor]
+        yield [name, established, dissolved, yes if requires else no, formed, c_dissolved,
+               kinds.get(kind, kind) if kind else None, staff, address or None, notes or None, successor]
 
 
 def _term_cells(rows: Any, ids: set[int]) -> Iterator[list[Any]]:
@@ -91,9 +95,10 @@ def _term_cells(rows: Any, ids: set[int]) -> Iterator[list[Any]]:
 
 
 def _vacancy_cells(rows: Any, ids: set[int]) -> Iterator[list[Any]]:
+    roles = {value: c.role_shown(value) for value in c.ROLE_LABELS}
     for committee_id, name, role, vacated, filled in rows:
         if committee_id in ids:
-            yield [name, c.ROLE_LABELS.get(role, role), vacated, filled]
+            yield [name, roles.get(role, role), vacated, filled]
 
 
 def write_ledger(user: Any, federation: Federation, target: IO[bytes], *,
@@ -152,5 +157,7 @@ def ledger_workbook(user: Any, federation: Federation) -> tuple[bytes, ExportSum
 
 
 def export_filename(federation: Federation, day: Any) -> tuple[str, str]:
-    """The file's Chinese name and its ASCII fallback."""
-    return f"{federation.short_name or federation.name}台账_{day.isoformat()}.xlsx", f"ledger_{day.isoformat()}.xlsx"
+    """The file's name in the active language and its ASCII fallback."""
+    name = gettext("{federation}台账_{day}.xlsx").format(federation=federation.short_name or federation.name,
+                                                        day=day.isoformat())
+    return name, f"ledger_{day.isoformat()}.xlsx"

@@ -19,11 +19,16 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from committees import services
 from committees.ledger import columns as c
@@ -44,18 +49,40 @@ logger = logging.getLogger("jinguo.ledger")
 ProgressCallback = Callable[[int, str], None]
 
 KINDS = ("units", "committees", "terms", "vacancies")
-KIND_LABELS = {"units": "单位", "committees": "妇委会", "terms": "届次", "vacancies": "缺位"}
+KIND_LABELS = {
+    "units": pgettext_lazy("ledger counts", "单位"),
+    "committees": pgettext_lazy("ledger counts", "妇委会"),
+    "terms": pgettext_lazy("ledger counts", "届次"),
+    "vacancies": pgettext_lazy("ledger counts", "缺位"),
+}
 MAX_CHANGES_LISTED = 500
 
-MSG_READING = "正在读取工作簿……"
-MSG_CHECKING = "正在校验数据……"
-MSG_WRITING = "正在写入……"
-MSG_DONE = "导入完成：新建 {created} 条，更新 {updated} 条，未变 {unchanged} 条。"
-MSG_DRY_RUN_DONE = "校验通过（仅校验，未写入）：将新建 {created} 条，更新 {updated} 条，未变 {unchanged} 条。"
-MSG_FAILED = "台账有 {count} 处问题，未导入任何数据。请按问题清单修改后重新导入。"
-MSG_CHANGED_MEANWHILE = "导入期间有人修改了本妇联的数据，为免覆盖他人的修改，未导入任何数据。请重新导入。"
-MSG_DATABASE_REFUSED = "数据库拒绝写入（{error}），未导入任何数据。请联系系统管理员。"
+MSG_READING = _("正在读取工作簿……")
+MSG_CHECKING = _("正在校验数据……")
+MSG_WRITING = _("正在写入……")
+MSG_DONE = _("导入完成：新建 {created} 条，更新 {updated} 条，未变 {unchanged} 条。")
+MSG_DRY_RUN_DONE = _("校验通过（仅校验，未写入）：将新建 {created} 条，更新 {updated} 条，未变 {unchanged} 条。")
+MSG_FAILED = _("台账有 {count} 处问题，未导入任何数据。请按问题清单修改后重新导入。")
+MSG_CHANGED_MEANWHILE = _("导入期间有人修改了本妇联的数据，为免覆盖他人的修改，未导入任何数据。请重新导入。")
+MSG_DATABASE_REFUSED = _("数据库拒绝写入（{error}），未导入任何数据。请联系系统管理员。")
 
+# The summary's lines (the command prints them; the job's page shows the same in its table).
+MSG_KIND_COUNTS = _("{label}：新建 {created}，更新 {updated}，未变 {unchanged}")
+# The list of changes, as the job's page and the command show them.
+MSG_UNIT_CREATED = _("新建单位：{name}")
+MSG_UNIT_UPDATED = _("更新单位：{name}（{detail}）")
+MSG_UNIT_MERGED = _("更新单位：{name}（并入单位 {old}→{new}）")
+MSG_COMMITTEE_CREATED = _("新建妇委会：{unit}妇委会")
+MSG_COMMITTEE_UPDATED = _("更新妇委会：{unit}妇委会（{detail}）")
+MSG_COMMITTEE_DISSOLVED = _("更新妇委会：{unit}妇委会（撤销日期 {old}→{new}）")
+MSG_TERM_LABEL = _("{unit}妇委会 第{number}届")
+MSG_TERM_CREATED = _("新建届次：{label}")
+MSG_TERM_UPDATED = _("更新届次：{label}（{detail}）")
+MSG_VACANCY_LABEL = _("{unit}妇委会 {role} {date}缺位")
+MSG_VACANCY_CREATED = _("新建缺位：{label}")
+MSG_VACANCY_UPDATED = _("更新缺位：{label}（补充日期 {old}→{new}）")
+# One changed field in a change's details: "成立日期 2001-03-01→2001-03-02".
+MSG_FIELD_CHANGE = _("{field} {old}→{new}")
 
 @dataclass
 class ImportResult:
@@ -110,11 +137,14 @@ class ImportResult:
         out = [self.message()]
         for kind in KINDS:
             counts = self.counts[kind]
-            out.append(f"  {KIND_LABELS[kind]}：新建 {counts['created']}，更新 {counts['updated']}，未变 {counts['unchanged']}")
+            out.append("  " + MSG_KIND_COUNTS.format(label=KIND_LABELS[kind], **counts))
+        separator = pgettext("list separator", "、")
+        # The same words as the job's page (templates/committees/ledger_import_result.html).
         for sheet, columns in self.ignored_columns.items():
-            out.append(f"  「{sheet}」中以下列平台没有对应字段，已忽略：{'、'.join(columns)}")
+            out.append("  " + gettext("「%(sheet)s」中以下列平台没有对应字段，已忽略：%(cols)s")
+                       % {"sheet": c.shown(sheet), "cols": separator.join(columns)})
         if self.ignored_sheets:
-            out.append(f"  以下工作表未读取：{'、'.join(self.ignored_sheets)}")
+            out.append("  " + gettext("以下工作表未读取：%(names)s") % {"names": separator.join(self.ignored_sheets)})
         return out
 
     def problems_note(self) -> str:
@@ -127,9 +157,9 @@ def _noop(percent: int, message: str) -> None:
 
 def check(federation: Federation, data: bytes, *, progress: ProgressCallback = _noop) -> tuple[ParsedLedger, ProblemList]:
     """Reads and checks the workbook; returns the rows and the problems found."""
-    progress(5, MSG_READING)
+    progress(5, str(MSG_READING))
     parsed = read_workbook(data)
-    progress(35, MSG_CHECKING)
+    progress(35, str(MSG_CHECKING))
     if not parsed.unreadable:
         validate(parsed, load_state(federation), term_length_years=federation.term_length_years)
     return parsed, parsed.problems
@@ -155,7 +185,7 @@ def import_ledger(
                           rows=parsed.row_count, dry_run=dry_run)
     if problems:
         return _refused(result, problems)
-    progress(50, MSG_WRITING)
+    progress(50, str(MSG_WRITING))
     try:
         with transaction.atomic():
             # One import of a federation at a time; and its rows as they are now, locked (PostgreSQL).
@@ -165,9 +195,12 @@ def import_ledger(
             if dry_run:
                 raise _DryRun
             result.applied = True
+            # The audit log keeps its records in the platform's language, whatever the page's.
+            with translation.override(settings.LANGUAGE_CODE):
+                detail = result.message()
             audit.record("import", object_type="committees.ledger", object_repr=filename[:200] or "台账",
                          federation_id=federation.pk, actor=acting_user, changes=result.summary(),
-                         detail=result.message())
+                         detail=detail)
     except _DryRun:
         pass
     except BulkRefused as refused:
@@ -186,9 +219,9 @@ def import_ledger(
     return result
 
 
-def _one(reason: str) -> ProblemList:
+def _one(reason: str | Promise) -> ProblemList:
     problems = ProblemList()
-    problems.add(Problem("", 0, "", "", reason))
+    problems.add(Problem("", 0, "", "", str(reason)))
     return problems
 
 
@@ -280,13 +313,13 @@ class _Writer:
             key: Key = (c.SHEET_UNITS, row.row, c.COL_UNIT, row.name)
             if known is None:
                 create.append((key, {"name": row.name, **values}))
-                self.count("units", "created", f"新建单位：{row.name}")
+                self.count("units", "created", MSG_UNIT_CREATED.format(name=row.name))
                 continue
             changed = {f: v for f, v in values.items() if known.value(f) != v}
             if changed:
                 update[row.name] = (key, changed)
-                detail = "；".join(f"{_label(Unit, f)} {_show(known.value(f))}→{_show(v)}" for f, v in changed.items())
-                self.count("units", "updated", f"更新单位：{known.name}（{detail}）")
+                detail = _details((_label(Unit, f), known.value(f), v) for f, v in changed.items())
+                self.count("units", "updated", MSG_UNIT_UPDATED.format(name=known.name, detail=detail))
             else:
                 self.count("units", "unchanged")
         created = orgs_services.unit_bulk_create(federation=self.fed, units=create, acting_user=self.user)
@@ -301,7 +334,7 @@ class _Writer:
                 key, changed = update.get(row.name, ((c.SHEET_UNITS, row.row, c.COL_SUCCESSOR, row.successor_name), {}))
                 update[row.name] = ((c.SHEET_UNITS, row.row, c.COL_SUCCESSOR, row.successor_name), {**changed, "successor": successor})
                 old = self.state.by_id[unit.successor_id].name if unit.successor_id in self.state.by_id else None
-                self.change(f"更新单位：{row.name}（并入单位 {_show(old)}→{successor.name}）")
+                self.change(MSG_UNIT_MERGED.format(name=row.name, old=_show(old), new=successor.name))
         orgs_services.unit_bulk_update(
             federation=self.fed, acting_user=self.user,
             changes=[(key, self.unit(name), values) for name, (key, values) in update.items()],
@@ -333,8 +366,8 @@ class _Writer:
                             dissolutions.append((where, committee, wanted))
                         else:
                             corrected_committees.append((where, committee, {"dissolved_on": wanted}))
-                        self.count("committees", "updated", f"更新妇委会：{row.name}妇委会（撤销日期 "
-                                                             f"{_show(existing.dissolved_on)}→{_show(wanted)}）")
+                        self.count("committees", "updated", MSG_COMMITTEE_DISSOLVED.format(
+                            unit=row.name, old=_show(existing.dissolved_on), new=_show(wanted)))
                 continue
             dissolved = committee_dissolved_on(row)
             if existing is None:
@@ -342,9 +375,10 @@ class _Writer:
                 history = [services.TermDates(r.number, r.started_on, _due(r)) for r in self.term_rows.get(row.name, [])]
                 forms.append(((c.SHEET_UNITS, row.row, c.COL_FORMED, row.committee_formed_on),
                               services.CommitteeHistory(self.unit(row.name), row.committee_formed_on, history, dissolved)))
-                self.count("committees", "created", f"新建妇委会：{row.name}妇委会")
+                self.count("committees", "created", MSG_COMMITTEE_CREATED.format(unit=row.name))
                 for dates in history:
-                    self.count("terms", "created", f"新建届次：{row.name}妇委会 第{dates.number}届")
+                    label = MSG_TERM_LABEL.format(unit=row.name, number=dates.number)
+                    self.count("terms", "created", MSG_TERM_CREATED.format(label=label))
                 continue
             target[row.name] = existing
             committee = self.committee(row.name, existing)
@@ -361,8 +395,8 @@ class _Writer:
                 corrected_committees.append((formed_key, committee, changed))
             if changed or existing.dissolved_on != dissolved:
                 both = {**changed, **({"dissolved_on": dissolved} if existing.dissolved_on != dissolved else {})}
-                detail = "；".join(f"{_label(Committee, f)} {_show(getattr(existing, f))}→{_show(v)}" for f, v in both.items())
-                self.count("committees", "updated", f"更新妇委会：{row.name}妇委会（{detail}）")
+                detail = _details((_label(Committee, f), getattr(existing, f), v) for f, v in both.items())
+                self.count("committees", "updated", MSG_COMMITTEE_UPDATED.format(unit=row.name, detail=detail))
             else:
                 self.count("committees", "unchanged")
         # Units that appear only in 届次/缺位: their latest committee in the platform.
@@ -378,7 +412,7 @@ class _Writer:
             last = known.terms[numbers[-1]] if numbers else None
             last_number, last_started = (last.number, last.started_on) if last else (0, None)
             for term_row in self.term_rows.get(name, []):
-                label = f"{name}妇委会 第{term_row.number}届"
+                label = MSG_TERM_LABEL.format(unit=name, number=term_row.number)
                 term_key: Key = (c.SHEET_TERMS, term_row.row, c.COL_STARTED, term_row.started_on)
                 loaded_term = known.terms.get(term_row.number)
                 due = _due(term_row)
@@ -387,13 +421,12 @@ class _Writer:
                               if getattr(loaded_term, f) != v}
                     if values:
                         corrected_terms.append((term_key, self.term(committee, loaded_term), values))
-                        detail = "；".join(f"{_label(Term, f)} {_show(getattr(loaded_term, f))}→{_show(v)}"
-                                          for f, v in values.items())
-                        self.count("terms", "updated", f"更新届次：{label}（{detail}）")
+                        detail = _details((_label(Term, f), getattr(loaded_term, f), v) for f, v in values.items())
+                        self.count("terms", "updated", MSG_TERM_UPDATED.format(label=label, detail=detail))
                     else:
                         self.count("terms", "unchanged")
                     continue
-                self.count("terms", "created", f"新建届次：{label}")
+                self.count("terms", "created", MSG_TERM_CREATED.format(label=label))
                 # The next term after the platform's last one is a re-election (换届), as the services
                 # record it; a term the history lacks (an earlier one, or of a dissolved committee) is added.
                 if (known.dissolved_on is None and term_row.number == last_number + 1
@@ -416,28 +449,29 @@ class _Writer:
         fills: list[tuple[Hashable, Vacancy, Any]] = []
         for v in self.parsed.vacancies:
             known = target.get(v.unit_name)
-            label = f"{v.unit_name}妇委会 {c.ROLE_LABELS[v.role]} {v.vacated_on.isoformat()}缺位"
+            label = MSG_VACANCY_LABEL.format(unit=v.unit_name, role=c.role_shown(v.role), date=v.vacated_on.isoformat())
             key = (c.SHEET_VACANCIES, v.row, c.COL_VACATED, v.vacated_on)
             if known is None:
                 committee = new_committees[v.unit_name]
                 records.append((key, committee, v.role, v.vacated_on, v.filled_on))
-                self.count("vacancies", "created", f"新建缺位：{label}")
+                self.count("vacancies", "created", MSG_VACANCY_CREATED.format(label=label))
                 continue
             committee = self.committee(v.unit_name, known)
             loaded = known.vacancies.get((v.role, v.vacated_on))
             if loaded is None:
                 records.append((key, committee, v.role, v.vacated_on, v.filled_on))
-                self.count("vacancies", "created", f"新建缺位：{label}")
+                self.count("vacancies", "created", MSG_VACANCY_CREATED.format(label=label))
             elif loaded.filled_on is None and v.filled_on is not None:
                 fills.append(((c.SHEET_VACANCIES, v.row, c.COL_FILLED, v.filled_on), self.vacancy(committee, loaded),
                               v.filled_on))
-                self.count("vacancies", "updated", f"更新缺位：{label}（补充日期 （空）→{v.filled_on.isoformat()}）")
+                self.count("vacancies", "updated", MSG_VACANCY_UPDATED.format(
+                    label=label, old=_show(None), new=_show(v.filled_on)))
             elif loaded.filled_on != v.filled_on:
                 # A correction of a recorded fill (or an undone one).
                 corrected_vacancies.append(((c.SHEET_VACANCIES, v.row, c.COL_FILLED, v.filled_on),
                                             self.vacancy(committee, loaded), {"filled_on": v.filled_on}))
-                self.count("vacancies", "updated",
-                           f"更新缺位：{label}（补充日期 {_show(loaded.filled_on)}→{_show(v.filled_on)}）")
+                self.count("vacancies", "updated", MSG_VACANCY_UPDATED.format(
+                    label=label, old=_show(loaded.filled_on), new=_show(v.filled_on)))
             else:
                 self.count("vacancies", "unchanged")
         services.vacancy_bulk_record(federation=self.fed, entries=records, acting_user=self.user)
@@ -458,11 +492,17 @@ def _label(model: Any, name: str) -> str:
         return name
 
 
+def _details(changes: Iterable[tuple[str, Any, Any]]) -> str:
+    """The changed fields of a row: "成立日期 2001-03-01→2001-03-02；地址 （空）→龙岗大道"."""
+    return pgettext("ledger change details", "；").join(
+        MSG_FIELD_CHANGE.format(field=name, old=_show(old), new=_show(new)) for name, old, new in changes)
+
+
 def _show(value: Any) -> str:
     if value is None or value == "":
-        return "（空）"
+        return gettext("（空）")
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return gettext(c.YES) if value else gettext(c.NO)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, Unit):

@@ -33,6 +33,10 @@ class Problem:
     value: str
     reason: str
 
+    def __post_init__(self) -> None:
+        # A lazy message becomes its text in the active language (the import's): the problem is stored as read.
+        object.__setattr__(self, "reason", str(self.reason))
+
     def as_dict(self) -> dict[str, Any]:
         return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
 

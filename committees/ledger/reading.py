@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from committees.ledger import cells
@@ -97,9 +98,9 @@ class _RowReader:
         self.ledger, self.sheet, self.row, self.cells = ledger, sheet, row, values
         self.ok = True
 
-    def problem(self, column: str, reason: str) -> None:
+    def problem(self, column: str, reason: str | Promise) -> None:
         self.ok = False
-        self.ledger.problems.add(Problem(self.sheet, self.row, column, _shown_cut(self.cells.get(column)), reason))
+        self.ledger.problems.add(Problem(self.sheet, self.row, column, _shown_cut(self.cells.get(column)), str(reason)))
 
     def get(self, column: str, parse: Callable[..., Any], *, required: bool = False, **kwargs: Any) -> Any:
         value = self.cells.get(column)

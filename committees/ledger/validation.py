@@ -13,6 +13,10 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from committees.ledger import columns as c
 from committees.ledger.cells import shown
 from committees.ledger.problems import Problem, ProblemList
@@ -21,30 +25,34 @@ from committees.ledger.state import FederationState, pick_committee
 from committees.rules import add_years
 from core import clock
 
-MSG_DUPLICATE_UNIT = "单位名称重复（与第{row}行相同）"
-MSG_DUPLICATE_TERM = "同一单位的届次重复（与第{row}行相同）"
-MSG_DUPLICATE_VACANCY = "重复的缺位记录（与第{row}行的单位、职务、缺位日期相同）"
-MSG_UNKNOWN_UNIT = "单位不在「单位」表中，系统中也没有该单位"
-MSG_DISSOLVED_BEFORE_ESTABLISHED = "撤销日期早于成立日期（{other}）"
-MSG_COMMITTEE_DISSOLVED_BEFORE_FORMED = "妇委会撤销日期早于妇委会成立日期（{other}）"
-MSG_COMMITTEE_DISSOLVED_WITHOUT_FORMED = "填写了妇委会撤销日期，但没有妇委会成立日期"
-MSG_COMMITTEE_BEFORE_UNIT = "妇委会成立日期早于单位成立日期（{other}）"
-MSG_COMMITTEE_AFTER_UNIT_DISSOLVED = "妇委会成立日期不能在单位撤销日期（{other}）当天或之后"
-MSG_COMMITTEE_AFTER_UNIT = "妇委会撤销日期晚于单位撤销日期（{other}）"
-MSG_SUCCESSOR_UNKNOWN = "并入单位不在「单位」表中，系统中也没有该单位"
-MSG_SUCCESSOR_SELF = "单位不能并入自身"
-MSG_SUCCESSOR_NOT_DISSOLVED = "填写了并入单位，但没有撤销日期"
-MSG_SUCCESSOR_DISSOLVED = "并入单位在本单位撤销之日或之前已撤销（{other}），应并入存续的单位"
-MSG_NO_COMMITTEE = "该单位没有妇委会（「单位」表中妇委会成立日期为空，系统中也没有），不能登记{what}"
-MSG_DUE_NOT_AFTER_START = "届满日期必须晚于选举日期（{other}）"
-MSG_TERM_BEFORE_COMMITTEE = "选举日期早于妇委会成立日期（{other}）"
-MSG_TERM_AFTER_COMMITTEE_DISSOLVED = "选举日期晚于妇委会撤销日期（{other}）"
-MSG_TERM_OVERLAP = "与第{other}届时间重叠：第{number}届的选举日期应晚于第{other}届的选举日期（{date}）"
-MSG_TERM_OVERLAP_NEXT = "与第{other}届时间重叠：第{number}届的选举日期应早于第{other}届的选举日期（{date}）"
-MSG_FILLED_BEFORE_VACATED = "补充日期早于缺位日期（{other}）"
-MSG_VACANCY_AFTER_COMMITTEE_DISSOLVED = "缺位日期晚于妇委会撤销日期（{other}）"
-MSG_VACANCY_BEFORE_COMMITTEE = "缺位日期早于妇委会成立日期（{other}）"
-MSG_IN_FUTURE = "日期晚于今天（{today}）：尚未发生的事不能登记"
+MSG_DUPLICATE_UNIT = _("单位名称重复（与第{row}行相同）")
+MSG_DUPLICATE_TERM = _("同一单位的届次重复（与第{row}行相同）")
+MSG_DUPLICATE_VACANCY = _("重复的缺位记录（与第{row}行的单位、职务、缺位日期相同）")
+MSG_UNKNOWN_UNIT = _("单位不在「单位」表中，系统中也没有该单位")
+MSG_DISSOLVED_BEFORE_ESTABLISHED = _("撤销日期早于成立日期（{other}）")
+MSG_COMMITTEE_DISSOLVED_BEFORE_FORMED = _("妇委会撤销日期早于妇委会成立日期（{other}）")
+MSG_COMMITTEE_DISSOLVED_WITHOUT_FORMED = _("填写了妇委会撤销日期，但没有妇委会成立日期")
+MSG_COMMITTEE_BEFORE_UNIT = _("妇委会成立日期早于单位成立日期（{other}）")
+MSG_COMMITTEE_AFTER_UNIT_DISSOLVED = _("妇委会成立日期不能在单位撤销日期（{other}）当天或之后")
+MSG_COMMITTEE_AFTER_UNIT = _("妇委会撤销日期晚于单位撤销日期（{other}）")
+MSG_SUCCESSOR_UNKNOWN = _("并入单位不在「单位」表中，系统中也没有该单位")
+MSG_SUCCESSOR_SELF = _("单位不能并入自身")
+MSG_SUCCESSOR_NOT_DISSOLVED = _("填写了并入单位，但没有撤销日期")
+MSG_SUCCESSOR_DISSOLVED = _("并入单位在本单位撤销之日或之前已撤销（{other}），应并入存续的单位")
+MSG_NO_COMMITTEE = _("该单位没有妇委会（「单位」表中妇委会成立日期为空，系统中也没有），不能登记{what}")
+MSG_DUE_NOT_AFTER_START = _("届满日期必须晚于选举日期（{other}）")
+MSG_TERM_BEFORE_COMMITTEE = _("选举日期早于妇委会成立日期（{other}）")
+MSG_TERM_AFTER_COMMITTEE_DISSOLVED = _("选举日期晚于妇委会撤销日期（{other}）")
+MSG_TERM_OVERLAP = _("与第{other}届时间重叠：第{number}届的选举日期应晚于第{other}届的选举日期（{date}）")
+MSG_TERM_OVERLAP_NEXT = _("与第{other}届时间重叠：第{number}届的选举日期应早于第{other}届的选举日期（{date}）")
+MSG_FILLED_BEFORE_VACATED = _("补充日期早于缺位日期（{other}）")
+MSG_VACANCY_AFTER_COMMITTEE_DISSOLVED = _("缺位日期晚于妇委会撤销日期（{other}）")
+MSG_VACANCY_BEFORE_COMMITTEE = _("缺位日期早于妇委会成立日期（{other}）")
+MSG_IN_FUTURE = _("日期晚于今天（{today}）：尚未发生的事不能登记")
+
+# What cannot be recorded for a unit without a committee ({what} above).
+WHAT_TERMS = pgettext_lazy("ledger: what cannot be recorded", "届次")
+WHAT_VACANCIES = pgettext_lazy("ledger: what cannot be recorded", "缺位")
 
 # The columns that record an event (届满日期 is a plan, and may well lie ahead).
 EVENT_COLUMNS = {
@@ -81,8 +89,8 @@ class _Check:
     names: set[str] = field(default_factory=set)
     committees: dict[str, _Committee] = field(default_factory=dict)
 
-    def add(self, sheet: str, row: int, column: str, value: Any, reason: str) -> None:
-        self.problems.add(Problem(sheet, row, column, shown(value), reason))
+    def add(self, sheet: str, row: int, column: str, value: Any, reason: str | Promise) -> None:
+        self.problems.add(Problem(sheet, row, column, shown(value), str(reason)))
 
 
 def validate(ledger: ParsedLedger, state: FederationState, *, term_length_years: int = 5,
@@ -193,7 +201,7 @@ def check_terms(check: _Check) -> None:
         seen[(t.unit_name, t.number)] = t
         committee = check.committees.get(t.unit_name)
         if committee is None:
-            add(c.SHEET_TERMS, t.row, c.COL_UNIT, t.unit_name, MSG_NO_COMMITTEE.format(what="届次"))
+            add(c.SHEET_TERMS, t.row, c.COL_UNIT, t.unit_name, MSG_NO_COMMITTEE.format(what=WHAT_TERMS))
             continue
         if t.due_on is None:
             t.due_on = add_years(t.started_on, check.term_length_years)
@@ -209,7 +217,7 @@ def check_terms(check: _Check) -> None:
     # Terms follow each other: 第N+1届 is elected after 第N届 (it may come before 第N届's 届满日期).
     for name, rows in by_unit.items():
         terms = sorted(check.committees[name].terms.items())
-        for (prev_number, (prev_start, _)), (number, (start, _)) in itertools.pairwise(terms):
+        for (prev_number, (prev_start, _prev_due)), (number, (start, _due)) in itertools.pairwise(terms):
             if start > prev_start:
                 continue
             # Point at a ledger row: the later term's if it is in the ledger, else the earlier's.
@@ -239,7 +247,7 @@ def check_vacancies(check: _Check) -> None:
         seen[key] = v
         committee = check.committees.get(v.unit_name)
         if committee is None:
-            add(c.SHEET_VACANCIES, v.row, c.COL_UNIT, v.unit_name, MSG_NO_COMMITTEE.format(what="缺位"))
+            add(c.SHEET_VACANCIES, v.row, c.COL_UNIT, v.unit_name, MSG_NO_COMMITTEE.format(what=WHAT_VACANCIES))
             continue
         if v.filled_on and v.filled_on < v.vacated_on:
             add(c.SHEET_VACANCIES, v.row, c.COL_FILLED, v.filled_on, MSG_FILLED_BEFORE_VACATED.format(other=v.vacated_on))

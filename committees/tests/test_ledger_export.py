@@ -219,6 +219,16 @@ def test_an_english_export_has_english_sheets_and_headers(history, client_as, ex
         assert not any(re.search(r"[\u4e00-\u9fff]", h) for h in header), header
 
 
+def test_an_english_export_writes_posts_kinds_and_yes_no_in_english(history, client_as, export):
+    client = client_as(history.staff)
+    choose_english(client)
+    wb = load_workbook(io.BytesIO(export(client)))
+    units = {row[0]: row for row in wb["Unit"].iter_rows(min_row=2, values_only=True)}
+    assert units["区档案馆"][3] == "No" and units["区教育局"][3] == "Yes"
+    assert units["'=HYPERLINK(1)"][6] == "Stationed unit"
+    assert {row[1] for row in wb["Vacancies"].iter_rows(min_row=2, values_only=True)} == {"Vice-chair", "Member"}
+
+
 def test_an_english_export_imports_back(history, client_as, export):
     client = client_as(history.staff)
     choose_english(client)
