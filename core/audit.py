@@ -33,10 +33,12 @@ from core.auditvalues import (
     REDACTED,
     REDACTED_CHANGED,
     changes_between,
+    changes_since,
     creation,
     diff,
     jsonable,
     safe_repr,
+    sensitive_state,
     snapshot,
     update,
 )
@@ -44,9 +46,30 @@ from core.dbinsert import insert_values
 from core.registry import audit_action_labels
 
 __all__ = [
-    "COMMAND_ORIGIN", "JOB_ORIGIN", "REDACTED", "REDACTED_CHANGED", "AuditContext", "acting_as", "action",
-    "attributed_to", "build_event", "changes_between", "creation", "current", "current_action", "diff",
-    "event_values", "in_command", "jsonable", "record", "record_many", "safe_repr", "snapshot", "update",
+    "COMMAND_ORIGIN",
+    "JOB_ORIGIN",
+    "REDACTED",
+    "REDACTED_CHANGED",
+    "AuditContext",
+    "acting_as",
+    "action",
+    "attributed_to",
+    "build_event",
+    "changes_between",
+    "changes_since",
+    "creation",
+    "current",
+    "current_action",
+    "diff",
+    "event_values",
+    "in_command",
+    "jsonable",
+    "record",
+    "record_many",
+    "safe_repr",
+    "sensitive_state",
+    "snapshot",
+    "update",
 ]
 
 

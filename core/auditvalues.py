@@ -62,10 +62,24 @@ REDACTED_CHANGED = "***（已修改）"
 
 def changes_between(old: models.Model, new: models.Model) -> dict[str, list[Any]]:
     """{field: [old, new]} between two states of one row; a changed sensitive field is marked, not shown."""
-    changes = diff(snapshot(old), snapshot(new))
-    for f in new._meta.concrete_fields:
-        if getattr(f, "sensitive", False) and _stored(old, f) != _stored(new, f):
-            changes[f.attname] = [REDACTED, REDACTED_CHANGED]
+    return changes_since(snapshot(old), sensitive_state(old), new)
+
+
+def sensitive_state(obj: models.Model) -> dict[str, Any]:
+    """The sensitive fields' values as compared for a change (a confidential one by its ciphertext):
+    taken before a write, for `changes_since`, since the snapshot masks them."""
+    return {f.attname: _stored(obj, f) for f in obj._meta.concrete_fields if getattr(f, "sensitive", False)}
+
+
+def changes_since(
+    before: dict[str, Any], before_sensitive: dict[str, Any], obj: models.Model
+) -> dict[str, list[Any]]:
+    """{field: [old, new]} from a snapshot and sensitive state taken earlier to `obj` as it is now; a changed
+    sensitive field is marked as changed, never shown (the snapshot alone would hide that it changed)."""
+    changes = diff(before, snapshot(obj))
+    for name, value in sensitive_state(obj).items():
+        if before_sensitive.get(name) != value:
+            changes[name] = [REDACTED, REDACTED_CHANGED]
     return changes
 
 

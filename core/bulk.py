@@ -91,7 +91,7 @@ def update_tracked[M: models.Model](
     for obj, values in pending:
         if current.get(obj.pk) != obj.version:  # type: ignore[attr-defined]
             raise ConcurrentEditError()
-        before = audit.snapshot(obj)
+        before, before_sensitive = audit.snapshot(obj), audit.sensitive_state(obj)
         for name, value in values.items():
             setattr(obj, name, value)
             fields.add(model._meta.get_field(name).attname)  # type: ignore[union-attr]
@@ -101,7 +101,7 @@ def update_tracked[M: models.Model](
                 fields.add(f.attname)
         obj.version += 1  # type: ignore[attr-defined]
         obj.updated_at = now  # type: ignore[attr-defined]
-        diff = audit.diff(before, audit.snapshot(obj))
+        diff = audit.changes_since(before, before_sensitive, obj)
         diff.pop("version", None)
         diff.pop("updated_at", None)
         events.append(audit.update(obj, diff))

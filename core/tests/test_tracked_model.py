@@ -128,3 +128,31 @@ def test_a_versioned_form_without_a_version_is_invalid_and_a_save_without_one_is
         unit.save()
     # A new row needs no version.
     assert UnitForm({"name": "区新单位", "kind": "department"}).is_valid()
+
+
+def test_the_bulk_update_marks_a_changed_encrypted_field_as_a_save_does(world):
+    """core.bulk.update_tracked compared masked snapshots only, so a changed phone left no trace."""
+    from core.audit import REDACTED, REDACTED_CHANGED
+    from core.bulk import update_tracked
+    from orgs.models import Person
+
+    people = [
+        Person.objects.create(federation=world.fed_a, unit=world.unit_a1, name=name, phone=phone)
+        for name, phone in (("李娜", "13800001111"), ("王芳", "13800003333"))
+    ]
+    update_tracked(
+        Person,
+        Person.objects.filter(federation=world.fed_a),
+        [(people[0], {"phone": "13900002222"}), (people[1], {"title": "科长"})],
+    )
+    changed, untouched = (
+        AuditEvent.objects.filter(object_type="orgs.person", object_id=str(p.pk), action="update").get()
+        for p in people
+    )
+    # The phone marked as changed, never shown; its keyed hash follows it (as a save records too).
+    assert changed.changes["phone"] == [REDACTED, REDACTED_CHANGED]
+    assert set(changed.changes) == {"phone", "phone_hash"}
+    assert untouched.changes == {"title": ["", "科长"]}
+    assert "13900002222" not in str(changed.changes) and "13800001111" not in str(changed.changes)
+    people[0].refresh_from_db()
+    assert people[0].phone == "13900002222"
