@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lectures import views, views_overview
+from lectures import views, views_overview, views_walkin
 
 app_name = "lectures"
 urlpatterns = [
@@ -103,4 +103,9 @@ urlpatterns = [
 urlpatterns += [
     path("overview/", views_overview.OverviewView.as_view(), name="overview"),
     path("overview/export/<slug:kind>.xlsx", views_overview.overview_export, name="overview-export"),
+]
+
+# 现场登记 (lectures.views_walkin)
+urlpatterns += [
+    path("<int:pk>/walk-in/", views_walkin.LectureWalkInView.as_view(), name="lecture-walk-in"),
 ]
