@@ -380,8 +380,13 @@ def _lead_time(user: Any, held: QuerySet[Lecture]) -> LeadTime:
         .filter(lecture__in=held.values("pk"))
         .values_list("created_at", "lecture__starts_at")
     )
+    # An order recorded after its lecture (entered afterwards) says nothing about waiting: left out.
     days = sorted(
-        max((timezone.localdate(starts) - timezone.localdate(created)).days, 0) for created, starts in pairs
+        d
+        for d in (
+            (timezone.localdate(starts) - timezone.localdate(created)).days for created, starts in pairs
+        )
+        if d >= 0
     )
     if not days:
         return LeadTime(0, None, None, None, None)

@@ -167,3 +167,26 @@ def test_in_english_the_overview_is_english(world, client_as):
     body = client.get(URL + WIDE).content.decode()
     assert "Lecture overview" in body and "Ratings by topic" in body and "Time from order to lecture" in body
     assert "讲座统计" not in body and "各课题评分" not in body
+
+
+def test_the_demo_districts_overview(db, client):
+    """The demo's 2019: lectures held with attendance and feedback, hours, orders in several states and
+    lectures that came from orders."""
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from core.testing.world import login
+
+    call_command("load_demo", verbosity=0)
+    login(client, User.objects.get(username="demo_staff"))
+    response = client.get(URL + "?year=2019")
+    assert response.status_code == 200
+    o = response.context["o"]
+    assert o.held > 5 and o.attendance_rate is not None and 0 < o.attendance_rate <= 100
+    assert o.by_topic and o.by_category and o.by_unit and o.by_volunteer
+    assert all(r.overall is None or 1 <= r.overall <= 5 for r in o.by_topic)
+    assert len(response.context["topics"]) <= overview.PAGE_ROWS
+    assert o.hours_total > 0
+    # Orders held in the demo were placed weeks before their lectures.
+    lead = client.get(URL + WIDE).context["o"].lead_time
+    assert lead.count >= 3 and lead.median is not None and lead.median > 10
