@@ -94,3 +94,10 @@ def test_others_cannot_add_walk_ins(world, client_as, today_lecture, persona):
     response = client_as(world.users[persona]).post(url(today_lecture), {"name": "李四"})
     assert response.status_code in (403, 404)
     assert not Registration.objects.filter(lecture=today_lecture, walk_in=True).exists()
+
+
+def test_in_english_the_walk_in_page_is_english(world, client_as, today_lecture):
+    client = client_as(world.staff)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get(url(today_lecture)).content.decode()
+    assert "Walk-in" in body and "Add and check in" in body and "现场登记" not in body
