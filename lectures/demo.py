@@ -279,7 +279,11 @@ def load_demo(ctx: DemoContext) -> None:
                 continue
             ordered = order.lecture
             assert ordered is not None  # an accepted order has its scheduled lecture
-            Lecture.objects.filter(pk=ordered.pk).update(starts_at=_at(today - dt.timedelta(days=30 + 10 * i)))
+            held_on = today - dt.timedelta(days=30 + 10 * i)
+            Lecture.objects.filter(pk=ordered.pk).update(starts_at=_at(held_on))
+            # Ordered some weeks before it was held (the overview's time from order to lecture).
+            ordered_on = held_on - dt.timedelta(days=12 + 3 * i)
+            LectureRequest.objects.filter(pk=order.pk).update(created_at=_at(ordered_on))
             services.lecture_hold(lecture=Lecture.objects.get(pk=ordered.pk))
             if state == "rated":
                 services.request_rate(

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_noop
 
 from core.navigation import NavEntry, register
-from core.roles import Role
+from core.roles import BUSINESS_ROLES, Role
 
 SECTION = gettext_noop("志愿讲课")
 
@@ -53,5 +53,28 @@ register(
         frozenset({Role.FEDERATION_STAFF}),
         "bi-clipboard-check",
         308,
+    )
+)
+
+# The library, the lectures and one's own registrations for every business role; the overview for staff.
+register(
+    NavEntry(
+        SECTION, gettext_noop("课题库"), "lectures:topic-list", BUSINESS_ROLES, "bi-journal-bookmark", 290
+    )
+)
+register(NavEntry(SECTION, gettext_noop("讲座"), "lectures:lecture-list", BUSINESS_ROLES, "bi-easel", 291))
+register(
+    NavEntry(
+        SECTION, gettext_noop("我的报名"), "lectures:my-lectures", BUSINESS_ROLES, "bi-ticket-perforated", 292
+    )
+)
+register(
+    NavEntry(
+        SECTION,
+        gettext_noop("讲座统计"),
+        "lectures:overview",
+        frozenset({Role.FEDERATION_STAFF}),
+        "bi-bar-chart-line",
+        310,
     )
 )

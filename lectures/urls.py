@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lectures import views
+from lectures import views, views_overview, views_walkin
 
 app_name = "lectures"
 urlpatterns = [
@@ -97,4 +97,15 @@ urlpatterns = [
     path("calendar/", views.calendar_feed_settings, name="calendar-feed-settings"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
     path("certificates/verify/", views.certificate_verify, name="certificate-verify"),
+]
+
+# 讲座统计 (lectures.views_overview)
+urlpatterns += [
+    path("overview/", views_overview.OverviewView.as_view(), name="overview"),
+    path("overview/export/<slug:kind>.xlsx", views_overview.overview_export, name="overview-export"),
+]
+
+# 现场登记 (lectures.views_walkin)
+urlpatterns += [
+    path("<int:pk>/walk-in/", views_walkin.LectureWalkInView.as_view(), name="lecture-walk-in"),
 ]
