@@ -5,7 +5,6 @@ GET /api/v1/documents/{id}       a document: its versions the caller may read, t
 GET /api/v1/consultations        the consultations the caller runs or is asked to comment on
 """
 
-
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
@@ -75,7 +74,11 @@ class ConsultationOut(Schema):
 
 def document_dict(doc: Document) -> dict[str, object]:
     return {
-        "id": doc.pk, "kind": doc.kind, "title": doc.title, "doc_number": doc.doc_number, "issuer": doc.issuer,
+        "id": doc.pk,
+        "kind": doc.kind,
+        "title": doc.title,
+        "doc_number": doc.doc_number,
+        "issuer": doc.issuer,
         "items": [g.number for g in doc.guided_items.all()],
     }
 
@@ -84,7 +87,9 @@ def document_dict(doc: Document) -> dict[str, object]:
 @scoped_endpoint(roles=BUSINESS_ROLES, model=Document)
 def list_documents(request: HttpRequest, filters: Query[DocumentFilter]) -> dict[str, object]:
     """The documents the caller may see, searched by title or text (`q`), by kind, by the item they guide."""
-    qs = selectors.document_list_for(request.user, q=filters.q or "", kind=filters.kind or "", item=filters.item)
+    qs = selectors.document_list_for(
+        request.user, q=filters.q or "", kind=filters.kind or "", item=filters.item
+    )
     page = page_of(qs, filters)
     page["items"] = [document_dict(d) for d in page["items"]]
     return page
@@ -100,7 +105,9 @@ def get_document(request: HttpRequest, id: int) -> dict[str, object]:
         "summary": doc.summary,
         "versions": [
             {
-                "id": v.pk, "label": v.label, "status": v.status,
+                "id": v.pk,
+                "label": v.label,
+                "status": v.status,
                 "effective_on": v.effective_on.isoformat() if v.effective_on else None,
                 "published_on": v.published_on.isoformat() if v.published_on else None,
                 "has_file": v.has_file,
@@ -110,7 +117,7 @@ def get_document(request: HttpRequest, id: int) -> dict[str, object]:
         "current_version": current.pk if current else None,
         "sections": [
             {"number": s.number, "heading": s.heading, "text": s.text}
-            for s in (current.sections.all() if current else [])
+            for s in (list(current.sections.all()) if current else [])
         ],
     }
 
@@ -121,8 +128,12 @@ def list_consultations(request: HttpRequest) -> list[dict[str, object]]:
     """The consultations the caller may see, newest first."""
     return [
         {
-            "id": c.pk, "document_id": c.draft.document_id, "title": c.title, "status": c.status,
-            "deadline": c.deadline.isoformat(), "opened_on": c.opened_on.isoformat(),
+            "id": c.pk,
+            "document_id": c.draft.document_id,
+            "title": c.title,
+            "status": c.status,
+            "deadline": c.deadline.isoformat(),
+            "opened_on": c.opened_on.isoformat(),
             "concluded_on": c.concluded_on.isoformat() if c.concluded_on else None,
             "final_version": c.final_version_id,
         }

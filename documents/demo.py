@@ -142,19 +142,53 @@ def load_demo(ctx: DemoContext) -> None:
     staff = org.users["demo_staff"]
     today = clock.today()
     library = [
-        (Document.Kind.EVALUATION_FORM, "机关妇女工作量化评估表", "区妇发〔2018〕3号", EVALUATION_FORM,
-         list(range(1, 11)), "2018 年版", dt.date(2018, 3, 8)),
-        (Document.Kind.HANDBOOK, "机关妇女工作实务", "", HANDBOOK, [1, 2, 3, 4, 5, 8], "第一版", dt.date(2018, 9, 1)),
-        (Document.Kind.STANDARDISATION_PLAN, "机关妇女工作规范化标准化建设方案", "区妇发〔2018〕1号",
-         STANDARDISATION_PLAN, [1, 2, 3, 4], "2018 年版", dt.date(2018, 1, 15)),
-        (Document.Kind.WORKING_RULES, "机关妇女委员会工作办法", "区妇发〔2018〕2号", WORKING_RULES, [1, 2, 3, 9],
-         "2018 年版", dt.date(2018, 1, 15)),
+        (
+            Document.Kind.EVALUATION_FORM,
+            "机关妇女工作量化评估表",
+            "区妇发〔2018〕3号",
+            EVALUATION_FORM,
+            list(range(1, 11)),
+            "2018 年版",
+            dt.date(2018, 3, 8),
+        ),
+        (
+            Document.Kind.HANDBOOK,
+            "机关妇女工作实务",
+            "",
+            HANDBOOK,
+            [1, 2, 3, 4, 5, 8],
+            "第一版",
+            dt.date(2018, 9, 1),
+        ),
+        (
+            Document.Kind.STANDARDISATION_PLAN,
+            "机关妇女工作规范化标准化建设方案",
+            "区妇发〔2018〕1号",
+            STANDARDISATION_PLAN,
+            [1, 2, 3, 4],
+            "2018 年版",
+            dt.date(2018, 1, 15),
+        ),
+        (
+            Document.Kind.WORKING_RULES,
+            "机关妇女委员会工作办法",
+            "区妇发〔2018〕2号",
+            WORKING_RULES,
+            [1, 2, 3, 9],
+            "2018 年版",
+            dt.date(2018, 1, 15),
+        ),
     ]
     made = 0
-    for kind, title, number, body, items, label, effective in library:
+    for kind, title, ref, body, items, label, effective in library:
         doc = services.document_create(
-            federation_id=fed.pk, kind=kind, title=title, doc_number=number, issuer="区妇联",
-            item_numbers=items, acting_user=staff,
+            federation_id=fed.pk,
+            kind=kind,
+            title=title,
+            doc_number=ref,
+            issuer="区妇联",
+            item_numbers=items,
+            acting_user=staff,
         )
         version = services.version_add(
             document=doc, label=label, body=body, effective_on=effective, publish=True, acting_user=staff
@@ -162,16 +196,24 @@ def load_demo(ctx: DemoContext) -> None:
         DocumentVersion.objects.filter(pk=version.pk).update(published_on=effective)
         made += 1
     plan = services.document_create(
-        federation_id=fed.pk, kind=Document.Kind.OTHER, title="区妇联巾帼志愿讲师团组建方案", issuer="区妇联",
-        summary="志愿讲师团的组建、讲师来源、课题管理和服务方式。", item_numbers=[6, 7], acting_user=staff,
+        federation_id=fed.pk,
+        kind=Document.Kind.OTHER,
+        title="区妇联巾帼志愿讲师团组建方案",
+        issuer="区妇联",
+        summary="志愿讲师团的组建、讲师来源、课题管理和服务方式。",
+        item_numbers=[6, 7],
+        acting_user=staff,
     )
     draft = services.version_add(document=plan, label="征求意见稿", body=PLAN_DRAFT, acting_user=staff)
     from core.roles import Role
 
     consultation = services.consultation_open(
-        version=draft, deadline=today + dt.timedelta(days=14),
+        version=draft,
+        deadline=today + dt.timedelta(days=14),
         roles=[Role.UNIT_LIAISON, Role.VOLUNTEER, Role.EXECUTIVE],
-        title="志愿讲师团方案征求意见稿", intro="请各单位女干部对方案各部分提出意见建议。", acting_user=staff,
+        title="志愿讲师团方案征求意见稿",
+        intro="请各单位女干部对方案各部分提出意见建议。",
+        acting_user=staff,
     )
     sections = {s.number: s for s in draft.sections.all()}
     for number, username, text in COMMENTS:
@@ -179,27 +221,29 @@ def load_demo(ctx: DemoContext) -> None:
             consultation=consultation, section_id=sections[number].pk, text=text, author=org.users[username]
         )
     final = services.consultation_conclude(
-        consultation=consultation, final_body=PLAN_FINAL, notes=NOTES, final_label="正式版",
-        conclusion="共收到意见 7 条，采纳 6 条，部分采纳 1 条。", acting_user=staff,
+        consultation=consultation,
+        final_body=PLAN_FINAL,
+        notes=NOTES,
+        final_label="正式版",
+        conclusion="共收到意见 7 条，采纳 6 条，部分采纳 1 条。",
+        acting_user=staff,
     )
     # The consultation ran in the spring of 2019: moved to its dates.
     opened, deadline, concluded = dt.date(2019, 3, 1), dt.date(2019, 3, 15), dt.date(2019, 3, 25)
     Consultation.objects.filter(pk=consultation.pk).update(
         opened_on=opened, deadline=deadline, concluded_on=concluded
     )
-    DocumentVersion.objects.filter(pk=final.pk).update(published_on=concluded, effective_on=dt.date(2019, 4, 1))
+    DocumentVersion.objects.filter(pk=final.pk).update(
+        published_on=concluded, effective_on=dt.date(2019, 4, 1)
+    )
     for n, comment in enumerate(Comment.objects.filter(consultation=consultation).order_by("id")):
         Comment.objects.filter(pk=comment.pk).update(
             created_at=dt.datetime.combine(opened + dt.timedelta(days=1 + n), dt.time(10), tzinfo=dt.UTC)
         )
-    ctx.summary.append(
-        f"文件资料：{made + 1} 份文件，1 次征求意见（{len(COMMENTS)} 条意见，已发布正式版本）"
-    )
+    ctx.summary.append(f"文件资料：{made + 1} 份文件，1 次征求意见（{len(COMMENTS)} 条意见，已发布正式版本）")
 
 
 def present() -> bool:
     from documents.models import Document
 
     return Document.objects.exists()
-
-

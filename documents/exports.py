@@ -16,7 +16,10 @@ def summary_workbook(consultation: Consultation) -> bytes:
     title = gettext("%(title)s 意见汇总") % {"title": consultation.title}
     counts = Sheet(
         title=gettext("按章节汇总"),
-        preamble=[[Cell(title, "title")], [gettext("截止日期：%(d)s") % {"d": consultation.deadline.isoformat()}]],
+        preamble=[
+            [Cell(title, "title")],
+            [gettext("截止日期：%(d)s") % {"d": consultation.deadline.isoformat()}],
+        ],
         columns=[
             Column(gettext("序号"), 8),
             Column(gettext("章节"), 30),

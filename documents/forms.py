@@ -49,7 +49,9 @@ class VersionForm(StyledForm):
     )
     upload = forms.FileField(label=_("文件"), required=False, help_text=_("可选：PDF、Word、Excel 或图片。"))
     note = forms.CharField(label=_("修订说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    publish = forms.BooleanField(label=_("立即发布"), required=False, help_text=_("不勾选则保存为草稿，可用于征求意见。"))
+    publish = forms.BooleanField(
+        label=_("立即发布"), required=False, help_text=_("不勾选则保存为草稿，可用于征求意见。")
+    )
 
 
 ROLE_LABELS = dict(Role.choices)
@@ -63,7 +65,10 @@ class ConsultationForm(StyledForm):
         label=_("征求对象（角色）"), required=False, widget=forms.CheckboxSelectMultiple
     )
     units = forms.TypedMultipleChoiceField(
-        label=_("征求对象（单位）"), coerce=int, required=False, widget=forms.SelectMultiple(attrs={"size": 8})
+        label=_("征求对象（单位）"),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
     def __init__(self, *args: Any, roles: list[str], units: list[Any], **kwargs: Any) -> None:
@@ -80,7 +85,8 @@ class CommentForm(StyledForm):
     def __init__(self, *args: Any, sections: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["section"].choices = [  # type: ignore[attr-defined]
-            (s.pk, f"{s.number}. {s.heading}" if s.heading else f"{s.number}. {_('（前言）')}") for s in sections
+            (s.pk, f"{s.number}. {s.heading}" if s.heading else f"{s.number}. {_('（前言）')}")
+            for s in sections
         ]
 
 
@@ -100,7 +106,9 @@ class ConcludeForm(StyledForm):
         outcome_choices = [("", "—"), *HandlingNote.Outcome.choices]
         for s in sections:
             outcome, note = f"outcome_{s.number}", f"note_{s.number}"
-            self.fields[outcome] = forms.ChoiceField(label=_("处理结果"), choices=outcome_choices, required=False)
+            self.fields[outcome] = forms.ChoiceField(
+                label=_("处理结果"), choices=outcome_choices, required=False
+            )
             self.fields[note] = forms.CharField(
                 label=_("处理说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
             )

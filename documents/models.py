@@ -30,7 +30,9 @@ class DocumentQuerySet(ScopedQuerySet):
     """Staff keep the federation's library; everyone of the federation reads its published documents."""
 
     def view_rule(self, scope: Scope) -> Self:
-        published = DocumentVersion.objects.filter(status=DocumentVersion.Status.PUBLISHED).values("document_id")
+        published = DocumentVersion.objects.filter(status=DocumentVersion.Status.PUBLISHED).values(
+            "document_id"
+        )
         return self.filter(staff_q(scope) | (readers_q(scope) & Q(pk__in=published)))
 
     def change_rule(self, scope: Scope) -> Self:
@@ -216,11 +218,17 @@ class Consultation(TrackedModel):
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OPEN)
     # The roles addressed, as ",role,role," (a plain column every database can search).
     roles = models.CharField(_("征求对象（角色）"), max_length=300, blank=True)
-    units = models.ManyToManyField("orgs.Unit", blank=True, related_name="+", verbose_name=_("征求对象（单位）"))
+    units = models.ManyToManyField(
+        "orgs.Unit", blank=True, related_name="+", verbose_name=_("征求对象（单位）")
+    )
     opened_on = models.DateField(_("发布日期"))
     concluded_on = models.DateField(_("结束日期"), null=True, blank=True)
     final_version = models.ForeignKey(
-        DocumentVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        DocumentVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("正式版本"),
     )
     conclusion = models.TextField(_("意见处理总体说明"), blank=True)

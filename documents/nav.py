@@ -9,5 +9,12 @@ register(
     NavEntry(SECTION, gettext_noop("文件资料"), "documents:list", BUSINESS_ROLES, "bi-journal-text", 125)
 )
 register(
-    NavEntry(SECTION, gettext_noop("征求意见"), "documents:consultation-list", BUSINESS_ROLES, "bi-chat-square-text", 126)
+    NavEntry(
+        SECTION,
+        gettext_noop("征求意见"),
+        "documents:consultation-list",
+        BUSINESS_ROLES,
+        "bi-chat-square-text",
+        126,
+    )
 )

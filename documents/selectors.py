@@ -20,7 +20,9 @@ from documents.models import (
 )
 
 
-def document_list_for(user: Any, *, q: str = "", kind: str = "", item: int | None = None) -> QuerySet[Document]:
+def document_list_for(
+    user: Any, *, q: str = "", kind: str = "", item: int | None = None
+) -> QuerySet[Document]:
     """The documents the user may see, searched by title, number or text of a version they may read."""
     docs = Document.objects.visible_to(user)
     if kind:
@@ -77,7 +79,9 @@ def guidance_by_item(user: Any, federation_id: int) -> dict[int, list[GuidanceLi
     for row in rows:
         out.setdefault(row.number, []).append(
             GuidanceLink(
-                label=row.document.title, url=reverse("documents:detail", args=[row.document_id]), source=source
+                label=row.document.title,
+                url=reverse("documents:detail", args=[row.document_id]),
+                source=source,
             )
         )
     return out

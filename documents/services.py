@@ -112,8 +112,12 @@ def document_create(
     numbers = _clean_numbers(item_numbers)
     with audit.attributed_to(acting_user):
         document = Document(
-            federation_id=federation_id, kind=kind, title=title[:200], doc_number=doc_number.strip()[:60],
-            issuer=issuer.strip()[:100], summary=summary.strip(),
+            federation_id=federation_id,
+            kind=kind,
+            title=title[:200],
+            doc_number=doc_number.strip()[:60],
+            issuer=issuer.strip()[:100],
+            summary=summary.strip(),
         )
         document.save()
         _set_guided(document, numbers)
@@ -150,7 +154,10 @@ def _write_sections(version: DocumentVersion) -> list[DocumentSection]:
     DocumentSection.objects.filter(version=version).delete()
     return DocumentSection.objects.bulk_create(
         DocumentSection(
-            federation_id=version.federation_id, version=version, number=s.number, heading=s.heading[:200],
+            federation_id=version.federation_id,
+            version=version,
+            number=s.number,
+            heading=s.heading[:200],
             text=s.text,
         )
         for s in split_sections(version.body)
@@ -180,8 +187,12 @@ def version_add(
     if not body.strip() and upload is None:
         raise ValidationError(MSG_BODY, code="body")
     version = DocumentVersion(
-        federation_id=document.federation_id, document=document, label=label[:60], body=body.strip(),
-        effective_on=effective_on, note=note.strip(),
+        federation_id=document.federation_id,
+        document=document,
+        label=label[:60],
+        body=body.strip(),
+        effective_on=effective_on,
+        note=note.strip(),
     )
     if upload is not None:
         try:
@@ -285,9 +296,12 @@ def consultation_open(
         version.status = DocumentVersion.Status.CONSULTATION
         version.save()
         consultation = Consultation(
-            federation_id=version.federation_id, draft=version,
+            federation_id=version.federation_id,
+            draft=version,
             title=(title.strip() or f"{version.document.title}（{version.label}）")[:200],
-            intro=intro.strip(), deadline=deadline, roles="," + ",".join(roles) + "," if roles else "",
+            intro=intro.strip(),
+            deadline=deadline,
+            roles="," + ",".join(roles) + "," if roles else "",
             opened_on=today,
         )
         consultation.save()
@@ -295,10 +309,13 @@ def consultation_open(
     url = reverse("documents:consultation-detail", args=[consultation.pk])
     for user in audience_users(consultation):
         notify(
-            recipient=user, federation_id=consultation.federation_id, kind="consultation_open",
+            recipient=user,
+            federation_id=consultation.federation_id,
+            kind="consultation_open",
             title=gettext("征求意见：%(title)s（%(deadline)s 截止）")
             % {"title": consultation.title, "deadline": deadline.isoformat()},
-            dedup_key=f"consultation-open:{consultation.pk}", url=url,
+            dedup_key=f"consultation-open:{consultation.pk}",
+            url=url,
         )
     return consultation
 
@@ -338,8 +355,13 @@ def comment_add(*, consultation: Consultation, section_id: int, text: str, autho
     name = (getattr(person, "name", "") or author.get_username())[:100]
     with audit.attributed_to(author):
         comment = Comment(
-            federation_id=consultation.federation_id, consultation=consultation, section=section, author=author,
-            author_name=name, unit_id=unit_id, text=text,
+            federation_id=consultation.federation_id,
+            consultation=consultation,
+            section=section,
+            author=author,
+            author_name=name,
+            unit_id=unit_id,
+            text=text,
         )
         comment.save()
     return comment
@@ -367,9 +389,7 @@ def consultation_conclude(
         raise ValidationError(MSG_FINAL_BODY, code="final_body")
     outcomes = set(HandlingNote.Outcome.values)
     sections = {s.number: s for s in consultation.draft.sections.all()}
-    commented = set(
-        consultation.comments.values_list("section__number", flat=True).distinct()
-    )
+    commented = set(consultation.comments.values_list("section__number", flat=True).distinct())
     clean: dict[int, tuple[str, str]] = {}
     for number, (outcome, note) in notes.items():
         if number not in sections or not (outcome or note.strip()):
@@ -396,8 +416,11 @@ def consultation_conclude(
     with audit.attributed_to(acting_user):
         for number, (outcome, note) in sorted(clean.items()):
             HandlingNote(
-                federation_id=consultation.federation_id, consultation=consultation, section=sections[number],
-                outcome=outcome, note=note or outcome,
+                federation_id=consultation.federation_id,
+                consultation=consultation,
+                section=sections[number],
+                outcome=outcome,
+                note=note or outcome,
             ).save()
         consultation.final_version = final
         consultation.conclusion = conclusion.strip()
@@ -410,8 +433,11 @@ def consultation_conclude(
     recipients = {u.pk: u for u in [*audience_users(consultation), *commenters]}
     for user in recipients.values():
         notify(
-            recipient=user, federation_id=consultation.federation_id, kind="consultation_concluded",
+            recipient=user,
+            federation_id=consultation.federation_id,
+            kind="consultation_concluded",
             title=gettext("“%(title)s”征求意见已结束，正式版本已发布") % {"title": consultation.title},
-            dedup_key=f"consultation-concluded:{consultation.pk}", url=url,
+            dedup_key=f"consultation-concluded:{consultation.pk}",
+            url=url,
         )
     return final

@@ -15,7 +15,9 @@ from core import clock
 from core.roles import Role
 from core.testing.world import World
 
-HANDBOOK_BODY = "前言\n供各单位日常查阅。\n\n第一章 组织建设\n组建、换届、补缺。\n\n第二章 制度建设\n工作制度与年度计划。"
+HANDBOOK_BODY = (
+    "前言\n供各单位日常查阅。\n\n第一章 组织建设\n组建、换届、补缺。\n\n第二章 制度建设\n工作制度与年度计划。"
+)
 PLAN_BODY = "一、组建目的\n发挥女干部专业特长。\n\n二、讲师来源\n自愿报名。\n\n三、服务方式\n平台点单。"
 
 
@@ -29,18 +31,28 @@ def add_to_world(world: World) -> None:
         federation_id=world.fed_a.pk, kind="handbook", title="机关妇女工作实务", item_numbers=[4, 5]
     )
     services.version_add(
-        document=handbook, label="第一版", body=HANDBOOK_BODY, publish=True,
-        upload=SimpleUploadedFile("实务.pdf", b"%PDF-1.4\n% handbook\n%%EOF\n", content_type="application/pdf"),
+        document=handbook,
+        label="第一版",
+        body=HANDBOOK_BODY,
+        publish=True,
+        upload=SimpleUploadedFile(
+            "实务.pdf", b"%PDF-1.4\n% handbook\n%%EOF\n", content_type="application/pdf"
+        ),
     )
     spare = services.version_add(document=handbook, label="修订稿", body=HANDBOOK_BODY + "\n补充内容。")
     plan = services.document_create(federation_id=world.fed_a.pk, kind="other", title="志愿讲师团组建方案")
     draft_a = services.version_add(document=plan, label="征求意见稿", body=PLAN_BODY)
     consultation_a = services.consultation_open(
-        version=draft_a, deadline=deadline, roles=[Role.VOLUNTEER], unit_ids=[world.unit_a1.pk],
+        version=draft_a,
+        deadline=deadline,
+        roles=[Role.VOLUNTEER],
+        unit_ids=[world.unit_a1.pk],
         title="志愿讲师团方案征求意见稿",
     )
     comment_a = services.comment_add(
-        consultation=consultation_a, section_id=draft_a.sections.get(number=2).pk, text="建议明确聘期。",
+        consultation=consultation_a,
+        section_id=draft_a.sections.get(number=2).pk,
+        text="建议明确聘期。",
         author=world.liaison,
     )
     rules_b = services.document_create(
@@ -53,6 +65,13 @@ def add_to_world(world: World) -> None:
         version=draft_b, deadline=deadline, roles=[Role.UNIT_LIAISON], title="外区方案征求意见稿"
     )
     world.add(
-        handbook_a=handbook, spare_draft_a=spare, plan_a=plan, draft_a=draft_a, consultation_a=consultation_a,
-        comment_a=comment_a, rules_b=rules_b, draft_b=draft_b, consultation_b=consultation_b,
+        handbook_a=handbook,
+        spare_draft_a=spare,
+        plan_a=plan,
+        draft_a=draft_a,
+        consultation_a=consultation_a,
+        comment_a=comment_a,
+        rules_b=rules_b,
+        draft_b=draft_b,
+        consultation_b=consultation_b,
     )

@@ -57,7 +57,7 @@ def split_sections(body: str) -> list[Section]:
     lines = [line.strip() for line in text.split("\n")]
     pattern = heading_pattern([line for line in lines if line])
     parts: list[tuple[str, list[str]]] = []
-    heading, buffer = "", []
+    heading, buffer = "", list[str]()
     for line in lines:
         if pattern is not None and line and _is_heading(line, pattern):
             if heading or any(buffer):
@@ -67,9 +67,7 @@ def split_sections(body: str) -> list[Section]:
             buffer.append(line)
     if heading or any(buffer):
         parts.append((heading, buffer))
-    return [
-        Section(number=n, heading=h, text=_tidy(b)) for n, (h, b) in enumerate(parts, start=1)
-    ]
+    return [Section(number=n, heading=h, text=_tidy(b)) for n, (h, b) in enumerate(parts, start=1)]
 
 
 def _tidy(lines: list[str]) -> str:

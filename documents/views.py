@@ -79,8 +79,12 @@ def document_list(request: HttpRequest) -> HttpResponse:
 def _document_form_values(form: df.DocumentForm) -> dict[str, Any]:
     d = form.cleaned_data
     return {
-        "title": d["title"], "kind": d["kind"], "doc_number": d["doc_number"], "issuer": d["issuer"],
-        "summary": d["summary"], "item_numbers": d["items"],
+        "title": d["title"],
+        "kind": d["kind"],
+        "doc_number": d["doc_number"],
+        "issuer": d["issuer"],
+        "summary": d["summary"],
+        "item_numbers": d["items"],
     }
 
 
@@ -105,7 +109,10 @@ def document_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, gettext("文件已创建，请添加版本。"))
                 return redirect("documents:version-add", document.pk)
     return render(
-        request, "documents/document_form.html", {"form": form, "title": gettext_lazy("新建文件")}, status=status
+        request,
+        "documents/document_form.html",
+        {"form": form, "title": gettext_lazy("新建文件")},
+        status=status,
     )
 
 
@@ -126,9 +133,7 @@ class DocumentDetailView(ScopedDetailView):
             sections=list(current.sections.all()) if current else [],
             versions=list(selectors.versions_for(self.request.user, doc)),
             guided=[(g.number, titles.get(g.number, "")) for g in doc.guided_items.all()],
-            consultations=list(
-                selectors.consultations_for(self.request.user).filter(draft__document=doc)
-            ),
+            consultations=list(selectors.consultations_for(self.request.user).filter(draft__document=doc)),
             can_change=self.permits("change"),
         )
         return context
@@ -142,8 +147,12 @@ class DocumentEditView(ScopedObjectMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         doc: Document = self.get_object()  # type: ignore[assignment]
         initial = {
-            "title": doc.title, "kind": doc.kind, "doc_number": doc.doc_number, "issuer": doc.issuer,
-            "summary": doc.summary, "items": [g.number for g in doc.guided_items.all()],
+            "title": doc.title,
+            "kind": doc.kind,
+            "doc_number": doc.doc_number,
+            "issuer": doc.issuer,
+            "summary": doc.summary,
+            "items": [g.number for g in doc.guided_items.all()],
         }
         form = df.DocumentForm(initial=initial, item_titles=item_titles(doc.federation_id))
         return self.show(doc, form)
@@ -153,7 +162,9 @@ class DocumentEditView(ScopedObjectMixin, View):
         form = df.DocumentForm(request.POST, item_titles=item_titles(doc.federation_id))
         if form.is_valid():
             try:
-                services.document_update(document=doc, acting_user=request.user, **_document_form_values(form))
+                services.document_update(
+                    document=doc, acting_user=request.user, **_document_form_values(form)
+                )
             except ConcurrentEditError as conflict:
                 form.add_error(None, conflict)
             except ValidationError as refused:
@@ -186,8 +197,14 @@ class VersionAddView(ScopedObjectMixin, View):
             d = form.cleaned_data
             try:
                 version = services.version_add(
-                    document=doc, label=d["label"], body=d["body"], effective_on=d["effective_on"],
-                    note=d["note"], upload=d["upload"], publish=d["publish"], acting_user=request.user,
+                    document=doc,
+                    label=d["label"],
+                    body=d["body"],
+                    effective_on=d["effective_on"],
+                    note=d["note"],
+                    upload=d["upload"],
+                    publish=d["publish"],
+                    acting_user=request.user,
                 )
             except ValidationError as refused:
                 add_refusal(form, refused, {"label": "label", "body": "body", "file": "upload"})
@@ -215,7 +232,10 @@ class VersionDetailView(ScopedDetailView):
         consultation = Consultation.objects.visible_to(self.request.user).filter(draft=version).first()
         concluded_from = Consultation.objects.filter(final_version=version).select_related("draft").first()
         notes = (
-            {n.section.number: n for n in HandlingNote.objects.filter(consultation=concluded_from).select_related("section")}
+            {
+                n.section.number: n
+                for n in HandlingNote.objects.filter(consultation=concluded_from).select_related("section")
+            }
             if concluded_from
             else {}
         )
@@ -240,13 +260,16 @@ class VersionFileView(ScopedObjectMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         version: DocumentVersion = self.get_object()  # type: ignore[assignment]
         if not version.path:
-            raise Http404
+            # A version with text only: its page is what there is to read.
+            return redirect("documents:version-detail", version.pk)
         path = services.private_dir() / version.path
         if not path.is_file():
             raise Http404
         inline = version.file_kind in ("pdf", "png", "jpeg")
         response = FileResponse(
-            path.open("rb"), content_type=version.content_type, as_attachment=not inline,
+            path.open("rb"),
+            content_type=version.content_type,
+            as_attachment=not inline,
             filename=version.original_name,
         )
         response["X-Content-Type-Options"] = "nosniff"
@@ -282,7 +305,9 @@ class ConsultationOpenView(ScopedObjectMixin, View):
     def make_form(self, version: DocumentVersion, data: Any = None) -> df.ConsultationForm:
         from orgs.models import Unit
 
-        units = list(Unit.objects.filter(federation_id=version.federation_id).active_on(clock.today()).order_by("name"))
+        units = list(
+            Unit.objects.filter(federation_id=version.federation_id).active_on(clock.today()).order_by("name")
+        )
         return df.ConsultationForm(data, roles=services.audience_roles(), units=units)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -296,12 +321,19 @@ class ConsultationOpenView(ScopedObjectMixin, View):
             d = form.cleaned_data
             try:
                 consultation = services.consultation_open(
-                    version=version, deadline=d["deadline"], roles=d["roles"], unit_ids=d["units"],
-                    title=d["title"], intro=d["intro"], acting_user=request.user,
+                    version=version,
+                    deadline=d["deadline"],
+                    roles=d["roles"],
+                    unit_ids=d["units"],
+                    title=d["title"],
+                    intro=d["intro"],
+                    acting_user=request.user,
                 )
             except ValidationError as refused:
                 add_refusal(
-                    form, refused, {"deadline": "deadline", "roles": "roles", "units": "units", "audience": "roles"}
+                    form,
+                    refused,
+                    {"deadline": "deadline", "roles": "roles", "units": "units", "audience": "roles"},
                 )
             else:
                 messages.success(request, gettext("征求意见稿已发布，已通知征求对象。"))
@@ -309,7 +341,12 @@ class ConsultationOpenView(ScopedObjectMixin, View):
         return self.show(version, form, status=400)
 
     def show(self, version: DocumentVersion, form: df.ConsultationForm, status: int = 200) -> HttpResponse:
-        context = {"form": form, "version": version, "document": version.document, "title": gettext_lazy("发布征求意见稿")}
+        context = {
+            "form": form,
+            "version": version,
+            "document": version.document,
+            "title": gettext_lazy("发布征求意见稿"),
+        }
         return render(self.request, "documents/consultation_form.html", context, status=status)
 
 
@@ -382,7 +419,9 @@ class CommentAddView(ObjectActionView):
 
     def perform(self, form: Any) -> str:
         services.comment_add(
-            consultation=self.object, section_id=form.cleaned_data["section"], text=form.cleaned_data["text"],
+            consultation=self.object,
+            section_id=form.cleaned_data["section"],
+            text=form.cleaned_data["text"],
             author=self.request.user,
         )
         return gettext("意见已提交，谢谢！")
@@ -421,7 +460,8 @@ class SummaryXlsxView(ScopedObjectMixin, View):
         from core.excel import xlsx_response
 
         return xlsx_response(
-            summary_workbook(c), filename=gettext("%(title)s意见汇总.xlsx") % {"title": c.title},
+            summary_workbook(c),
+            filename=gettext("%(title)s意见汇总.xlsx") % {"title": c.title},
             ascii_name=f"consultation-{c.pk}-summary.xlsx",
         )
 
@@ -449,8 +489,13 @@ class ConcludeView(ScopedObjectMixin, View):
             d = form.cleaned_data
             try:
                 final = services.consultation_conclude(
-                    consultation=c, final_body=d["final_body"], notes=form.notes(), final_label=d["final_label"],
-                    effective_on=d["effective_on"], conclusion=d["conclusion"], acting_user=request.user,
+                    consultation=c,
+                    final_body=d["final_body"],
+                    notes=form.notes(),
+                    final_label=d["final_label"],
+                    effective_on=d["effective_on"],
+                    conclusion=d["conclusion"],
+                    acting_user=request.user,
                 )
             except ConcurrentEditError as conflict:
                 form.add_error(None, conflict)
@@ -463,12 +508,12 @@ class ConcludeView(ScopedObjectMixin, View):
 
     def show(self, c: Consultation, form: df.ConcludeForm, status: int = 200) -> HttpResponse:
         counts = selectors.comment_counts(c)
-        rows = [
-            (s, form[o], form[n], counts.get(s.number, 0)) for s, o, n in form.section_fields
-        ]
+        rows = [(s, form[o], form[n], counts.get(s.number, 0)) for s, o, n in form.section_fields]
         context = {
-            "form": form, "consultation": c, "rows": rows, "document": c.draft.document,
+            "form": form,
+            "consultation": c,
+            "rows": rows,
+            "document": c.draft.document,
             "concluded": not CONSULTATION_MACHINE.can(c, "conclude"),
         }
         return render(self.request, "documents/conclude.html", context, status=status)
-

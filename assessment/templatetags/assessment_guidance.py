@@ -21,7 +21,8 @@ def item_guidance(context: template.Context, item: Any) -> list[Any]:
     federation_id = getattr(item, "federation_id", None)
     if user is None or federation_id is None:
         return []
-    cache = context.render_context.setdefault("assessment_guidance", {})
+    render_context: Any = context.render_context
+    cache: dict[int, dict[int, list[Any]]] = render_context.setdefault("assessment_guidance", {})
     if federation_id not in cache:
         cache[federation_id] = guidance_for(user, federation_id)
-    return list(cache[federation_id].get(getattr(item, "number", None), []))
+    return list(cache[federation_id].get(int(getattr(item, "number", 0) or 0), []))

@@ -59,11 +59,15 @@ def test_a_comment_after_the_deadline_is_refused_in_chinese(world):
     section = c.draft.sections.get(number=1)
     with time_machine.travel(dt.datetime.combine(c.deadline + dt.timedelta(days=1), dt.time(9)), tick=False):
         with pytest.raises(ValidationError) as refused:
-            services.comment_add(consultation=c, section_id=section.pk, text="迟到的意见", author=world.liaison)
+            services.comment_add(
+                consultation=c, section_id=section.pk, text="迟到的意见", author=world.liaison
+            )
     assert refused.value.messages == [f"征求意见已于 {c.deadline.isoformat()} 截止，不能再提交意见。"]
     # On the deadline day itself a comment is still taken.
     with time_machine.travel(dt.datetime.combine(c.deadline, dt.time(2)), tick=False):
-        services.comment_add(consultation=c, section_id=section.pk, text="最后一天的意见", author=world.liaison)
+        services.comment_add(
+            consultation=c, section_id=section.pk, text="最后一天的意见", author=world.liaison
+        )
     assert not Comment.objects.filter(text="迟到的意见").exists()
 
 
@@ -83,7 +87,9 @@ def test_a_comment_page_after_the_deadline_answers_400_with_the_message(world, c
 def test_a_comment_on_a_section_of_another_draft_is_refused(world):
     other = world.draft_b.sections.first()
     with pytest.raises(ValidationError) as refused:
-        services.comment_add(consultation=world.consultation_a, section_id=other.pk, text="x", author=world.liaison)
+        services.comment_add(
+            consultation=world.consultation_a, section_id=other.pk, text="x", author=world.liaison
+        )
     assert refused.value.code == "section"
 
 
@@ -94,19 +100,23 @@ def test_a_consultation_out_of_scope_is_404(world, client_as):
         for name in ("consultation-detail", "comment-add"):
             assert client.get(reverse(f"documents:{name}", args=[world.consultation_a.pk])).status_code == 404
     # The liaison it is addressed to may comment; staff may not comment, but read the summary.
-    assert client_as(world.liaison).get(
-        reverse("documents:comment-add", args=[world.consultation_a.pk])
-    ).status_code == 200
-    assert client_as(world.liaison).get(
-        reverse("documents:summary", args=[world.consultation_a.pk])
-    ).status_code == 403
+    assert (
+        client_as(world.liaison)
+        .get(reverse("documents:comment-add", args=[world.consultation_a.pk]))
+        .status_code
+        == 200
+    )
+    assert (
+        client_as(world.liaison).get(reverse("documents:summary", args=[world.consultation_a.pk])).status_code
+        == 403
+    )
     staff = client_as(world.staff)
     assert staff.get(reverse("documents:summary", args=[world.consultation_a.pk])).status_code == 200
 
 
 def test_the_summary_counts_comments_per_section(world, client_as):
     c = world.consultation_a
-    s1, s2, s3 = c.draft.sections.all()
+    _, s2, s3 = c.draft.sections.all()
     services.comment_add(consultation=c, section_id=s2.pk, text="聘期两年为宜。", author=world.volunteer)
     services.comment_add(consultation=c, section_id=s3.pk, text="点单后尽快匹配。", author=world.liaison)
     rows = selectors.summary_of(c)
@@ -168,7 +178,9 @@ def test_the_final_version_is_published_with_a_note_per_section(world, client_as
 def test_opening_refuses_a_past_deadline_and_no_audience(world):
     draft = services.version_add(document=world.plan_a, label="第二稿", body="一、目的\n正文")
     with pytest.raises(ValidationError) as refused:
-        services.consultation_open(version=draft, deadline=clock.today() - dt.timedelta(days=1), roles=["unit_liaison"])
+        services.consultation_open(
+            version=draft, deadline=clock.today() - dt.timedelta(days=1), roles=["unit_liaison"]
+        )
     assert refused.value.code == "deadline"
     with pytest.raises(ValidationError) as refused:
         services.consultation_open(version=draft, deadline=clock.today())
@@ -183,7 +195,9 @@ def test_a_form_item_links_to_its_guidance(world, client_as):
     from assessment.models import SelfCheck
 
     selfcheck = SelfCheck.objects.get(cycle=world.cycle_a, unit=world.unit_a1)
-    body = client_as(world.liaison).get(reverse("assessment:form-detail", args=[selfcheck.pk])).content.decode()
+    body = (
+        client_as(world.liaison).get(reverse("assessment:form-detail", args=[selfcheck.pk])).content.decode()
+    )
     link = reverse("documents:detail", args=[world.handbook_a.pk])
     assert body.count(f'href="{link}"') == 2  # items 4 and 5
     template = client_as(world.staff).get(reverse("assessment:template-detail", args=[world.template_a.pk]))
@@ -199,6 +213,9 @@ def test_the_api_lists_documents_and_consultations_in_scope(world, client):
     assert [s["heading"] for s in one["sections"]] == ["", "第一章 组织建设", "第二章 制度建设"]
     # The liaison reads the published version only, not the staff's draft.
     assert [v["status"] for v in one["versions"]] == ["published"]
-    assert client.get(f"/api/v1/documents/{world.handbook_a.pk}", **api_headers(world.outsider)).status_code == 404
+    assert (
+        client.get(f"/api/v1/documents/{world.handbook_a.pk}", **api_headers(world.outsider)).status_code
+        == 404
+    )
     mine = client.get("/api/v1/consultations", **api_headers(world.liaison)).json()
     assert [c["title"] for c in mine] == ["志愿讲师团方案征求意见稿"]
