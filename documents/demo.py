@@ -236,6 +236,11 @@ def load_demo(ctx: DemoContext) -> None:
     DocumentVersion.objects.filter(pk=final.pk).update(
         published_on=concluded, effective_on=dt.date(2019, 4, 1)
     )
+    from core.models import StateChange
+
+    StateChange.objects.for_object(consultation).update(
+        at=dt.datetime.combine(concluded, dt.time(9), tzinfo=dt.UTC)
+    )
     for n, comment in enumerate(Comment.objects.filter(consultation=consultation).order_by("id")):
         Comment.objects.filter(pk=comment.pk).update(
             created_at=dt.datetime.combine(opened + dt.timedelta(days=1 + n), dt.time(10), tzinfo=dt.UTC)

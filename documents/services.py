@@ -409,7 +409,6 @@ def consultation_conclude(
         label=final_label.strip() or gettext("正式版"),
         body=final_body,
         effective_on=effective_on,
-        note=conclusion,
         publish=True,
         acting_user=acting_user,
     )

@@ -387,7 +387,11 @@ class ConsultationDetailView(ScopedDetailView):
             can_conclude=can_manage and CONSULTATION_MACHINE.can(c, "conclude"),
             audience_roles=[role_labels.get(r, r) for r in c.role_list],
             audience_units=list(c.units.order_by("name")) if can_manage else [],
-            timeline=CONSULTATION_MACHINE.timeline(c),
+            timeline=[
+                (s.at, s.actor_name, CONSULTATION_MACHINE.by_name[s.transition].label)
+                for s in CONSULTATION_MACHINE.timeline(c)
+                if s.transition in CONSULTATION_MACHINE.by_name
+            ],
         )
         return context
 
