@@ -14,6 +14,15 @@ from documents.models import Document, HandlingNote
 ITEM_CHOICES = [(n, str(n)) for n in range(1, 11)]
 
 
+class CheckList(forms.CheckboxSelectMultiple):
+    """Checkboxes one per line, styled on the inputs only (a class on the whole list would shrink it)."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["class"] = "form-check-input me-2"
+        return option
+
+
 class DocumentForm(StyledForm):
     title = forms.CharField(label=_("标题"), max_length=200)
     kind = forms.ChoiceField(label=_("类别"), choices=Document.Kind.choices)
@@ -26,7 +35,7 @@ class DocumentForm(StyledForm):
         coerce=int,
         required=False,
         help_text=_("量化评估表中以本文件为指导的项目序号，自查表的这些项目会链接到本文件。"),
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckList,
     )
 
     def __init__(self, *args: Any, item_titles: dict[int, str] | None = None, **kwargs: Any) -> None:
@@ -35,7 +44,7 @@ class DocumentForm(StyledForm):
             self.fields["items"].choices = [  # type: ignore[attr-defined]
                 (n, f"{n}. {item_titles[n]}" if n in item_titles else str(n)) for n, _label in ITEM_CHOICES
             ]
-        self.fields["items"].widget.attrs["class"] = "form-check-input"
+        self.fields["items"].widget.attrs["class"] = ""
 
 
 class VersionForm(StyledForm):
@@ -62,7 +71,7 @@ class ConsultationForm(StyledForm):
     intro = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     deadline = date_field(_("截止日期"))
     roles = forms.MultipleChoiceField(
-        label=_("征求对象（角色）"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("征求对象（角色）"), required=False, widget=CheckList
     )
     units = forms.TypedMultipleChoiceField(
         label=_("征求对象（单位）"),
@@ -74,7 +83,7 @@ class ConsultationForm(StyledForm):
     def __init__(self, *args: Any, roles: list[str], units: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = [(r, ROLE_LABELS[r]) for r in roles]  # type: ignore[attr-defined]
-        self.fields["roles"].widget.attrs["class"] = "form-check-input"
+        self.fields["roles"].widget.attrs["class"] = ""
         self.fields["units"].choices = [(u.pk, u.name) for u in units]  # type: ignore[attr-defined]
 
 

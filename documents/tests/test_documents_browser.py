@@ -58,6 +58,8 @@ def test_a_consultation_from_draft_to_summary(live_server, new_page):
     _log_in(staff, base, "demo_staff")
     staff.goto(f"{base}/documents/")
     _look(staff, "list", problems)
+    staff.goto(f"{base}/documents/new/")
+    _look(staff, "document-form", problems)
     staff.goto(f"{base}/documents/{handbook.pk}/")
     _look(staff, "detail", problems)
     staff.click("text=新增版本")
