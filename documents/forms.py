@@ -70,9 +70,7 @@ class ConsultationForm(StyledForm):
     title = forms.CharField(label=_("标题"), max_length=200, required=False)
     intro = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     deadline = date_field(_("截止日期"))
-    roles = forms.MultipleChoiceField(
-        label=_("征求对象（角色）"), required=False, widget=CheckList
-    )
+    roles = forms.MultipleChoiceField(label=_("征求对象（角色）"), required=False, widget=CheckList)
     units = forms.TypedMultipleChoiceField(
         label=_("征求对象（单位）"),
         coerce=int,

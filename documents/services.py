@@ -253,7 +253,10 @@ def audience_users(consultation: Consultation) -> list[Any]:
     return list(
         User.objects.filter(is_active=True)
         .filter(Q(pk__in=by_role.values("user_id")) | Q(person__unit_id__in=unit_ids))
-        .filter(role_assignments__federation_id=consultation.federation_id)
+        .filter(
+            role_assignments__federation_id=consultation.federation_id,
+            role_assignments__role__in=BUSINESS_ROLES,
+        )
         .distinct()
         .order_by("pk")
     )

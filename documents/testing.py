@@ -5,6 +5,8 @@ fed_a   `handbook_a` (published, guiding items 4 and 5, with a PDF), `plan_a` wi
         people working there, not `other_liaison` of unit_a2 — deadline in 14 days) with `comment_a` by the
         liaison; `spare_draft_a` (a draft of the handbook, not consulted on)
 fed_b   `rules_b` (published, guiding item 1), `consultation_b` (open, addressed to liaisons) on `draft_b`
+
+The notices the openings sent are removed (tests of notices open a consultation of their own).
 """
 
 from __future__ import annotations
@@ -64,6 +66,10 @@ def add_to_world(world: World) -> None:
     consultation_b = services.consultation_open(
         version=draft_b, deadline=deadline, roles=[Role.UNIT_LIAISON], title="外区方案征求意见稿"
     )
+    # The notices of opening go: other apps' tests count the personas' notifications.
+    from core.models import Notification
+
+    Notification.objects.filter(kind="consultation_open").delete()
     world.add(
         handbook_a=handbook,
         spare_draft_a=spare,

@@ -43,15 +43,22 @@ def test_a_bad_file_is_refused_and_nothing_is_written(world):
 
 
 def test_the_audience_is_notified_when_a_consultation_opens(world):
-    titles = Notification.objects.filter(recipient=world.liaison, kind="consultation_open").values_list(
-        "title", flat=True
+    draft = services.version_add(document=world.plan_a, label="第二稿", body="一、目的\n正文")
+    services.consultation_open(
+        version=draft,
+        deadline=clock.today(),
+        roles=["volunteer"],
+        unit_ids=[world.unit_a1.pk],
+        title="第二稿征求意见",
     )
-    assert any("志愿讲师团方案征求意见稿" in t for t in titles)
-    # Addressed to unit_a1 and volunteers: not to the liaison of unit_a2, nor to the other federation.
-    assert not Notification.objects.filter(recipient=world.other_liaison, kind="consultation_open").exists()
-    assert not Notification.objects.filter(
-        recipient=world.outsider, kind="consultation_open", title__contains="志愿讲师团"
-    ).exists()
+    notified = set(
+        Notification.objects.filter(kind="consultation_open", title__contains="第二稿征求意见").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    # The volunteers and the people of unit_a1 (its liaison among them); not unit_a2's liaison, nor fed_b.
+    assert {"liaison", "volunteer"} <= notified
+    assert not notified & {"other_liaison", "outsider", "auditor"}
 
 
 def test_a_comment_after_the_deadline_is_refused_in_chinese(world):
