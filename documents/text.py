@@ -9,7 +9,8 @@ is the one it is split by, so "第一章 总则" chapters are not split again at
     1. 组织组建 / 1、组织组建       Arabic numerals (short lines only: a numbered sentence is no heading)
     # 标题                         Markdown headings
 
-Text before the first heading becomes an untitled first section (a preamble). Numbers run from 1.
+Text before the first heading becomes the first section (a preamble), untitled unless its first line is a
+preamble's title alone ("前言", "说明"). Numbers run from 1.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ HEADING_PATTERNS: tuple[re.Pattern[str], ...] = (
 )
 # A line longer than this is a paragraph even if it starts like a heading.
 MAX_HEADING_CHARS = 40
+# A preamble's own title line, when it opens the text alone.
+PREAMBLE_HEADINGS = frozenset({"前言", "说明", "引言", "序言", "导言", "编写说明"})
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,12 @@ def split_sections(body: str) -> list[Section]:
             buffer.append(line)
     if heading or any(buffer):
         parts.append((heading, buffer))
+    if parts and not parts[0][0]:
+        first = [line for line in parts[0][1] if line]
+        if first and first[0] in PREAMBLE_HEADINGS:
+            lines_left = list(parts[0][1])
+            lines_left.remove(first[0])
+            parts[0] = (first[0], lines_left)
     return [Section(number=n, heading=h, text=_tidy(b)) for n, (h, b) in enumerate(parts, start=1)]
 
 

@@ -241,6 +241,9 @@ class VersionDetailView(ScopedDetailView):
         )
         context.update(
             document=version.document,
+            document_visible=Document.objects.visible_to(self.request.user)
+            .filter(pk=version.document_id)
+            .exists(),
             sections=list(version.sections.all()),
             consultation=consultation,
             concluded_from=concluded_from,
@@ -379,6 +382,9 @@ class ConsultationDetailView(ScopedDetailView):
         context.update(
             version=c.draft,
             document=c.draft.document,
+            document_visible=Document.objects.visible_to(self.request.user)
+            .filter(pk=c.draft.document_id)
+            .exists(),
             sections=sections,
             own=selectors.own_comments(self.request.user, c),
             can_comment=can_comment and refusal is None,

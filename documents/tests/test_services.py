@@ -217,7 +217,7 @@ def test_the_api_lists_documents_and_consultations_in_scope(world, client):
     got = client.get("/api/v1/documents?q=实务", **api_headers(world.liaison)).json()
     assert [d["title"] for d in got["items"]] == ["机关妇女工作实务"] and got["items"][0]["items"] == [4, 5]
     one = client.get(f"/api/v1/documents/{world.handbook_a.pk}", **api_headers(world.liaison)).json()
-    assert [s["heading"] for s in one["sections"]] == ["", "第一章 组织建设", "第二章 制度建设"]
+    assert [s["heading"] for s in one["sections"]] == ["前言", "第一章 组织建设", "第二章 制度建设"]
     # The liaison reads the published version only, not the staff's draft.
     assert [v["status"] for v in one["versions"]] == ["published"]
     assert (
