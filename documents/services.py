@@ -338,10 +338,14 @@ def comment_refusal(consultation: Consultation, today: dt.date | None = None) ->
 @audit.action("documents.comment_add", target="consultation", label=_("提交意见"))
 @transaction.atomic
 def comment_add(*, consultation: Consultation, section_id: int, text: str, author: Any) -> Comment:
-    """A comment on one section of the draft, while the consultation is open and before its deadline. Who
-    may comment is the caller's question (Consultation.objects.permitted(user, "comment"))."""
+    """A comment on one section of the draft, while the consultation is open and before its deadline, by
+    someone it is addressed to (Consultation.objects.permitted(author, "comment"); others get 404)."""
+    from django.http import Http404
+
     from core.scoping import scope_for
 
+    if not Consultation.objects.permitted(author, "comment").filter(pk=consultation.pk).exists():
+        raise Http404
     refusal = comment_refusal(consultation)
     if refusal is not None:
         raise refusal

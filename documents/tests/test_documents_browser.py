@@ -89,6 +89,14 @@ def test_a_consultation_from_draft_to_summary(live_server, new_page):
     liaison.click("#main form button[type=submit]")
     liaison.get_by_text("意见已提交，谢谢！").wait_for()
     assert Comment.objects.get(consultation=consultation).section.number == 2
+    # Her self-check form links each item to the documents that guide it.
+    from assessment.models import SelfCheck
+
+    form = SelfCheck.objects.get(unit__name="区教育局")
+    liaison.goto(f"{base}/assessment/forms/{form.pk}/")
+    guidance = liaison.locator("[data-testid=item-4] [data-testid=item-guidance]")
+    assert "机关妇女工作实务" in guidance.inner_text()
+    _look(liaison, "form-guidance", problems)
 
     staff.goto(f"{base}/documents/consultations/{consultation.pk}/summary/")
     assert "建议附上年度计划的范本。" in staff.locator("#main").inner_text()

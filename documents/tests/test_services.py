@@ -91,6 +91,18 @@ def test_a_comment_page_after_the_deadline_answers_400_with_the_message(world, c
     assert not Comment.objects.filter(text="迟到的意见").exists()
 
 
+def test_only_the_audience_may_comment(world):
+    from django.http import Http404
+
+    section = world.consultation_a.draft.sections.first()
+    for user in (world.other_liaison, world.outsider):
+        with pytest.raises(Http404):
+            services.comment_add(
+                consultation=world.consultation_a, section_id=section.pk, text="x", author=user
+            )
+    assert not Comment.objects.filter(text="x").exists()
+
+
 def test_a_comment_on_a_section_of_another_draft_is_refused(world):
     other = world.draft_b.sections.first()
     with pytest.raises(ValidationError) as refused:
