@@ -22,6 +22,7 @@ urlpatterns = [
     path("lectures/", include("lectures.urls")),
     path("duties/", include("duties.urls")),
     path("assessment/", include("assessment.urls")),
+    path("documents/", include("documents.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     *_api_urls(),

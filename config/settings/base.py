@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "lectures",
     "duties",
     "assessment",
+    "documents",
     "dashboard",
 ]
 
