@@ -95,8 +95,8 @@ def unit_facts(
 
 
 def _highlight_counts(unit: Any, start: dt.date, as_of: dt.date) -> tuple[int, int, list[EvidenceLink]]:
-    """The unit's highlights submitted in [start, as_of] (still submitted or since published; a draft or a
-    returned one is not counted), and how many of them are published."""
+    """The unit's highlights submitted in [start, as_of] (still submitted, since published or withdrawn; a
+    draft or a returned one is not counted), and how many of them are published."""
     from assessment.models import Highlight
 
     rows = list(
@@ -104,7 +104,8 @@ def _highlight_counts(unit: Any, start: dt.date, as_of: dt.date) -> tuple[int, i
             unit_id=unit.pk,
             submitted_on__gte=start,
             submitted_on__lte=as_of,
-            status__in=(Highlight.Status.SUBMITTED, Highlight.Status.PUBLISHED),
+            # A highlight withdrawn from the feed was still submitted; it is no longer published.
+            status__in=(Highlight.Status.SUBMITTED, Highlight.Status.PUBLISHED, Highlight.Status.WITHDRAWN),
         )
         .order_by("submitted_on", "pk")
         .values_list("pk", "title", "status")

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -585,7 +586,7 @@ def highlight_propose(*, answer: ItemAnswer, title: str, text: str, acting_user:
 
 def _check_editable(highlight: Any, *, by_staff: bool) -> None:
     if by_staff:
-        if highlight.status not in ("submitted", "published"):
+        if highlight.status not in ("submitted", "published", "withdrawn"):
             raise ValidationError(MSG_HIGHLIGHT_STAFF_ONLY_SUBMITTED, code="state")
     elif not highlight.editable_by_unit:
         raise ValidationError(MSG_HIGHLIGHT_UNIT_LOCKED, code="locked")
@@ -638,7 +639,7 @@ def highlight_publish(*, highlight: Any, acting_user: Any = None) -> Any:
     from assessment.models import HIGHLIGHT_MACHINE
 
     HIGHLIGHT_MACHINE.check(highlight, "publish")
-    highlight.published_on = clock.today()
+    highlight.published_on, highlight.withdrawn_on, highlight.withdraw_reason = clock.today(), None, ""
     HIGHLIGHT_MACHINE.move(highlight, "publish", acting_user=acting_user)
     return highlight
 
@@ -651,6 +652,19 @@ def highlight_return(*, highlight: Any, comment: str, acting_user: Any = None) -
     HIGHLIGHT_MACHINE.check(highlight, "return", reason=comment)
     highlight.return_comment = comment.strip()
     HIGHLIGHT_MACHINE.move(highlight, "return", reason=comment, acting_user=acting_user)
+    return highlight
+
+
+@audit.action("assessment.highlight_withdraw", target="highlight", label=_("撤下亮点"))
+def highlight_withdraw(*, highlight: Any, reason: str, acting_user: Any = None) -> Any:
+    """The staff take a published highlight off the feed (撤下) with a reason the unit sees; it still counts
+    as submitted for item 10, no longer as published, and may be published again."""
+    from assessment.models import HIGHLIGHT_MACHINE
+
+    HIGHLIGHT_MACHINE.check(highlight, "withdraw", reason=reason)
+    highlight.withdrawn_on, highlight.withdraw_reason = clock.today(), reason.strip()
+    highlight.published_on = None
+    HIGHLIGHT_MACHINE.move(highlight, "withdraw", reason=reason, acting_user=acting_user)
     return highlight
 
 
@@ -692,7 +706,7 @@ def highlight_file_remove(*, file: Any, acting_user: Any = None) -> None:
 
 
 def _session_fields(
-    federation_id: int, title: str, place: str, highlight_ids: Iterable[int]
+    federation_id: int, title: str, place: str, highlight_ids: Iterable[int], kept: Iterable[int] = ()
 ) -> tuple[str, str, list[Any]]:
     from assessment.models import Highlight
 
@@ -702,9 +716,10 @@ def _session_fields(
     if not place:
         raise ValidationError(MSG_SESSION_PLACE, code="place")
     wanted = {int(i) for i in highlight_ids}
+    # A highlight withdrawn after it was presented stays on the session it was presented at.
     found = list(
-        Highlight.objects.filter(
-            federation_id=federation_id, pk__in=wanted, status__in=("submitted", "published")
+        Highlight.objects.filter(federation_id=federation_id, pk__in=wanted).filter(
+            Q(status__in=("submitted", "published")) | Q(pk__in=list(kept))
         )
     )
     if len(found) != len(wanted):
@@ -747,7 +762,8 @@ def session_update(
     highlight_ids: Iterable[int] = (),
     acting_user: Any = None,
 ) -> Any:
-    title, place, highlights = _session_fields(session.federation_id, title, place, highlight_ids)
+    kept = session.highlights.values_list("pk", flat=True)
+    title, place, highlights = _session_fields(session.federation_id, title, place, highlight_ids, kept)
     with audit.attributed_to(acting_user):
         session.title, session.held_on, session.place, session.notes = title, held_on, place, notes.strip()
         session.save()

@@ -38,6 +38,7 @@ urlpatterns = [
     path("highlights/<int:pk>/submit/", views.HighlightSubmitView.as_view(), name="highlight-submit"),
     path("highlights/<int:pk>/publish/", views.HighlightPublishView.as_view(), name="highlight-publish"),
     path("highlights/<int:pk>/return/", views.HighlightReturnView.as_view(), name="highlight-return"),
+    path("highlights/<int:pk>/withdraw/", views.HighlightWithdrawView.as_view(), name="highlight-withdraw"),
     path("highlights/<int:pk>/files/new/", views.HighlightFileAddView.as_view(), name="highlight-file-add"),
     path("highlight-files/<int:pk>/", views.HighlightFileOpenView.as_view(), name="highlight-file-open"),
     path(

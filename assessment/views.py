@@ -764,9 +764,10 @@ class HighlightDetailView(ScopedDetailView):
                 "files": list(h.files.all()),
                 "can_edit": can_fill and h.editable_by_unit,
                 "can_submit": can_fill and HIGHLIGHT_MACHINE.can(h, "submit"),
-                "can_staff_edit": can_review and h.status in ("submitted", "published"),
+                "can_staff_edit": can_review and h.status in ("submitted", "published", "withdrawn"),
                 "can_publish": can_review and HIGHLIGHT_MACHINE.can(h, "publish"),
                 "can_return": can_review and HIGHLIGHT_MACHINE.can(h, "return"),
+                "can_withdraw": can_review and HIGHLIGHT_MACHINE.can(h, "withdraw"),
                 "timeline": _labelled(HIGHLIGHT_MACHINE.timeline(h)) if (can_fill or can_review) else [],
                 "sessions": list(h.sessions.visible_to(self.request.user)),
                 "breadcrumbs": _highlight_crumbs(),
@@ -877,6 +878,26 @@ class HighlightReturnView(OnHighlight):
             highlight=self.object, comment=form.cleaned_data["comment"], acting_user=self.request.user
         )
         return gettext("已退回亮点。")
+
+
+class HighlightWithdrawView(OnHighlight):
+    """The staff take a published highlight off the feed (撤下), with a reason its unit sees."""
+
+    action = "review"
+    allowed_roles = STAFF
+    title = gettext_lazy("撤下亮点")
+    intro = gettext_lazy("撤下后各单位在亮点栏目不再看到它；本单位看到撤下原因。撤下的亮点可以修改后重新发布。")
+    submit_label = gettext_lazy("撤下")
+    fields_by_code = {"reason_required": "reason"}
+
+    def make_form(self, data: Any = None) -> Any:
+        return af.WithdrawForm(data)
+
+    def perform(self, form: Any) -> str:
+        services.highlight_withdraw(
+            highlight=self.object, reason=form.cleaned_data["reason"], acting_user=self.request.user
+        )
+        return gettext("已撤下亮点。")
 
 
 class HighlightFileAddView(OnHighlight):
