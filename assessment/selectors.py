@@ -214,6 +214,38 @@ def form_view(selfcheck: SelfCheck, today: dt.date | None = None) -> FormView:
     return FormView(selfcheck, lines, total, start, as_of)
 
 
+def previous_form(selfcheck: SelfCheck) -> SelfCheck | None:
+    """The unit's submitted form of the newest earlier year's cycle of the same federation, if any: the one
+    whose answers may be copied forward."""
+    return (
+        SelfCheck.objects.filter(
+            federation_id=selfcheck.federation_id,
+            unit_id=selfcheck.unit_id,
+            status=SelfCheck.Status.SUBMITTED,
+            cycle__year__lt=selfcheck.cycle.year,
+        )
+        .select_related("cycle")
+        .order_by("-cycle__year", "-cycle_id")
+        .first()
+    )
+
+
+def item_signature(item: CycleItem) -> tuple[Any, ...]:
+    """What makes an item the same in two template versions: an answer to one is an answer to the other
+    (the guidance and the rectification threshold may differ; the question and its scoring may not)."""
+    import json
+
+    return (
+        item.number,
+        item.title.strip(),
+        item.kind,
+        json.dumps(item.params or {}, sort_keys=True),
+        Decimal(item.points),
+        item.evidence_required,
+        item.na_allowed,
+    )
+
+
 def cycles_for(user: Any) -> Any:
     return Cycle.objects.visible_to(user).order_by("-year", "-id")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -296,6 +297,56 @@ def selfcheck_return(*, selfcheck: SelfCheck, comment: str, acting_user: Any = N
         selfcheck.total_score = selfcheck.max_score = None
         SELFCHECK_MACHINE.move(selfcheck, "return", reason=comment, acting_user=acting_user)
     return selfcheck
+
+
+MSG_NO_PREVIOUS = _("本单位没有往年已提交的自查表，没有可沿用的填写。")
+
+
+@dataclass
+class CopyReport:
+    """What copying last cycle's answers forward did: the items copied, those left because the item
+    changed between the two template versions, and those already answered on this form."""
+
+    source: SelfCheck
+    copied: list[CycleItem] = field(default_factory=list)
+    changed: list[CycleItem] = field(default_factory=list)
+    answered: list[CycleItem] = field(default_factory=list)
+
+
+@audit.action("assessment.selfcheck_copy_forward", target="selfcheck", label=_("沿用上一轮填写"))
+@transaction.atomic
+def selfcheck_copy_forward(*, selfcheck: SelfCheck, acting_user: Any = None) -> CopyReport:
+    """Copies the answers of the self items of the unit's previous submitted form into this draft, where the
+    item is the same in both template versions and is not answered here yet. Automatic items are never
+    copied (they are scored from this year's data), nor evidence (it belongs to last year's form)."""
+    _check_open(selfcheck)
+    source = selectors.previous_form(selfcheck)
+    if source is None:
+        raise ValidationError(MSG_NO_PREVIOUS, code="no_previous")
+    before = {
+        a.item.number: a
+        for a in ItemAnswer.objects.filter(selfcheck=source).select_related("item")
+        if not a.item.automatic and (a.value or a.not_applicable)
+    }
+    report = CopyReport(source=source)
+    rows = ItemAnswer.objects.filter(selfcheck=selfcheck).select_related("item").order_by("item__number")
+    with audit.attributed_to(acting_user):
+        for row in rows:
+            item, old = row.item, before.get(row.item.number)
+            if item.automatic or old is None:
+                continue
+            if row.value or row.not_applicable:
+                report.answered.append(item)
+            elif selectors.item_signature(item) != selectors.item_signature(old.item) or not _valid_value(
+                item, old.value
+            ):
+                report.changed.append(item)
+            else:
+                row.value, row.not_applicable, row.na_reason = old.value, old.not_applicable, old.na_reason
+                row.note = row.note or old.note
+                row.save()
+                report.copied.append(item)
+    return report
 
 
 # ---- evidence (佐证材料) -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("forms/<int:pk>/", views.SelfCheckDetailView.as_view(), name="form-detail"),
     path("forms/<int:pk>/save/", views.SelfCheckSaveView.as_view(), name="form-save"),
     path("forms/<int:pk>/submit/", views.SelfCheckSubmitView.as_view(), name="form-submit"),
+    path("forms/<int:pk>/copy-forward/", views.SelfCheckCopyForwardView.as_view(), name="form-copy-forward"),
     path("forms/<int:pk>/return/", views.SelfCheckReturnView.as_view(), name="form-return"),
     path("answers/<int:pk>/dispute/", views.AnswerDisputeView.as_view(), name="answer-dispute"),
     path("forms/<int:pk>/evidence/new/", views.EvidenceAddView.as_view(), name="evidence-add"),

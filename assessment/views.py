@@ -263,11 +263,13 @@ def form_context(request: HttpRequest, selfcheck: SelfCheck) -> dict[str, Any]:
     view = selectors.form_view(selfcheck)
     can_fill = is_permitted(SelfCheck, request.user, "fill", selfcheck.pk)
     can_review = is_permitted(SelfCheck, request.user, "review", selfcheck.pk)
+    editable = can_fill and not selfcheck.locked and selfcheck.cycle.status == Cycle.Status.OPEN
     return {
         "view": view,
         "cycle": selfcheck.cycle,
         "unit": selfcheck.unit,
-        "editable": can_fill and not selfcheck.locked and selfcheck.cycle.status == Cycle.Status.OPEN,
+        "editable": editable,
+        "previous_form": selectors.previous_form(selfcheck) if editable else None,
         "can_submit": can_fill and SELFCHECK_MACHINE.can(selfcheck, "submit"),
         "can_fill": can_fill,
         "can_return": can_review and SELFCHECK_MACHINE.can(selfcheck, "return"),
@@ -355,6 +357,37 @@ class SelfCheckSubmitView(OnForm):
     def perform(self, form: Any) -> str:
         services.selfcheck_submit(selfcheck=self.object, acting_user=self.request.user)
         return gettext("已提交自查表。")
+
+
+class SelfCheckCopyForwardView(OnForm):
+    """沿用上一轮: the self items answered on the unit's previous submitted form, where the item has not
+    changed, copied into this draft (automatic items are scored from this year's data, never copied)."""
+
+    model = SelfCheck
+    action = "fill"
+    allowed_roles = frozenset({Role.UNIT_LIAISON})
+    title = gettext_lazy("沿用上一轮填写")
+    intro = gettext_lazy(
+        "把上一轮已提交自查表中自评项目的填写复制到本表：只复制两轮评估表中内容相同、本表尚未填写的项目；"
+        "自动评分项目按本年度数据计分，佐证材料须重新上传。复制后仍可修改。"
+    )
+    submit_label = gettext_lazy("沿用")
+
+    def facts(self) -> list[tuple[str, str]]:
+        source = selectors.previous_form(self.object)
+        return [(gettext("上一轮"), source.cycle.title if source is not None else gettext("无"))]
+
+    def perform(self, form: Any) -> str:
+        report = services.selfcheck_copy_forward(selfcheck=self.object, acting_user=self.request.user)
+        text = gettext("已沿用 %(source)s 的 %(n)s 项填写。") % {
+            "source": report.source.cycle.title,
+            "n": len(report.copied),
+        }
+        if report.changed:
+            text += gettext("以下项目的评估内容有变化，未沿用，请重新填写：%(items)s。") % {
+                "items": "、".join(f"{i.number}. {i.title}" for i in report.changed)
+            }
+        return text
 
 
 class SelfCheckReturnView(OnForm):
