@@ -399,3 +399,44 @@ def overview_chart(overview: Overview) -> dict[str, Any]:
             {"key": b, "name": labels[b], "data": [s.counts[b] for s in overview.spreads]} for b in BUCKETS
         ],
     }
+
+
+@dataclass
+class TrendRow:
+    """One item of the overview's comparison with earlier years: per year, units below the threshold of
+    those submitted (None where that year's form had no such item)."""
+
+    number: int
+    title: str
+    weak: list[tuple[int, int] | None]
+
+
+@dataclass
+class Trend:
+    years: list[int]
+    submitted: list[int]
+    rows: list[TrendRow]
+
+
+def overview_trend(cycle: Cycle, *, years: int = 5) -> Trend:
+    """The cycle's items compared with the federation's earlier cycles (the newest cycle of each earlier
+    year, at most `years` in all, oldest first): how many submitted forms fell below each item's threshold.
+
+    Queries: the cycles, then cycle_overview's per cycle."""
+    earlier = list(
+        Cycle.objects.filter(federation_id=cycle.federation_id, year__lt=cycle.year).order_by("-year", "-id")
+    )
+    chosen: dict[int, Cycle] = {}
+    for c in earlier:
+        chosen.setdefault(c.year, c)
+    cycles = [*sorted(chosen.values(), key=lambda c: c.year)[-(years - 1) :], cycle]
+    overviews = [cycle_overview(c) for c in cycles]
+    current = overviews[-1]
+    rows = []
+    for spread in current.spreads:
+        weak: list[tuple[int, int] | None] = []
+        for ov in overviews:
+            match = next((s for s in ov.spreads if s.item.number == spread.item.number), None)
+            weak.append(None if match is None else (match.weak, ov.n_submitted))
+        rows.append(TrendRow(spread.item.number, spread.item.title, weak))
+    return Trend(years=[c.year for c in cycles], submitted=[ov.n_submitted for ov in overviews], rows=rows)

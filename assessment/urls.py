@@ -31,6 +31,8 @@ urlpatterns = [
         "rectifications/<int:pk>/close/", views.RectificationCloseView.as_view(), name="rectification-close"
     ),
     path("cycles/<int:pk>/overview/", views.CycleOverviewView.as_view(), name="cycle-overview"),
+    path("cycles/<int:pk>/overview.pdf", views.OverviewPdfView.as_view(), name="cycle-overview-pdf"),
+    path("cycles/<int:pk>/overview.xlsx", views.OverviewXlsxView.as_view(), name="cycle-overview-xlsx"),
     path("highlights/", views.highlight_list, name="highlight-list"),
     path("highlights/new/", views.highlight_create, name="highlight-create"),
     path("highlights/<int:pk>/", views.HighlightDetailView.as_view(), name="highlight-detail"),

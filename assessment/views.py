@@ -1175,3 +1175,112 @@ class CycleOverviewView(ScopedDetailView):
         ctx["overview"] = overview
         ctx["chart"] = selectors.overview_chart(overview)
         return ctx
+
+
+def overview_report_context(cycle: Cycle) -> dict[str, Any]:
+    """The district's annual overview as printed: the page's figures, the chart as inline SVG and the
+    comparison with earlier years' cycles. No unit's score is listed (no league table)."""
+    from django.utils.safestring import mark_safe
+
+    from assessment import charts
+
+    overview = selectors.cycle_overview(cycle)
+    data = selectors.overview_chart(overview)
+    svg = charts.stacked_bars_svg(
+        data["items"],
+        [charts.Series(s["key"], s["name"], s["data"]) for s in data["series"]],
+        description=gettext("各项目得分分布（单位数）"),
+    )
+    return {
+        "cycle": cycle,
+        "federation": cycle.federation,
+        "overview": overview,
+        # Every label is escaped by charts.stacked_bars_svg.
+        "chart_svg": mark_safe(svg),  # noqa: S308
+        "trend": selectors.overview_trend(cycle),
+        "today": clock.today(),
+    }
+
+
+class OverviewPdfView(ScopedObjectMixin, View):
+    """全区概况 PDF: the federation's staff only (the overview page's scope)."""
+
+    model = Cycle
+    action = "change"
+    allowed_roles = STAFF
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from core.pdf import pdf_response, render_pdf
+
+        cycle: Cycle = self.get_object()  # type: ignore[assignment]
+        content = render_pdf("assessment/overview_report.html", overview_report_context(cycle))
+        return pdf_response(
+            content,
+            gettext("%(year)s年度量化自查全区概况.pdf") % {"year": cycle.year},
+            f"self-check-overview-{cycle.year}-{cycle.pk}.pdf",
+        )
+
+
+class OverviewXlsxView(ScopedObjectMixin, View):
+    """全区概况 Excel: the spread per item, the comparison with earlier years, the units not submitted, the
+    rectification progress."""
+
+    model = Cycle
+    action = "change"
+    allowed_roles = STAFF
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from core import excel
+
+        cycle: Cycle = self.get_object()  # type: ignore[assignment]
+        ctx = overview_report_context(cycle)
+        overview, trend = ctx["overview"], ctx["trend"]
+        spread_cols = [
+            excel.Column(gettext("序号"), 8),
+            excel.Column(gettext("项目"), 18),
+            excel.Column(gettext("满分"), 10),
+            excel.Column(gettext("达到整改线"), 12),
+            excel.Column(gettext("低于整改线"), 12),
+            excel.Column(gettext("不计分"), 10),
+        ]
+        spread_rows = [
+            [s.item.number, s.item.title, s.counts["full"], s.counts["pass"], s.counts["weak"], s.counts["uncounted"]]
+            for s in overview.spreads
+        ]
+        preamble = [
+            [cycle.title],
+            [
+                gettext("按已提交的 %(s)s 份自查表（共 %(n)s 份）统计；只看各项目的得分分布，不对单位排名。")
+                % {"s": overview.n_submitted, "n": overview.n_forms}
+            ],
+        ]
+        trend_cols = [excel.Column(gettext("序号"), 8), excel.Column(gettext("项目"), 18)] + [
+            excel.Column(gettext("%(year)s年低于整改线") % {"year": y}, 16) for y in trend.years
+        ]
+        trend_rows = [
+            [r.number, r.title, *[("—" if w is None else f"{w[0]} / {w[1]}") for w in r.weak]] for r in trend.rows
+        ]
+        missing_cols = [excel.Column(gettext("单位"), 28), excel.Column(gettext("状态"), 12)]
+        missing_rows = [[f.unit.name, f.get_status_display()] for f in overview.not_submitted]
+        rect = overview.rectification
+        rect_rows = [
+            [gettext("整改事项"), rect["total"]],
+            [gettext("已完成"), rect["done"]],
+            [gettext("整改中"), rect["open"]],
+            [gettext("其中超期"), rect["overdue"]],
+        ]
+        content = excel.workbook_bytes(
+            [
+                excel.Sheet(gettext("各项目得分分布"), spread_cols, spread_rows, preamble=preamble),
+                excel.Sheet(gettext("与往年比较"), trend_cols, trend_rows),
+                excel.Sheet(gettext("尚未提交的单位"), missing_cols, missing_rows),
+                excel.Sheet(
+                    gettext("整改进度"), [excel.Column(gettext("项目"), 16), excel.Column(gettext("条数"), 10)], rect_rows
+                ),
+            ]
+        )
+        return excel.xlsx_response(
+            content,
+            filename=gettext("%(year)s年度量化自查全区概况.xlsx") % {"year": cycle.year},
+            ascii_name=f"self-check-overview-{cycle.year}-{cycle.pk}.xlsx",
+        )
