@@ -182,6 +182,9 @@ def live_results(
     answers = list(
         ItemAnswer.objects.filter(selfcheck=selfcheck).select_related("item").order_by("item__number")
     )
+    for a in answers:
+        # The audit log names an answer by its form (its str): no query per answer when it is saved.
+        a.selfcheck = selfcheck
     kinds = {a.item.kind for a in answers if a.item.automatic}
     facts = unit_facts(selfcheck.unit, start, as_of, kinds=kinds) if kinds else None
     ev = evidence_counts(selfcheck)
@@ -198,11 +201,22 @@ def live_results(
     return out
 
 
-def form_view(selfcheck: SelfCheck, today: dt.date | None = None) -> FormView:
-    """The form with each item's result: live until submitted, frozen after (with what moved since)."""
+def form_view(selfcheck: SelfCheck, today: dt.date | None = None, *, with_moved: bool = True) -> FormView:
+    """The form with each item's result: live until submitted, frozen after (with what moved since, unless
+    `with_moved` is false: then a submitted form's facts are not read again)."""
     start, as_of = period_of(selfcheck.cycle, today)
     ev = evidence_counts(selfcheck)
     lines = []
+    if selfcheck.locked and not with_moved:
+        answers = ItemAnswer.objects.filter(selfcheck=selfcheck).select_related("item").order_by("item__number")
+        for answer in answers:
+            answer.selfcheck = selfcheck
+            if answer.result is not None:
+                frozen = scoring.Result.from_dict(answer.result)
+                lines.append(ItemLine(answer.item, answer, frozen, None, ev.get(answer.item_id, [])))
+        if len(lines) == len(answers):
+            return FormView(selfcheck, lines, scoring.total_of([x.result for x in lines]), start, as_of)
+        lines = []
     for item, answer, live in live_results(selfcheck, today):
         if answer.result is not None and selfcheck.locked:
             frozen = scoring.Result.from_dict(answer.result)

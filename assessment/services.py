@@ -226,6 +226,8 @@ def selfcheck_save(
     self items (an automatic item takes only a "note")."""
     _check_open(selfcheck)
     rows = {a.item_id: a for a in ItemAnswer.objects.filter(selfcheck=selfcheck).select_related("item")}
+    for row in rows.values():
+        row.selfcheck = selfcheck  # the audit log names a row by its form: no query per row
     with audit.attributed_to(acting_user):
         for item_id, given in answers.items():
             row = rows.get(int(item_id))
@@ -332,6 +334,7 @@ def selfcheck_copy_forward(*, selfcheck: SelfCheck, acting_user: Any = None) -> 
     rows = ItemAnswer.objects.filter(selfcheck=selfcheck).select_related("item").order_by("item__number")
     with audit.attributed_to(acting_user):
         for row in rows:
+            row.selfcheck = selfcheck
             item, old = row.item, before.get(row.item.number)
             if item.automatic or old is None:
                 continue
@@ -463,7 +466,8 @@ def rectifications_open(*, selfcheck: SelfCheck, deadline: dt.date, acting_user:
 
     if deadline < clock.today():
         raise ValidationError(MSG_RECTIFICATION_DEADLINE, code="deadline")
-    view = selectors.form_view(selfcheck)
+    # A submitted form's frozen results decide; what moved since does not need reading here.
+    view = selectors.form_view(selfcheck, with_moved=False)
     have = set(Rectification.objects.filter(selfcheck=selfcheck).values_list("item_id", flat=True))
     made = []
     with audit.attributed_to(acting_user):
@@ -475,7 +479,7 @@ def rectifications_open(*, selfcheck: SelfCheck, deadline: dt.date, acting_user:
             ):
                 r = Rectification(
                     federation_id=selfcheck.federation_id,
-                    unit_id=selfcheck.unit_id,
+                    unit=selfcheck.unit,
                     selfcheck=selfcheck,
                     item=line.item,
                     weakness=line.result.sentence,
