@@ -454,3 +454,48 @@ def overview_trend(cycle: Cycle, *, years: int = 5) -> Trend:
             weak.append(None if match is None else (match.weak, ov.n_submitted))
         rows.append(TrendRow(spread.item.number, spread.item.title, weak))
     return Trend(years=[c.year for c in cycles], submitted=[ov.n_submitted for ov in overviews], rows=rows)
+
+
+@dataclass
+class FollowUp:
+    """A rectification item of the unit's previous form, seen from this form: was the item measured
+    better this time (its share of the points), the same, or worse."""
+
+    rectification: Any
+    before: scoring.Result | None
+    now: scoring.Result | None
+
+    @property
+    def movement(self) -> str:
+        """"up", "same", "down", or "" when either side has no score to compare."""
+        if self.before is None or self.now is None or self.before.share is None or self.now.share is None:
+            return ""
+        if self.now.share > self.before.share:
+            return "up"
+        return "down" if self.now.share < self.before.share else "same"
+
+
+def rectification_follow_ups(view: FormView) -> list[FollowUp]:
+    """The previous cycle's rectification items of the unit, each with the item's result then (frozen at
+    that submission) and now (this form's line with the same item number), so the page shows whether the
+    measurement moved.
+
+    Queries: the previous form, its rectifications with their items, its answers' frozen results."""
+    from assessment.models import Rectification
+
+    previous = previous_form(view.selfcheck)
+    if previous is None:
+        return []
+    rows = list(Rectification.objects.filter(selfcheck=previous).select_related("item").order_by("item__number"))
+    if not rows:
+        return []
+    frozen = {
+        number: scoring.Result.from_dict(data)
+        for number, data in ItemAnswer.objects.filter(selfcheck=previous, result__isnull=False).values_list(
+            "item__number", "result"
+        )
+    }
+    now = {line.item.number: line.result for line in view.lines}
+    for r in rows:
+        r.selfcheck = previous
+    return [FollowUp(r, frozen.get(r.item.number), now.get(r.item.number)) for r in rows]

@@ -266,6 +266,7 @@ def form_context(request: HttpRequest, selfcheck: SelfCheck) -> dict[str, Any]:
     editable = can_fill and not selfcheck.locked and selfcheck.cycle.status == Cycle.Status.OPEN
     return {
         "view": view,
+        "follow_ups": selectors.rectification_follow_ups(view),
         "cycle": selfcheck.cycle,
         "unit": selfcheck.unit,
         "editable": editable,

@@ -101,3 +101,33 @@ def test_the_liaison_copies_forward_through_the_page(world, client_as):
         client_as(world.staff).get(reverse("assessment:form-detail", args=[form.pk])).content.decode()
     )
     assert 'data-testid="copy-forward-link"' not in staff_page
+
+
+# ---- the previous cycle's rectification items, seen from this cycle's form ---------------------------
+
+
+def test_the_next_cycle_shows_whether_each_rectified_item_moved(world, client_as):
+    old_rows = services.rectifications_open(selfcheck=world.old_form, deadline=clock.today())
+    numbers = {r.item.number for r in old_rows}
+    # Last year item 5 had no evidence (0 points); item 2's term was overdue.
+    assert {2, 5} <= numbers
+    services.rectification_close(
+        rectification=next(r for r in old_rows if r.item.number == 5), note="已补齐材料"
+    )
+    form = form_a1(world)
+    services.selfcheck_save(selfcheck=form, answers=self_answers(form, n5={"value": "4"}))
+    follow = {
+        f.rectification.item.number: f for f in selectors.rectification_follow_ups(selectors.form_view(form))
+    }
+    assert set(follow) == numbers
+    assert follow[5].before.score == 0 and follow[5].now.score == 10 and follow[5].movement == "up"
+    assert follow[2].movement == "same"
+    page = client_as(world.liaison).get(reverse("assessment:form-detail", args=[form.pk])).content.decode()
+    assert (
+        'data-testid="rectification-follow-ups"' in page
+        and "有提高" in page
+        and world.last_year.title in page
+    )
+    # A unit without a previous form sees no such section.
+    other = SelfCheck.objects.get(cycle=world.cycle_a, unit=world.unit_a2)
+    assert selectors.rectification_follow_ups(selectors.form_view(other)) == []
