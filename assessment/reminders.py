@@ -98,7 +98,7 @@ def selfcheck_notices(today: dt.date, federation_id: int | None = None) -> list[
             )
     for cycle_forms in late_by_cycle.values():
         cycle = cycle_forms[0].cycle
-        names = {"cycle": cycle.title, "n": len(cycle_forms), "deadline": _d(cycle.deadline)}
+        counted = {"cycle": cycle.title, "n": str(len(cycle_forms)), "deadline": _d(cycle.deadline)}
         shown = "、".join(f.unit.name for f in cycle_forms[:10])
         if len(cycle_forms) > 10:
             shown = gettext("%(units)s 等") % {"units": shown}
@@ -110,9 +110,9 @@ def selfcheck_notices(today: dt.date, federation_id: int | None = None) -> list[
                 federation_id=cycle.federation_id,
                 audience=Audience(federation_roles=frozenset({Role.FEDERATION_STAFF})),
                 url=reverse("assessment:cycle-overview", args=[cycle.pk]),
-                title=gettext("%(cycle)s：%(n)s 个单位逾期未提交自查表") % names,
+                title=gettext("%(cycle)s：%(n)s 个单位逾期未提交自查表") % counted,
                 body=gettext("截止日期%(deadline)s已过，尚未提交的单位：%(units)s。")
-                % {**names, "units": shown},
+                % {**counted, "units": shown},
             )
         )
     return notices

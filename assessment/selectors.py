@@ -494,6 +494,7 @@ def rectification_follow_ups(view: FormView) -> list[FollowUp]:
         for number, data in ItemAnswer.objects.filter(selfcheck=previous, result__isnull=False).values_list(
             "item__number", "result"
         )
+        if data is not None
     }
     now = {line.item.number: line.result for line in view.lines}
     for r in rows:

@@ -226,8 +226,8 @@ def selfcheck_save(
     self items (an automatic item takes only a "note")."""
     _check_open(selfcheck)
     rows = {a.item_id: a for a in ItemAnswer.objects.filter(selfcheck=selfcheck).select_related("item")}
-    for row in rows.values():
-        row.selfcheck = selfcheck  # the audit log names a row by its form: no query per row
+    for known in rows.values():
+        known.selfcheck = selfcheck  # the audit log names a row by its form: no query per row
     with audit.attributed_to(acting_user):
         for item_id, given in answers.items():
             row = rows.get(int(item_id))
