@@ -432,11 +432,12 @@ class Trend:
     rows: list[TrendRow]
 
 
-def overview_trend(cycle: Cycle, *, years: int = 5) -> Trend:
+def overview_trend(cycle: Cycle, *, years: int = 5, current: Overview | None = None) -> Trend:
     """The cycle's items compared with the federation's earlier cycles (the newest cycle of each earlier
     year, at most `years` in all, oldest first): how many submitted forms fell below each item's threshold.
 
-    Queries: the cycles, then cycle_overview's per cycle."""
+    Queries: the cycles, then cycle_overview's per cycle (not for `cycle` when its `current` overview is
+    given)."""
     earlier = list(
         Cycle.objects.filter(federation_id=cycle.federation_id, year__lt=cycle.year).order_by("-year", "-id")
     )
@@ -444,7 +445,7 @@ def overview_trend(cycle: Cycle, *, years: int = 5) -> Trend:
     for c in earlier:
         chosen.setdefault(c.year, c)
     cycles = [*sorted(chosen.values(), key=lambda c: c.year)[-(years - 1) :], cycle]
-    overviews = [cycle_overview(c) for c in cycles]
+    overviews = [cycle_overview(c) for c in cycles[:-1]] + [current or cycle_overview(cycle)]
     current = overviews[-1]
     rows = []
     for spread in current.spreads:

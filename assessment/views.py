@@ -1175,6 +1175,7 @@ class CycleOverviewView(ScopedDetailView):
         overview = selectors.cycle_overview(self.object)
         ctx["overview"] = overview
         ctx["chart"] = selectors.overview_chart(overview)
+        ctx["trend"] = selectors.overview_trend(self.object, current=overview)
         return ctx
 
 
@@ -1198,7 +1199,7 @@ def overview_report_context(cycle: Cycle) -> dict[str, Any]:
         "overview": overview,
         # Every label is escaped by charts.stacked_bars_svg.
         "chart_svg": mark_safe(svg),  # noqa: S308
-        "trend": selectors.overview_trend(cycle),
+        "trend": selectors.overview_trend(cycle, current=overview),
         "today": clock.today(),
     }
 

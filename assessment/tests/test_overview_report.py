@@ -99,3 +99,9 @@ def test_the_overview_reports_are_for_the_staff_only(world, client_as):
     assert client_as(world.staff).get(staff_b).status_code == 404
     page = client_as(world.staff).get(reverse("assessment:cycle-overview", args=[world.cycle_a.pk]))
     assert 'data-testid="overview-pdf"' in page.content.decode()
+
+
+def test_the_overview_page_compares_with_earlier_years(world, client_as):
+    page = client_as(world.staff).get(reverse("assessment:cycle-overview", args=[world.cycle_a.pk]))
+    html = page.content.decode()
+    assert 'data-testid="overview-trend"' in html and f"{clock.today().year - 1}年" in html
