@@ -65,6 +65,10 @@ class CommentForm(StyledForm):
     comment = forms.CharField(label=_("退回意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class WithdrawForm(StyledForm):
+    reason = forms.CharField(label=_("撤下原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
 class DisputeForm(StyledForm):
     text = forms.CharField(
         label=_("异议说明"),

@@ -401,6 +401,7 @@ class Highlight(TrackedModel):
         SUBMITTED = "submitted", _("已报送")
         PUBLISHED = "published", _("已发布")
         RETURNED = "returned", _("已退回")
+        WITHDRAWN = "withdrawn", _("已撤下")
 
     federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("orgs.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
@@ -415,6 +416,9 @@ class Highlight(TrackedModel):
     submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
     published_on = models.DateField(_("发布日期"), null=True, blank=True)
     return_comment = models.TextField(_("退回意见"), blank=True)
+    # Taken off the feed by the staff after publication (撤下), with the reason shown to the unit.
+    withdrawn_on = models.DateField(_("撤下日期"), null=True, blank=True)
+    withdraw_reason = models.TextField(_("撤下原因"), blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -441,12 +445,23 @@ HIGHLIGHT_MACHINE = StateMachine(
         Transition(
             "submit", source={"draft", "returned"}, target="submitted", label=_("报送"), action="fill"
         ),
-        Transition("publish", source={"submitted"}, target="published", label=_("发布"), action="review"),
+        # A withdrawn highlight may be published again (after the staff corrected it).
+        Transition(
+            "publish", source={"submitted", "withdrawn"}, target="published", label=_("发布"), action="review"
+        ),
         Transition(
             "return",
             source={"submitted"},
             target="returned",
             label=_("退回"),
+            needs_reason=True,
+            action="review",
+        ),
+        Transition(
+            "withdraw",
+            source={"published"},
+            target="withdrawn",
+            label=_("撤下"),
             needs_reason=True,
             action="review",
         ),

@@ -95,8 +95,8 @@ def unit_facts(
 
 
 def _highlight_counts(unit: Any, start: dt.date, as_of: dt.date) -> tuple[int, int, list[EvidenceLink]]:
-    """The unit's highlights submitted in [start, as_of] (still submitted or since published; a draft or a
-    returned one is not counted), and how many of them are published."""
+    """The unit's highlights submitted in [start, as_of] (still submitted, since published or withdrawn; a
+    draft or a returned one is not counted), and how many of them are published."""
     from assessment.models import Highlight
 
     rows = list(
@@ -104,7 +104,8 @@ def _highlight_counts(unit: Any, start: dt.date, as_of: dt.date) -> tuple[int, i
             unit_id=unit.pk,
             submitted_on__gte=start,
             submitted_on__lte=as_of,
-            status__in=(Highlight.Status.SUBMITTED, Highlight.Status.PUBLISHED),
+            # A highlight withdrawn from the feed was still submitted; it is no longer published.
+            status__in=(Highlight.Status.SUBMITTED, Highlight.Status.PUBLISHED, Highlight.Status.WITHDRAWN),
         )
         .order_by("submitted_on", "pk")
         .values_list("pk", "title", "status")
@@ -181,6 +182,9 @@ def live_results(
     answers = list(
         ItemAnswer.objects.filter(selfcheck=selfcheck).select_related("item").order_by("item__number")
     )
+    for a in answers:
+        # The audit log names an answer by its form (its str): no query per answer when it is saved.
+        a.selfcheck = selfcheck
     kinds = {a.item.kind for a in answers if a.item.automatic}
     facts = unit_facts(selfcheck.unit, start, as_of, kinds=kinds) if kinds else None
     ev = evidence_counts(selfcheck)
@@ -197,11 +201,22 @@ def live_results(
     return out
 
 
-def form_view(selfcheck: SelfCheck, today: dt.date | None = None) -> FormView:
-    """The form with each item's result: live until submitted, frozen after (with what moved since)."""
+def form_view(selfcheck: SelfCheck, today: dt.date | None = None, *, with_moved: bool = True) -> FormView:
+    """The form with each item's result: live until submitted, frozen after (with what moved since, unless
+    `with_moved` is false: then a submitted form's facts are not read again)."""
     start, as_of = period_of(selfcheck.cycle, today)
     ev = evidence_counts(selfcheck)
     lines = []
+    if selfcheck.locked and not with_moved:
+        answers = ItemAnswer.objects.filter(selfcheck=selfcheck).select_related("item").order_by("item__number")
+        for answer in answers:
+            answer.selfcheck = selfcheck
+            if answer.result is not None:
+                frozen = scoring.Result.from_dict(answer.result)
+                lines.append(ItemLine(answer.item, answer, frozen, None, ev.get(answer.item_id, [])))
+        if len(lines) == len(answers):
+            return FormView(selfcheck, lines, scoring.total_of([x.result for x in lines]), start, as_of)
+        lines = []
     for item, answer, live in live_results(selfcheck, today):
         if answer.result is not None and selfcheck.locked:
             frozen = scoring.Result.from_dict(answer.result)
@@ -211,6 +226,38 @@ def form_view(selfcheck: SelfCheck, today: dt.date | None = None) -> FormView:
             lines.append(ItemLine(item, answer, live, None, ev.get(item.pk, [])))
     total = scoring.total_of([line.result for line in lines])
     return FormView(selfcheck, lines, total, start, as_of)
+
+
+def previous_form(selfcheck: SelfCheck) -> SelfCheck | None:
+    """The unit's submitted form of the newest earlier year's cycle of the same federation, if any: the one
+    whose answers may be copied forward."""
+    return (
+        SelfCheck.objects.filter(
+            federation_id=selfcheck.federation_id,
+            unit_id=selfcheck.unit_id,
+            status=SelfCheck.Status.SUBMITTED,
+            cycle__year__lt=selfcheck.cycle.year,
+        )
+        .select_related("cycle")
+        .order_by("-cycle__year", "-cycle_id")
+        .first()
+    )
+
+
+def item_signature(item: CycleItem) -> tuple[Any, ...]:
+    """What makes an item the same in two template versions: an answer to one is an answer to the other
+    (the guidance and the rectification threshold may differ; the question and its scoring may not)."""
+    import json
+
+    return (
+        item.number,
+        item.title.strip(),
+        item.kind,
+        json.dumps(item.params or {}, sort_keys=True),
+        Decimal(item.points),
+        item.evidence_required,
+        item.na_allowed,
+    )
 
 
 def cycles_for(user: Any) -> Any:
@@ -366,3 +413,91 @@ def overview_chart(overview: Overview) -> dict[str, Any]:
             {"key": b, "name": labels[b], "data": [s.counts[b] for s in overview.spreads]} for b in BUCKETS
         ],
     }
+
+
+@dataclass
+class TrendRow:
+    """One item of the overview's comparison with earlier years: per year, units below the threshold of
+    those submitted (None where that year's form had no such item)."""
+
+    number: int
+    title: str
+    weak: list[tuple[int, int] | None]
+
+
+@dataclass
+class Trend:
+    years: list[int]
+    submitted: list[int]
+    rows: list[TrendRow]
+
+
+def overview_trend(cycle: Cycle, *, years: int = 5, current: Overview | None = None) -> Trend:
+    """The cycle's items compared with the federation's earlier cycles (the newest cycle of each earlier
+    year, at most `years` in all, oldest first): how many submitted forms fell below each item's threshold.
+
+    Queries: the cycles, then cycle_overview's per cycle (not for `cycle` when its `current` overview is
+    given)."""
+    earlier = list(
+        Cycle.objects.filter(federation_id=cycle.federation_id, year__lt=cycle.year).order_by("-year", "-id")
+    )
+    chosen: dict[int, Cycle] = {}
+    for c in earlier:
+        chosen.setdefault(c.year, c)
+    cycles = [*sorted(chosen.values(), key=lambda c: c.year)[-(years - 1) :], cycle]
+    overviews = [cycle_overview(c) for c in cycles[:-1]] + [current or cycle_overview(cycle)]
+    current = overviews[-1]
+    rows = []
+    for spread in current.spreads:
+        weak: list[tuple[int, int] | None] = []
+        for ov in overviews:
+            match = next((s for s in ov.spreads if s.item.number == spread.item.number), None)
+            weak.append(None if match is None else (match.weak, ov.n_submitted))
+        rows.append(TrendRow(spread.item.number, spread.item.title, weak))
+    return Trend(years=[c.year for c in cycles], submitted=[ov.n_submitted for ov in overviews], rows=rows)
+
+
+@dataclass
+class FollowUp:
+    """A rectification item of the unit's previous form, seen from this form: was the item measured
+    better this time (its share of the points), the same, or worse."""
+
+    rectification: Any
+    before: scoring.Result | None
+    now: scoring.Result | None
+
+    @property
+    def movement(self) -> str:
+        """"up", "same", "down", or "" when either side has no score to compare."""
+        if self.before is None or self.now is None or self.before.share is None or self.now.share is None:
+            return ""
+        if self.now.share > self.before.share:
+            return "up"
+        return "down" if self.now.share < self.before.share else "same"
+
+
+def rectification_follow_ups(view: FormView) -> list[FollowUp]:
+    """The previous cycle's rectification items of the unit, each with the item's result then (frozen at
+    that submission) and now (this form's line with the same item number), so the page shows whether the
+    measurement moved.
+
+    Queries: the previous form, its rectifications with their items, its answers' frozen results."""
+    from assessment.models import Rectification
+
+    previous = previous_form(view.selfcheck)
+    if previous is None:
+        return []
+    rows = list(Rectification.objects.filter(selfcheck=previous).select_related("item").order_by("item__number"))
+    if not rows:
+        return []
+    frozen = {
+        number: scoring.Result.from_dict(data)
+        for number, data in ItemAnswer.objects.filter(selfcheck=previous, result__isnull=False).values_list(
+            "item__number", "result"
+        )
+        if data is not None
+    }
+    now = {line.item.number: line.result for line in view.lines}
+    for r in rows:
+        r.selfcheck = previous
+    return [FollowUp(r, frozen.get(r.item.number), now.get(r.item.number)) for r in rows]

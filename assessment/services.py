@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -224,6 +226,8 @@ def selfcheck_save(
     self items (an automatic item takes only a "note")."""
     _check_open(selfcheck)
     rows = {a.item_id: a for a in ItemAnswer.objects.filter(selfcheck=selfcheck).select_related("item")}
+    for known in rows.values():
+        known.selfcheck = selfcheck  # the audit log names a row by its form: no query per row
     with audit.attributed_to(acting_user):
         for item_id, given in answers.items():
             row = rows.get(int(item_id))
@@ -295,6 +299,57 @@ def selfcheck_return(*, selfcheck: SelfCheck, comment: str, acting_user: Any = N
         selfcheck.total_score = selfcheck.max_score = None
         SELFCHECK_MACHINE.move(selfcheck, "return", reason=comment, acting_user=acting_user)
     return selfcheck
+
+
+MSG_NO_PREVIOUS = _("本单位没有往年已提交的自查表，没有可沿用的填写。")
+
+
+@dataclass
+class CopyReport:
+    """What copying last cycle's answers forward did: the items copied, those left because the item
+    changed between the two template versions, and those already answered on this form."""
+
+    source: SelfCheck
+    copied: list[CycleItem] = field(default_factory=list)
+    changed: list[CycleItem] = field(default_factory=list)
+    answered: list[CycleItem] = field(default_factory=list)
+
+
+@audit.action("assessment.selfcheck_copy_forward", target="selfcheck", label=_("沿用上一轮填写"))
+@transaction.atomic
+def selfcheck_copy_forward(*, selfcheck: SelfCheck, acting_user: Any = None) -> CopyReport:
+    """Copies the answers of the self items of the unit's previous submitted form into this draft, where the
+    item is the same in both template versions and is not answered here yet. Automatic items are never
+    copied (they are scored from this year's data), nor evidence (it belongs to last year's form)."""
+    _check_open(selfcheck)
+    source = selectors.previous_form(selfcheck)
+    if source is None:
+        raise ValidationError(MSG_NO_PREVIOUS, code="no_previous")
+    before = {
+        a.item.number: a
+        for a in ItemAnswer.objects.filter(selfcheck=source).select_related("item")
+        if not a.item.automatic and (a.value or a.not_applicable)
+    }
+    report = CopyReport(source=source)
+    rows = ItemAnswer.objects.filter(selfcheck=selfcheck).select_related("item").order_by("item__number")
+    with audit.attributed_to(acting_user):
+        for row in rows:
+            row.selfcheck = selfcheck
+            item, old = row.item, before.get(row.item.number)
+            if item.automatic or old is None:
+                continue
+            if row.value or row.not_applicable:
+                report.answered.append(item)
+            elif selectors.item_signature(item) != selectors.item_signature(old.item) or not _valid_value(
+                item, old.value
+            ):
+                report.changed.append(item)
+            else:
+                row.value, row.not_applicable, row.na_reason = old.value, old.not_applicable, old.na_reason
+                row.note = row.note or old.note
+                row.save()
+                report.copied.append(item)
+    return report
 
 
 # ---- evidence (佐证材料) -------------------------------------------------------------------------------
@@ -411,7 +466,8 @@ def rectifications_open(*, selfcheck: SelfCheck, deadline: dt.date, acting_user:
 
     if deadline < clock.today():
         raise ValidationError(MSG_RECTIFICATION_DEADLINE, code="deadline")
-    view = selectors.form_view(selfcheck)
+    # A submitted form's frozen results decide; what moved since does not need reading here.
+    view = selectors.form_view(selfcheck, with_moved=False)
     have = set(Rectification.objects.filter(selfcheck=selfcheck).values_list("item_id", flat=True))
     made = []
     with audit.attributed_to(acting_user):
@@ -423,7 +479,7 @@ def rectifications_open(*, selfcheck: SelfCheck, deadline: dt.date, acting_user:
             ):
                 r = Rectification(
                     federation_id=selfcheck.federation_id,
-                    unit_id=selfcheck.unit_id,
+                    unit=selfcheck.unit,
                     selfcheck=selfcheck,
                     item=line.item,
                     weakness=line.result.sentence,
@@ -585,7 +641,7 @@ def highlight_propose(*, answer: ItemAnswer, title: str, text: str, acting_user:
 
 def _check_editable(highlight: Any, *, by_staff: bool) -> None:
     if by_staff:
-        if highlight.status not in ("submitted", "published"):
+        if highlight.status not in ("submitted", "published", "withdrawn"):
             raise ValidationError(MSG_HIGHLIGHT_STAFF_ONLY_SUBMITTED, code="state")
     elif not highlight.editable_by_unit:
         raise ValidationError(MSG_HIGHLIGHT_UNIT_LOCKED, code="locked")
@@ -638,7 +694,7 @@ def highlight_publish(*, highlight: Any, acting_user: Any = None) -> Any:
     from assessment.models import HIGHLIGHT_MACHINE
 
     HIGHLIGHT_MACHINE.check(highlight, "publish")
-    highlight.published_on = clock.today()
+    highlight.published_on, highlight.withdrawn_on, highlight.withdraw_reason = clock.today(), None, ""
     HIGHLIGHT_MACHINE.move(highlight, "publish", acting_user=acting_user)
     return highlight
 
@@ -651,6 +707,19 @@ def highlight_return(*, highlight: Any, comment: str, acting_user: Any = None) -
     HIGHLIGHT_MACHINE.check(highlight, "return", reason=comment)
     highlight.return_comment = comment.strip()
     HIGHLIGHT_MACHINE.move(highlight, "return", reason=comment, acting_user=acting_user)
+    return highlight
+
+
+@audit.action("assessment.highlight_withdraw", target="highlight", label=_("撤下亮点"))
+def highlight_withdraw(*, highlight: Any, reason: str, acting_user: Any = None) -> Any:
+    """The staff take a published highlight off the feed (撤下) with a reason the unit sees; it still counts
+    as submitted for item 10, no longer as published, and may be published again."""
+    from assessment.models import HIGHLIGHT_MACHINE
+
+    HIGHLIGHT_MACHINE.check(highlight, "withdraw", reason=reason)
+    highlight.withdrawn_on, highlight.withdraw_reason = clock.today(), reason.strip()
+    highlight.published_on = None
+    HIGHLIGHT_MACHINE.move(highlight, "withdraw", reason=reason, acting_user=acting_user)
     return highlight
 
 
@@ -692,7 +761,7 @@ def highlight_file_remove(*, file: Any, acting_user: Any = None) -> None:
 
 
 def _session_fields(
-    federation_id: int, title: str, place: str, highlight_ids: Iterable[int]
+    federation_id: int, title: str, place: str, highlight_ids: Iterable[int], kept: Iterable[int] = ()
 ) -> tuple[str, str, list[Any]]:
     from assessment.models import Highlight
 
@@ -702,9 +771,10 @@ def _session_fields(
     if not place:
         raise ValidationError(MSG_SESSION_PLACE, code="place")
     wanted = {int(i) for i in highlight_ids}
+    # A highlight withdrawn after it was presented stays on the session it was presented at.
     found = list(
-        Highlight.objects.filter(
-            federation_id=federation_id, pk__in=wanted, status__in=("submitted", "published")
+        Highlight.objects.filter(federation_id=federation_id, pk__in=wanted).filter(
+            Q(status__in=("submitted", "published")) | Q(pk__in=list(kept))
         )
     )
     if len(found) != len(wanted):
@@ -747,7 +817,8 @@ def session_update(
     highlight_ids: Iterable[int] = (),
     acting_user: Any = None,
 ) -> Any:
-    title, place, highlights = _session_fields(session.federation_id, title, place, highlight_ids)
+    kept = session.highlights.values_list("pk", flat=True)
+    title, place, highlights = _session_fields(session.federation_id, title, place, highlight_ids, kept)
     with audit.attributed_to(acting_user):
         session.title, session.held_on, session.place, session.notes = title, held_on, place, notes.strip()
         session.save()

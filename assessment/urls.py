@@ -13,6 +13,7 @@ urlpatterns = [
     path("forms/<int:pk>/", views.SelfCheckDetailView.as_view(), name="form-detail"),
     path("forms/<int:pk>/save/", views.SelfCheckSaveView.as_view(), name="form-save"),
     path("forms/<int:pk>/submit/", views.SelfCheckSubmitView.as_view(), name="form-submit"),
+    path("forms/<int:pk>/copy-forward/", views.SelfCheckCopyForwardView.as_view(), name="form-copy-forward"),
     path("forms/<int:pk>/return/", views.SelfCheckReturnView.as_view(), name="form-return"),
     path("answers/<int:pk>/dispute/", views.AnswerDisputeView.as_view(), name="answer-dispute"),
     path("forms/<int:pk>/evidence/new/", views.EvidenceAddView.as_view(), name="evidence-add"),
@@ -30,6 +31,8 @@ urlpatterns = [
         "rectifications/<int:pk>/close/", views.RectificationCloseView.as_view(), name="rectification-close"
     ),
     path("cycles/<int:pk>/overview/", views.CycleOverviewView.as_view(), name="cycle-overview"),
+    path("cycles/<int:pk>/overview.pdf", views.OverviewPdfView.as_view(), name="cycle-overview-pdf"),
+    path("cycles/<int:pk>/overview.xlsx", views.OverviewXlsxView.as_view(), name="cycle-overview-xlsx"),
     path("highlights/", views.highlight_list, name="highlight-list"),
     path("highlights/new/", views.highlight_create, name="highlight-create"),
     path("highlights/<int:pk>/", views.HighlightDetailView.as_view(), name="highlight-detail"),
@@ -38,6 +41,7 @@ urlpatterns = [
     path("highlights/<int:pk>/submit/", views.HighlightSubmitView.as_view(), name="highlight-submit"),
     path("highlights/<int:pk>/publish/", views.HighlightPublishView.as_view(), name="highlight-publish"),
     path("highlights/<int:pk>/return/", views.HighlightReturnView.as_view(), name="highlight-return"),
+    path("highlights/<int:pk>/withdraw/", views.HighlightWithdrawView.as_view(), name="highlight-withdraw"),
     path("highlights/<int:pk>/files/new/", views.HighlightFileAddView.as_view(), name="highlight-file-add"),
     path("highlight-files/<int:pk>/", views.HighlightFileOpenView.as_view(), name="highlight-file-open"),
     path(

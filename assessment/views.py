@@ -263,11 +263,14 @@ def form_context(request: HttpRequest, selfcheck: SelfCheck) -> dict[str, Any]:
     view = selectors.form_view(selfcheck)
     can_fill = is_permitted(SelfCheck, request.user, "fill", selfcheck.pk)
     can_review = is_permitted(SelfCheck, request.user, "review", selfcheck.pk)
+    editable = can_fill and not selfcheck.locked and selfcheck.cycle.status == Cycle.Status.OPEN
     return {
         "view": view,
+        "follow_ups": selectors.rectification_follow_ups(view),
         "cycle": selfcheck.cycle,
         "unit": selfcheck.unit,
-        "editable": can_fill and not selfcheck.locked and selfcheck.cycle.status == Cycle.Status.OPEN,
+        "editable": editable,
+        "previous_form": selectors.previous_form(selfcheck) if editable else None,
         "can_submit": can_fill and SELFCHECK_MACHINE.can(selfcheck, "submit"),
         "can_fill": can_fill,
         "can_return": can_review and SELFCHECK_MACHINE.can(selfcheck, "return"),
@@ -355,6 +358,37 @@ class SelfCheckSubmitView(OnForm):
     def perform(self, form: Any) -> str:
         services.selfcheck_submit(selfcheck=self.object, acting_user=self.request.user)
         return gettext("已提交自查表。")
+
+
+class SelfCheckCopyForwardView(OnForm):
+    """沿用上一轮: the self items answered on the unit's previous submitted form, where the item has not
+    changed, copied into this draft (automatic items are scored from this year's data, never copied)."""
+
+    model = SelfCheck
+    action = "fill"
+    allowed_roles = frozenset({Role.UNIT_LIAISON})
+    title = gettext_lazy("沿用上一轮填写")
+    intro = gettext_lazy(
+        "把上一轮已提交自查表中自评项目的填写复制到本表：只复制两轮评估表中内容相同、本表尚未填写的项目；"
+        "自动评分项目按本年度数据计分，佐证材料须重新上传。复制后仍可修改。"
+    )
+    submit_label = gettext_lazy("沿用")
+
+    def facts(self) -> list[tuple[str, str]]:
+        source = selectors.previous_form(self.object)
+        return [(gettext("上一轮"), source.cycle.title if source is not None else gettext("无"))]
+
+    def perform(self, form: Any) -> str:
+        report = services.selfcheck_copy_forward(selfcheck=self.object, acting_user=self.request.user)
+        text = gettext("已沿用 %(source)s 的 %(n)s 项填写。") % {
+            "source": report.source.cycle.title,
+            "n": len(report.copied),
+        }
+        if report.changed:
+            text += gettext("以下项目的评估内容有变化，未沿用，请重新填写：%(items)s。") % {
+                "items": "、".join(f"{i.number}. {i.title}" for i in report.changed)
+            }
+        return text
 
 
 class SelfCheckReturnView(OnForm):
@@ -764,9 +798,10 @@ class HighlightDetailView(ScopedDetailView):
                 "files": list(h.files.all()),
                 "can_edit": can_fill and h.editable_by_unit,
                 "can_submit": can_fill and HIGHLIGHT_MACHINE.can(h, "submit"),
-                "can_staff_edit": can_review and h.status in ("submitted", "published"),
+                "can_staff_edit": can_review and h.status in ("submitted", "published", "withdrawn"),
                 "can_publish": can_review and HIGHLIGHT_MACHINE.can(h, "publish"),
                 "can_return": can_review and HIGHLIGHT_MACHINE.can(h, "return"),
+                "can_withdraw": can_review and HIGHLIGHT_MACHINE.can(h, "withdraw"),
                 "timeline": _labelled(HIGHLIGHT_MACHINE.timeline(h)) if (can_fill or can_review) else [],
                 "sessions": list(h.sessions.visible_to(self.request.user)),
                 "breadcrumbs": _highlight_crumbs(),
@@ -877,6 +912,26 @@ class HighlightReturnView(OnHighlight):
             highlight=self.object, comment=form.cleaned_data["comment"], acting_user=self.request.user
         )
         return gettext("已退回亮点。")
+
+
+class HighlightWithdrawView(OnHighlight):
+    """The staff take a published highlight off the feed (撤下), with a reason its unit sees."""
+
+    action = "review"
+    allowed_roles = STAFF
+    title = gettext_lazy("撤下亮点")
+    intro = gettext_lazy("撤下后各单位在亮点栏目不再看到它；本单位看到撤下原因。撤下的亮点可以修改后重新发布。")
+    submit_label = gettext_lazy("撤下")
+    fields_by_code = {"reason_required": "reason"}
+
+    def make_form(self, data: Any = None) -> Any:
+        return af.WithdrawForm(data)
+
+    def perform(self, form: Any) -> str:
+        services.highlight_withdraw(
+            highlight=self.object, reason=form.cleaned_data["reason"], acting_user=self.request.user
+        )
+        return gettext("已撤下亮点。")
 
 
 class HighlightFileAddView(OnHighlight):
@@ -1120,4 +1175,114 @@ class CycleOverviewView(ScopedDetailView):
         overview = selectors.cycle_overview(self.object)
         ctx["overview"] = overview
         ctx["chart"] = selectors.overview_chart(overview)
+        ctx["trend"] = selectors.overview_trend(self.object, current=overview)
         return ctx
+
+
+def overview_report_context(cycle: Cycle) -> dict[str, Any]:
+    """The district's annual overview as printed: the page's figures, the chart as inline SVG and the
+    comparison with earlier years' cycles. No unit's score is listed (no league table)."""
+    from django.utils.safestring import mark_safe
+
+    from assessment import charts
+
+    overview = selectors.cycle_overview(cycle)
+    data = selectors.overview_chart(overview)
+    svg = charts.stacked_bars_svg(
+        data["items"],
+        [charts.Series(s["key"], s["name"], s["data"]) for s in data["series"]],
+        description=gettext("各项目得分分布（单位数）"),
+    )
+    return {
+        "cycle": cycle,
+        "federation": cycle.federation,
+        "overview": overview,
+        # Every label is escaped by charts.stacked_bars_svg.
+        "chart_svg": mark_safe(svg),  # noqa: S308
+        "trend": selectors.overview_trend(cycle, current=overview),
+        "today": clock.today(),
+    }
+
+
+class OverviewPdfView(ScopedObjectMixin, View):
+    """全区概况 PDF: the federation's staff only (the overview page's scope)."""
+
+    model = Cycle
+    action = "change"
+    allowed_roles = STAFF
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from core.pdf import pdf_response, render_pdf
+
+        cycle: Cycle = self.get_object()  # type: ignore[assignment]
+        content = render_pdf("assessment/overview_report.html", overview_report_context(cycle))
+        return pdf_response(
+            content,
+            gettext("%(year)s年度量化自查全区概况.pdf") % {"year": cycle.year},
+            f"self-check-overview-{cycle.year}-{cycle.pk}.pdf",
+        )
+
+
+class OverviewXlsxView(ScopedObjectMixin, View):
+    """全区概况 Excel: the spread per item, the comparison with earlier years, the units not submitted, the
+    rectification progress."""
+
+    model = Cycle
+    action = "change"
+    allowed_roles = STAFF
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from core import excel
+
+        cycle: Cycle = self.get_object()  # type: ignore[assignment]
+        ctx = overview_report_context(cycle)
+        overview, trend = ctx["overview"], ctx["trend"]
+        spread_cols = [
+            excel.Column(gettext("序号"), 8),
+            excel.Column(gettext("项目"), 18),
+            excel.Column(gettext("满分"), 10),
+            excel.Column(gettext("达到整改线"), 12),
+            excel.Column(gettext("低于整改线"), 12),
+            excel.Column(gettext("不计分"), 10),
+        ]
+        spread_rows = [
+            [s.item.number, s.item.title, s.counts["full"], s.counts["pass"], s.counts["weak"], s.counts["uncounted"]]
+            for s in overview.spreads
+        ]
+        preamble = [
+            [cycle.title],
+            [
+                gettext("按已提交的 %(s)s 份自查表（共 %(n)s 份）统计；只看各项目的得分分布，不对单位排名。")
+                % {"s": overview.n_submitted, "n": overview.n_forms}
+            ],
+        ]
+        trend_cols = [excel.Column(gettext("序号"), 8), excel.Column(gettext("项目"), 18)] + [
+            excel.Column(gettext("%(year)s年低于整改线") % {"year": y}, 16) for y in trend.years
+        ]
+        trend_rows = [
+            [r.number, r.title, *[("—" if w is None else f"{w[0]} / {w[1]}") for w in r.weak]] for r in trend.rows
+        ]
+        missing_cols = [excel.Column(gettext("单位"), 28), excel.Column(gettext("状态"), 12)]
+        missing_rows = [[f.unit.name, f.get_status_display()] for f in overview.not_submitted]
+        rect = overview.rectification
+        rect_rows = [
+            [gettext("整改事项"), rect["total"]],
+            [gettext("已完成"), rect["done"]],
+            [gettext("整改中"), rect["open"]],
+            [gettext("其中超期"), rect["overdue"]],
+        ]
+        content = excel.workbook_bytes(
+            [
+                excel.Sheet(gettext("各项目得分分布"), spread_cols, spread_rows, preamble=preamble),
+                excel.Sheet(gettext("与往年比较"), trend_cols, trend_rows),
+                excel.Sheet(gettext("尚未提交的单位"), missing_cols, missing_rows),
+                excel.Sheet(
+                    gettext("整改进度"), [excel.Column(gettext("项目"), 16), excel.Column(gettext("条数"), 10)], rect_rows
+                ),
+            ]
+        )
+        return excel.xlsx_response(
+            content,
+            filename=gettext("%(year)s年度量化自查全区概况.xlsx") % {"year": cycle.year},
+            ascii_name=f"self-check-overview-{cycle.year}-{cycle.pk}.xlsx",
+        )
