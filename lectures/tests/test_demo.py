@@ -1,7 +1,6 @@
 """The demo district's lecture system: the article's topics, 30 in the library by 2020, the demo accounts' pages."""
 
 import datetime as dt
-import time
 
 from django.core.management import call_command
 from django.urls import reverse
@@ -10,10 +9,9 @@ from accounts.models import User
 from lectures.models import Lecture, LectureRequest, Topic, Volunteer
 
 
-def test_the_demo_loads_fast_with_the_articles_topics_and_real_pages_for_the_demo_accounts(db, client):
-    started = time.monotonic()
+def test_the_demo_has_the_articles_topics_and_real_pages_for_the_demo_accounts(db, client):
+    # How fast it loads is measured by the benchmarks (benchmarks/test_bench.py), not here.
     call_command("load_demo", verbosity=0)
-    assert time.monotonic() - started < 60
     titles = set(Topic.objects.values_list("title", flat=True))
     assert {
         "如何与孩子有效沟通",
