@@ -11,11 +11,12 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import audit, clock
+from core.models import ConcurrentEditError
 from core.roles import Role
 from duties.models import (
     CASE_MACHINE,
@@ -396,10 +397,14 @@ def duty_settings_save(
     no_contact_days: int,
     required_shifts: int,
     case_retention_years: int,
+    version: int | None = None,
     acting_user: Any | None = None,
 ) -> DutySettings:
     """Sets a federation's "no contact in N days", shifts required per executive a year and the retention
-    of hotline case contents (each within its range)."""
+    of hotline case contents (each within its range).
+
+    `version` is the one the editor read (`settings_version`: 0 while the federation has the defaults);
+    if someone saved in between, nothing is written (ConcurrentEditError)."""
     values = {
         "no_contact_days": no_contact_days,
         "required_shifts": required_shifts,
@@ -416,10 +421,22 @@ def duty_settings_save(
             )
     with audit.attributed_to(acting_user), transaction.atomic():
         row = DutySettings.of(federation.pk)
+        if version is not None and version != settings_version(row):
+            raise ConcurrentEditError()
         for name, value in values.items():
             setattr(row, name, value)
-        row.save()
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            # Another editor created the federation's row first.
+            raise ConcurrentEditError() from None
         return row
+
+
+def settings_version(row: DutySettings) -> int:
+    """The version an editor of the settings holds: 0 for the defaults of a federation without a row."""
+    return row.version if row.pk else 0
 
 
 # ------------------------------------------------------------------------------------------ roster
