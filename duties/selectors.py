@@ -238,7 +238,7 @@ def week_bounds(raw: str, today: dt.date | None = None) -> tuple[dt.date, dt.dat
 
 
 def iso_week(day: dt.date) -> str:
-    """"2024-W10": the ISO week of `day`, as week_bounds reads it."""
+    """The ISO week of `day` ("2024-W10"), as week_bounds reads it."""
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
 
