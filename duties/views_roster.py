@@ -59,7 +59,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         federation_id, Role.FEDERATION_STAFF
     )
     swapping = {s.shift_id for s in swaps}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for shift in shifts:
         own = mine is not None and shift.executive_id == mine.pk
         rows.append(
