@@ -579,7 +579,7 @@ def _load_suggestions(
         (25, "assigned", 70),
         (60, "assigned", 40),
         (80, "assigned", 9),
-        (95, "assigned", -6),
+        (105, "assigned", -12),  # overdue (also on the committees demo's fixed day)
         (200, "assigned", 30),  # extended once
         (100, "answered", None),
         (130, "answered", None),
