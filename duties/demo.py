@@ -421,6 +421,7 @@ def _load_cases(
                 masked_identity=services.mask_identity(name, phone),
             )
             case.save()
+            stamps.set(HotlineCase, case.pk, created_at=_at(received, 9 + i % 8))
             n += 1
             if final == "received":
                 continue
@@ -445,7 +446,7 @@ def _load_cases(
                     acting_user=supervisor,
                 )
                 steps.append(day)
-                stamps.set(Referral, referral.pk, referred_on=day)
+                stamps.set(Referral, referral.pk, referred_on=day, created_at=_at(day, 11))
                 answered = later(day, 1, 5)
                 if final == "referred" and (age < 14 or rng.random() < 0.3):
                     pass  # still waiting for the receiving body

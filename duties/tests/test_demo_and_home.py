@@ -65,6 +65,7 @@ def check_history_spread_over_two_years():
         case = next(c for c in old if c.status == "closed")
         steps = StateChange.objects.for_object(case)
         assert steps.count() >= 2 and all(s.at.date() < today for s in steps)
+        assert case.created_at.date() == case.received_on
     assert Shift.objects.filter(on__lt=today - dt.timedelta(days=700)).exists()
     assert Shift.objects.filter(on__lt=today, executive__isnull=False, checked_in_at__isnull=True).exists()
     assert ShiftSwap.objects.filter(status="approved", shift__on__lt=today).exists()
