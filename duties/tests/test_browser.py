@@ -162,6 +162,13 @@ def test_a_swap_offered_taken_and_approved(live_server, live_world, new_page):
     staff.goto(f"{base}/duties/roster/?month={month}")
     row = staff.locator("[data-testid=roster-table] tr", has_text=f"{day:%Y-%m-%d}").filter(has_text="14:00")
     assert "司马晓岚" in row.inner_text()
+    # The week view shows it on its day.
+    from duties.selectors import iso_week
+
+    staff.goto(f"{base}/duties/roster/?week={iso_week(day)}")
+    card = staff.locator(f"[data-testid=roster-day][aria-label='{day:%Y-%m-%d}']")
+    assert "司马晓岚" in card.inner_text() and "14:00" in card.inner_text()
+    staff.screenshot(path="/tmp/duties_roster_week_desktop.png", full_page=True)
 
 
 def test_a_suggestion_assigned_answered_and_rated(live_server, live_world, new_page):
