@@ -124,3 +124,19 @@ def test_another_federations_settings_are_not_found(world, client):
     assert send(client, "patch", url(world.fed_b), body, world.dual).status_code == 403
     assert not DutySettings.objects.exists()
     assert client.get(url(world.fed_a), **api_headers(world.dual)).status_code == 200
+
+
+def test_two_first_saves_at_once_the_second_is_a_conflict(world, monkeypatch):
+    """Both editors read the defaults (no row yet); the one who saves second finds the row created."""
+    from core.models import ConcurrentEditError
+
+    services.duty_settings_save(
+        federation=world.fed_a, no_contact_days=60, required_shifts=4, case_retention_years=5, version=0
+    )
+    monkeypatch.setattr(DutySettings, "of", classmethod(lambda cls, pk: cls(federation_id=pk)))
+    with pytest.raises(ConcurrentEditError):
+        services.duty_settings_save(
+            federation=world.fed_a, no_contact_days=30, required_shifts=4, case_retention_years=5, version=0
+        )
+    row = DutySettings.objects.get(federation=world.fed_a)
+    assert (row.no_contact_days, row.version) == (60, 1)
