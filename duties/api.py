@@ -208,6 +208,11 @@ class OfferIn(BodyIn):
 
 class ShiftFilter(PageIn):
     month: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="月份 YYYY-MM")
+    week: str | None = Field(
+        None,
+        pattern=r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$",
+        description="ISO 周 YYYY-Www（与 month 同给时取交集）",
+    )
 
 
 def _shift(s: Shift) -> dict[str, Any]:
@@ -235,7 +240,7 @@ def _swap(s: ShiftSwap) -> dict[str, Any]:
 @router.get("/shifts", response={200: ShiftPage, **REFUSALS})
 @scoped_endpoint(roles=ROSTER_ROLES, model=None)
 def shift_list(request: HttpRequest, filters: Query[ShiftFilter]) -> dict[str, Any]:
-    """Shifts of the roster the caller may see, optionally of one month."""
+    """Shifts of the roster the caller may see, optionally of one month or one ISO week."""
     qs = (
         Shift.objects.visible_to(request.user)
         .select_related("executive__person")
@@ -243,6 +248,8 @@ def shift_list(request: HttpRequest, filters: Query[ShiftFilter]) -> dict[str, A
     )
     if filters.month:
         qs = qs.filter(on__range=selectors.month_bounds(filters.month))
+    if filters.week:
+        qs = qs.filter(on__range=selectors.week_bounds(filters.week))
     data = page_of(qs, filters)
     return {"items": [_shift(s) for s in data["items"]], "count": data["count"]}
 

@@ -234,3 +234,15 @@ def test_the_week_view_costs_what_the_month_view_costs(world, client_as, django_
     client.get(reverse("duties:roster"))
     with django_assert_num_queries(12):
         assert client.get(reverse("duties:roster") + "?week=").status_code == 200
+
+
+def test_api_shifts_of_a_week(world, client):
+    week = selectors.iso_week(world.shift_a.on)
+    res = client.get(f"/api/v1/duties/shifts?week={week}", **api_headers(world.executive))
+    assert res.status_code == 200
+    monday, sunday = selectors.week_bounds(week)
+    days = {item["on"] for item in res.json()["items"]}
+    assert world.shift_a.on.isoformat() in days
+    assert all(monday.isoformat() <= d <= sunday.isoformat() for d in days)
+    bad = client.get("/api/v1/duties/shifts?week=2024-W60", **api_headers(world.executive))
+    assert bad.status_code == 422 and "week" in bad.json()["message"]
