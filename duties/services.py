@@ -854,6 +854,60 @@ def referral_move(
     return referral
 
 
+MSG_EXPORT_REASON = _("导出个案内容须填写原因。")
+MSG_EXPORT_SUPERVISOR = _("只有热线负责人可以导出个案内容。")
+MSG_EXPORT_RANGE = _("开始日期不能晚于结束日期。")
+
+
+def case_export_rows(
+    *, user: Any, federation_id: int, reason: str, start: dt.date, end: dt.date
+) -> list[list[Any]]:
+    """The contents of the cases received in [start, end] that a hotline supervisor may read, decrypted for
+    an export (issue #10 §4: supervisors only, with a reason, audited: one export event with the reason and
+    the count, and each decryption as every read is). Purged cases give their statistics fields only."""
+    from core import confidential
+
+    if not _is_supervisor(user, federation_id):
+        raise ValidationError(MSG_EXPORT_SUPERVISOR, code="not_supervisor")
+    if not reason.strip():
+        raise ValidationError(MSG_EXPORT_REASON, code="reason_required")
+    if start > end:
+        raise ValidationError(MSG_EXPORT_RANGE, code="range")
+    purpose = str(_("导出个案内容：%(reason)s")) % {"reason": reason.strip()[:200]}
+    cases = (
+        HotlineCase.objects.permitted(user, "read")
+        .filter(federation_id=federation_id, received_on__range=(start, end))
+        .order_by("received_on", "pk")
+    )
+    rows: list[list[Any]] = []
+    with confidential.reading(purpose):
+        for c in cases:
+            rows.append(
+                [
+                    c.pk,
+                    c.received_on,
+                    c.get_channel_display(),
+                    c.get_category_display(),
+                    str(_("是")) if c.urgent else "",
+                    c.get_status_display(),
+                    c.caller_name,
+                    c.caller_phone,
+                    c.caller_address,
+                    c.narrative,
+                    c.closed_on,
+                ]
+            )
+    audit.record(
+        "export",
+        object_type="duties.hotlinecase",
+        object_repr=str(_("个案内容导出（%(n)s 件）")) % {"n": len(rows)},
+        federation_id=federation_id,
+        actor=user,
+        detail=f"{reason.strip()[:400]} · {start.isoformat()}–{end.isoformat()}",
+    )
+    return rows
+
+
 def years_before(day: dt.date, years: int) -> dt.date:
     """The same calendar day `years` earlier (29 February falls on the 28th)."""
     try:
