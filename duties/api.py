@@ -9,11 +9,32 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from core.api import BodyIn, ErrorOut, PageIn, get_object, json_body, page_of, read_json_body, scoped_endpoint
+from core.api import (
+    BodyError,
+    BodyIn,
+    ErrorOut,
+    PageIn,
+    get_object,
+    json_body,
+    page_of,
+    read_json_body,
+    scoped_endpoint,
+)
 from core.confidential import reads_confidential
+from core.models import ConcurrentEditError
 from core.roles import Role
 from duties import selectors, services
-from duties.models import ContactAssignment, ContactLog, Executive, HotlineCase, Shift, ShiftSwap, Suggestion
+from duties.models import (
+    ContactAssignment,
+    ContactLog,
+    DutySettings,
+    Executive,
+    HotlineCase,
+    Shift,
+    ShiftSwap,
+    Suggestion,
+)
+from orgs.models import Federation
 
 router = Router(tags=["duties"])
 hotline_router = Router(tags=["hotline"])
@@ -187,6 +208,11 @@ class OfferIn(BodyIn):
 
 class ShiftFilter(PageIn):
     month: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="月份 YYYY-MM")
+    week: str | None = Field(
+        None,
+        pattern=r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$",
+        description="ISO 周 YYYY-Www（与 month 同给时取交集）",
+    )
 
 
 def _shift(s: Shift) -> dict[str, Any]:
@@ -214,7 +240,7 @@ def _swap(s: ShiftSwap) -> dict[str, Any]:
 @router.get("/shifts", response={200: ShiftPage, **REFUSALS})
 @scoped_endpoint(roles=ROSTER_ROLES, model=None)
 def shift_list(request: HttpRequest, filters: Query[ShiftFilter]) -> dict[str, Any]:
-    """Shifts of the roster the caller may see, optionally of one month."""
+    """Shifts of the roster the caller may see, optionally of one month or one ISO week."""
     qs = (
         Shift.objects.visible_to(request.user)
         .select_related("executive__person")
@@ -222,6 +248,8 @@ def shift_list(request: HttpRequest, filters: Query[ShiftFilter]) -> dict[str, A
     )
     if filters.month:
         qs = qs.filter(on__range=selectors.month_bounds(filters.month))
+    if filters.week:
+        qs = qs.filter(on__range=selectors.week_bounds(filters.week))
     data = page_of(qs, filters)
     return {"items": [_shift(s) for s in data["items"]], "count": data["count"]}
 
@@ -351,7 +379,6 @@ def case_list(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
 def case_create(request: HttpRequest) -> Status:
     """Registers a call or visit (the executive on duty or a hotline supervisor); returns it with its id."""
     from core.tenancy import federations_for
-    from orgs.models import Federation
 
     payload = read_json_body(request, CaseIn)
     allowed = federations_for(request, CASE_ROLES)
@@ -486,3 +513,100 @@ def suggestion_create(request: HttpRequest) -> Status:
 @scoped_endpoint(roles=SUGGESTION_ROLES, model=Suggestion)
 def suggestion_detail(request: HttpRequest, id: int) -> dict[str, Any]:
     return _suggestion(get_object(request, Suggestion, id))
+
+
+# ---------------------------------------------------------------------------- per-federation settings
+SETTINGS_ROLES = (Role.FEDERATION_STAFF,)
+WRITE_REFUSALS: dict[int, Any] = {**REFUSALS, 409: ErrorOut, 415: ErrorOut}
+VERSION_HELP = "读取时的版本号（尚未设置、使用默认值时为 0）；期间有人修改则返回 409"
+
+
+def _bounded(name: str, required: bool = True) -> Any:
+    low, high = services.SETTING_RANGES[name]
+    return Field(... if required else None, ge=low, le=high, description=f"{low}–{high}")
+
+
+class DutySettingsOut(Schema):
+    federation_id: int
+    no_contact_days: int = Field(description="未联系天数阈值")
+    required_shifts: int = Field(description="每名执委每年应值班次数")
+    case_retention_years: int = Field(description="个案内容保存年限")
+    version: int = Field(description="版本号：修改时原样带回（尚未设置时为 0）")
+
+
+class DutySettingsPut(BodyIn):
+    version: int = Field(..., ge=0, le=2_147_483_647, description=VERSION_HELP)
+    no_contact_days: int = _bounded("no_contact_days")
+    required_shifts: int = _bounded("required_shifts")
+    case_retention_years: int = _bounded("case_retention_years")
+
+
+class DutySettingsPatch(BodyIn):
+    version: int = Field(..., ge=0, le=2_147_483_647, description=VERSION_HELP)
+    no_contact_days: int | None = _bounded("no_contact_days", required=False)
+    required_shifts: int | None = _bounded("required_shifts", required=False)
+    case_retention_years: int | None = _bounded("case_retention_years", required=False)
+
+
+def _settings(row: Any) -> dict[str, Any]:
+    return {
+        "federation_id": row.federation_id,
+        **{name: getattr(row, name) for name in services.SETTING_RANGES},
+        "version": services.settings_version(row),
+    }
+
+
+def _federation_to_manage(request: HttpRequest, id: int) -> Federation:
+    return get_object(request, Federation, id, "manage")
+
+
+def _save_settings(request: HttpRequest, federation: Any, version: int, values: dict[str, Any]) -> Any:
+    current = DutySettings.of(federation.pk)
+    merged = {name: getattr(current, name) for name in services.SETTING_RANGES}
+    merged.update({k: v for k, v in values.items() if v is not None})
+    try:
+        row = services.duty_settings_save(
+            federation=federation, version=version, acting_user=request.user, **merged
+        )
+    except ConcurrentEditError:
+        raise
+    except ValidationError as refusal:
+        field = str((refusal.params or {}).get("field", ""))
+        message = "；".join(refusal.messages)
+        detail = [{"loc": ["body", field], "msg": message, "type": refusal.code}] if field else None
+        raise BodyError(422, message, detail=detail) from None
+    return _settings(row)
+
+
+@router.get("/settings/{id}", response={200: DutySettingsOut, **REFUSALS})
+@scoped_endpoint(roles=SETTINGS_ROLES, model=Federation, action="manage")
+def duty_settings_detail(request: HttpRequest, id: int) -> dict[str, Any]:
+    """A federation's duty settings (`id`: the federation's id), with the version to send back when
+    changing them; the federation's staff only (another federation: 404)."""
+    return _settings(DutySettings.of(_federation_to_manage(request, id).pk))
+
+
+@router.put(
+    "/settings/{id}",
+    response={200: DutySettingsOut, **WRITE_REFUSALS},
+    openapi_extra=json_body(DutySettingsPut, description="全部三项设置与读取时的版本号"),
+)
+@scoped_endpoint(roles=SETTINGS_ROLES, model=Federation, action="manage")
+def duty_settings_replace(request: HttpRequest, id: int) -> dict[str, Any]:
+    """Sets all three settings; 409 if someone changed them since `version` was read."""
+    federation = _federation_to_manage(request, id)
+    payload = read_json_body(request, DutySettingsPut)
+    return _save_settings(request, federation, payload.version, payload.model_dump(exclude={"version"}))
+
+
+@router.patch(
+    "/settings/{id}",
+    response={200: DutySettingsOut, **WRITE_REFUSALS},
+    openapi_extra=json_body(DutySettingsPatch, description="要修改的设置与读取时的版本号"),
+)
+@scoped_endpoint(roles=SETTINGS_ROLES, model=Federation, action="manage")
+def duty_settings_update(request: HttpRequest, id: int) -> dict[str, Any]:
+    """Changes the settings given (the others stay); 409 if someone changed them since `version` was read."""
+    federation = _federation_to_manage(request, id)
+    payload = read_json_body(request, DutySettingsPatch)
+    return _save_settings(request, federation, payload.version, payload.model_dump(exclude={"version"}))

@@ -223,6 +223,26 @@ def month_bounds(raw: str, today: dt.date | None = None) -> tuple[dt.date, dt.da
     return first, nxt - dt.timedelta(days=1)
 
 
+def week_bounds(raw: str, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The ISO week `raw` names ("2024-W10", as an <input type="week"> sends it), else the current one:
+    its Monday and Sunday."""
+    today = today or clock.today()
+    monday = today - dt.timedelta(days=today.weekday())
+    year, sep, week = raw.partition("-W")
+    if sep and year.isdigit() and week.isdigit():
+        try:
+            monday = dt.date.fromisocalendar(int(year), int(week), 1)
+        except (ValueError, OverflowError):
+            pass
+    return monday, monday + dt.timedelta(days=6)
+
+
+def iso_week(day: dt.date) -> str:
+    """The ISO week of `day` ("2024-W10"), as week_bounds reads it."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def roster(user: Any, federation_id: int, start: dt.date, end: dt.date) -> list[Shift]:
     """The federation's shifts in [start, end] with their executives (one query)."""
     qs = Shift.objects.visible_to(user).filter(federation_id=federation_id, on__range=(start, end))

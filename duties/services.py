@@ -11,11 +11,12 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import audit, clock
+from core.models import ConcurrentEditError
 from core.roles import Role
 from duties.models import (
     CASE_MACHINE,
@@ -396,10 +397,14 @@ def duty_settings_save(
     no_contact_days: int,
     required_shifts: int,
     case_retention_years: int,
+    version: int | None = None,
     acting_user: Any | None = None,
 ) -> DutySettings:
     """Sets a federation's "no contact in N days", shifts required per executive a year and the retention
-    of hotline case contents (each within its range)."""
+    of hotline case contents (each within its range).
+
+    `version` is the one the editor read (`settings_version`: 0 while the federation has the defaults);
+    if someone saved in between, nothing is written (ConcurrentEditError)."""
     values = {
         "no_contact_days": no_contact_days,
         "required_shifts": required_shifts,
@@ -416,10 +421,22 @@ def duty_settings_save(
             )
     with audit.attributed_to(acting_user), transaction.atomic():
         row = DutySettings.of(federation.pk)
+        if version is not None and version != settings_version(row):
+            raise ConcurrentEditError()
         for name, value in values.items():
             setattr(row, name, value)
-        row.save()
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            # Another editor created the federation's row first.
+            raise ConcurrentEditError() from None
         return row
+
+
+def settings_version(row: DutySettings) -> int:
+    """The version an editor of the settings holds: 0 for the defaults of a federation without a row."""
+    return row.version if row.pk else 0
 
 
 # ------------------------------------------------------------------------------------------ roster
@@ -835,6 +852,60 @@ def referral_move(
 ) -> Referral:
     REFERRAL_MACHINE.move(referral, transition, reason=reason, acting_user=acting_user)
     return referral
+
+
+MSG_EXPORT_REASON = _("导出个案内容须填写原因。")
+MSG_EXPORT_SUPERVISOR = _("只有热线负责人可以导出个案内容。")
+MSG_EXPORT_RANGE = _("开始日期不能晚于结束日期。")
+
+
+def case_export_rows(
+    *, user: Any, federation_id: int, reason: str, start: dt.date, end: dt.date
+) -> list[list[Any]]:
+    """The contents of the cases received in [start, end] that a hotline supervisor may read, decrypted for
+    an export (issue #10 §4: supervisors only, with a reason, audited: one export event with the reason and
+    the count, and each decryption as every read is). Purged cases give their statistics fields only."""
+    from core import confidential
+
+    if not _is_supervisor(user, federation_id):
+        raise ValidationError(MSG_EXPORT_SUPERVISOR, code="not_supervisor")
+    if not reason.strip():
+        raise ValidationError(MSG_EXPORT_REASON, code="reason_required")
+    if start > end:
+        raise ValidationError(MSG_EXPORT_RANGE, code="range")
+    purpose = str(_("导出个案内容：%(reason)s")) % {"reason": reason.strip()[:200]}
+    cases = (
+        HotlineCase.objects.permitted(user, "read")
+        .filter(federation_id=federation_id, received_on__range=(start, end))
+        .order_by("received_on", "pk")
+    )
+    rows: list[list[Any]] = []
+    with confidential.reading(purpose):
+        for c in cases:
+            rows.append(
+                [
+                    c.pk,
+                    c.received_on,
+                    c.get_channel_display(),
+                    c.get_category_display(),
+                    str(_("是")) if c.urgent else "",
+                    c.get_status_display(),
+                    c.caller_name,
+                    c.caller_phone,
+                    c.caller_address,
+                    c.narrative,
+                    c.closed_on,
+                ]
+            )
+    audit.record(
+        "export",
+        object_type="duties.hotlinecase",
+        object_repr=str(_("个案内容导出（%(n)s 件）")) % {"n": len(rows)},
+        federation_id=federation_id,
+        actor=user,
+        detail=f"{reason.strip()[:400]} · {start.isoformat()}–{end.isoformat()}",
+    )
+    return rows
 
 
 def years_before(day: dt.date, years: int) -> dt.date:

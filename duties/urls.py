@@ -37,6 +37,7 @@ urlpatterns = [
     path("cases/", vc.case_list, name="case-list"),
     path("cases/new/", vc.case_intake, name="case-intake"),
     path("cases/stats/", vc.case_stats, name="case-stats"),
+    path("cases/export/", vc.case_export, name="case-export"),
     path("cases/<int:pk>/", vc.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<int:pk>/move/", vc.CaseMoveView.as_view(), name="case-move"),
     path("cases/<int:pk>/follow-up/", vc.CaseFollowUpView.as_view(), name="case-follow-up"),

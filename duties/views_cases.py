@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core import clock, confidential
+from core import clock, confidential, excel
 from core.confidential import reads_confidential
 from core.forms import StyledForm, add_refusal, date_field
 from core.roles import Role
@@ -43,7 +43,10 @@ def no_store(response: HttpResponse) -> HttpResponse:
 def case_list(request: HttpRequest) -> HttpResponse:
     """个案: the cases the user may read, with masked identities (nothing decrypted)."""
     cases = list(HotlineCase.objects.visible_to(request.user).order_by("-received_on", "-pk")[:200])
-    return no_store(render(request, "duties/case_list.html", {"cases": cases}))
+    from core.scoping import scope_for
+
+    can_export = bool(scope_for(request.user).federations_with(Role.HOTLINE_SUPERVISOR))
+    return no_store(render(request, "duties/case_list.html", {"cases": cases, "can_export": can_export}))
 
 
 class IntakeForm(StyledForm):
@@ -271,4 +274,82 @@ def case_stats(request: HttpRequest) -> HttpResponse:
             "by_month": [(m, by_month.get(m, 0)) for m in range(1, 13)],
             "by_body": [(label, by_body.get(value, 0)) for value, label in Referral.Body.choices],
         },
+    )
+
+
+SUPERVISORS = frozenset({Role.HOTLINE_SUPERVISOR})
+
+
+class ExportForm(StyledForm):
+    start = date_field(_("开始日期"))
+    end = date_field(_("结束日期"))
+    reason = forms.CharField(
+        label=_("导出原因"),
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("导出的文件含来电人信息和情况记录：原因与件数记入审计日志，请妥善保管文件。"),
+    )
+
+
+@scoped_function(roles=SUPERVISORS)
+def case_export(request: HttpRequest) -> HttpResponse:
+    """导出个案内容: the contents of a period's cases as Excel, for hotline supervisors, with a reason."""
+    federation_id = chosen_federation(request, SUPERVISORS)
+    if federation_id is None:
+        raise Http404
+    today = clock.today()
+    form = ExportForm(request.POST or None, initial={"start": today.replace(day=1), "end": today})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            rows = services.case_export_rows(
+                user=request.user,
+                federation_id=federation_id,
+                reason=d["reason"],
+                start=d["start"],
+                end=d["end"],
+            )
+        except ValidationError as refusal:
+            add_refusal(
+                form, refusal, {"reason_required": "reason", "range": "end", "not_supervisor": "reason"}
+            )
+        else:
+            sheet = excel.Sheet(
+                title=gettext("个案内容"),
+                columns=[
+                    excel.Column(gettext("编号"), 8),
+                    excel.Column(gettext("登记日期"), 12, "date"),
+                    excel.Column(gettext("渠道"), 8),
+                    excel.Column(gettext("类别"), 12),
+                    excel.Column(gettext("紧急"), 6),
+                    excel.Column(gettext("状态"), 10),
+                    excel.Column(gettext("来电人姓名"), 12),
+                    excel.Column(gettext("联系电话"), 14),
+                    excel.Column(gettext("住址"), 24),
+                    excel.Column(gettext("情况"), 60),
+                    excel.Column(gettext("结案日期"), 12, "date"),
+                ],
+                rows=rows,
+            )
+            name = f"{d['start']:%Y%m%d}-{d['end']:%Y%m%d}"
+            return no_store(
+                excel.xlsx_response(
+                    excel.workbook_bytes([sheet]),
+                    filename=gettext("个案内容-%(name)s.xlsx") % {"name": name},
+                    ascii_name=f"cases-{name}.xlsx",
+                )
+            )
+    return no_store(
+        render(
+            request,
+            "core/action_form.html",
+            {
+                "form": form,
+                "title": gettext("导出个案内容"),
+                "object": gettext("来电来访个案"),
+                "submit_label": gettext("导出 Excel"),
+                "cancel_url": reverse("duties:case-list"),
+            },
+            status=400 if request.method == "POST" else 200,
+        )
     )

@@ -43,9 +43,14 @@ def _executives_in_office(user: Any, federation_id: int) -> Any:
 
 @scoped_function(roles=ROSTER_ROLES)
 def roster(request: HttpRequest) -> HttpResponse:
-    """值班表: a month's shifts, what the user may do with each, and the swaps waiting."""
+    """值班表: a month's shifts (or, with `?week=2024-W10`, a week's, day by day), what the user may do with
+    each, and the swaps waiting."""
     federation_id = chosen_federation(request, ROSTER_ROLES)
-    start, end = selectors.month_bounds(request.GET.get("month", ""))
+    weekly = "week" in request.GET
+    if weekly:
+        start, end = selectors.week_bounds(request.GET.get("week", ""))
+    else:
+        start, end = selectors.month_bounds(request.GET.get("month", ""))
     today = clock.today()
     shifts = selectors.roster(request.user, federation_id, start, end) if federation_id else []
     swaps = selectors.open_swaps(request.user, federation_id) if federation_id else []
@@ -54,7 +59,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         federation_id, Role.FEDERATION_STAFF
     )
     swapping = {s.shift_id for s in swaps}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for shift in shifts:
         own = mine is not None and shift.executive_id == mine.pk
         rows.append(
@@ -81,23 +86,35 @@ def roster(request: HttpRequest) -> HttpResponse:
         }
         for s in swaps
     ]
-    prev_month = (start - dt.timedelta(days=1)).strftime("%Y-%m")
-    next_month = (end + dt.timedelta(days=1)).strftime("%Y-%m")
-    return render(
-        request,
-        "duties/roster.html",
-        {
-            "rows": rows,
-            "swaps": swap_rows,
-            "start": start,
-            "end": end,
-            "is_staff": is_staff,
-            "mine": mine,
-            "prev_month": prev_month,
-            "next_month": next_month,
-            "month": start.strftime("%Y-%m"),
-        },
-    )
+    context: dict[str, Any] = {
+        "rows": rows,
+        "swaps": swap_rows,
+        "start": start,
+        "end": end,
+        "is_staff": is_staff,
+        "mine": mine,
+        "today": today,
+        "weekly": weekly,
+        # The other view of the same time: the month of the week's Monday, the first week of the month
+        # (or this week, when the month is the current one).
+        "month": start.strftime("%Y-%m"),
+        "week": selectors.iso_week(today if start <= today <= end else start),
+    }
+    if weekly:
+        by_day: dict[dt.date, list[dict[str, Any]]] = {start + dt.timedelta(days=i): [] for i in range(7)}
+        for row in rows:
+            by_day[row["shift"].on].append(row)
+        context |= {
+            "days": list(by_day.items()),
+            "prev": selectors.iso_week(start - dt.timedelta(days=7)),
+            "next": selectors.iso_week(start + dt.timedelta(days=7)),
+        }
+    else:
+        context |= {
+            "prev": (start - dt.timedelta(days=1)).strftime("%Y-%m"),
+            "next": (end + dt.timedelta(days=1)).strftime("%Y-%m"),
+        }
+    return render(request, "duties/roster.html", context)
 
 
 @scoped_function(roles=STAFF)

@@ -203,3 +203,46 @@ def test_api_offer_take_approve(world, colleague, client):
         **api_headers(user),
     )
     assert res.status_code == 403
+
+
+def test_week_bounds_read_an_iso_week_or_give_the_current_one():
+    assert selectors.week_bounds("2024-W10") == (D(2024, 3, 4), D(2024, 3, 10))
+    assert selectors.week_bounds("2026-W01", today=D(2026, 6, 1)) == (D(2025, 12, 29), D(2026, 1, 4))
+    for bad in ("", "2024-W99", "abc", "2024-10", "99999999999999999999-W01", "2024-W"):
+        assert selectors.week_bounds(bad, today=D(2024, 3, 6)) == (D(2024, 3, 4), D(2024, 3, 10))
+    assert selectors.iso_week(D(2024, 3, 10)) == "2024-W10"
+
+
+def test_the_week_view_shows_the_week_day_by_day(world, client_as):
+    week = selectors.iso_week(world.shift_a.on)
+    monday, sunday = selectors.week_bounds(week)
+    page = client_as(world.executive).get(reverse("duties:roster") + f"?week={week}").content.decode()
+    assert page.count('data-testid="roster-day"') == 7
+    assert f"{monday:%Y-%m-%d} – {sunday:%Y-%m-%d}" in page
+    assert 'data-testid="roster-table"' not in page
+    # The executive's own shift that week is there (offered for a swap already: no second offer).
+    assert f"/duties/shifts/{world.shift_a.pk}/offer/" not in page and "临时出差" in page
+    assert f'href="?week={selectors.iso_week(monday - dt.timedelta(days=7))}"' in page
+    assert f'href="?month={monday:%Y-%m}"' in page
+    # The month view links to the week view of its first week.
+    month = client_as(world.executive).get(reverse("duties:roster") + "?month=2024-03").content.decode()
+    assert 'href="?week=2024-W09"' in month and 'data-testid="roster-table"' in month
+
+
+def test_the_week_view_costs_what_the_month_view_costs(world, client_as, django_assert_num_queries):
+    client = client_as(world.executive)
+    client.get(reverse("duties:roster"))
+    with django_assert_num_queries(12):
+        assert client.get(reverse("duties:roster") + "?week=").status_code == 200
+
+
+def test_api_shifts_of_a_week(world, client):
+    week = selectors.iso_week(world.shift_a.on)
+    res = client.get(f"/api/v1/duties/shifts?week={week}", **api_headers(world.executive))
+    assert res.status_code == 200
+    monday, sunday = selectors.week_bounds(week)
+    days = {item["on"] for item in res.json()["items"]}
+    assert world.shift_a.on.isoformat() in days
+    assert all(monday.isoformat() <= d <= sunday.isoformat() for d in days)
+    bad = client.get("/api/v1/duties/shifts?week=2024-W60", **api_headers(world.executive))
+    assert bad.status_code == 422 and "week" in bad.json()["message"]
