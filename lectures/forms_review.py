@@ -24,7 +24,7 @@ class ReviewForm(StyledForm):
 
     def __init__(self, *args: Any, criteria: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        fields = {}
+        fields: dict[str, forms.Field] = {}
         for c in criteria:
             fields[f"score_{c.pk}"] = forms.TypedChoiceField(
                 label=gettext("%(name)s（权重 %(weight)s）") % {"name": c.name, "weight": c.weight},

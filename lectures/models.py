@@ -1018,7 +1018,7 @@ class ReviewTopicQuerySet(ScopedQuerySet):
 class ReviewTopic(Topic):
     """A topic as it is reviewed (课题评审): the same row, scoped for reviewers."""
 
-    objects = ReviewTopicQuerySet.as_manager()  # type: ignore[assignment]
+    objects = ReviewTopicQuerySet.as_manager()  # type: ignore[assignment,misc]
 
     class Meta:
         proxy = True

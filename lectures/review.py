@@ -361,7 +361,7 @@ def review_queue_for(user: Any) -> QuerySet[ReviewTopic]:
 
 def next_for(user: Any) -> ReviewTopic | None:
     """The proposal with the fewest reviews that the user has not reviewed (in its present version)."""
-    return review_queue_for(user).filter(reviewed_by_me=False).first()
+    return review_queue_for(user).filter(reviewed_by_me=False).first()  # type: ignore[misc]
 
 
 @dataclass

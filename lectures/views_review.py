@@ -91,7 +91,7 @@ class ReviewTopicView(LectureActionView):
         return self.back_url()
 
     def _mine(self) -> TopicReview | None:
-        return TopicReview.objects.filter(topic=self.object, reviewer=self.request.user).first()
+        return TopicReview.objects.filter(topic=self.object, reviewer_id=self.request.user.pk).first()
 
     def make_form(self, data: Any = None) -> Any:
         criteria = review.criteria_of(self.object.federation_id)
