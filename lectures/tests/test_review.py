@@ -282,3 +282,17 @@ def test_the_review_pages_render_in_english(world, client_as, persona):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("lectures:review-topic", args=[world.proposal_a.pk])).content.decode()
     assert "Review" in page
+
+
+def test_reviewers_see_the_others_scores_only_in_the_decision_phase(world, client_as):
+    url = reverse("lectures:review-topic", args=[world.proposal_a.pk])
+    review.reviewer_invite(federation=world.fed_a, user=world.liaison)
+    # While reviewing, the liaison (invited) does not see the executive's review; staff do.
+    assert 'data-testid="review-rows"' not in client_as(world.liaison).get(url).content.decode()
+    staff_page = client_as(world.staff).get(url).content.decode()
+    assert 'data-testid="review-rows"' in staff_page and "案例充实" in staff_page
+    _decision_phase(world)
+    assert "案例充实" in client_as(world.liaison).get(url).content.decode()
+    # The topic page leads staff to the review.
+    detail = client_as(world.staff).get(reverse("lectures:topic-detail", args=[world.proposal_a.pk]))
+    assert 'data-testid="to-review"' in detail.content.decode()
