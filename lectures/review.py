@@ -241,8 +241,11 @@ def criterion_add(
 
 
 # ------------------------------------------------------------------------------------------ reviewers
-def reviewer_invite(*, federation: Federation, user: Any, acting_user: Any = None) -> ReviewerInvitation:
-    """Staff invite a user of the federation (a volunteer or anyone) to review its topics."""
+def reviewer_invite(
+    *, federation: Federation, user: Any, email: bool = True, acting_user: Any = None
+) -> ReviewerInvitation:
+    """Staff invite a user of the federation (a volunteer or anyone) to review its topics; she is told (in-app,
+    and by e-mail unless `email` is false, as the demo asks)."""
     if getattr(user, "federation_id", None) != federation.pk:
         raise _refuse(MSG_INVITE_OTHER_FEDERATION, "other_federation")
     with audit.attributed_to(acting_user), transaction.atomic():
@@ -253,11 +256,11 @@ def reviewer_invite(*, federation: Federation, user: Any, acting_user: Any = Non
             invitation = ReviewerInvitation(federation=federation, user=user)
         invitation.active, invitation.invited_by = True, acting_user
         invitation.save()
-        _tell_invited(invitation)
+        _tell_invited(invitation, email=email)
         return invitation
 
 
-def _tell_invited(invitation: ReviewerInvitation) -> None:
+def _tell_invited(invitation: ReviewerInvitation, *, email: bool = True) -> None:
     from django.urls import reverse
 
     from core.notify import notify
@@ -269,6 +272,7 @@ def _tell_invited(invitation: ReviewerInvitation) -> None:
         title=str(_("您已受邀担任课题评审专家，请到“课题评审”页面评分")),
         url=reverse("lectures:review-queue"),
         dedup_key=f"topic-reviewer:{invitation.pk}:{invitation.version}",
+        email=email,
     )
 
 
