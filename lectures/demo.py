@@ -123,7 +123,8 @@ def load_demo(ctx: DemoContext) -> None:
         for c in v.categories.all():
             by_category.setdefault(c.name, []).append(v)
 
-    # The library: 30 topics in by the end of 2020, some revised after rehearsals (打磨).
+    # The library: 30 topics in by the end of 2020, some revised after rehearsals (打磨), each reviewed first.
+    reviewers = _demo_reviewers(fed, users)
     topics = []
     specs = [(c, t, a, o) for c, t, a, o in ARTICLE_TOPICS] + [
         (c, t, "机关女干部" if i % 2 else "社区居民", f"一、{t}的基本知识\n二、案例分析\n三、互动答疑")
@@ -140,6 +141,7 @@ def load_demo(ctx: DemoContext) -> None:
             audience=audience,
             duration_minutes=rng.choice([60, 90, 90, 120]),
         )
+        _demo_reviews(topic, reviewers, rng)
         services.topic_review(topic=topic, accept=True, comment="内容扎实，同意入库。")
         if i % 4 == 0:
             services.topic_revise(
@@ -155,13 +157,14 @@ def load_demo(ctx: DemoContext) -> None:
         Topic.objects.filter(pk=topic.pk).update(added_on=added)
         TopicVersion.objects.filter(topic=topic).update(submitted_at=_at(added))
         topics.append(Topic.objects.get(pk=topic.pk))
-    services.topic_propose(
+    waiting = services.topic_propose(
         proposer=volunteers[1],
         title="职场妈妈的时间管理",
         category=categories["心理"],
         outline="一、时间从哪里来\n二、四象限法",
         audience="机关女职工",
     )
+    _demo_reviews(waiting, reviewers[:1], rng)
 
     # Lectures from 2018 to today: scheduled as they were, then dated; registrations, attendance, feedback.
     people = list(Person.objects.filter(federation=fed, volunteer__isnull=True)[:200])
@@ -350,3 +353,33 @@ def present() -> bool:
     from lectures.models import Topic
 
     return Topic.objects.exists()
+
+
+def _demo_reviewers(fed: Any, users: dict[str, Any]) -> list[Any]:
+    """The review (lectures.review): the default criteria, the demo staff, and the demo executive and volunteer
+    invited as reviewers."""
+    from lectures import review
+
+    review.settings_for(fed.pk)
+    out = [users[name] for name in ("demo_staff", "demo_executive", "demo_volunteer") if name in users]
+    for user in out[1:]:
+        review.reviewer_invite(federation=fed, user=user, email=False)
+    return out
+
+
+def _demo_reviews(topic: Any, reviewers: list[Any], rng: Any) -> None:
+    """Reviews of the topic's pending version by the reviewers who may score it (not their own topics)."""
+    from lectures import review
+    from lectures.models import ReviewTopic
+
+    criteria = review.criteria_of(topic.federation_id)
+    comments = ["内容实用，案例贴近基层。", "建议增加互动环节。", "结构清晰，表达生动。"]
+    for user in reviewers:
+        if not ReviewTopic.objects.permitted(user, "score").filter(pk=topic.pk).exists():
+            continue
+        review.review_submit(
+            topic=topic,
+            reviewer=user,
+            scores={c.pk: rng.choice([3, 4, 4, 5, 5]) for c in criteria},
+            comment=rng.choice(comments),
+        )

@@ -198,6 +198,7 @@ class Topic(TrackedModel):
         LIBRARY = "library", _("已入库")
         RETURNED = "returned", _("退回修改")
         RETIRED = "retired", _("已停用")
+        REJECTED = "rejected", _("不予入库")
 
     federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("课题名称"), max_length=100)
@@ -250,6 +251,7 @@ class TopicVersion(TrackedModel):
         PENDING = "pending", _("待审核")
         ACCEPTED = "accepted", _("已通过")
         RETURNED = "returned", _("已退回")
+        REJECTED = "rejected", _("不予入库")
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("版本"))
@@ -285,6 +287,14 @@ TOPIC_MACHINE = StateMachine(
             action="review",
         ),
         Transition("resubmit", source={"returned"}, target="proposed", label=_("重新提交"), action="change"),
+        Transition(
+            "reject",
+            source={"proposed"},
+            target="rejected",
+            label=_("不予入库"),
+            needs_reason=True,
+            action="review",
+        ),
         Transition(
             "retire",
             source={"library"},
@@ -865,3 +875,323 @@ class CalendarFeed(TrackedModel):
 
     def __str__(self) -> str:
         return f"{_('日历订阅')} #{self.pk}"
+
+
+# ------------------------------------------------------------------------------------------ topic review
+# Topic review in phases (pretalx): weighted criteria, invited reviewers, reviews of the version they saw,
+# decisions staged by staff and released together. The rules are in lectures/review.py.
+
+# The default review criteria (评审标准) a federation starts with, with their weights; staff edit them.
+DEFAULT_CRITERIA: tuple[tuple[str, int], ...] = (("相关性", 1), ("内容", 1), ("表达", 1))
+
+
+def _reviewer_federations(scope: Scope) -> Q:
+    """Rows of the federations that invited the user as a reviewer (评审专家)."""
+    if not scope.user_id:
+        return Q(pk__in=[])
+    return Q(
+        federation_id__in=ReviewerInvitation.objects.filter(user_id=scope.user_id, active=True).values(
+            "federation_id"
+        )
+    )
+
+
+class ReviewSettingsQuerySet(ScopedQuerySet):
+    """view: the federation's staff and its invited reviewers (who need to know the phase); change: its staff."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope) | _reviewer_federations(scope))
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope))
+
+
+class ReviewSettings(TrackedModel):
+    """A federation's topic review settings (课题评审设置): the phase that says who may do what."""
+
+    class Phase(models.TextChoices):
+        CLOSED = "closed", _("未开始")
+        REVIEW = "review", _("评审中")
+        DECISION = "decision", _("决定")
+
+    federation = models.OneToOneField("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    phase = models.CharField(_("评审阶段"), max_length=20, choices=Phase.choices, default=Phase.REVIEW)
+
+    objects = ReviewSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("课题评审设置")
+        verbose_name_plural = _("课题评审设置")
+
+    def __str__(self) -> str:
+        return str(self.get_phase_display())
+
+
+class ReviewCriterion(TrackedModel):
+    """A review criterion (评审标准) of a federation, scored 1–5, with its weight in the weighted score."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("评审标准"), max_length=40)
+    weight = models.PositiveSmallIntegerField(_("权重"), default=1)
+    order = models.PositiveSmallIntegerField(_("排序"), default=100)
+    active = models.BooleanField(_("启用"), default=True)
+
+    objects = ReviewSettingsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["federation", "name"], name="lectures_criterion_unique"),
+            models.CheckConstraint(condition=Q(weight__lte=10), name="lectures_criterion_weight"),
+        ]
+        verbose_name = _("评审标准")
+        verbose_name_plural = _("评审标准")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReviewerInvitationQuerySet(ScopedQuerySet):
+    """view: the federation's staff and the invited user herself; change (withdraw): staff."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        q = _staff(scope)
+        if scope.user_id:
+            q |= Q(user_id=scope.user_id)
+        return self.filter(q)
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope))
+
+
+class ReviewerInvitation(TrackedModel):
+    """An invitation to review the federation's topics (评审专家邀请): a volunteer or any user, by staff."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        "accounts.User", verbose_name=_("评审专家"), on_delete=models.PROTECT, related_name="+"
+    )
+    active = models.BooleanField(_("有效"), default=True)
+    invited_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ReviewerInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-active", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["federation", "user"], name="lectures_reviewer_unique")
+        ]
+        verbose_name = _("评审专家")
+        verbose_name_plural = _("评审专家")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ReviewTopicQuerySet(ScopedQuerySet):
+    """Topics as the review sees them. view and score: the federation's staff and invited reviewers, except
+    the topics they propose or give themselves; decide (stage a decision): staff."""
+
+    actions = frozenset({"view", "score", "decide"})
+
+    def _not_own(self, scope: Scope) -> Q:
+        if not scope.person_id:
+            return Q()
+        return ~Q(proposer__person_id=scope.person_id) & ~Q(
+            pk__in=Topic.lecturers.through.objects.filter(volunteer__person_id=scope.person_id).values(
+                "topic_id"
+            )
+        )
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter((_staff(scope) | _reviewer_federations(scope)) & self._not_own(scope))
+
+    def score_rule(self, scope: Scope) -> Self:
+        return self.view_rule(scope)
+
+    def decide_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope) & self._not_own(scope))
+
+
+class ReviewTopic(Topic):
+    """A topic as it is reviewed (课题评审): the same row, scoped for reviewers."""
+
+    objects = ReviewTopicQuerySet.as_manager()  # type: ignore[assignment,misc]
+
+    class Meta:
+        proxy = True
+        verbose_name = _("课题评审")
+        verbose_name_plural = _("课题评审")
+
+
+class TopicReviewQuerySet(ScopedQuerySet):
+    """view: the federation's staff and the reviewer herself; change: the reviewer herself."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        q = _staff(scope)
+        if scope.user_id:
+            q |= Q(reviewer_id=scope.user_id)
+        return self.filter(q)
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(reviewer_id=scope.user_id) if scope.user_id else self.none()
+
+
+class TopicReview(TrackedModel):
+    """A reviewer's review (评审意见) of a topic: scores per criterion and a comment, on the version she saw.
+
+    One per reviewer and topic: scoring again updates it (and the version it records)."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="reviews")
+    topic_version = models.ForeignKey(TopicVersion, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(_("评审意见"), blank=True)
+    # What the reviewer saw (title, category, audience, duration, outline), to show her what changed since.
+    seen = models.JSONField(default=dict)
+
+    objects = TopicReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["topic", "reviewer"], name="lectures_review_unique")]
+        verbose_name = _("评审意见")
+        verbose_name_plural = _("评审意见")
+
+    def __str__(self) -> str:
+        return f"{_('评审意见')} #{self.pk}"
+
+
+class ReviewScore(models.Model):
+    """One score (1–5) of a review on one criterion; read through its review."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(TopicReview, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(ReviewCriterion, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("评分"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="lectures_review_score_unique"),
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="lectures_review_score_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.score}"
+
+
+class TopicDecisionQuerySet(ScopedQuerySet):
+    """view: the federation's staff; the proposer only once it is released; change (stage, release): staff."""
+
+    def view_rule(self, scope: Scope) -> Self:
+        q = _staff(scope)
+        if scope.person_id:
+            q |= Q(topic__proposer__person_id=scope.person_id, released_at__isnull=False)
+        return self.filter(q)
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope))
+
+
+class TopicDecision(TrackedModel):
+    """A review decision (评审决定) on a topic version: staged by staff, released together with the others
+    (发布决定), when the topic moves and its proposer is told."""
+
+    class Outcome(models.TextChoices):
+        ACCEPT = "accept", _("审核入库")
+        RETURN = "return", _("退回修改")
+        REJECT = "reject", _("不予入库")
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="decisions")
+    topic_version = models.ForeignKey(TopicVersion, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(_("决定"), max_length=20, choices=Outcome.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    staged_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    released_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = TopicDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic_version"],
+                condition=Q(released_at__isnull=True),
+                name="lectures_decision_staged_once",
+            )
+        ]
+        verbose_name = _("评审决定")
+        verbose_name_plural = _("评审决定")
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} · {self.topic_id}"
+
+
+# ------------------------------------------------------------------------------------------ availability
+class AvailabilityQuerySet(ScopedQuerySet):
+    """view: the federation's staff, the liaison of the volunteer's unit, the volunteer herself; change: staff
+    and the volunteer herself."""
+
+    def _own(self, scope: Scope) -> Q:
+        return Q(volunteer__person_id=scope.person_id) if scope.person_id else Q(pk__in=[])
+
+    def view_rule(self, scope: Scope) -> Self:
+        return self.filter(
+            _staff(scope) | Q(volunteer__unit_id__in=scope.units_for(Role.UNIT_LIAISON)) | self._own(scope)
+        )
+
+    def change_rule(self, scope: Scope) -> Self:
+        return self.filter(_staff(scope) | self._own(scope))
+
+
+class WeeklyAvailability(TrackedModel):
+    """A volunteer's weekly pattern of when she can lecture (每周可授课日): the weekdays, Monday = 1."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    volunteer = models.OneToOneField(Volunteer, on_delete=models.CASCADE, related_name="weekly")
+    # The ISO weekdays she is available on, as digits ("136": Monday, Wednesday, Saturday).
+    weekdays = models.CharField(_("每周可授课日"), max_length=7, blank=True)
+
+    objects = AvailabilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("每周可授课日")
+        verbose_name_plural = _("每周可授课日")
+
+    def __str__(self) -> str:
+        return self.weekdays
+
+
+class AwayPeriod(TrackedModel):
+    """Dates a volunteer is away (不能授课的日期), from `starts_on` to `ends_on` inclusive."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.PROTECT, related_name="+")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="away_periods")
+    starts_on = models.DateField(_("起始日期"))
+    ends_on = models.DateField(_("截止日期"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    objects = AvailabilityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="lectures_away_order"
+            )
+        ]
+        verbose_name = _("不能授课的日期")
+        verbose_name_plural = _("不能授课的日期")
+
+    def __str__(self) -> str:
+        return f"{self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d}"

@@ -78,3 +78,14 @@ register(
         310,
     )
 )
+register(
+    NavEntry(
+        SECTION,
+        gettext_noop("课题评审"),
+        "lectures:review-queue",
+        # Invited reviewers of other roles are told the page's address when invited (lectures.review).
+        frozenset({Role.FEDERATION_STAFF, Role.VOLUNTEER}),
+        "bi-clipboard-data",
+        306,
+    )
+)

@@ -325,6 +325,9 @@ class Candidate:
     score: int
     qualified: bool = True
     qualification_note: str = ""
+    # On the order's preferred date, by her weekly pattern and dates away (lectures.availability).
+    available: bool = True
+    availability_note: str = ""
 
     @property
     def over_limit(self) -> bool:
@@ -333,9 +336,12 @@ class Candidate:
 
 def candidates_for(order: LectureRequest) -> list[Candidate]:
     """Active volunteers of the order's federation, ranked: gives this topic, then its category, then the
-    lightest load this year (scheduled or held lectures) against her yearly limit; those at their limit last,
-    and after them those without the topic's required qualification valid on the preferred date (marked, with
-    the reason: staff cannot offer them the order)."""
+    lightest load this year (scheduled or held lectures) against her yearly limit; those not available on the
+    preferred date (weekly pattern, dates away) after those who are, those at their limit after them, and
+    last those without the topic's required qualification valid on the preferred date (marked, with the
+    reason: staff cannot offer them the order)."""
+    from lectures.availability import availability_by_volunteer, available_on
+
     year = order.preferred_date.year
     volunteers = (
         Volunteer.objects.filter(federation_id=order.federation_id, status=Volunteer.Status.ACTIVE)
@@ -356,18 +362,24 @@ def candidates_for(order: LectureRequest) -> list[Candidate]:
     )
     required = order.topic.required_qualification
     held = qualifications_by_volunteer([v.pk for v in volunteers], required)
+    patterns = availability_by_volunteer(v.pk for v in volunteers)
     out = []
     for v in volunteers:
         gives, same = v.pk in givers, v.pk in in_category
         load = getattr(v, "load", 0)
         qualified, note = qualification_check(required, order.preferred_date, held.get(v.pk, []))
+        weekdays, away = patterns.get(v.pk, ("", []))
+        available, available_note = available_on(order.preferred_date, weekdays, away)
         score = (
             (4 if gives else 0)
             + (2 if same else 0)
+            - (0 if available else 8)
             - (10 if load >= v.yearly_limit else 0)
             - (0 if qualified else 100)
         )
-        out.append(Candidate(v, gives, same, load, v.yearly_limit, score, qualified, note))
+        out.append(
+            Candidate(v, gives, same, load, v.yearly_limit, score, qualified, note, available, available_note)
+        )
     return sorted(out, key=lambda c: (-c.score, c.load, c.volunteer.person.name))
 
 

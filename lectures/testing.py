@@ -55,6 +55,7 @@ def add_lecture_rows(world: World) -> None:
     add_lectures(world)
     add_orders(world)
     add_service_rows(world)
+    add_review_rows(world)
 
 
 def add_service_rows(world: World) -> None:
@@ -227,3 +228,36 @@ def add_orders(world: World) -> None:
         venue="外区社区",
     )
     world.add(order_a=order_a, offered_a=offered_a, unit_order_a=unit_order_a, order_b=order_b)
+
+
+def add_review_rows(world: World) -> None:
+    """Topic review (lectures.review) in both federations: `reviewer_a` (the executive persona invited in fed_a),
+    `review_a` (her review of proposal_a), `decision_a` (a staged decision on it: return, not released);
+    `reviewer_b` (the outsider invited in fed_b); availability: volunteer_a away in ten months, volunteer_b
+    every day."""
+    import datetime as dt
+
+    from core import clock
+    from lectures import availability, review
+
+    settings_a = review.settings_for(world.fed_a.pk)
+    review.settings_for(world.fed_b.pk)
+    reviewer_a = review.reviewer_invite(federation=world.fed_a, user=world.executive)
+    reviewer_b = review.reviewer_invite(federation=world.fed_b, user=world.outsider)
+    criteria = review.criteria_of(world.fed_a.pk)
+    review_a = review.review_submit(
+        topic=world.proposal_a,
+        reviewer=world.executive,
+        scores={c.pk: 4 for c in criteria},
+        comment="案例充实",
+    )
+    review.phase_set(settings=settings_a, phase="decision")
+    decision_a = review.decision_stage(topic=world.proposal_a, outcome="return", comment="请补充案例")
+    settings_a.refresh_from_db()
+    review.phase_set(settings=settings_a, phase="review")
+    far = clock.today() + dt.timedelta(days=300)
+    availability.availability_set(
+        volunteer=world.volunteer_a, weekdays="", away=f"{far.isoformat()} {far.isoformat()} 出差"
+    )
+    availability.availability_set(volunteer=world.volunteer_b, weekdays="1234567", away="")
+    world.add(reviewer_a=reviewer_a, reviewer_b=reviewer_b, review_a=review_a, decision_a=decision_a)

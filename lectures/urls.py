@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lectures import views, views_overview, views_walkin
+from lectures import views, views_overview, views_review, views_walkin
 
 app_name = "lectures"
 urlpatterns = [
@@ -108,4 +108,36 @@ urlpatterns += [
 # 现场登记 (lectures.views_walkin)
 urlpatterns += [
     path("<int:pk>/walk-in/", views_walkin.LectureWalkInView.as_view(), name="lecture-walk-in"),
+]
+
+# Topic review in phases (课题评审) and volunteers' availability: lectures/views_review.py.
+
+urlpatterns += [
+    path("review/", views_review.ReviewQueueView.as_view(), name="review-queue"),
+    path("review/next/", views_review.review_next, name="review-next"),
+    path("review/topics/<int:pk>/", views_review.ReviewTopicView.as_view(), name="review-topic"),
+    path("review/topics/<int:pk>/decide/", views_review.DecisionStageView.as_view(), name="review-decide"),
+    path("review/decisions/", views_review.review_decisions, name="review-decisions"),
+    path(
+        "review/decisions/<int:pk>/withdraw/",
+        views_review.DecisionWithdrawView.as_view(),
+        name="review-decision-withdraw",
+    ),
+    path("review/settings/", views_review.review_settings, name="review-settings"),
+    path(
+        "review/criteria/<int:pk>/edit/",
+        views_review.CriterionEditView.as_view(),
+        name="review-criterion-edit",
+    ),
+    path("review/reviewers/", views_review.reviewer_list, name="reviewer-list"),
+    path(
+        "review/reviewers/<int:pk>/withdraw/",
+        views_review.ReviewerWithdrawView.as_view(),
+        name="reviewer-withdraw",
+    ),
+    path(
+        "volunteers/<int:pk>/availability/",
+        views_review.AvailabilityView.as_view(),
+        name="volunteer-availability",
+    ),
 ]
