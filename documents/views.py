@@ -309,7 +309,7 @@ class ConsultationOpenView(ScopedObjectMixin, View):
         from orgs.models import Unit
 
         units = list(
-            Unit.objects.filter(federation_id=version.federation_id).active_on(clock.today()).order_by("name")
+            Unit.objects.filter(federation_id=version.federation_id).active_on(clock.today()).order_by("name_pinyin", "name")
         )
         return df.ConsultationForm(data, roles=services.audience_roles(), units=units)
 
