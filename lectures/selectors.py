@@ -7,9 +7,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from lectures import hours
 from lectures.models import (
@@ -63,6 +75,43 @@ def own_volunteer(user: Any) -> Volunteer | None:
     return Volunteer.objects.visible_to(user).filter(person_id=person_id).first()
 
 
+# The library's duration filter: key -> (label, minutes above, minutes up to).
+TOPIC_DURATIONS: dict[str, tuple[Any, int | None, int | None]] = {
+    "short": (gettext_lazy("60 分钟以内"), None, 60),
+    "medium": (gettext_lazy("60–90 分钟"), 60, 90),
+    "long": (gettext_lazy("90 分钟以上"), 90, None),
+}
+# The library's orders: key -> (label, order_by).
+TOPIC_SORTS: dict[str, tuple[Any, tuple[Any, ...]]] = {
+    "category": (gettext_lazy("按类别"), ("category__order", "title", "id")),
+    "newest": (gettext_lazy("最新入库"), (F("added_on").desc(nulls_last=True), "-id")),
+    "rating": (
+        gettext_lazy("评分最高"),
+        (F("rating").desc(nulls_last=True), "-rating_count", "title", "id"),
+    ),
+    "given": (gettext_lazy("举办最多"), ("-given", "title", "id")),
+}
+
+
+def with_ratings(qs: QuerySet[Topic]) -> QuerySet[Topic]:
+    """Annotate each topic, in the same query, with `rating` (the mean of all criteria of the feedback on its
+    held lectures, None without any), `rating_count` (that feedback's number) and `given` (its held
+    lectures). The figures are aggregates without names, so they are read from all feedback, not only what
+    the reader may see one by one."""
+    feedback = Feedback.objects.filter(
+        lecture__topic_id=OuterRef("pk"), lecture__status=Lecture.Status.HELD
+    ).values("lecture__topic_id")
+    held = Lecture.objects.filter(topic_id=OuterRef("pk"), status=Lecture.Status.HELD).values("topic_id")
+    mean = Avg(F("relevance") + F("content") + F("delivery"), output_field=FloatField()) / 3.0
+    return qs.annotate(
+        rating=Subquery(feedback.annotate(r=mean).values("r"), output_field=FloatField()),
+        rating_count=Coalesce(
+            Subquery(feedback.annotate(n=Count("id")).values("n"), output_field=IntegerField()), 0
+        ),
+        given=Coalesce(Subquery(held.annotate(n=Count("id")).values("n"), output_field=IntegerField()), 0),
+    )
+
+
 def topic_list_for(
     user: Any,
     *,
@@ -70,9 +119,13 @@ def topic_list_for(
     q: str = "",
     status: str = Topic.Status.LIBRARY,
     audience: str = "",
+    duration: str = "",
+    sort: str = "category",
 ) -> QuerySet[Topic]:
-    """Topics the user may see (the library by default), with category and lecturers (two queries)."""
-    qs = (
+    """Topics the user may see (the library by default), with category and lecturers (two queries), each
+    with its rating and number of held lectures (`with_ratings`). `duration` is a key of TOPIC_DURATIONS and
+    `sort` of TOPIC_SORTS; an unknown one is ignored."""
+    qs = with_ratings(
         Topic.objects.visible_to(user)
         .select_related("category")
         .prefetch_related(
@@ -87,6 +140,12 @@ def topic_list_for(
         qs = qs.filter(category_id=category_id)
     if audience.strip():
         qs = qs.filter(audience__icontains=audience.strip())
+    if duration in TOPIC_DURATIONS:
+        _, above, up_to = TOPIC_DURATIONS[duration]
+        if above is not None:
+            qs = qs.filter(duration_minutes__gt=above)
+        if up_to is not None:
+            qs = qs.filter(duration_minutes__lte=up_to)
     if q.strip():
         term = q.strip()
         qs = qs.filter(
@@ -94,7 +153,7 @@ def topic_list_for(
             | Q(current_version__outline__icontains=term)
             | Q(lecturers__person__name__icontains=term)
         ).distinct()
-    return qs.order_by("category__order", "title", "id")
+    return qs.order_by(*TOPIC_SORTS.get(sort, TOPIC_SORTS["category"])[1])
 
 
 def lecture_list_for(user: Any, *, when: str = "upcoming", topic_id: int | None = None) -> QuerySet[Lecture]:
@@ -109,9 +168,7 @@ def lecture_list_for(user: Any, *, when: str = "upcoming", topic_id: int | None 
                 "lecturers", queryset=Volunteer.objects.select_related("person").order_by("person__name")
             )
         )
-        .annotate(
-            taken=Count("registrations", filter=Q(registrations__status__in=PLACE_HOLDING))
-        )
+        .annotate(taken=Count("registrations", filter=Q(registrations__status__in=PLACE_HOLDING)))
     )
     if topic_id:
         qs = qs.filter(topic_id=topic_id)
@@ -239,9 +296,7 @@ def hours_by_volunteer(
     """(volunteer, held lectures, credited hours: lectures plus approved other service) for each volunteer, over
     [start, end]; three queries."""
     through = (
-        Lecture.lecturers.through.objects.filter(
-            volunteer__in=volunteers
-        )
+        Lecture.lecturers.through.objects.filter(volunteer__in=volunteers)
         .filter(held_lectures_q(start, end, "lecture__"))
         .select_related("lecture__topic")
     )
@@ -273,9 +328,7 @@ def request_list_for(user: Any, *, status: str = "") -> QuerySet[LectureRequest]
     return qs.order_by("-created_at", "-id")
 
 
-def qualification_check(
-    required: str, day: dt.date, held: list[Qualification]
-) -> tuple[bool, str]:
+def qualification_check(required: str, day: dt.date, held: list[Qualification]) -> tuple[bool, str]:
     """Whether `held` (one volunteer's qualifications) has `required` valid on `day`, and why in words."""
     if not required:
         return True, ""

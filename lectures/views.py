@@ -185,7 +185,12 @@ class QualificationAddView(UploadActionView, OnVolunteer):
     action = "change"
     title = _("登记资质证书")
     submit_label = _("保存")
-    fields_by_code = {"file": "file", "name_required": "name", "dates": "valid_until", "issued_future": "issued_on"}
+    fields_by_code = {
+        "file": "file",
+        "name_required": "name",
+        "dates": "valid_until",
+        "issued_future": "issued_on",
+    }
 
     def make_form(self, data: Any = None, files: Any = None) -> Any:
         return lf.QualificationForm(data, files)
@@ -352,7 +357,9 @@ class OtherServiceListView(ScopedListView):
         qs = OtherService.objects.permitted(self.request.user, "review").select_related("volunteer__person")
         if self.status:
             qs = qs.filter(status=self.status)
-        return qs.order_by("served_on", "id") if self.status == "pending" else qs.order_by("-served_on", "-id")
+        return (
+            qs.order_by("served_on", "id") if self.status == "pending" else qs.order_by("-served_on", "-id")
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -633,7 +640,8 @@ class CategoryEditView(LectureActionView):
 
 # ------------------------------------------------------------------------------------------ topics
 class TopicListView(ScopedListView):
-    """课题库: what community contacts browse, by category, audience and words; staff also see proposals."""
+    """课题库: what community contacts browse, by category, audience, duration and words, with each topic's
+    rating and lectures held, sorted by category, newest, rating or lectures held; staff also see proposals."""
 
     model = Topic
     allowed_roles = BUSINESS_ROLES
@@ -644,6 +652,10 @@ class TopicListView(ScopedListView):
         self.category_id = _int(self.request.GET.get("category"))
         self.q = self.request.GET.get("q", "")[:50]
         self.audience = self.request.GET.get("audience", "")[:50]
+        duration = self.request.GET.get("duration", "")
+        self.duration = duration if duration in selectors.TOPIC_DURATIONS else ""
+        sort = self.request.GET.get("sort", "")
+        self.sort = sort if sort in selectors.TOPIC_SORTS else "category"
         status = self.request.GET.get("status", Topic.Status.LIBRARY)
         self.status = status if status in Topic.Status.values or status == "all" else Topic.Status.LIBRARY
         return selectors.topic_list_for(
@@ -652,6 +664,8 @@ class TopicListView(ScopedListView):
             q=self.q,
             audience=self.audience,
             status="" if self.status == "all" else self.status,
+            duration=self.duration,
+            sort=self.sort,
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -662,6 +676,10 @@ class TopicListView(ScopedListView):
             category_id=self.category_id,
             q=self.q,
             audience=self.audience,
+            duration=self.duration,
+            durations=[(key, label) for key, (label, _a, _b) in selectors.TOPIC_DURATIONS.items()],
+            sort=self.sort,
+            sorts=[(key, label) for key, (label, _o) in selectors.TOPIC_SORTS.items()],
             status=self.status,
             statuses=Topic.Status.choices,
             is_staff=scope.has(Role.FEDERATION_STAFF),
@@ -1577,7 +1595,10 @@ class VolunteerCertificateView(ScopedDetailView):
         start, end = _period(request)
         try:
             certificate, record = services.certificate_issue(
-                volunteer=volunteer, start=start, end=end, acting_user=request.user  # type: ignore[arg-type]
+                volunteer=volunteer,
+                start=start,
+                end=end,
+                acting_user=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as refused:
             messages.error(request, refused.messages[0])
@@ -1676,9 +1697,7 @@ def calendar_feed_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, gettext("已生成新的订阅地址，原地址（如有）不再可用。"))
         return redirect("lectures:calendar-feed-settings")
     feed = CalendarFeed.objects.visible_to(request.user).filter(active=True).first()
-    url = (
-        request.build_absolute_uri(reverse("lectures:calendar-feed", args=[feed.token])) if feed else ""
-    )
+    url = request.build_absolute_uri(reverse("lectures:calendar-feed", args=[feed.token])) if feed else ""
     response = render(request, "lectures/calendar_feed.html", {"feed": feed, "feed_url": url})
     response["Cache-Control"] = "no-store, private"
     return response
