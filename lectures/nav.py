@@ -89,3 +89,6 @@ register(
         306,
     )
 )
+register(
+    NavEntry(SECTION, gettext_noop("讲座日历"), "lectures:schedule", BUSINESS_ROLES, "bi-calendar3", 293)
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -177,6 +178,52 @@ def lecture_list_for(user: Any, *, when: str = "upcoming", topic_id: int | None 
     if when == "past":
         return qs.filter(starts_at__lte=now).order_by("-starts_at", "-id")
     return qs.order_by("-starts_at", "-id")
+
+
+# ------------------------------------------------------------------------------ 讲座日历 (month and week)
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def month_bounds(raw: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of the month `raw` names ("2026-12"), or None if it names none."""
+    match = _MONTH.match(raw.strip())
+    if not match or not 1900 <= int(match[1]) <= 2999 or not 1 <= int(match[2]) <= 12:
+        return None
+    first = dt.date(int(match[1]), int(match[2]), 1)
+    nxt = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+def week_bounds(raw: str) -> tuple[dt.date, dt.date] | None:
+    """The Monday and Sunday of the ISO week `raw` names ("2026-W49", as <input type="week"> sends it), or
+    None if it names none."""
+    match = _WEEK.match(raw.strip())
+    if not match or not 1900 <= int(match[1]) <= 2999:
+        return None
+    try:
+        monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return None
+    return monday, monday + dt.timedelta(days=6)
+
+
+def iso_week(day: dt.date) -> str:
+    """The ISO week of `day` ("2026-W49"), as week_bounds reads it."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def lecture_calendar_for(user: Any, start: dt.date, end: dt.date) -> dict[dt.date, list[Lecture]]:
+    """The lectures the user may see (as the lecture list: every status) starting on a local day in
+    [start, end], by day, each day in order of start (two queries: the lectures, their lecturers)."""
+    days: dict[dt.date, list[Lecture]] = {
+        start + dt.timedelta(days=i): [] for i in range((end - start).days + 1)
+    }
+    qs = lecture_list_for(user, when="all").filter(starts_at__date__range=(start, end))
+    for lecture in qs.order_by("starts_at", "id"):
+        days[timezone.localtime(lecture.starts_at).date()].append(lecture)
+    return days
 
 
 def open_lectures_for(user: Any) -> QuerySet[Lecture]:

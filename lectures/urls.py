@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lectures import views, views_overview, views_review, views_walkin
+from lectures import views, views_overview, views_review, views_schedule, views_walkin
 
 app_name = "lectures"
 urlpatterns = [
@@ -25,11 +25,11 @@ urlpatterns = [
         name="qualification-evidence",
     ),
     path(
-        "qualifications/<int:pk>/remove/", views.QualificationRemoveView.as_view(), name="qualification-remove"
+        "qualifications/<int:pk>/remove/",
+        views.QualificationRemoveView.as_view(),
+        name="qualification-remove",
     ),
-    path(
-        "volunteers/<int:pk>/service/new/", views.OtherServiceAddView.as_view(), name="other-service-add"
-    ),
+    path("volunteers/<int:pk>/service/new/", views.OtherServiceAddView.as_view(), name="other-service-add"),
     path("service/", views.OtherServiceListView.as_view(), name="other-service-list"),
     path("service/<int:pk>/approve/", views.OtherServiceApproveView.as_view(), name="other-service-approve"),
     path("service/<int:pk>/reject/", views.OtherServiceRejectView.as_view(), name="other-service-reject"),
@@ -103,6 +103,11 @@ urlpatterns = [
 urlpatterns += [
     path("overview/", views_overview.OverviewView.as_view(), name="overview"),
     path("overview/export/<slug:kind>.xlsx", views_overview.overview_export, name="overview-export"),
+]
+
+# 讲座日历 (lectures.views_schedule): ?month=2026-12 or ?week=2026-W49
+urlpatterns += [
+    path("schedule/", views_schedule.schedule, name="schedule"),
 ]
 
 # 现场登记 (lectures.views_walkin)
