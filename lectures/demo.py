@@ -132,9 +132,7 @@ def load_demo(ctx: DemoContext) -> None:
     ]
     for i, (cat, title, audience, outline) in enumerate(specs):
         pool = by_category.get(cat) or volunteers
-        proposer = (
-            volunteers[0] if demo_person and title in ("心肺复苏", "户外运动救援") else rng.choice(pool)
-        )
+        proposer = volunteers[0] if demo_person and title in ("心肺复苏", "户外运动救援") else rng.choice(pool)
         topic = services.topic_propose(
             proposer=proposer,
             title=title,
@@ -211,9 +209,7 @@ def load_demo(ctx: DemoContext) -> None:
         # Upcoming lectures open for registration, two of them by the demo volunteer.
         for k in range(4):
             topic = topics[3] if k < 2 and demo_person else rng.choice(topics)
-            lecturers = (
-                [volunteers[0]] if k < 2 and demo_person else list(Volunteer.objects.filter(topics=topic))[:1]
-            )
+            lecturers = [volunteers[0]] if k < 2 and demo_person else list(Volunteer.objects.filter(topics=topic))[:1]
             lec = services.lecture_schedule(
                 topic=topic,
                 lecturers=lecturers,
@@ -298,9 +294,7 @@ def load_demo(ctx: DemoContext) -> None:
                     rating=5,
                     comment="居民反响热烈，希望再来。",
                 )
-        _qualifications_and_other_service(
-            rng, today, volunteers, topics, staff, has_demo=demo_person is not None
-        )
+        _qualifications_and_other_service(rng, today, volunteers, topics, staff, has_demo=demo_person is not None)
     ctx.summary.append(
         f"{len(volunteers)} 名巾帼志愿者，课题库 {len(topics)} 个课题，{made} 场已举办的讲座，"
         f"{len(states)} 个点单"

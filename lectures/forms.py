@@ -272,9 +272,7 @@ class OtherServiceForm(StyledForm):
         label=_("服务时长（小时）"), min_value=0.5, max_value=24, decimal_places=1, max_digits=4
     )
     description = forms.CharField(
-        label=_("服务内容"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("服务内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("例如：在社区儿童之家开展亲子阅读活动"),
     )
     file = EvidenceUploadField(required=True)

@@ -379,7 +379,9 @@ class Lecture(TrackedModel):
     )
     capacity = models.PositiveIntegerField(_("名额"), default=50)
     # How long a freed place is held for the first on the waiting list before it goes to the next.
-    offer_hours = models.PositiveSmallIntegerField(_("候补名额保留时长（小时）"), default=OFFER_HOURS)
+    offer_hours = models.PositiveSmallIntegerField(
+        _("候补名额保留时长（小时）"), default=OFFER_HOURS
+    )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
 
     objects = LectureQuerySet.as_manager()

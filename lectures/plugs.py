@@ -21,11 +21,7 @@ def hosted_or_attended(unit_id: int, start: dt.date, end: dt.date, limit: int) -
     lectures = selectors.unit_lectures(unit_id, start, end)
     evidence = tuple(
         EvidenceLink(
-            label=(
-                _("%(day)s %(title)s（主办）")
-                if lec.host_unit_id == unit_id
-                else _("%(day)s %(title)s（参加）")
-            )
+            label=(_("%(day)s %(title)s（主办）") if lec.host_unit_id == unit_id else _("%(day)s %(title)s（参加）"))
             % {"day": f"{lec.starts_at:%Y-%m-%d}", "title": lec.topic.title},
             url=reverse("lectures:lecture-detail", args=[lec.pk]),
         )

@@ -115,11 +115,7 @@ def qualification_notices(today: dt.date, federation_id: int | None = None) -> l
                 kind="lecture_qualification_lapsing",
                 federation_id=q.federation_id,
                 title=gettext("%(name)s的资质“%(qualification)s”将于 %(date)s 到期")
-                % {
-                    "name": q.volunteer.person.name,
-                    "qualification": q.name,
-                    "date": q.valid_until.isoformat(),
-                },
+                % {"name": q.volunteer.person.name, "qualification": q.name, "date": q.valid_until.isoformat()},
                 url=reverse("lectures:volunteer-detail", args=[q.volunteer_id]),
                 audience=Audience(
                     user_ids=frozenset({user_id}) if user_id else frozenset(),

@@ -169,7 +169,9 @@ def lecture_list_for(user: Any, *, when: str = "upcoming", topic_id: int | None 
                 "lecturers", queryset=Volunteer.objects.select_related("person").order_by("person__name")
             )
         )
-        .annotate(taken=Count("registrations", filter=Q(registrations__status__in=PLACE_HOLDING)))
+        .annotate(
+            taken=Count("registrations", filter=Q(registrations__status__in=PLACE_HOLDING))
+        )
     )
     if topic_id:
         qs = qs.filter(topic_id=topic_id)
@@ -343,7 +345,9 @@ def hours_by_volunteer(
     """(volunteer, held lectures, credited hours: lectures plus approved other service) for each volunteer, over
     [start, end]; three queries."""
     through = (
-        Lecture.lecturers.through.objects.filter(volunteer__in=volunteers)
+        Lecture.lecturers.through.objects.filter(
+            volunteer__in=volunteers
+        )
         .filter(held_lectures_q(start, end, "lecture__"))
         .select_related("lecture__topic")
     )
@@ -375,7 +379,9 @@ def request_list_for(user: Any, *, status: str = "") -> QuerySet[LectureRequest]
     return qs.order_by("-created_at", "-id")
 
 
-def qualification_check(required: str, day: dt.date, held: list[Qualification]) -> tuple[bool, str]:
+def qualification_check(
+    required: str, day: dt.date, held: list[Qualification]
+) -> tuple[bool, str]:
     """Whether `held` (one volunteer's qualifications) has `required` valid on `day`, and why in words."""
     if not required:
         return True, ""

@@ -712,8 +712,7 @@ def _tell_lapsed(registration: Registration, lecture: Lecture) -> None:
         recipient=user,
         federation_id=lecture.federation_id,
         kind="lecture_offer_lapsed",
-        title=str(_("讲座“%(title)s”的候补名额已过保留时间，已顺延给下一位"))
-        % {"title": lecture.topic.title},
+        title=str(_("讲座“%(title)s”的候补名额已过保留时间，已顺延给下一位")) % {"title": lecture.topic.title},
         url=reverse("lectures:lecture-detail", args=[lecture.pk]),
         dedup_key=f"lecture-offer-lapsed:{registration.pk}",
     )

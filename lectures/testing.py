@@ -81,10 +81,7 @@ def add_service_rows(world: World) -> None:
         upload=scan(),
     )
     qualification_b = services.qualification_add(
-        volunteer=world.volunteer_b,
-        name="律师执业证",
-        issued_on=today - dt.timedelta(days=400),
-        upload=scan(),
+        volunteer=world.volunteer_b, name="律师执业证", issued_on=today - dt.timedelta(days=400), upload=scan()
     )
     service_a = services.other_service_record(
         volunteer=world.volunteer_a,

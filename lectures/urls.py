@@ -25,11 +25,11 @@ urlpatterns = [
         name="qualification-evidence",
     ),
     path(
-        "qualifications/<int:pk>/remove/",
-        views.QualificationRemoveView.as_view(),
-        name="qualification-remove",
+        "qualifications/<int:pk>/remove/", views.QualificationRemoveView.as_view(), name="qualification-remove"
     ),
-    path("volunteers/<int:pk>/service/new/", views.OtherServiceAddView.as_view(), name="other-service-add"),
+    path(
+        "volunteers/<int:pk>/service/new/", views.OtherServiceAddView.as_view(), name="other-service-add"
+    ),
     path("service/", views.OtherServiceListView.as_view(), name="other-service-list"),
     path("service/<int:pk>/approve/", views.OtherServiceApproveView.as_view(), name="other-service-approve"),
     path("service/<int:pk>/reject/", views.OtherServiceRejectView.as_view(), name="other-service-reject"),

@@ -185,12 +185,7 @@ class QualificationAddView(UploadActionView, OnVolunteer):
     action = "change"
     title = _("登记资质证书")
     submit_label = _("保存")
-    fields_by_code = {
-        "file": "file",
-        "name_required": "name",
-        "dates": "valid_until",
-        "issued_future": "issued_on",
-    }
+    fields_by_code = {"file": "file", "name_required": "name", "dates": "valid_until", "issued_future": "issued_on"}
 
     def make_form(self, data: Any = None, files: Any = None) -> Any:
         return lf.QualificationForm(data, files)
@@ -357,9 +352,7 @@ class OtherServiceListView(ScopedListView):
         qs = OtherService.objects.permitted(self.request.user, "review").select_related("volunteer__person")
         if self.status:
             qs = qs.filter(status=self.status)
-        return (
-            qs.order_by("served_on", "id") if self.status == "pending" else qs.order_by("-served_on", "-id")
-        )
+        return qs.order_by("served_on", "id") if self.status == "pending" else qs.order_by("-served_on", "-id")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -1595,10 +1588,7 @@ class VolunteerCertificateView(ScopedDetailView):
         start, end = _period(request)
         try:
             certificate, record = services.certificate_issue(
-                volunteer=volunteer,
-                start=start,
-                end=end,
-                acting_user=request.user,  # type: ignore[arg-type]
+                volunteer=volunteer, start=start, end=end, acting_user=request.user  # type: ignore[arg-type]
             )
         except ValidationError as refused:
             messages.error(request, refused.messages[0])
@@ -1697,7 +1687,9 @@ def calendar_feed_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, gettext("已生成新的订阅地址，原地址（如有）不再可用。"))
         return redirect("lectures:calendar-feed-settings")
     feed = CalendarFeed.objects.visible_to(request.user).filter(active=True).first()
-    url = request.build_absolute_uri(reverse("lectures:calendar-feed", args=[feed.token])) if feed else ""
+    url = (
+        request.build_absolute_uri(reverse("lectures:calendar-feed", args=[feed.token])) if feed else ""
+    )
     response = render(request, "lectures/calendar_feed.html", {"feed": feed, "feed_url": url})
     response["Cache-Control"] = "no-store, private"
     return response

@@ -20,10 +20,7 @@ def test_a_lecture_as_an_ics_file(world, client_as):
     assert event.decoded("dtstart") == world.lecture_a.starts_at.replace(microsecond=0)
     assert str(event["uid"]) == f"lecture-{world.lecture_a.pk}@jinguo"
     # Another federation's lecture is missing for her.
-    assert (
-        client_as(world.requester).get(reverse("lectures:lecture-ics", args=[world.lecture_b.pk])).status_code
-        == 404
-    )
+    assert client_as(world.requester).get(reverse("lectures:lecture-ics", args=[world.lecture_b.pk])).status_code == 404
 
 
 def test_the_personal_feed_lists_her_places_and_her_lectures_until_revoked(world, client_as):
@@ -32,10 +29,7 @@ def test_the_personal_feed_lists_her_places_and_her_lectures_until_revoked(world
     assert 'data-testid="feed-url"' not in client.get(settings_url).content.decode()
     assert client.post(settings_url, {"action": "issue"}).status_code == 302
     requester_feed = CalendarFeed.objects.get(user=world.requester)
-    assert (
-        reverse("lectures:calendar-feed", args=[requester_feed.token])
-        in client.get(settings_url).content.decode()
-    )
+    assert reverse("lectures:calendar-feed", args=[requester_feed.token]) in client.get(settings_url).content.decode()
     client = client_as(world.volunteer)  # the test world gave her a feed already
     assert client.post(settings_url, {"action": "issue"}).status_code == 302
     feed = CalendarFeed.objects.get(user=world.volunteer)
@@ -49,10 +43,7 @@ def test_the_personal_feed_lists_her_places_and_her_lectures_until_revoked(world
     assert {f"lecture-{world.lecture_a.pk}@jinguo", f"lecture-{world.held_a.pk}@jinguo"} <= uids
     # The requester's feed has her registrations, not the waiting list of others.
     other = services.feed_issue(user=world.liaison)
-    liaison_uids = {
-        str(e["uid"])
-        for e in _events(Client().get(reverse("lectures:calendar-feed", args=[other.token])).content)
-    }
+    liaison_uids = {str(e["uid"]) for e in _events(Client().get(reverse("lectures:calendar-feed", args=[other.token])).content)}
     assert f"lecture-{world.lecture_a.pk}@jinguo" not in liaison_uids  # she is only waitlisted there
     assert f"lecture-{world.held_a.pk}@jinguo" in liaison_uids
     # A new address retires the old one; revoking ends it.

@@ -34,10 +34,7 @@ def test_issuing_keeps_what_the_certificate_says_under_an_unguessable_code(world
     # Typed as printed (groups of four, lower case, spaces): the same certificate.
     typed = " " + services.certificate_code_display(cert.code).lower() + " "
     assert services.certificate_lookup(typed) == cert
-    assert (
-        services.certificate_lookup(cert.code[:-1] + "2" if cert.code[-1] != "2" else cert.code[:-1] + "3")
-        is None
-    )
+    assert services.certificate_lookup(cert.code[:-1] + "2" if cert.code[-1] != "2" else cert.code[:-1] + "3") is None
     assert services.certificate_lookup("") is None
     import datetime as dt
 

@@ -29,9 +29,7 @@ def test_an_offered_place_counts_as_taken_and_expires_after_the_set_time(world):
     services.registration_cancel(registration=world.reg_a)
     offer = Registration.objects.get(pk=world.wait_a.pk)
     assert offer.status == "offered" and OFFER_HOURS == 24
-    assert (
-        before + dt.timedelta(hours=24) <= offer.offer_expires_at <= timezone.now() + dt.timedelta(hours=24)
-    )
+    assert before + dt.timedelta(hours=24) <= offer.offer_expires_at <= timezone.now() + dt.timedelta(hours=24)
     # The held place is taken: a newcomer waits behind the others.
     newcomer = services.registration_create(lecture=world.lecture_a, person=world.staff.person)
     assert newcomer.status == "waitlisted" and _status(second) == "waitlisted"
@@ -58,15 +56,9 @@ def test_accepting_in_time_registers_and_declining_offers_the_next(world):
     assert _status(second) == "offered"
     declined = services.registration_offer_answer(registration=second, accept=False)
     assert declined.status == "cancelled"
-    assert (
-        Registration.objects.filter(lecture=world.lecture_a, status__in=["registered", "offered"]).count()
-        == 1
-    )
+    assert Registration.objects.filter(lecture=world.lecture_a, status__in=["registered", "offered"]).count() == 1
     # The freed place is anyone's again, in order of arrival.
-    assert (
-        services.registration_create(lecture=world.lecture_a, person=world.staff.person).status
-        == "registered"
-    )
+    assert services.registration_create(lecture=world.lecture_a, person=world.staff.person).status == "registered"
 
 
 def test_an_unanswered_offer_lapses_by_the_job_and_the_next_is_offered(world):

@@ -56,9 +56,7 @@ def test_approved_hours_count_and_pending_or_rejected_ones_do_not(world):
     other = _record(world, hours="5")
     with pytest.raises(ValidationError):
         services.other_service_decide(service=other, approve=False, reason="")
-    services.other_service_decide(
-        service=OtherService.objects.get(pk=other.pk), approve=False, reason="无签到记录"
-    )
+    services.other_service_decide(service=OtherService.objects.get(pk=other.pk), approve=False, reason="无签到记录")
     assert OtherService.objects.get(pk=other.pk).decision_reason == "无签到记录"
     assert selectors.service_record(world.volunteer_a).total == Decimal("100.00")
     # The certificate says so too.
@@ -84,12 +82,8 @@ def test_the_volunteer_records_and_staff_approve_on_the_pages(world, client_as):
     url = reverse("lectures:other-service-add", args=[world.volunteer_a.pk])
     answer = client.post(
         url,
-        {
-            "served_on": (clock.today() - dt.timedelta(days=1)).isoformat(),
-            "hours": "2.5",
-            "description": "巾帼志愿服务站值班",
-            "file": _scan(),
-        },
+        {"served_on": (clock.today() - dt.timedelta(days=1)).isoformat(), "hours": "2.5",
+         "description": "巾帼志愿服务站值班", "file": _scan()},
     )
     assert answer.status_code == 302
     row = OtherService.objects.get(description="巾帼志愿服务站值班", hours=Decimal("2.5"))

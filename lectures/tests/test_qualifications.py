@@ -73,10 +73,7 @@ def test_a_topic_without_a_requirement_asks_for_none(world):
 def test_qualification_dates_and_evidence_are_checked(world):
     with refused(services.MSG_QUALIFICATION_DATES):
         services.qualification_add(
-            volunteer=world.volunteer_a,
-            name="证",
-            issued_on=dt.date(2024, 5, 1),
-            valid_until=dt.date(2024, 4, 1),
+            volunteer=world.volunteer_a, name="证", issued_on=dt.date(2024, 5, 1), valid_until=dt.date(2024, 4, 1)
         )
     with refused(services.MSG_QUALIFICATION_NAME):
         services.qualification_add(volunteer=world.volunteer_a, name=" ", issued_on=dt.date(2024, 5, 1))
@@ -113,13 +110,8 @@ def test_the_volunteer_records_a_qualification_with_its_scan(world, client_as, s
     scan = client.get(reverse("lectures:qualification-evidence", args=[q.pk]))
     assert scan.status_code == 200 and b"".join(scan.streaming_content) == PDF
     # Her unit's liaison sees it; another federation does not.
-    assert (
-        client_as(world.liaison).get(reverse("lectures:qualification-evidence", args=[q.pk])).status_code
-        == 200
-    )
-    assert client_as(world.outsider).get(
-        reverse("lectures:qualification-evidence", args=[q.pk])
-    ).status_code in (
+    assert client_as(world.liaison).get(reverse("lectures:qualification-evidence", args=[q.pk])).status_code == 200
+    assert client_as(world.outsider).get(reverse("lectures:qualification-evidence", args=[q.pk])).status_code in (
         403,
         404,
     )
@@ -157,9 +149,5 @@ def test_a_qualification_lapsing_within_30_days_is_reminded_until_renewed(world)
 
 def test_the_match_page_shows_the_reason_a_lecturer_is_not_qualified(world, client_as):
     _require(world)
-    page = (
-        client_as(world.staff)
-        .get(reverse("lectures:request-match", args=[world.order_a.pk]))
-        .content.decode()
-    )
+    page = client_as(world.staff).get(reverse("lectures:request-match", args=[world.order_a.pk])).content.decode()
     assert 'data-testid="qualification-lapsed"' in page and "没有“急救培训导师证”资质" in page

@@ -201,14 +201,8 @@ def test_a_number_no_column_can_hold_is_the_callers_error_and_changes_nothing(wo
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        (
-            "/api/v1/lectures/volunteers?category=9223372036854775808",
-            "请求参数有误：查询参数 category 数值超出范围。",
-        ),
-        (
-            "/api/v1/lectures/volunteers?category=-9223372036854775809",
-            "请求参数有误：查询参数 category 数值超出范围。",
-        ),
+        ("/api/v1/lectures/volunteers?category=9223372036854775808", "请求参数有误：查询参数 category 数值超出范围。"),
+        ("/api/v1/lectures/volunteers?category=-9223372036854775809", "请求参数有误：查询参数 category 数值超出范围。"),
         ("/api/v1/lectures/volunteers/9223372036854775808", "请求参数有误：路径参数 id 数值超出范围。"),
     ],
 )
