@@ -1,16 +1,20 @@
 """The library (课题库) with its filters, ratings and sort, and the lecture calendar (讲座日历) month and week,
-in a real browser at phone (390 px) and desktop (1280 px) width, without sideways scrolling."""
+in a real browser at phone (390 px) and desktop (1280 px) width, without sideways scrolling or serious WCAG
+violations (axe-core, as tests/test_accessibility.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from core import clock
+from core.testing.world import login
 from lectures.models import Lecture
-from lectures.tests.test_browser import as_user, fits
+from lectures.tests.test_browser import fits
+from tests.test_accessibility import AXE, FAILING, RUN_AXE
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +28,26 @@ def live_world(transactional_db):
     return build_world()
 
 
+def _page(new_page, base, user, width, height):
+    """A page with a session of `user`; bypassing the CSP so that axe-core can be injected."""
+    client = login(Client(), user)
+    page = new_page(width, height, bypass_csp=True)
+    host = base.split("//", 1)[1].split(":")[0]
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
+    )
+    return page
+
+
+def _check(page, name):
+    """No sideways scrolling, no serious or critical WCAG 2 A/AA violation (axe-core), a screenshot."""
+    fits(page)
+    page.add_script_tag(path=str(AXE))
+    failing = [v for v in page.evaluate(RUN_AXE) if v["impact"] in FAILING]
+    assert not failing, (page.url, failing)
+    page.screenshot(path=f"/tmp/lectures_{name}.png", full_page=True)
+
+
 def test_the_library_and_the_calendar_fit_a_phone_and_a_desktop(live_server, live_world, new_page):
     w = live_world
     base = live_server.url
@@ -34,24 +58,20 @@ def test_the_library_and_the_calendar_fit_a_phone_and_a_desktop(live_server, liv
     Lecture.objects.filter(pk=w.held_a.pk).update(starts_at=noon - dt.timedelta(days=today.weekday()))
     week = f"{today.isocalendar()[0]}-W{today.isocalendar()[1]:02d}"
     for name, (width, height) in SIZES.items():
-        page = as_user(new_page, base, w.requester, width, height)
+        page = _page(new_page, base, w.requester, width, height)
         page.goto(f"{base}/lectures/topics/?sort=rating")
-        fits(page)
         assert "4.7" in page.inner_text("[data-testid=topic-list]")
-        page.screenshot(path=f"/tmp/lectures_library_{name}.png", full_page=True)
+        _check(page, f"library_{name}")
         page.goto(f"{base}/lectures/schedule/")
-        fits(page)
         grid = (
             "[data-testid=schedule-month-grid]" if name == "desktop" else "[data-testid=schedule-month-list]"
         )
         assert page.is_visible(grid)
         assert "如何与孩子有效沟通" in page.inner_text(grid)
-        page.screenshot(path=f"/tmp/lectures_schedule_month_{name}.png", full_page=True)
+        _check(page, f"schedule_month_{name}")
         page.goto(f"{base}/lectures/schedule/?week={week}")
-        fits(page)
+        _check(page, f"schedule_week_{name}")
         page.click("[data-testid=schedule-lecture] >> nth=0")
         page.wait_for_url("**/lectures/*/")
-        page.go_back()
-        page.screenshot(path=f"/tmp/lectures_schedule_week_{name}.png", full_page=True)
         page.goto(f"{base}/lectures/schedule/?week=bad")
         assert "无法识别" in page.content()
