@@ -88,3 +88,8 @@ def test_bad_parameters_fall_back_to_the_current_month_or_week_with_a_message(wo
 
 def test_the_calendar_needs_a_business_role(world, client_as):
     assert client_as(world.auditor).get(reverse("lectures:schedule")).status_code == 403
+
+
+def test_the_lecture_list_links_to_the_calendar(world, client_as):
+    page = client_as(world.requester).get(reverse("lectures:lecture-list")).content.decode()
+    assert f'href="{reverse("lectures:schedule")}"' in page
