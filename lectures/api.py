@@ -111,6 +111,11 @@ class TopicOut(Schema):
     outline: str
     lecturers: list[LecturerOut]
     added_on: str | None
+    # The mean of all criteria of the feedback on its held lectures (None without any), that feedback's
+    # number, and its held lectures (selectors.with_ratings).
+    rating: float | None
+    rating_count: int
+    given: int
 
     @staticmethod
     def resolve_version(obj: Topic) -> int | None:
@@ -137,14 +142,21 @@ class TopicPage(Schema):
 class TopicFilter(PageIn):
     category: int | None = None
     q: str | None = Field(None, max_length=50)
+    duration: Literal["short", "medium", "long"] | None = None
+    sort: Literal["category", "newest", "rating", "given"] | None = None
 
 
 @router.get("/topics", response={200: TopicPage, **READ_REFUSALS})
 @scoped_endpoint(model=Topic)
 def list_topics(request: HttpRequest, filters: Query[TopicFilter]) -> dict[str, object]:
-    """The topic library (课题库), by category and words."""
+    """The topic library (课题库), by category, words and duration (up to 60 / 60–90 / over 90 minutes), each
+    topic with its rating and lectures held; sorted by category (default), newest, rating or lectures held."""
     qs = selectors.topic_list_for(
-        request.user, category_id=filters.category, q=filters.q or ""
+        request.user,
+        category_id=filters.category,
+        q=filters.q or "",
+        duration=filters.duration or "",
+        sort=filters.sort or "category",
     ).select_related("current_version")
     return page_of(qs, filters)
 
@@ -152,7 +164,8 @@ def list_topics(request: HttpRequest, filters: Query[TopicFilter]) -> dict[str, 
 @router.get("/topics/{id}", response={200: TopicOut, **ONE_REFUSALS})
 @scoped_endpoint(model=Topic)
 def get_topic(request: HttpRequest, id: int) -> Topic:
-    return get_object(request, Topic, id)
+    topic = get_object(request, Topic, id)
+    return selectors.with_ratings(Topic.objects.filter(pk=topic.pk)).select_related("category").get()
 
 
 # ------------------------------------------------------------------------------------------ orders (点单)

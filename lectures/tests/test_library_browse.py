@@ -126,3 +126,27 @@ def test_the_sorted_filtered_library_costs_the_same_queries_for_2_and_20_topics(
     with django_assert_num_queries(13):
         page = client.get(reverse("lectures:topic-list"), params)
     assert len(page.context["object_list"]) == rows
+
+
+def test_the_api_filters_sorts_and_rates_the_library(world, client):
+    from core.testing.world import api_headers
+
+    best = _library_topic(world, "高分课题", minutes=45)
+    _held_with_feedback(world, best, (5, 5, 5))
+    headers = api_headers(world.requester)
+    answer = client.get("/api/v1/lectures/topics", {"sort": "rating"}, **headers).json()
+    assert [i["title"] for i in answer["items"]] == ["高分课题", "如何与孩子有效沟通"]
+    assert (
+        answer["items"][0]["rating"],
+        answer["items"][0]["rating_count"],
+        answer["items"][0]["given"],
+    ) == (
+        5.0,
+        1,
+        1,
+    )
+    answer = client.get("/api/v1/lectures/topics", {"duration": "short"}, **headers).json()
+    assert [i["title"] for i in answer["items"]] == ["高分课题"]
+    one = client.get(f"/api/v1/lectures/topics/{world.topic_a.pk}", **headers).json()
+    assert one["rating"] == pytest.approx(14 / 3) and one["given"] == 1
+    assert client.get("/api/v1/lectures/topics", {"duration": "forever"}, **headers).status_code == 422
