@@ -214,6 +214,7 @@ def load_demo(ctx: DemoContext) -> None:
         title="志愿讲师团方案征求意见稿",
         intro="请各单位女干部对方案各部分提出意见建议。",
         acting_user=staff,
+        email=False,
     )
     sections = {s.number: s for s in draft.sections.all()}
     for number, username, text in COMMENTS:
@@ -227,12 +228,19 @@ def load_demo(ctx: DemoContext) -> None:
         final_label="正式版",
         conclusion="共收到意见 7 条，采纳 6 条，部分采纳 1 条。",
         acting_user=staff,
+        email=False,
     )
     # The consultation ran in the spring of 2019: moved to its dates.
     opened, deadline, concluded = dt.date(2019, 3, 1), dt.date(2019, 3, 15), dt.date(2019, 3, 25)
     Consultation.objects.filter(pk=consultation.pk).update(
         opened_on=opened, deadline=deadline, concluded_on=concluded
     )
+    # Its notices belong to 2019 (and name the load day's deadline): the demo's bells do not show them.
+    from core.models import Notification
+
+    Notification.objects.filter(
+        dedup_key__in=[f"consultation-open:{consultation.pk}", f"consultation-concluded:{consultation.pk}"]
+    ).delete()
     DocumentVersion.objects.filter(pk=final.pk).update(
         published_on=concluded, effective_on=dt.date(2019, 4, 1)
     )

@@ -273,9 +273,10 @@ def consultation_open(
     title: str = "",
     intro: str = "",
     acting_user: Any = None,
+    email: bool = True,
 ) -> Consultation:
     """Publishes a draft version for comment (征求意见稿) to the chosen roles and units until `deadline`, and
-    tells them so."""
+    tells them so (in the app, and by e-mail unless `email` is false, as the demo asks)."""
     from core.notify import notify
     from orgs.models import Unit
 
@@ -319,6 +320,7 @@ def consultation_open(
             % {"title": consultation.title, "deadline": deadline.isoformat()},
             dedup_key=f"consultation-open:{consultation.pk}",
             url=url,
+            email=email,
         )
     return consultation
 
@@ -385,6 +387,7 @@ def consultation_conclude(
     effective_on: dt.date | None = None,
     conclusion: str = "",
     acting_user: Any = None,
+    email: bool = True,
 ) -> DocumentVersion:
     """Ends the consultation: publishes the final version and, for each section of the draft, how its
     comments were handled (`notes`: section number -> (outcome, note); every section that received a
@@ -445,5 +448,6 @@ def consultation_conclude(
             title=gettext("“%(title)s”征求意见已结束，正式版本已发布") % {"title": consultation.title},
             dedup_key=f"consultation-concluded:{consultation.pk}",
             url=url,
+            email=email,
         )
     return final

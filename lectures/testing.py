@@ -260,4 +260,8 @@ def add_review_rows(world: World) -> None:
         volunteer=world.volunteer_a, weekdays="", away=f"{far.isoformat()} {far.isoformat()} 出差"
     )
     availability.availability_set(volunteer=world.volunteer_b, weekdays="1234567", away="")
+    # The invitation notices go: other apps' tests count the personas' notifications.
+    from core.models import Notification
+
+    Notification.objects.filter(kind="topic_reviewer").delete()
     world.add(reviewer_a=reviewer_a, reviewer_b=reviewer_b, review_a=review_a, decision_a=decision_a)

@@ -73,13 +73,14 @@ def test_the_default_criteria_and_their_weights_are_edited_by_staff(world, clien
 
 
 def test_staff_invite_any_user_as_reviewer_and_she_is_told(world, client_as):
-    assert Notification.objects.filter(recipient=world.executive, kind="topic_reviewer").exists()
     client = client_as(world.staff)
     resp = client.post(reverse("lectures:reviewer-list"), {"user": world.volunteer.pk})
     assert resp.status_code == 302
     assert ReviewerInvitation.objects.filter(
         federation=world.fed_a, user=world.volunteer, active=True
     ).exists()
+    # She is told in the app (and by e-mail where she has an address).
+    assert Notification.objects.filter(recipient=world.volunteer, kind="topic_reviewer").exists()
     # A second invitation is refused in Chinese; a user of another federation cannot be invited.
     resp = client.post(reverse("lectures:reviewer-list"), {"user": world.volunteer.pk})
     assert resp.status_code == 400 and str(review.MSG_ALREADY_INVITED) in resp.content.decode()
