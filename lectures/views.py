@@ -887,15 +887,18 @@ class TopicReviewView(OnTopic):
         return context
 
     def perform(self, form: Any) -> str:
-        accept = form.cleaned_data["decision"] == "accept"
-        v = services.topic_review(
+        # A decision is staged, never applied here: staff release the staged decisions together
+        # (lectures.review), and only then is the proposer told.
+        from lectures import review
+
+        decision = review.decision_stage(
             topic=self.object,
-            accept=accept,
+            outcome=form.cleaned_data["decision"],
             comment=form.cleaned_data["comment"],
             acting_user=self.request.user,
         )
-        return (gettext("第 %(n)s 版已通过。") if accept else gettext("第 %(n)s 版已退回。")) % {
-            "n": v.number
+        return gettext("第 %(n)s 版的决定已暂存，在“评审决定”页面统一发布后生效。") % {
+            "n": decision.topic_version.number
         }
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from core.states import MSG_REASON_REQUIRED
 from core.testing.asserts import refused
 from core.testing.world import api_headers
-from lectures import services
+from lectures import review, services
 from lectures.models import Topic, TopicVersion, Volunteer
 
 
@@ -115,10 +115,18 @@ def test_the_volunteer_proposes_and_staff_review_on_the_pages(world, client_as):
         staff.post(reverse("lectures:topic-review", args=[topic.pk]), {"decision": "return"}).status_code
         == 400
     )
+    # Outside the decision phase nothing is staged; in it the decision waits until staff release it.
+    assert (
+        staff.post(reverse("lectures:topic-review", args=[topic.pk]), {"decision": "accept"}).status_code
+        == 400
+    )
+    review.phase_set(settings=review.settings_for(world.fed_a.pk), phase="decision")
     assert (
         staff.post(reverse("lectures:topic-review", args=[topic.pk]), {"decision": "accept"}).status_code
         == 302
     )
+    assert Topic.objects.get(pk=topic.pk).status == "proposed"
+    review.decisions_release(federation_id=world.fed_a.pk, acting_user=world.staff)
     assert Topic.objects.get(pk=topic.pk).status == "library"
     detail = (
         client_as(world.requester).get(reverse("lectures:topic-detail", args=[topic.pk])).content.decode()
