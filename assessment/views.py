@@ -39,6 +39,7 @@ from core.models import ConcurrentEditError
 from core.roles import Role
 from core.scoping import is_permitted
 from core.tenancy import chosen_federation
+from core.uploads import stored_file_response
 from core.views import ObjectActionView, ScopedDetailView, ScopedObjectMixin, scoped_function
 from orgs.models import Unit
 
@@ -495,22 +496,16 @@ class EvidenceOpenView(ScopedObjectMixin, View):
     allowed_roles = STAFF_AND_LIAISON
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
-        from django.http import FileResponse, Http404
 
         ev: Evidence = self.get_object()  # type: ignore[assignment]
         if not ev.is_file:
             return redirect(ev.link_url)
-        path = services.private_dir() / ev.path
-        if not path.is_file():
-            raise Http404
-        inline = ev.file_kind in ("pdf", "png", "jpeg")
-        response = FileResponse(
-            path.open("rb"), content_type=ev.content_type, as_attachment=not inline, filename=ev.original_name
+        return stored_file_response(
+            services.private_dir() / ev.path,
+            kind=ev.file_kind,
+            content_type=ev.content_type,
+            filename=ev.original_name,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "no-store, private"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
 
 
 class EvidenceRemoveView(OnForm):
@@ -971,20 +966,14 @@ class HighlightFileOpenView(ScopedObjectMixin, View):
     allowed_roles = STAFF_AND_LIAISON
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
-        from django.http import FileResponse, Http404
 
         f: HighlightFile = self.get_object()  # type: ignore[assignment]
-        path = services.private_dir() / f.path
-        if not path.is_file():
-            raise Http404
-        inline = f.file_kind in ("pdf", "png", "jpeg")
-        response = FileResponse(
-            path.open("rb"), content_type=f.content_type, as_attachment=not inline, filename=f.original_name
+        return stored_file_response(
+            services.private_dir() / f.path,
+            kind=f.file_kind,
+            content_type=f.content_type,
+            filename=f.original_name,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "no-store, private"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
 
 
 class HighlightFileRemoveView(ObjectActionView):

@@ -11,9 +11,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.http import FileResponse, Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -252,3 +254,22 @@ def _check_office_zip(data: bytes) -> None:
         if total > max_uncompressed or total > max_ratio * max(packed, 1):
             raise UploadRefused(MSG_ZIP_BOMB)
         _inflate_bounded(archive, infos, max_uncompressed)
+
+
+# Kinds a browser shows itself without running anything; every other kind is downloaded.
+INLINE_KINDS = ("pdf", "png", "jpeg")
+
+
+def stored_file_response(path: Path, *, kind: str, content_type: str, filename: str) -> FileResponse:
+    """A checked upload kept outside the web root, as it is served: inline when a browser shows its kind
+    safely, never sniffed, never cached, and sandboxed (it runs nothing even if it were HTML). 404 when
+    the file is gone. The caller has fetched the row through its scoping."""
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(
+        path.open("rb"), content_type=content_type, as_attachment=kind not in INLINE_KINDS, filename=filename
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

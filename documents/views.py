@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from core.forms import add_refusal
 from core.models import ConcurrentEditError
 from core.roles import BUSINESS_ROLES, Role
 from core.tenancy import chosen_federation
+from core.uploads import stored_file_response
 from core.views import ObjectActionView, ScopedDetailView, ScopedObjectMixin, scoped_function
 from documents import forms as df
 from documents import selectors, services
@@ -265,20 +266,12 @@ class VersionFileView(ScopedObjectMixin, View):
         if not version.path:
             # A version with text only: its page is what there is to read.
             return redirect("documents:version-detail", version.pk)
-        path = services.private_dir() / version.path
-        if not path.is_file():
-            raise Http404
-        inline = version.file_kind in ("pdf", "png", "jpeg")
-        response = FileResponse(
-            path.open("rb"),
+        return stored_file_response(
+            services.private_dir() / version.path,
+            kind=version.file_kind,
             content_type=version.content_type,
-            as_attachment=not inline,
             filename=version.original_name,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "no-store, private"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
 
 
 class VersionPublishView(ObjectActionView):

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from core.forms import StyledForm, add_refusal, date_field, reason_field
 from core.roles import Role
 from core.scoping import scope_for
 from core.tenancy import chosen_federation
+from core.uploads import stored_file_response
 from core.views import ObjectActionView, ScopedDetailView, ScopedObjectMixin, scoped_function
 from duties import selectors, services
 from duties.models import (
@@ -281,20 +282,12 @@ class AttachmentOpenView(ScopedObjectMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         att: MeetingAttachment = self.get_object()  # type: ignore[assignment]
-        path = services.attachments_dir() / att.path
-        if not path.is_file():
-            raise Http404
-        inline = att.file_kind in ("pdf", "png", "jpeg")
-        response = FileResponse(
-            path.open("rb"),
+        return stored_file_response(
+            services.attachments_dir() / att.path,
+            kind=att.file_kind,
             content_type=att.content_type,
-            as_attachment=not inline,
             filename=att.original_name,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "no-store, private"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
 
 
 class MinutesView(MeetingActionView):

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import stored_file_response
+
 EVIDENCE_KINDS = ("pdf", "png", "jpeg", "docx")
 MSG_EVIDENCE_REFUSED = _("文件未通过检查：%(reason)s")
 
@@ -46,14 +48,9 @@ def response(row: Any) -> FileResponse:
     """The stored file, inline when a browser shows it safely, sandboxed and never cached."""
     if not row.evidence_path:
         raise Http404
-    path = private_dir() / row.evidence_path
-    if not path.is_file():
-        raise Http404
-    inline = row.evidence_kind in ("pdf", "png", "jpeg")
-    answer = FileResponse(
-        path.open("rb"), content_type=row.evidence_type, as_attachment=not inline, filename=row.evidence_name
+    return stored_file_response(
+        private_dir() / row.evidence_path,
+        kind=row.evidence_kind,
+        content_type=row.evidence_type,
+        filename=row.evidence_name,
     )
-    answer["X-Content-Type-Options"] = "nosniff"
-    answer["Cache-Control"] = "no-store, private"
-    answer["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return answer

@@ -132,3 +132,25 @@ def test_check_document_refuses_empty_and_too_large_files():
     with pytest.raises(UploadRefused) as info:
         check_document(b"%PDF-" + b"x" * 200, max_bytes=100)
     assert "文件过大" in info.value.message
+
+
+def test_a_stored_file_is_served_sandboxed_uncached_and_inline_only_when_a_browser_shows_it_safely(tmp_path):
+    import pytest as _pytest
+    from django.http import Http404
+
+    from core.uploads import stored_file_response
+
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(b"%PDF-1.4 test")
+    shown = stored_file_response(pdf, kind="pdf", content_type="application/pdf", filename="证明.pdf")
+    assert shown["Content-Disposition"].startswith("inline")
+    assert shown["X-Content-Type-Options"] == "nosniff"
+    assert shown["Cache-Control"] == "no-store, private"
+    assert shown["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert b"".join(shown.streaming_content) == b"%PDF-1.4 test"
+    docx = tmp_path / "b.docx"
+    docx.write_bytes(b"PK\x03\x04")
+    downloaded = stored_file_response(docx, kind="docx", content_type="application/octet-stream", filename="b.docx")
+    assert downloaded["Content-Disposition"].startswith("attachment")
+    with _pytest.raises(Http404):
+        stored_file_response(tmp_path / "gone.pdf", kind="pdf", content_type="application/pdf", filename="x.pdf")
