@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core import audit
 from lectures import services
 from lectures.models import ENDED, Lecture, Registration
+from orgs import services as orgs_services
 from orgs.models import Person, Unit
 
 MSG_NAME_REQUIRED = _("请填写现场登记人员的姓名。")
@@ -43,8 +44,9 @@ def registration_walk_in(
             if live.exists():
                 raise ValidationError(MSG_ALREADY_HERE, code="already_registered", params={"name": name})
         else:
-            person = Person(federation_id=lecture.federation_id, unit=unit, name=name)
-            person.save()
+            person = orgs_services.person_create(
+                federation_id=lecture.federation_id, name=name, unit=unit, acting_user=acting_user
+            )
         return services.registration_create(
             lecture=lecture, person=person, acting_user=acting_user, walk_in=True
         )

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import audit, clock
 from core.bulk import Refusals, create_tracked, update_tracked
-from orgs.models import Federation, Unit
+from orgs.models import Federation, Person, Unit
 from orgs.names import normalize_unit_name
 from orgs.registry import UnitEndCorrection, unit_lifecycle
 
@@ -78,6 +78,17 @@ def unit_create(
 
 
 @audit.action("orgs.unit_update", target="unit", label=_("修改单位信息"))
+def person_create(
+    *, federation_id: int, name: str, unit: Unit | None = None, acting_user: Any | None = None
+) -> Person:
+    """A person of the directory, added where another app meets her first (a walk-in at a lecture); her
+    name with its spaces collapsed. The caller has checked that the unit is of the federation."""
+    with audit.attributed_to(acting_user):
+        person = Person(federation_id=federation_id, unit=unit, name=" ".join(name.split()))
+        person.save()
+    return person
+
+
 def unit_update(*, unit: Unit, changes: dict[str, Any], version: int | None, acting_user: Any | None = None) -> Unit:
     """Edits a unit's details. `version` is the row version the editor saw: a stale or missing one is a
     conflict (core.models.ConcurrentEditError), so a second editor overwrites nothing."""
