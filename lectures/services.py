@@ -769,7 +769,7 @@ def offers_lapse(*, now: Any | None = None, acting_user: Any | None = None) -> l
     return lapsed
 
 
-def _door_rule(lecture: Lecture) -> None:
+def door_rule(lecture: Lecture) -> None:
     if lecture.status == Lecture.Status.CANCELLED:
         raise _refuse(MSG_LECTURE_NOT_SCHEDULED, "not_scheduled")
     if timezone.localdate(lecture.starts_at) > clock.today():
@@ -779,7 +779,7 @@ def _door_rule(lecture: Lecture) -> None:
 def registration_checkin(*, lecture: Lecture, code: str, acting_user: Any | None = None) -> Registration:
     """签到 at the door by the registration's code (typed or scanned)."""
     with audit.attributed_to(acting_user), transaction.atomic():
-        _door_rule(lecture)
+        door_rule(lecture)
         registration = Registration.objects.filter(lecture=lecture, code=(code or "").strip().upper()).first()
         if registration is None:
             raise _refuse(MSG_UNKNOWN_CODE, "unknown_code")
@@ -795,7 +795,7 @@ def registration_mark(
 ) -> Registration:
     """Attendance by hand: attended, absent or excused."""
     with audit.attributed_to(acting_user), transaction.atomic():
-        _door_rule(Lecture.objects.get(pk=registration.lecture_id))
+        door_rule(Lecture.objects.get(pk=registration.lecture_id))
         if attendance not in Registration.Attendance.values:
             raise _refuse(MSG_NOT_REGISTERED, "bad_attendance")
         if registration.status != Registration.Status.REGISTERED:

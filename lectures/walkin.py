@@ -33,7 +33,7 @@ def registration_walk_in(
     if unit is not None and unit.federation_id != lecture.federation_id:
         raise ValidationError(MSG_UNIT_OUTSIDE, code="unit_outside")
     with audit.attributed_to(acting_user), transaction.atomic():
-        services._door_rule(lecture)
+        services.door_rule(lecture)
         known = Person.objects.filter(federation_id=lecture.federation_id, name=name, unit=unit)
         if acting_user is not None:
             known = known & Person.objects.visible_to(acting_user)
