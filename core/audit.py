@@ -124,6 +124,7 @@ class action:
             with _scope(self.name, self._target_of(kwargs)):
                 return func(*args, **kwargs)
 
+        wrapper.audit_action = self.name  # type: ignore[attr-defined]  # read by the test that names match
         return wrapper  # type: ignore[return-value]
 
     def _target_of(self, kwargs: dict[str, Any]) -> models.Model | None:

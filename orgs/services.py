@@ -76,8 +76,6 @@ def unit_create(
         return unit
 
 
-
-@audit.action("orgs.unit_update", target="unit", label=_("修改单位信息"))
 def person_create(
     *, federation_id: int, name: str, unit: Unit | None = None, acting_user: Any | None = None
 ) -> Person:
@@ -89,6 +87,7 @@ def person_create(
     return person
 
 
+@audit.action("orgs.unit_update", target="unit", label=_("修改单位信息"))
 def unit_update(*, unit: Unit, changes: dict[str, Any], version: int | None, acting_user: Any | None = None) -> Unit:
     """Edits a unit's details. `version` is the row version the editor saw: a stale or missing one is a
     conflict (core.models.ConcurrentEditError), so a second editor overwrites nothing."""
