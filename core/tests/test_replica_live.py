@@ -1,57 +1,77 @@
-"""Run with a replica alias (DATABASE_REPLICA_URL; its TEST MIRROR is the primary): see test_replica.py."""
+"""Run with a replica alias (DATABASE_REPLICA_URL, its TEST MIRROR the primary): see test_replica.py.
+
+Two ways: the replica alias is the primary under a second name (SQLite or PostgreSQL), or it is a real
+streaming replica built by scripts/pg-replica.sh; then every test first waits for the replica to replay
+what the test wrote (`replica_caught_up`), and test_replica_streaming.py runs as well.
+"""
 
 import pytest
 from django.conf import settings
-from django.db import connections
+from django.db import transaction
 
-pytestmark = pytest.mark.skipif("replica" not in settings.DATABASES, reason="no DATABASE_REPLICA_URL")
+from core.replica import COOKIE, STICKY_SECONDS, replica_reads
+from core.testing.replica import on_each_alias, replica_caught_up
+from core.testing.world import api_headers, login
 
-
-class Count:
-    def __init__(self, alias):
-        self.alias, self.statements = alias, []
-
-    def __call__(self, execute, sql, params, many, context):
-        self.statements.append(sql)
-        return execute(sql, params, many, context)
+pytestmark = [
+    pytest.mark.skipif("replica" not in settings.DATABASES, reason="no DATABASE_REPLICA_URL"),
+    pytest.mark.django_db(databases="__all__", transaction=True),
+]
 
 
-def _counted(client_call):
-    primary, replica = Count("default"), Count("replica")
-    with connections["default"].execute_wrapper(primary), connections["replica"].execute_wrapper(replica):
-        response = client_call()
-    return response, primary.statements, replica.statements
-
-
-@pytest.mark.django_db(databases="__all__", transaction=True)
 def test_pages_read_the_replica_writes_and_the_next_reads_stay_on_the_primary(world, client):
-    client.force_login(world.staff)
-    response, primary, replica = _counted(lambda: client.get("/orgs/units/"))
+    login(client, world.staff)
+    replica_caught_up()
+    with on_each_alias() as seen:
+        response = client.get("/orgs/units/")
     assert response.status_code == 200
-    assert any("orgs_unit" in sql for sql in replica), replica
-    assert not any("orgs_unit" in sql for sql in primary), primary
-    assert any("django_session" in sql for sql in primary)  # the session is the primary's
-    assert not any("django_session" in sql for sql in replica)
+    assert seen.touched("replica", "orgs_unit"), seen.replica
+    assert not seen.touched("default", "orgs_unit"), seen.primary
+    assert seen.touched("default", "django_session")  # the session is the primary's
+    assert not seen.touched("replica", "django_session")
 
     # A write: on the primary, and the browser reads the primary for a while afterwards.
     unit = world.unit_a1
-    page = client.get(f"/orgs/units/{unit.pk}/edit/")
-    assert page.status_code == 200
-    response, primary, replica = _counted(lambda: client.post(f"/orgs/units/{unit.pk}/edit/", {}))
-    assert not any(sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) for sql in replica)
-    assert "jinguo_primary" in response.cookies
-    response, primary, replica = _counted(lambda: client.get("/orgs/units/"))
+    assert client.get(f"/orgs/units/{unit.pk}/edit/").status_code == 200
+    with on_each_alias() as seen:
+        response = client.post(f"/orgs/units/{unit.pk}/edit/", {})
+    assert not seen.writes("replica")
+    assert response.cookies[COOKIE]["max-age"] == STICKY_SECONDS
+    with on_each_alias() as seen:
+        response = client.get("/orgs/units/")
     assert response.status_code == 200
-    assert any("orgs_unit" in sql for sql in primary) and not replica
+    assert seen.touched("default", "orgs_unit") and not seen.replica
+
+    # Once the mark has expired, the browser's pages read the replica again.
+    del client.cookies[COOKIE]
+    with on_each_alias() as seen:
+        assert client.get("/orgs/units/").status_code == 200
+    assert seen.touched("replica", "orgs_unit") and not seen.touched("default", "orgs_unit")
 
 
-@pytest.mark.django_db(databases="__all__", transaction=True)
-def test_a_service_reads_the_primary_inside_its_transaction(world):
-    from django.db import transaction
+def test_the_api_reads_the_replica(world, client):
+    headers = api_headers(world.staff)
+    # The token's first use records it (a write, on the primary: that request reads the primary from then on).
+    assert client.get("/api/v1/units?limit=5", **headers).status_code == 200
+    replica_caught_up()
+    with on_each_alias() as seen:
+        response = client.get("/api/v1/units?limit=5", **headers)
+    assert response.status_code == 200 and response.json()["count"] > 0
+    assert seen.touched("replica", "orgs_unit"), seen.replica
+    assert not seen.touched("default", "orgs_unit"), seen.primary
+    assert not seen.writes("replica")
 
-    from core.replica import reads_from, replica_reads
 
+def test_a_transaction_reads_the_primary(world):
+    from orgs.models import Unit
+
+    replica_caught_up()
     with replica_reads():
-        assert reads_from() == "replica"
-        with transaction.atomic():
-            assert reads_from() == "default"
+        with on_each_alias() as seen:
+            assert Unit.objects.filter(pk=world.unit_a1.pk).exists()
+        assert seen.touched("replica", "orgs_unit") and not seen.primary
+        with on_each_alias() as seen, transaction.atomic():
+            assert Unit.objects.filter(pk=world.unit_a1.pk).exists()
+            Unit.objects.filter(pk=world.unit_a1.pk).update(notes="核对")
+            assert Unit.objects.get(pk=world.unit_a1.pk).notes == "核对"
+        assert seen.touched("default", "orgs_unit") and not seen.replica
