@@ -11,7 +11,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEBUG ?= 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test test-sqlite test-postgres lint typecheck bench loadtest demo system-packages clean lock
+.PHONY: install run test test-sqlite test-postgres test-replica lint typecheck bench loadtest demo system-packages clean lock
 
 # Debian packages the browser tests, PDF rendering (WeasyPrint: Pango; Chinese fonts; poppler for the PDF
 # checks) and compilemessages need, installed only when missing, as root.
@@ -84,6 +84,11 @@ test-postgres: install
 	  echo "=== PostgreSQL at $(PG_URL) is not reachable: the PostgreSQL pass did NOT run ==="; \
 	  if [ -n "$(REQUIRE_POSTGRES)" ]; then exit 1; fi; \
 	fi
+
+# Only the replica tests: a streaming replica of $(PG_URL)'s cluster built with pg_basebackup on a free port
+# (scripts/pg-replica.sh), removed afterwards. `make test-postgres` runs them too.
+test-replica: install
+	DATABASE_URL='$(PG_URL)' $(VENV)/bin/pytest -q -n 0 -rs core/tests/test_replica.py
 
 test: install
 	$(VENV)/bin/ruff check .
