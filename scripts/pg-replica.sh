@@ -67,6 +67,10 @@ allow_replication() {
       order by line_number limit 1")
   method=${method:-scram-sha-256}
   local rule="host    replication     $PGUSER    127.0.0.1/32    $method"
+  case "$PGHOST" in 127.0.0.1 | localhost | ::1) ;; *)
+    fail "the primary at $PGHOST:$PGPORT refuses replication connections for $PGUSER: add a \`replication\` rule for this \
+host to its pg_hba.conf and run SELECT pg_reload_conf() there (a reload, no restart)" ;;
+  esac
   if [ -w "$hba" ]; then
     say "the primary's $hba has no replication rule for 127.0.0.1: appending '$rule' and reloading (no restart)"
     printf '\n%s\n%s\n' "$MARK" "$rule" >>"$hba"
