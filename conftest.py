@@ -89,3 +89,27 @@ def client_as(client):
 
     return login
 
+
+
+@pytest.fixture(autouse=True)
+def _rate_summary_stays_exact(request):
+    """After every test that wrote through the platform, the maintained rate summary equals a full
+    recompute (committees.rate_summary): the whole suite's writes are its test. A test that builds rows
+    behind the services' back (bulk_create, queryset update) says so with @pytest.mark.summary_unchecked."""
+    marker = request.node.get_closest_marker("django_db")
+    if (
+        (marker is None and "db" not in request.fixturenames)
+        or (marker is not None and marker.kwargs.get("transaction"))
+        or request.node.get_closest_marker("summary_unchecked")
+        or "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+    ):
+        yield
+        return
+    request.getfixturevalue("db")
+    yield
+    from committees import rate_summary
+    from orgs.models import Federation
+
+    wrong = {f: d for f in Federation.objects.values_list("pk", flat=True) if (d := rate_summary.differences(f))}
+    assert not wrong, f"the rate summary differs from a full recompute after this test: {wrong}"

@@ -12,3 +12,7 @@ class CommitteesConfig(AppConfig):
         from committees.ledger import jobs  # noqa: F401
 
         plugs.register()
+        # The rate summary follows every write of units, committees, terms and vacancies.
+        from committees import rate_summary
+
+        rate_summary.connect()

@@ -218,3 +218,28 @@ class Correction(TrackedModel):
     def __str__(self) -> str:
         return f"{self.unit} {self.get_event_display()} {self.get_kind_display()}"
 
+
+
+class RateDay(models.Model):
+    """The maintained rate summary (committees.rate_summary): for one federation and day, what changes in
+    the counts the three rates add up. Derived data, never edited: kept by the writes themselves."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    # 组建率: units that must have a committee, active from `day` (+1) or no longer (-1); of them, with an
+    # active committee from `day` (+1) or no longer (-1). Summed up to a date they give the rate as of it.
+    units = models.IntegerField(default=0)
+    formed = models.IntegerField(default=0)
+    # 按时换届率: terms due on `day` (not left out), and those re-elected on time.
+    terms_due = models.IntegerField(default=0)
+    terms_on_time = models.IntegerField(default=0)
+    # 及时补缺率: vacancies vacated on `day`: filled (at any date), filled by the deadline, still open.
+    vacancies_filled = models.IntegerField(default=0)
+    vacancies_on_time = models.IntegerField(default=0)
+    vacancies_open = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["federation", "day"], name="rateday_federation_day")]
+
+    def __str__(self) -> str:
+        return f"{self.federation_id} {self.day}"

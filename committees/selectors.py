@@ -14,7 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from committees import rate_queries
+from committees import rate_queries, rate_summary
 from committees.history import post_label
 from committees.models import Committee, Correction, Term, Vacancy
 from committees.rates import (
@@ -34,6 +34,7 @@ from committees.rules import (
     judge_term,
     judge_vacancy,
 )
+from core.roles import FEDERATION_WIDE_ROLES
 from core.scoping import Scope, scope_for, unit_rows_q
 from core.spans import active_on_q
 from orgs.models import Federation, Unit, UnitQuerySet
@@ -141,6 +142,38 @@ def rate_settings_for(user_or_scope: Any, federation: Federation | int | None = 
     return RateSettings(grace_days=row[0], fill_days=row[1])
 
 
+def summary_federation(
+    user_or_scope: Any, federation: Federation | int | None = None, unit_ids: Any = None
+) -> int | None:
+    """The federation whose rate summary answers for this scope: when the user reads all of one
+    federation's units (its staff, leaders, auditors), else None (a liaison's unit is counted directly)."""
+    if unit_ids is not None:
+        return None
+    scope = _scope(user_or_scope)
+    if scope.is_anonymous:
+        return None
+    fed_id = _federation_id(federation)
+    if fed_id is None:
+        if scope.is_superuser or len(scope.federation_ids) != 1:
+            return None
+        fed_id = next(iter(scope.federation_ids))
+    if scope.is_superuser or fed_id in scope.federations_with(*FEDERATION_WIDE_ROLES):
+        return fed_id
+    return None
+
+
+def _rates_over(
+    user: Any, periods: list[tuple[dt.date, dt.date]], federation: Federation | int | None, unit_ids: Any = None
+) -> list[Rates]:
+    """The rates of each period: from the maintained summary for a whole federation (a few thousand rows
+    whatever its size), else counted over the user's units (committees.rate_queries)."""
+    settings = rate_settings_for(user, federation)
+    whole = summary_federation(user, federation, unit_ids)
+    if whole is not None:
+        return rate_summary.rates_over(whole, periods, settings)
+    return rate_queries.rates_over(rate_units_for(user, federation, unit_ids), periods, settings)
+
+
 def rates_for(
     user: Any,
     start: dt.date,
@@ -151,19 +184,17 @@ def rates_for(
 ) -> Rates:
     """The three rates over [start, end] (formation as of `end`) for what the user may read.
 
-    Counted by the database (committees.rate_queries), by the rules of committees.rates: four statements.
+    By the rules of committees.rates: from the rate summary (one statement) or counted by the database.
     """
-    units = rate_units_for(user, federation, unit_ids)
-    return rate_queries.rates_over(units, [(start, end)], rate_settings_for(user, federation))[0]
+    return _rates_over(user, [(start, end)], federation, unit_ids)[0]
 
 
 def rate_trend_for(
     user: Any, first_year: int, last_year: int, *, federation: Federation | int | None = None
 ) -> list[YearRates]:
     """Per-year rates for the trend chart (formation as of Dec 31; the others over each year)."""
-    units = rate_units_for(user, federation)
     years = rate_queries.trend_periods(first_year, last_year)
-    found = rate_queries.rates_over(units, [p for _year, p in years], rate_settings_for(user, federation))
+    found = _rates_over(user, [p for _year, p in years], federation)
     return [YearRates(year, rates) for (year, _p), rates in zip(years, found, strict=True)]
 
 
@@ -177,11 +208,10 @@ def rates_and_trend_for(
     federation: Federation | int | None = None,
     until: dt.date | None = None,
 ) -> tuple[Rates, list[YearRates]]:
-    """The rates over [start, end] and the yearly trend (cut at `until`), in the same four statements."""
-    units = rate_units_for(user, federation)
-    return rate_queries.rates_and_trend(
-        units, (start, end), first_year, last_year, rate_settings_for(user, federation), until=until
-    )
+    """The rates over [start, end] and the yearly trend (cut at `until`), in the same statement(s)."""
+    years = rate_queries.trend_periods(first_year, last_year, until=until)
+    found = _rates_over(user, [(start, end), *(p for _year, p in years)], federation)
+    return found[0], [YearRates(year, rates) for (year, _p), rates in zip(years, found[1:], strict=True)]
 
 
 # ---- the dashboard's lists --------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router
+from django.dispatch import Signal
 from django.utils import timezone
 
 from core import audit
@@ -23,7 +24,21 @@ from core.dbinsert import BATCH, insert, insert_values
 from core.fields import DerivedCharField
 from core.tracked import ConcurrentEditError
 
-__all__ = ["BATCH", "BulkRefused", "Refusals", "create_tracked", "insert", "insert_values", "update_tracked"]
+__all__ = [
+    "BATCH",
+    "BulkRefused",
+    "Refusals",
+    "create_tracked",
+    "insert",
+    "insert_values",
+    "rows_written",
+    "update_tracked",
+]
+
+# Sent after every bulk write of TrackedModel rows (sender = the model, objs = the rows, using = the
+# database), inside the write's transaction: what a row's save signals tell their receivers, for a batch
+# (an app that keeps data derived from those rows, such as committees' rate summary, listens).
+rows_written = Signal()
 
 
 class BulkRefused(ValidationError):
@@ -67,6 +82,7 @@ def create_tracked[M: models.Model](model: type[M], objs: Iterable[M]) -> list[M
             obj.created_at = obj.updated_at = now  # type: ignore[attr-defined]
         insert(model, rows)
         audit.record_many((audit.creation(obj) for obj in rows), jsonable_changes=True)
+        rows_written.send(sender=model, objs=rows, using=router.db_for_write(model))
     return rows
 
 
@@ -108,4 +124,5 @@ def update_tracked[M: models.Model](
     rows = [obj for obj, _ in pending]
     model._default_manager.bulk_update(rows, sorted(fields), batch_size=BATCH)
     audit.record_many(events, jsonable_changes=True)
+    rows_written.send(sender=model, objs=rows, using=router.db_for_write(model))
     return rows

@@ -212,10 +212,31 @@ def _params_of_the_rates(world, units: int, prefix: str) -> list[int]:
     return sizes
 
 
+@pytest.mark.summary_unchecked  # units bulk-created straight to the table
 def test_the_statements_bind_no_list_of_ids(world):
     # The scope is a subquery: the same statements and parameters (dates, settings) whatever the units.
     rate_units_for(world.staff).count()
     few = _params_of_the_rates(world, 2, "参数甲")
     many = _params_of_the_rates(world, 60, "参数乙")
     assert few == many, (few, many)
-    assert len(few) == 5  # the federation's settings + units, committees, terms, vacancies
+    assert len(few) == 2  # the federation's settings + the rate summary (committees.rate_summary)
+
+
+@pytest.mark.summary_unchecked  # units bulk-created straight to the table
+def test_a_liaisons_statements_bind_no_list_of_ids(world):
+    # Counted over her units (committees.rate_queries): four statements whatever the federation's size.
+    def params(units: int, prefix: str) -> list[int]:
+        with audit.acting_as(None, source="test"):
+            Unit.objects.bulk_create(Unit(federation=world.fed_a, name=f"{prefix}{i:03d}") for i in range(units))
+        sizes: list[int] = []
+
+        def count(execute, sql, params, many, context):
+            sizes.append(len(params or ()))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            rates_and_trend_for(world.liaison, D(2020, 1, 1), D(2020, 12, 31), 2010, 2020)
+        return sizes
+
+    few, many = params(2, "联络甲"), params(60, "联络乙")
+    assert few == many and len(few) == 5, (few, many)

@@ -31,6 +31,7 @@ def _params_of(world, units, prefix):
     return sizes
 
 
+@pytest.mark.summary_unchecked  # units bulk-created straight to the table
 def test_rate_facts_bind_no_list_of_unit_ids(world):
     # The units are named to the committees, terms and vacancies by a subquery: the same statements
     # whatever the number of units (a list of 100,000 ids broke SQLite's limit of 32,766 variables).

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from committees import rate_summary
 from committees.models import Committee, Term, Vacancy
 from core import clock
 from core.bulk import insert
@@ -154,6 +155,9 @@ def generate(units: int, federations: int = 1, seed: int = 2017, *, quiet: bool 
                 )
         _insert_batches(Term, terms, "terms", quiet)
         _insert_batches(Vacancy, vacancies, "vacancies", quiet)
+        # Straight to the tables, so no write kept the rate summary: each district's computed once.
+        for district in districts:
+            rate_summary.refresh_federation(district.pk)
     return districts
 
 

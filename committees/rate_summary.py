@@ -1,0 +1,530 @@
+"""The maintained rate summary: the three rates of a whole federation read from a few thousand rows.
+
+committees.rates is the definition, committees.rate_queries counts it over any set of units; both read
+every unit, term and vacancy of the scope, which at a province's 100,000 units costs seconds. This module
+keeps, per federation and day, what changes on that day in the counts the rates add up (the model
+committees.RateDay):
+
+* 组建率 as of D: Σ `units` and Σ `formed` over the days up to D. A unit that must have a committee adds
+  +1 on the day it is established (the earliest day if unknown) and -1 on the day it is dissolved; the
+  union of its committees' spans, cut to the unit's own span, adds +1/-1 to `formed` the same way.
+* 按时换届率 over [A, B]: Σ `terms_due` and Σ `terms_on_time` over the days A..B (a term counts on its
+  `due_on`, left out as committees.rules says, on time by the federation's grace days).
+* 及时补缺率 over [A, B]: numerator Σ `vacancies_on_time` over A..B; denominator Σ `vacancies_filled` over
+  A..B plus Σ `vacancies_open` over the days A..(B - fill days - 1) (open and past the deadline by B).
+
+Every change is applied as an increment (`x = x + Δ`), never as an overwrite, so concurrent writers add
+up on PostgreSQL and a recompute is itself a difference computed in one statement (what it read and what
+it found in one snapshot): a write committed meanwhile is neither lost nor counted twice.
+
+Who keeps it (connected in CommitteesConfig.ready, so no write path can forget it):
+* a saved or deleted Unit, Committee, Term or Vacancy: the unit's own rows before and after the write,
+  the difference applied in the same transaction (`_before` / `_after`);
+* a bulk write (core.bulk.rows_written) and a change of the federation's grace or fill days: the
+  federation recomputed (`refresh_federation`);
+* inside `deferred()` (the ledger import, the scale generator) only the federations are noted, and each
+  is recomputed once when the block ends, still inside its transaction.
+
+`manage.py rebuild_rate_summary [--check]` recomputes (or only compares) every federation;
+committees/tests/test_rate_summary.py checks every write path against a full recompute and the rates read
+here against committees.rate_queries'.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import connections, transaction
+from django.db.models import Q, Sum
+
+from committees.models import Committee, RateDay, Term, Vacancy
+from committees.rates import RateResult, Rates, RateSettings
+from orgs.models import Federation, Unit
+
+Period = tuple[dt.date, dt.date]
+Row = tuple[int, ...]
+
+COUNTS = (
+    "units",
+    "formed",
+    "terms_due",
+    "terms_on_time",
+    "vacancies_filled",
+    "vacancies_on_time",
+    "vacancies_open",
+)
+# The days before any record and after every one (an unknown establishment, an open end).
+EARLIEST = dt.date(1, 1, 1)
+LATEST = dt.date(9999, 12, 31)
+
+
+# ---- what the data says: one statement -------------------------------------------------------------
+
+
+def _dialect(vendor: str) -> dict[str, str]:
+    if vendor == "postgresql":
+        return {
+            "greatest": "GREATEST",
+            "least": "LEAST",
+            "grace": "(t.due_on + CAST(%s AS integer))",
+            "fill": "(v.vacated_on + CAST(%s AS integer))",
+        }
+    # SQLite keeps dates as ISO text: its two-argument MAX/MIN compare them in order, date() adds days.
+    return {
+        "greatest": "MAX",
+        "least": "MIN",
+        "grace": "date(t.due_on, %s)",
+        "fill": "date(v.vacated_on, %s)",
+    }
+
+
+def _days_param(vendor: str, days: int) -> Any:
+    return days if vendor == "postgresql" else f"{int(days):+d} days"
+
+
+def _date_param(vendor: str, day: dt.date) -> Any:
+    return day if vendor == "postgresql" else day.isoformat()
+
+
+def _facts_sql(vendor: str, *, one_unit: bool) -> str:
+    """Per day, the seven counts the federation's data gives (one unit's only with `one_unit`).
+
+    Parameters, in order: earliest, latest, federation id[, unit id], earliest, grace days, federation
+    id[, unit id], fill days, federation id[, unit id]. The unit scope is a condition, never a list of ids.
+    """
+    d = _dialect(vendor)
+    unit_table, committee_table = Unit._meta.db_table, Committee._meta.db_table
+    term_table, vacancy_table = Term._meta.db_table, Vacancy._meta.db_table
+    unit_cond = " AND id = %s" if one_unit else ""
+    zeros = {n: "0" for n in COUNTS}
+
+    def cols(**given: str) -> str:
+        return ", ".join(given.get(n, zeros[n]) + f" AS {n}" for n in COUNTS)
+
+    return f"""
+        WITH u AS (
+            SELECT id, COALESCE(established_on, %s) AS starts, COALESCE(dissolved_on, %s) AS ends
+            FROM {unit_table} WHERE federation_id = %s AND requires_committee{unit_cond}
+        ),
+        c AS (
+            SELECT c.unit_id, c.formed_on, COALESCE(c.dissolved_on, '{LATEST.isoformat()}') AS ends,
+                   MAX(COALESCE(c.dissolved_on, '{LATEST.isoformat()}')) OVER (
+                       PARTITION BY c.unit_id ORDER BY c.formed_on, c.id
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                   ) AS covered_until
+            FROM {committee_table} c WHERE c.unit_id IN (SELECT id FROM u)
+        ),
+        s AS (
+            -- The union of a unit's committee spans: each span from where the earlier ones stop.
+            SELECT {d["greatest"]}({
+        d["greatest"]
+    }(c.formed_on, COALESCE(c.covered_until, %s)), u.starts) AS starts,
+                   {d["least"]}(c.ends, u.ends) AS ends
+            FROM c JOIN u ON u.id = c.unit_id
+        ),
+        scope AS (SELECT id FROM {unit_table} WHERE federation_id = %s{unit_cond}),
+        t AS (
+            SELECT t.due_on AS day,
+                   CASE WHEN EXISTS (
+                       SELECT 1 FROM {term_table} n
+                       WHERE n.committee_id = t.committee_id AND n.number = t.number + 1
+                         AND n.started_on <= {d["grace"]}
+                   ) THEN 1 ELSE 0 END AS on_time
+            FROM {term_table} t JOIN {committee_table} c ON c.id = t.committee_id
+            WHERE c.unit_id IN (SELECT id FROM scope)
+              AND (c.dissolved_on IS NULL OR c.dissolved_on >= t.due_on)
+        ),
+        v AS (
+            SELECT v.vacated_on AS day,
+                   CASE WHEN v.filled_on IS NOT NULL THEN 1 ELSE 0 END AS filled,
+                   CASE WHEN v.filled_on IS NOT NULL AND v.filled_on <= {
+        d["fill"]
+    } THEN 1 ELSE 0 END AS on_time
+            FROM {vacancy_table} v JOIN {committee_table} c ON c.id = v.committee_id
+            WHERE c.unit_id IN (SELECT id FROM {unit_table} WHERE federation_id = %s{unit_cond})
+        ),
+        r AS (
+            SELECT starts AS day, {cols(units="1")} FROM u
+            UNION ALL SELECT ends, {cols(units="-1")} FROM u WHERE ends <> '{LATEST.isoformat()}'
+            UNION ALL SELECT starts, {cols(formed="1")} FROM s WHERE starts < ends
+            UNION ALL SELECT ends, {cols(formed="-1")} FROM s WHERE starts < ends AND ends <> '{
+        LATEST.isoformat()
+    }'
+            UNION ALL SELECT day, {cols(terms_due="1", terms_on_time="on_time")} FROM t
+            UNION ALL SELECT day, {
+        cols(vacancies_filled="filled", vacancies_on_time="on_time", vacancies_open="1 - filled")
+    } FROM v
+        )
+        SELECT day, {", ".join(f"SUM({n}) AS {n}" for n in COUNTS)} FROM r GROUP BY day
+    """  # noqa: S608 (every name is a model's table or a constant of this module; values are parameters)
+
+
+def _settings(federation_id: int) -> RateSettings:
+    row = Federation.objects.filter(pk=federation_id).values_list(
+        "reelection_grace_days", "vacancy_fill_days"
+    )
+    found = row.first()
+    return RateSettings() if found is None else RateSettings(grace_days=found[0], fill_days=found[1])
+
+
+def _ordered_params(
+    vendor: str, federation_id: int, unit_id: int | None, settings: RateSettings
+) -> list[Any]:
+    """The parameters in the order the statement names them (the CTEs t and v read grace and fill)."""
+    unit = [unit_id] if unit_id is not None else []
+    return [
+        _date_param(vendor, EARLIEST),
+        _date_param(vendor, LATEST),
+        federation_id,
+        *unit,
+        _date_param(vendor, EARLIEST),
+        federation_id,
+        *unit,
+        _days_param(vendor, settings.grace_days),
+        _days_param(vendor, settings.fill_days),
+        federation_id,
+        *unit,
+    ]
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def computed(federation_id: int, *, unit_id: int | None = None, using: str = "default") -> dict[dt.date, Row]:
+    """What the data gives now, per day (days whose counts are all zero left out)."""
+    connection = connections[using]
+    vendor = connection.vendor
+    settings = _settings(federation_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _facts_sql(vendor, one_unit=unit_id is not None),
+            _ordered_params(vendor, federation_id, unit_id, settings),
+        )
+        found = {_as_date(day): tuple(int(x or 0) for x in counts) for day, *counts in cursor.fetchall()}
+    return {day: counts for day, counts in found.items() if any(counts)}
+
+
+def stored(federation_id: int, *, using: str = "default") -> dict[dt.date, Row]:
+    """The summary as kept (days whose counts are all zero left out)."""
+    rows = RateDay.objects.using(using).filter(federation_id=federation_id).values_list("day", *COUNTS)
+    return {day: tuple(counts) for day, *counts in rows if any(counts)}
+
+
+# ---- applying differences --------------------------------------------------------------------------
+
+
+def _upsert_sql() -> str:
+    table = RateDay._meta.db_table
+    names = ", ".join(COUNTS)
+    marks = ", ".join(["%s"] * (2 + len(COUNTS)))
+    updates = ", ".join(f"{n} = {table}.{n} + excluded.{n}" for n in COUNTS)
+    return (
+        f"INSERT INTO {table} (federation_id, day, {names}) VALUES ({marks}) "  # noqa: S608 (names only)
+        f"ON CONFLICT (federation_id, day) DO UPDATE SET {updates}"
+    )
+
+
+def _apply(federation_id: int, deltas: dict[dt.date, Row], using: str) -> None:
+    rows = [(federation_id, day, *counts) for day, counts in sorted(deltas.items()) if any(counts)]
+    if not rows:
+        return
+    connection = connections[using]
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        cursor.executemany(_upsert_sql(), [(f, _date_param(vendor, day), *c) for f, day, *c in rows])
+
+
+def _difference(after: dict[dt.date, Row], before: dict[dt.date, Row]) -> dict[dt.date, Row]:
+    zero = (0,) * len(COUNTS)
+    return {
+        day: tuple(a - b for a, b in zip(after.get(day, zero), before.get(day, zero), strict=True))
+        for day in after.keys() | before.keys()
+    }
+
+
+def refresh_federation(federation_id: int, *, using: str = "default") -> None:
+    """Brings the federation's summary to what its data gives, in one statement: the difference between
+    what the data gives and what is stored, read in one snapshot, added to the stored rows."""
+    connection = connections[using]
+    vendor = connection.vendor
+    table = RateDay._meta.db_table
+    settings = _settings(federation_id)
+    names = ", ".join(COUNTS)
+    negated = ", ".join(f"-{n}" for n in COUNTS)
+    summed = ", ".join(f"SUM({n})" for n in COUNTS)
+    nonzero = " OR ".join(f"SUM({n}) <> 0" for n in COUNTS)
+    updates = ", ".join(f"{n} = {table}.{n} + excluded.{n}" for n in COUNTS)
+    facts = _facts_sql(vendor, one_unit=False)
+    sql = f"""
+        INSERT INTO {table} (federation_id, day, {names})
+        SELECT %s, day, {summed} FROM (
+            SELECT day, {names} FROM ({facts}) AS f
+            UNION ALL
+            SELECT day, {negated} FROM {table} WHERE federation_id = %s
+        ) AS d WHERE 1 = 1 GROUP BY day HAVING {nonzero}
+        ON CONFLICT (federation_id, day) DO UPDATE SET {updates}
+    """  # noqa: S608 (names, no values)
+    params = [federation_id, *_ordered_params(vendor, federation_id, None, settings), federation_id]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        # Days that came back to nothing are dropped (a later increment inserts them again).
+        all_zero = " AND ".join(f"{n} = 0" for n in COUNTS)
+        cursor.execute(f"DELETE FROM {table} WHERE federation_id = %s AND {all_zero}", [federation_id])  # noqa: S608
+
+
+def differences(federation_id: int, *, using: str = "default") -> dict[dt.date, tuple[Row, Row]]:
+    """Days where the summary and the data disagree: {day: (stored, computed)} (empty when exact)."""
+    kept, fresh = stored(federation_id, using=using), computed(federation_id, using=using)
+    zero = (0,) * len(COUNTS)
+    return {
+        day: (kept.get(day, zero), fresh.get(day, zero))
+        for day in sorted(kept.keys() | fresh.keys())
+        if kept.get(day, zero) != fresh.get(day, zero)
+    }
+
+
+# ---- who keeps it -----------------------------------------------------------------------------------
+
+_deferred: ContextVar[set[tuple[str, int]] | None] = ContextVar("jinguo_rate_summary_deferred", default=None)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Inside: writes only note their federations; at the end each is recomputed once (for bulk work
+    such as the ledger import, where a recompute per row would cost more than the import)."""
+    if _deferred.get() is not None:
+        yield
+        return
+    noted: set[tuple[str, int]] = set()
+    token = _deferred.set(noted)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    for using, federation_id in sorted(noted):
+        refresh_federation(federation_id, using=using)
+
+
+def _unit_of(instance: Any) -> tuple[int, int] | None:
+    """(federation id, unit id) of the unit a Unit, Committee, Term or Vacancy row belongs to."""
+    if isinstance(instance, Unit):
+        return (instance.federation_id, instance.pk) if instance.pk is not None else None
+    if isinstance(instance, Committee):
+        return (instance.federation_id, instance.unit_id) if instance.unit_id is not None else None
+    committee_id = getattr(instance, "committee_id", None)
+    if committee_id is None:
+        return None
+    unit_id = Committee._base_manager.filter(pk=committee_id).values_list("unit_id", flat=True).first()
+    return (instance.federation_id, unit_id) if unit_id is not None else None
+
+
+def _units_now(instance: Any, using: str) -> set[tuple[int, int]]:
+    """The units the row belongs to as stored (before the write) and as it is about to be written."""
+    found = set()
+    mine = _unit_of(instance)
+    if mine is not None:
+        found.add(mine)
+    if instance.pk is not None and isinstance(instance, Committee):
+        old = (
+            Committee._base_manager.using(using)
+            .filter(pk=instance.pk)
+            .values_list("federation_id", "unit_id")
+        )
+        found.update(old)
+    return found
+
+
+def _before(instance: Any, using: str) -> None:
+    if _deferred.get() is not None:
+        return
+    units = _units_now(instance, using)
+    instance._jg_rate_before = {key: computed(key[0], unit_id=key[1], using=using) for key in units}
+
+
+def _after(instance: Any, using: str) -> None:
+    noted = _deferred.get()
+    if noted is not None:
+        mine = _unit_of(instance)
+        if mine is not None:
+            noted.add((using, mine[0]))
+        return
+    before: dict[tuple[int, int], dict[dt.date, Row]] = getattr(instance, "_jg_rate_before", {})
+    units = set(before) | _units_now(instance, using)
+    for key in units:
+        after = computed(key[0], unit_id=key[1], using=using)
+        _apply(key[0], _difference(after, before.get(key, {})), using)
+    instance.__dict__.pop("_jg_rate_before", None)
+
+
+def on_pre_save(sender: Any, instance: Any, raw: bool = False, using: str = "default", **kwargs: Any) -> None:
+    if not raw:
+        _before(instance, using)
+
+
+def on_post_save(
+    sender: Any, instance: Any, raw: bool = False, using: str = "default", **kwargs: Any
+) -> None:
+    if not raw:
+        _after(instance, using)
+
+
+class _Deletion:
+    """One delete() and its cascade: every row's pre_delete comes before the first row goes, so the
+    units' rows before are read once, and each row's post_delete applies what changed since the last."""
+
+    def __init__(self, origin: Any) -> None:
+        self.origin = origin  # held, so that its id cannot be reused while this is pending
+        self.pending = 0
+        self.baseline: dict[tuple[int, int], dict[dt.date, Row]] = {}
+
+
+_deletions: dict[int, _Deletion] = {}
+
+
+def on_pre_delete(
+    sender: Any, instance: Any, using: str = "default", origin: Any = None, **kwargs: Any
+) -> None:
+    if _deferred.get() is not None:
+        return
+    key = id(origin if origin is not None else instance)
+    deletion = _deletions.get(key)
+    if deletion is None:
+        deletion = _deletions[key] = _Deletion(origin if origin is not None else instance)
+    deletion.pending += 1
+    for unit in _units_now(instance, using):
+        if unit not in deletion.baseline:
+            deletion.baseline[unit] = computed(unit[0], unit_id=unit[1], using=using)
+    instance._jg_rate_units = set(deletion.baseline)
+
+
+def on_post_delete(
+    sender: Any, instance: Any, using: str = "default", origin: Any = None, **kwargs: Any
+) -> None:
+    noted = _deferred.get()
+    if noted is not None:
+        mine = getattr(instance, "federation_id", None)
+        if mine is not None:
+            noted.add((using, mine))
+        return
+    key = id(origin if origin is not None else instance)
+    deletion = _deletions.get(key)
+    if deletion is None:
+        return
+    for unit in instance.__dict__.pop("_jg_rate_units", set()):
+        after = computed(unit[0], unit_id=unit[1], using=using)
+        _apply(unit[0], _difference(after, deletion.baseline.get(unit, {})), using)
+        deletion.baseline[unit] = after
+    deletion.pending -= 1
+    if deletion.pending <= 0:
+        del _deletions[key]
+
+
+def on_rows_written(sender: Any, objs: Sequence[Any], using: str = "default", **kwargs: Any) -> None:
+    """A bulk write (core.bulk): its federations recomputed, or noted inside `deferred()`."""
+    federations = {getattr(obj, "federation_id", None) for obj in objs} - {None}
+    noted = _deferred.get()
+    for federation_id in sorted(federations):  # type: ignore[type-var]
+        if noted is not None:
+            noted.add((using, int(federation_id)))  # type: ignore[arg-type]
+        else:
+            refresh_federation(int(federation_id), using=using)  # type: ignore[arg-type]
+
+
+def on_federation_pre_save(sender: Any, instance: Federation, raw: bool = False, **kwargs: Any) -> None:
+    if raw or instance.pk is None:
+        return
+    old = Federation._base_manager.filter(pk=instance.pk).values_list(
+        "reelection_grace_days", "vacancy_fill_days"
+    )
+    instance._jg_rate_settings = old.first()  # type: ignore[attr-defined]
+
+
+def on_federation_post_save(
+    sender: Any, instance: Federation, raw: bool = False, using: str = "default", **kwargs: Any
+) -> None:
+    old = instance.__dict__.pop("_jg_rate_settings", None)
+    if raw or old is None or old == (instance.reelection_grace_days, instance.vacancy_fill_days):
+        return
+    # The grace days decide which terms were on time, the fill days which vacancies were filled in time.
+    noted = _deferred.get()
+    if noted is not None:
+        noted.add((using, instance.pk))
+    else:
+        refresh_federation(instance.pk, using=using)
+
+
+def connect() -> None:
+    from django.db.models import signals
+
+    from core.bulk import rows_written
+
+    for model in (Unit, Committee, Term, Vacancy):
+        uid = f"rate_summary.{model._meta.label_lower}"
+        signals.pre_save.connect(on_pre_save, sender=model, dispatch_uid=uid + ".pre_save")
+        signals.post_save.connect(on_post_save, sender=model, dispatch_uid=uid + ".post_save")
+        signals.pre_delete.connect(on_pre_delete, sender=model, dispatch_uid=uid + ".pre_delete")
+        signals.post_delete.connect(on_post_delete, sender=model, dispatch_uid=uid + ".post_delete")
+        rows_written.connect(on_rows_written, sender=model, dispatch_uid=uid + ".bulk")
+    signals.pre_save.connect(on_federation_pre_save, sender=Federation, dispatch_uid="rate_summary.fed.pre")
+    signals.post_save.connect(
+        on_federation_post_save, sender=Federation, dispatch_uid="rate_summary.fed.post"
+    )
+
+
+# ---- reading ----------------------------------------------------------------------------------------
+
+
+def rates_over(
+    federation_id: int,
+    periods: Sequence[Period],
+    settings: RateSettings | None = None,
+    *,
+    using: str = "default",
+) -> list[Rates]:
+    """committees.rate_queries.rates_over for the whole federation, from its summary: one statement."""
+    settings = settings or _settings(federation_id)
+    periods = list(periods)
+    if not periods:
+        return []
+    aggregates: dict[str, Any] = {}
+    for i, (start, end) in enumerate(periods):
+        upto = Q(day__lte=end)
+        within = Q(day__gte=start, day__lte=end)
+        judged_open = Q(day__gte=start, day__lt=end - dt.timedelta(days=settings.fill_days))
+        aggregates |= {
+            f"fd{i}": Sum("units", filter=upto),
+            f"fn{i}": Sum("formed", filter=upto),
+            f"rd{i}": Sum("terms_due", filter=within),
+            f"rn{i}": Sum("terms_on_time", filter=within),
+            f"vf{i}": Sum("vacancies_filled", filter=within),
+            f"vo{i}": Sum("vacancies_open", filter=judged_open),
+            f"vn{i}": Sum("vacancies_on_time", filter=within),
+        }
+    got = {
+        k: int(v or 0)
+        for k, v in RateDay.objects.using(using)
+        .filter(federation_id=federation_id)
+        .aggregate(**aggregates)
+        .items()
+    }
+    return [
+        Rates(
+            start=start,
+            end=end,
+            formation=RateResult(got[f"fn{i}"], got[f"fd{i}"]),
+            on_time_reelection=RateResult(got[f"rn{i}"], got[f"rd{i}"]),
+            vacancy_fill=RateResult(got[f"vn{i}"], got[f"vf{i}"] + got[f"vo{i}"]),
+        )
+        for i, (start, end) in enumerate(periods)
+    ]
+
+
+def units_without_committee_count(federation_id: int, as_of: dt.date, *, using: str = "default") -> int:
+    """Active units that must have a committee and have none on `as_of` (the 未组建 list's length)."""
+    found = rates_over(federation_id, [(as_of, as_of)], using=using)[0].formation
+    return found.denominator - found.numerator
