@@ -92,6 +92,7 @@ class Term(TrackedModel):
         # Reminders and the overdue list look terms up by their planned end.
         indexes = [
             models.Index(fields=["federation", "due_on"], name="term_fed_due"),
+            models.Index(fields=["federation", "ended_on", "due_on"], name="term_fed_open_due"),
             # The on-time rate looks up each term's successor (committee, number + 1) for its start: covered.
             models.Index(fields=["committee", "number", "started_on"], name="term_committee_number_start"),
         ]
@@ -237,6 +238,10 @@ class RateDay(models.Model):
     vacancies_filled = models.IntegerField(default=0)
     vacancies_on_time = models.IntegerField(default=0)
     vacancies_open = models.IntegerField(default=0)
+    # The dashboard's lists, counted as of a date like 组建率: terms overdue (超期服役) from `day` (+1) or
+    # no longer (-1); vacancies past their deadline and still open (补缺超期) the same way.
+    overdue = models.IntegerField(default=0)
+    vacancies_late = models.IntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["federation", "day"], name="rateday_federation_day")]

@@ -56,6 +56,8 @@ COUNTS = (
     "vacancies_filled",
     "vacancies_on_time",
     "vacancies_open",
+    "overdue",
+    "vacancies_late",
 )
 # The days before any record and after every one (an unknown establishment, an open end).
 EARLIEST = dt.date(1, 1, 1)
@@ -65,21 +67,11 @@ LATEST = dt.date(9999, 12, 31)
 # ---- what the data says: one statement -------------------------------------------------------------
 
 
-def _dialect(vendor: str) -> dict[str, str]:
+def _add_days(vendor: str, day: str, param: str) -> str:
+    """`day + %(param)s days` on the engine (SQLite keeps dates as ISO text: date() adds to it)."""
     if vendor == "postgresql":
-        return {
-            "greatest": "GREATEST",
-            "least": "LEAST",
-            "grace": "(t.due_on + CAST(%s AS integer))",
-            "fill": "(v.vacated_on + CAST(%s AS integer))",
-        }
-    # SQLite keeps dates as ISO text: its two-argument MAX/MIN compare them in order, date() adds days.
-    return {
-        "greatest": "MAX",
-        "least": "MIN",
-        "grace": "date(t.due_on, %s)",
-        "fill": "date(v.vacated_on, %s)",
-    }
+        return f"({day} + CAST(%({param})s AS integer))"
+    return f"date({day}, %({param})s)"
 
 
 def _days_param(vendor: str, days: int) -> Any:
@@ -91,28 +83,32 @@ def _date_param(vendor: str, day: dt.date) -> Any:
 
 
 def _facts_sql(vendor: str, *, one_unit: bool) -> str:
-    """Per day, the seven counts the federation's data gives (one unit's only with `one_unit`).
-
-    Parameters, in order: earliest, latest, federation id[, unit id], earliest, grace days, federation
-    id[, unit id], fill days, federation id[, unit id]. The unit scope is a condition, never a list of ids.
-    """
-    d = _dialect(vendor)
+    """Per day, the counts the federation's data gives (one unit's only with `one_unit`), with named
+    parameters (`_facts_params`). The unit scope is a condition, never a list of ids."""
+    greatest, least = ("GREATEST", "LEAST") if vendor == "postgresql" else ("MAX", "MIN")
     unit_table, committee_table = Unit._meta.db_table, Committee._meta.db_table
     term_table, vacancy_table = Term._meta.db_table, Vacancy._meta.db_table
-    unit_cond = " AND id = %s" if one_unit else ""
-    zeros = {n: "0" for n in COUNTS}
+    unit_cond = " AND id = %(unit)s" if one_unit else ""
+    latest = f"'{LATEST.isoformat()}'"
 
     def cols(**given: str) -> str:
-        return ", ".join(given.get(n, zeros[n]) + f" AS {n}" for n in COUNTS)
+        return ", ".join(given.get(n, "0") + f" AS {n}" for n in COUNTS)
+
+    def span(name: str, column: str) -> str:
+        # A span [starts, ends) adds +1 on its first day and -1 on the day after its last.
+        return (
+            f"UNION ALL SELECT starts, {cols(**{column: '1'})} FROM {name} WHERE starts < ends "  # noqa: S608
+            f"UNION ALL SELECT ends, {cols(**{column: '-1'})} FROM {name} WHERE starts < ends AND ends <> {latest}"
+        )
 
     return f"""
         WITH u AS (
-            SELECT id, COALESCE(established_on, %s) AS starts, COALESCE(dissolved_on, %s) AS ends
-            FROM {unit_table} WHERE federation_id = %s AND requires_committee{unit_cond}
+            SELECT id, COALESCE(established_on, %(earliest)s) AS starts, COALESCE(dissolved_on, %(latest)s) AS ends
+            FROM {unit_table} WHERE federation_id = %(federation)s AND requires_committee{unit_cond}
         ),
         c AS (
-            SELECT c.unit_id, c.formed_on, COALESCE(c.dissolved_on, '{LATEST.isoformat()}') AS ends,
-                   MAX(COALESCE(c.dissolved_on, '{LATEST.isoformat()}')) OVER (
+            SELECT c.unit_id, c.formed_on, COALESCE(c.dissolved_on, {latest}) AS ends,
+                   MAX(COALESCE(c.dissolved_on, {latest})) OVER (
                        PARTITION BY c.unit_id ORDER BY c.formed_on, c.id
                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
                    ) AS covered_until
@@ -120,75 +116,84 @@ def _facts_sql(vendor: str, *, one_unit: bool) -> str:
         ),
         s AS (
             -- The union of a unit's committee spans: each span from where the earlier ones stop.
-            SELECT {d["greatest"]}({
-        d["greatest"]
-    }(c.formed_on, COALESCE(c.covered_until, %s)), u.starts) AS starts,
-                   {d["least"]}(c.ends, u.ends) AS ends
+            SELECT {greatest}({greatest}(c.formed_on, COALESCE(c.covered_until, %(earliest)s)), u.starts) AS starts,
+                   {least}(c.ends, u.ends) AS ends
             FROM c JOIN u ON u.id = c.unit_id
         ),
-        scope AS (SELECT id FROM {unit_table} WHERE federation_id = %s{unit_cond}),
+        scope AS (SELECT id FROM {unit_table} WHERE federation_id = %(federation)s{unit_cond}),
+        tc AS (
+            SELECT t.committee_id, t.number, t.due_on, c.dissolved_on AS committee_dissolved_on
+            FROM {term_table} t JOIN {committee_table} c ON c.id = t.committee_id
+            WHERE c.unit_id IN (SELECT id FROM scope)
+        ),
         t AS (
             SELECT t.due_on AS day,
                    CASE WHEN EXISTS (
                        SELECT 1 FROM {term_table} n
                        WHERE n.committee_id = t.committee_id AND n.number = t.number + 1
-                         AND n.started_on <= {d["grace"]}
+                         AND n.started_on <= {_add_days(vendor, "t.due_on", "grace")}
                    ) THEN 1 ELSE 0 END AS on_time
-            FROM {term_table} t JOIN {committee_table} c ON c.id = t.committee_id
+            FROM tc t
+            WHERE t.committee_dissolved_on IS NULL OR t.committee_dissolved_on >= t.due_on
+        ),
+        o AS (
+            -- 超期服役: from the day after a term was due until a later term starts or the committee ends.
+            SELECT {_add_days(vendor, "t.due_on", "one")} AS starts,
+                   {least}(
+                       COALESCE((SELECT MIN(n.started_on) FROM {term_table} n
+                                 WHERE n.committee_id = t.committee_id AND n.number > t.number), {latest}),
+                       COALESCE(t.committee_dissolved_on, {latest})
+                   ) AS ends
+            FROM tc t
+        ),
+        vc AS (
+            SELECT v.vacated_on, v.filled_on
+            FROM {vacancy_table} v JOIN {committee_table} c ON c.id = v.committee_id
             WHERE c.unit_id IN (SELECT id FROM scope)
-              AND (c.dissolved_on IS NULL OR c.dissolved_on >= t.due_on)
         ),
         v AS (
             SELECT v.vacated_on AS day,
                    CASE WHEN v.filled_on IS NOT NULL THEN 1 ELSE 0 END AS filled,
-                   CASE WHEN v.filled_on IS NOT NULL AND v.filled_on <= {
-        d["fill"]
-    } THEN 1 ELSE 0 END AS on_time
-            FROM {vacancy_table} v JOIN {committee_table} c ON c.id = v.committee_id
-            WHERE c.unit_id IN (SELECT id FROM {unit_table} WHERE federation_id = %s{unit_cond})
+                   CASE WHEN v.filled_on IS NOT NULL AND v.filled_on <= {_add_days(vendor, "v.vacated_on", "fill")}
+                        THEN 1 ELSE 0 END AS on_time
+            FROM vc v
+        ),
+        lv AS (
+            -- 补缺超期: from the day after the deadline until the post is filled.
+            SELECT {_add_days(vendor, "v.vacated_on", "fill_after")} AS starts, COALESCE(v.filled_on, {latest}) AS ends
+            FROM vc v
         ),
         r AS (
             SELECT starts AS day, {cols(units="1")} FROM u
-            UNION ALL SELECT ends, {cols(units="-1")} FROM u WHERE ends <> '{LATEST.isoformat()}'
-            UNION ALL SELECT starts, {cols(formed="1")} FROM s WHERE starts < ends
-            UNION ALL SELECT ends, {cols(formed="-1")} FROM s WHERE starts < ends AND ends <> '{
-        LATEST.isoformat()
-    }'
+            UNION ALL SELECT ends, {cols(units="-1")} FROM u WHERE ends <> {latest}
+            {span("s", "formed")}
             UNION ALL SELECT day, {cols(terms_due="1", terms_on_time="on_time")} FROM t
-            UNION ALL SELECT day, {
-        cols(vacancies_filled="filled", vacancies_on_time="on_time", vacancies_open="1 - filled")
-    } FROM v
+            UNION ALL SELECT day, {cols(vacancies_filled="filled", vacancies_on_time="on_time",
+                                         vacancies_open="1 - filled")} FROM v
+            {span("o", "overdue")}
+            {span("lv", "vacancies_late")}
         )
         SELECT day, {", ".join(f"SUM({n}) AS {n}" for n in COUNTS)} FROM r GROUP BY day
     """  # noqa: S608 (every name is a model's table or a constant of this module; values are parameters)
 
 
 def _settings(federation_id: int) -> RateSettings:
-    row = Federation.objects.filter(pk=federation_id).values_list(
-        "reelection_grace_days", "vacancy_fill_days"
-    )
+    row = Federation.objects.filter(pk=federation_id).values_list("reelection_grace_days", "vacancy_fill_days")
     found = row.first()
     return RateSettings() if found is None else RateSettings(grace_days=found[0], fill_days=found[1])
 
 
-def _ordered_params(
-    vendor: str, federation_id: int, unit_id: int | None, settings: RateSettings
-) -> list[Any]:
-    """The parameters in the order the statement names them (the CTEs t and v read grace and fill)."""
-    unit = [unit_id] if unit_id is not None else []
-    return [
-        _date_param(vendor, EARLIEST),
-        _date_param(vendor, LATEST),
-        federation_id,
-        *unit,
-        _date_param(vendor, EARLIEST),
-        federation_id,
-        *unit,
-        _days_param(vendor, settings.grace_days),
-        _days_param(vendor, settings.fill_days),
-        federation_id,
-        *unit,
-    ]
+def _facts_params(vendor: str, federation_id: int, unit_id: int | None, settings: RateSettings) -> dict[str, Any]:
+    return {
+        "earliest": _date_param(vendor, EARLIEST),
+        "latest": _date_param(vendor, LATEST),
+        "federation": federation_id,
+        "unit": unit_id,
+        "grace": _days_param(vendor, settings.grace_days),
+        "fill": _days_param(vendor, settings.fill_days),
+        "fill_after": _days_param(vendor, settings.fill_days + 1),
+        "one": _days_param(vendor, 1),
+    }
 
 
 def _as_date(value: Any) -> dt.date:
@@ -203,7 +208,7 @@ def computed(federation_id: int, *, unit_id: int | None = None, using: str = "de
     with connection.cursor() as cursor:
         cursor.execute(
             _facts_sql(vendor, one_unit=unit_id is not None),
-            _ordered_params(vendor, federation_id, unit_id, settings),
+            _facts_params(vendor, federation_id, unit_id, settings),
         )
         found = {_as_date(day): tuple(int(x or 0) for x in counts) for day, *counts in cursor.fetchall()}
     return {day: counts for day, counts in found.items() if any(counts)}
@@ -262,14 +267,14 @@ def refresh_federation(federation_id: int, *, using: str = "default") -> None:
     facts = _facts_sql(vendor, one_unit=False)
     sql = f"""
         INSERT INTO {table} (federation_id, day, {names})
-        SELECT %s, day, {summed} FROM (
+        SELECT %(federation)s, day, {summed} FROM (
             SELECT day, {names} FROM ({facts}) AS f
             UNION ALL
-            SELECT day, {negated} FROM {table} WHERE federation_id = %s
+            SELECT day, {negated} FROM {table} WHERE federation_id = %(federation)s
         ) AS d WHERE 1 = 1 GROUP BY day HAVING {nonzero}
         ON CONFLICT (federation_id, day) DO UPDATE SET {updates}
     """  # noqa: S608 (names, no values)
-    params = [federation_id, *_ordered_params(vendor, federation_id, None, settings), federation_id]
+    params = _facts_params(vendor, federation_id, None, settings)
     with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute(sql, params)
         # Days that came back to nothing are dropped (a later increment inserts them again).
@@ -524,7 +529,14 @@ def rates_over(
     ]
 
 
-def units_without_committee_count(federation_id: int, as_of: dt.date, *, using: str = "default") -> int:
-    """Active units that must have a committee and have none on `as_of` (the 未组建 list's length)."""
-    found = rates_over(federation_id, [(as_of, as_of)], using=using)[0].formation
-    return found.denominator - found.numerator
+def problem_counts(federation_id: int, as_of: dt.date, *, using: str = "default") -> dict[str, int]:
+    """The lengths of the dashboard's lists on `as_of` (committees.selectors' units_without_committee,
+    overdue_terms, late_vacancies), from the summary: one statement."""
+    got = RateDay.objects.using(using).filter(federation_id=federation_id, day__lte=as_of).aggregate(
+        units=Sum("units"), formed=Sum("formed"), overdue=Sum("overdue"), late=Sum("vacancies_late")
+    )
+    return {
+        "no-committee": int(got["units"] or 0) - int(got["formed"] or 0),
+        "overdue": int(got["overdue"] or 0),
+        "vacancies": int(got["late"] or 0),
+    }

@@ -260,6 +260,9 @@ def overdue_terms(user: Any, as_of: dt.date, federation: Federation | int | None
         .filter(committee__in=rate_committees_for(user, federation))
         .filter(_committee_active_on(as_of, "committee__"))
         .filter(started_on__lte=as_of, due_on__lt=as_of)
+        # Implied by the next two conditions (a term ends when the next starts or the committee ends), and
+        # what lets the index term_fed_open_due walk the terms still running instead of all of history.
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=as_of))
         .filter(~Exists(later_started))
         .select_related("committee", "committee__unit")
         .order_by("due_on", "committee__unit__name", "id")

@@ -17,8 +17,9 @@ from typing import Any
 from django.db.models import Count, Min, QuerySet, Window
 from django.utils.translation import gettext_lazy as _
 
+from committees import rate_summary
 from committees import selectors as committee_selectors
-from committees.models import Term, Vacancy
+from committees.models import Committee, Term, Vacancy
 from committees.rates import RateResult, Rates, YearRates
 from orgs.models import Unit
 
@@ -127,6 +128,15 @@ def rate_views(rates: Rates) -> list[RateView]:
 
 def first_year_for(user: Any, federation: int | None = None) -> int | None:
     """The first year with committee history the user can see (for the year picker and the trend)."""
+    whole = committee_selectors.summary_federation(user, federation)
+    if whole is not None:
+        # All of one federation: its rows carry it (committee_fed_formed, term_fed_due answer at once).
+        found = [
+            Committee.objects.filter(federation_id=whole).aggregate(m=Min("formed_on"))["m"],
+            Term.objects.filter(federation_id=whole).aggregate(m=Min("due_on"))["m"],
+        ]
+        years = [d.year for d in found if d is not None]
+        return min(years) if years else None
     committees = committee_selectors.rate_committees_for(user, federation)
     found = [
         committees.aggregate(m=Min("formed_on"))["m"],
@@ -177,8 +187,15 @@ class ProblemList:
         """Every row (the Excel export)."""
         return [self.row(obj, as_of) for obj in self.queryset(user, as_of, federation)]
 
-    def head(self, user: Any, as_of: dt.date, federation: int | None = None, size: int = LIST_HEAD) -> ListHead:
-        """The first `size` rows with the count of all: one query (the count as a window over the rows)."""
+    def head(
+        self, user: Any, as_of: dt.date, federation: int | None = None, size: int = LIST_HEAD,
+        counts: dict[str, int] | None = None,
+    ) -> ListHead:
+        """The first `size` rows with the count of all. With `counts` (a whole federation's, from the rate
+        summary) the rows are one query that stops after `size`; else the count is a window over the rows."""
+        if counts is not None:
+            objs = list(self.queryset(user, as_of, federation)[:size])
+            return ListHead(rows=[self.row(obj, as_of) for obj in objs], total=counts[self.key])
         objs = list(self.queryset(user, as_of, federation).annotate(jg_total=Window(Count("*")))[:size])
         total = objs[0].jg_total if objs else 0
         return ListHead(rows=[self.row(obj, as_of) for obj in objs], total=total)
@@ -217,7 +234,9 @@ def dashboard_for(
     rates, trend = committee_selectors.rates_and_trend_for(
         user, start, end, trend_from, trend_to, federation=federation, until=end
     )
-    lists = {key: spec.head(user, end, federation) for key, spec in PROBLEM_LISTS.items()}
+    whole = committee_selectors.summary_federation(user, federation)
+    counts = rate_summary.problem_counts(whole, end) if whole is not None else None
+    lists = {key: spec.head(user, end, federation, counts=counts) for key, spec in PROBLEM_LISTS.items()}
     return Dashboard(
         start=start,
         end=end,

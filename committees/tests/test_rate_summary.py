@@ -137,3 +137,21 @@ def test_staff_read_the_summary_and_a_liaison_her_unit_counted_directly(world, d
         assert got.as_dict() == expected.as_dict()
     with django_assert_max_num_queries(3):  # the federation's rules, the summary: whatever its size
         selectors.rates_and_trend_for(world.staff, D(2020, 1, 1), D(2020, 12, 31), 2010, 2026, federation=world.fed_a)
+
+
+def test_the_lists_lengths_from_the_summary_equal_the_lists(world):
+    from committees import selectors
+
+    districts = generate(units=250, federations=1, seed=11)
+    fed = districts[0]
+    from accounts.models import RoleAssignment, User
+    from core.roles import Role
+
+    staff = User.objects.create_user(username="summary_staff", password=None)
+    RoleAssignment.objects.create(user=staff, federation=fed, role=Role.FEDERATION_STAFF)
+    for as_of in (D(2012, 6, 30), D(2016, 1, 1), D(2019, 12, 31), D(2024, 3, 15)):
+        counts = rate_summary.problem_counts(fed.pk, as_of)
+        assert counts["no-committee"] == selectors.units_without_committee(staff, as_of, fed.pk).count()
+        assert counts["overdue"] == selectors.overdue_terms(staff, as_of, fed.pk).count()
+        assert counts["vacancies"] == selectors.late_vacancies(staff, as_of, fed.pk).count()
+        assert sum(counts.values()) > 0
