@@ -122,6 +122,14 @@ def _unnest_types(connection: Any, fields: list[Any]) -> list[str] | None:
     return types
 
 
+def _sqlite_execute(cursor: Any) -> Any:
+    """Runs a statement with "?" placeholders on Django's SQLite cursor, bypassing its "%s" rewriting."""
+    import sqlite3
+
+    raw = cursor.cursor
+    return lambda sql, params: sqlite3.Cursor.execute(raw, sql, params)
+
+
 def _one_type(column: list[Any]) -> bool:
     """Whether a column's values (None aside) are of one Python type, as an array parameter needs."""
     kinds = set(map(type, column))
@@ -171,6 +179,12 @@ def _insert(connection: Any, model: type[models.Model], fields: list[Any], colum
             return keys
         limit = connection.features.max_query_params or 65535
         per_statement = max(1, min(BATCH, limit // len(fields)))
+        execute = cursor.execute
+        if connection.vendor == "sqlite":
+            # SQLite's own placeholders, straight to the driver: Django's wrapper rewrites every "%s" of
+            # a statement of thousands with a regular expression before it runs it.
+            one = one.replace("%s", "?")
+            execute = _sqlite_execute(cursor)
         full = f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * per_statement)}{suffix}"  # noqa: S608
         for start in range(0, count, per_statement):
             size = min(per_statement, count - start)
@@ -178,7 +192,7 @@ def _insert(connection: Any, model: type[models.Model], fields: list[Any], colum
             # Only quoted identifiers of the model are formatted in; every value is a parameter.
             sql = full if size == per_statement else (
                 f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * size)}{suffix}")  # noqa: S608
-            cursor.execute(sql, params)
+            execute(sql, params)
             if returning:
                 keys += [r[0] for r in cursor.fetchall()]
     return keys

@@ -40,7 +40,7 @@ from committees.ledger.state import FederationState, KnownCommittee, KnownUnit, 
 from committees.ledger.validation import committee_dissolved_on, validate
 from committees.models import Committee, Term, Vacancy
 from core import audit
-from core.bulk import BulkRefused
+from core.bulk import BulkRefused, gc_paused
 from core.models import ConcurrentEditError
 from orgs import services as orgs_services
 from orgs.models import Federation, Unit
@@ -181,6 +181,13 @@ def import_ledger(
 ) -> ImportResult:
     """Checks the whole workbook, then (unless anything is wrong) writes it in one transaction; a dry run
     rolls that transaction back."""
+    with gc_paused():
+        return _import_ledger(federation=federation, data=data, dry_run=dry_run, acting_user=acting_user,
+                              filename=filename, progress=progress)
+
+
+def _import_ledger(*, federation: Federation, data: bytes, dry_run: bool, acting_user: Any | None, filename: str,
+                   progress: ProgressCallback) -> ImportResult:
     parsed, problems = check(federation, data, progress=progress)
     result = ImportResult(ignored_columns=parsed.ignored_columns, ignored_sheets=parsed.ignored_sheets,
                           rows=parsed.row_count, dry_run=dry_run)
