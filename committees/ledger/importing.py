@@ -39,7 +39,7 @@ from committees.ledger.reading import ParsedLedger, TermRow, read_workbook
 from committees.ledger.state import FederationState, KnownCommittee, KnownUnit, load_state, pick_committee
 from committees.ledger.validation import committee_dissolved_on, validate
 from committees.models import Committee, Term, Vacancy
-from core import audit
+from core import audit, clock
 from core.bulk import BulkRefused, gc_paused
 from core.models import ConcurrentEditError
 from orgs import services as orgs_services
@@ -181,7 +181,7 @@ def import_ledger(
 ) -> ImportResult:
     """Checks the whole workbook, then (unless anything is wrong) writes it in one transaction; a dry run
     rolls that transaction back."""
-    with gc_paused():
+    with gc_paused(), clock.one_day():
         return _import_ledger(federation=federation, data=data, dry_run=dry_run, acting_user=acting_user,
                               filename=filename, progress=progress)
 
