@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -137,6 +137,9 @@ class Seat(TrackedModel):
         return f"{self.committee} {self.get_role_display()} {self.holder_name or self.person or ''}".strip()
 
 
+_ROLE_LABELS: dict[str, Any] = dict(Seat.Role.choices)
+
+
 class Vacancy(TrackedModel):
     """A post left empty (缺位) from `vacated_on` until `filled_on`."""
 
@@ -166,7 +169,9 @@ class Vacancy(TrackedModel):
         ]
 
     def __str__(self) -> str:
-        return gettext("%(committee)s %(post)s 缺位") % {"committee": self.committee, "post": self.get_role_display()}
+        # The post's label as get_role_display gives it, without flattening the choices for each row.
+        post = _ROLE_LABELS.get(self.role, self.role)
+        return gettext("%(committee)s %(post)s 缺位") % {"committee": self.committee, "post": post}
 
 
 class CorrectionQuerySet(CommitteeScopedQuerySet):

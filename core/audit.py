@@ -348,10 +348,39 @@ def record_many(events: Iterable[dict[str, Any]], *, jsonable_changes: bool = Fa
     with auditchain.in_transaction():
         # The values first (a business action's entry is written by the first of them), then the batch
         # sealed onto the chain with one read of its head, then inserted.
-        rows = [
-            {"at": now, **event_values(**item, context=ctx, jsonable_changes=jsonable_changes)}
-            for item in events
-        ]
+        rows = []
+        shared: dict[str, Any] | None = None  # what the row events of the bulk paths share
+        part_of: Any = _UNSET
+        for item in events:
+            obj = item.get("obj")
+            if obj is None or item.keys() - _ROW_EVENT_KEYS:
+                rows.append({"at": now, **event_values(**item, context=ctx, jsonable_changes=jsonable_changes)})
+                continue
+            # A row event (action, obj, changes): the same values as event_values gives, without working
+            # out again per row what the batch shares (who, from where, the action's entry).
+            if shared is None:
+                shared = _values("", context=ctx)
+                for name in ("action", "object_type", "object_id", "object_repr", "changes", "federation_id"):
+                    shared.pop(name)
+            changes = item.get("changes")
+            values = {
+                "at": now,
+                **shared,
+                "action": item["action"],
+                "object_type": obj._meta.label_lower,
+                "object_id": "" if obj.pk is None else str(obj.pk),
+                "object_repr": safe_repr(obj)[:200],
+                "changes": (changes or {}) if jsonable_changes else jsonable(changes or {}),
+                "federation_id": getattr(obj, "federation_id", None),
+            }
+            if part_of is _UNSET:
+                part_of = _part_of(values, ctx)
+            values["part_of"] = part_of
+            rows.append(values)
         if not rows:
             return 0
         return insert_values(AuditEvent, auditchain.assign(rows))
+
+
+_ROW_EVENT_KEYS = frozenset({"action", "obj", "changes"})
+_UNSET = object()

@@ -114,9 +114,25 @@ def _number(value: float) -> Any:
     return value
 
 
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
     """JSON data as the database gives it back: keys as text, tuples as lists, integral floats as ints."""
     kind = type(value)
+    if kind is dict:
+        # The common shape of an event's changes, {field: [old, new]} of text, numbers and None, kept as
+        # it is (nothing in it to convert); anything else goes the long way.
+        for k, v in value.items():
+            if type(k) is not str or type(v) is not list:
+                break
+            if len(v) == 2:
+                if type(v[0]) not in _SCALARS or type(v[1]) not in _SCALARS:
+                    break
+            elif any(type(x) not in _SCALARS for x in v):
+                break
+        else:
+            return value
     if kind is str or kind is int or value is None or kind is bool:
         return value
     if kind is list:

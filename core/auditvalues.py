@@ -10,8 +10,11 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
 
 _PLAIN = (type(None), bool, int, float, str)
+_PLAIN_SET = frozenset(_PLAIN)
 
 
 def jsonable(value: Any) -> Any:
@@ -40,20 +43,61 @@ def safe_repr(obj: models.Model) -> str:
     custom = getattr(obj, "audit_repr", None)
     if callable(custom):
         return str(custom())[:200]
-    if any(getattr(f, "confidential", False) for f in obj._meta.concrete_fields):
+    if _plan(type(obj)).confidential:
         return f"{obj._meta.verbose_name} #{obj.pk}"[:200]
     return str(obj)[:200]
 
 
+class _Plan:
+    """How a model's rows are snapshotted: its concrete fields' attnames and which are confidential or
+    sensitive (read once per model, not once per row and field)."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        fields = model._meta.concrete_fields
+        self.fields = [(f.attname, bool(getattr(f, "confidential", False)), bool(getattr(f, "sensitive", False)))
+                       for f in fields]
+        self.confidential = any(c for _, c, _ in self.fields)
+        # Rows of models whose fields are all plain (not masked, read through Django's own descriptors,
+        # which give the loaded value as it is) are read straight from the instance.
+        plain_descriptors = (DeferredAttribute, ForeignKeyDeferredAttribute)
+        self.special = any(c or s for _, c, s in self.fields) or any(
+            getattr(f, "descriptor_class", DeferredAttribute) not in plain_descriptors for f in fields)
+        self.attnames = [a for a, _, _ in self.fields]
+
+
+_plans: dict[type[models.Model], _Plan] = {}
+
+
+def _plan(model: type[models.Model]) -> _Plan:
+    plan = _plans.get(model)
+    if plan is None:
+        plan = _plans[model] = _Plan(model)
+    return plan
+
+
+_DATES = (dt.date, dt.datetime, dt.time)
+
+
 def snapshot(obj: models.Model) -> dict[str, Any]:
     """The concrete field values of `obj` as JSON-able data, sensitive fields masked."""
+    plan = _plan(type(obj))
     data: dict[str, Any] = {}
-    for f in obj._meta.concrete_fields:
+    loaded = obj.__dict__
+    if not plan.special:
+        for attname in plan.attnames:
+            value = loaded[attname] if attname in loaded else getattr(obj, attname)
+            kind = type(value)
+            if kind in _PLAIN_SET:
+                data[attname] = value
+            elif kind in _DATES:
+                data[attname] = value.isoformat()
+            else:
+                data[attname] = jsonable(value)
+        return data
+    for attname, confidential, sensitive in plan.fields:
         # A confidential field is read as stored (sealed): the audit log never decrypts.
-        value = obj.__dict__.get(f.attname) if getattr(f, "confidential", False) else getattr(obj, f.attname)
-        data[f.attname] = (
-            REDACTED if getattr(f, "sensitive", False) and value not in (None, "") else jsonable(value)
-        )
+        value = loaded.get(attname) if confidential else getattr(obj, attname)
+        data[attname] = REDACTED if sensitive and value not in (None, "") else jsonable(value)
     return data
 
 
@@ -98,7 +142,10 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
 
 def creation(obj: models.Model) -> dict[str, Any]:
     """The event a TrackedModel writes when `obj` is created, as `record_many` takes it."""
-    return {"action": "create", "obj": obj, "changes": {k: [None, v] for k, v in snapshot(obj).items()}}
+    changes = snapshot(obj)
+    for k, v in changes.items():
+        changes[k] = [None, v]
+    return {"action": "create", "obj": obj, "changes": changes}
 
 
 def update(obj: models.Model, changes: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ the same workbook again changes nothing.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
@@ -38,8 +39,8 @@ from committees.ledger.reading import ParsedLedger, TermRow, read_workbook
 from committees.ledger.state import FederationState, KnownCommittee, KnownUnit, load_state, pick_committee
 from committees.ledger.validation import committee_dissolved_on, validate
 from committees.models import Committee, Term, Vacancy
-from core import audit
-from core.bulk import BulkRefused
+from core import audit, clock
+from core.bulk import BulkRefused, gc_paused
 from core.models import ConcurrentEditError
 from orgs import services as orgs_services
 from orgs.models import Federation, Unit
@@ -180,6 +181,13 @@ def import_ledger(
 ) -> ImportResult:
     """Checks the whole workbook, then (unless anything is wrong) writes it in one transaction; a dry run
     rolls that transaction back."""
+    with gc_paused(), clock.one_day():
+        return _import_ledger(federation=federation, data=data, dry_run=dry_run, acting_user=acting_user,
+                              filename=filename, progress=progress)
+
+
+def _import_ledger(*, federation: Federation, data: bytes, dry_run: bool, acting_user: Any | None, filename: str,
+                   progress: ProgressCallback) -> ImportResult:
     parsed, problems = check(federation, data, progress=progress)
     result = ImportResult(ignored_columns=parsed.ignored_columns, ignored_sheets=parsed.ignored_sheets,
                           rows=parsed.row_count, dry_run=dry_run)
@@ -254,15 +262,16 @@ class _Writer:
 
     # -- bookkeeping --
 
-    def count(self, kind: str, what: str, text: str = "") -> None:
+    def count(self, kind: str, what: str, message: Any = None, /, **fields: Any) -> None:
         self.result.counts[kind][what] += 1
-        if text:
-            self.change(text)
+        if message is not None:
+            self.change(message, **fields)
 
-    def change(self, text: str) -> None:
+    def change(self, message: Any, /, **fields: Any) -> None:
+        """Counts a change; its text is made (translated, formatted) only for the ones listed."""
         self.result.changes_total += 1
         if len(self.result.changes) < MAX_CHANGES_LISTED:
-            self.result.changes.append(text)
+            self.result.changes.append(message.format(**fields))
 
     # -- stand-ins: model instances of loaded rows, for the services (one per row, so versions stay in step) --
 
@@ -313,13 +322,13 @@ class _Writer:
             key: Key = (c.SHEET_UNITS, row.row, c.COL_UNIT, row.name)
             if known is None:
                 create.append((key, {"name": row.name, **values}))
-                self.count("units", "created", MSG_UNIT_CREATED.format(name=row.name))
+                self.count("units", "created", MSG_UNIT_CREATED, name=row.name)
                 continue
             changed = {f: v for f, v in values.items() if known.value(f) != v}
             if changed:
                 update[row.name] = (key, changed)
-                detail = _details((_label(Unit, f), known.value(f), v) for f, v in changed.items())
-                self.count("units", "updated", MSG_UNIT_UPDATED.format(name=known.name, detail=detail))
+                self.count("units", "updated", MSG_UNIT_UPDATED, name=known.name,
+                           detail=_Lazy(_details_of, Unit, known.value, changed))
             else:
                 self.count("units", "unchanged")
         created = orgs_services.unit_bulk_create(federation=self.fed, units=create, acting_user=self.user)
@@ -334,7 +343,7 @@ class _Writer:
                 key, changed = update.get(row.name, ((c.SHEET_UNITS, row.row, c.COL_SUCCESSOR, row.successor_name), {}))
                 update[row.name] = ((c.SHEET_UNITS, row.row, c.COL_SUCCESSOR, row.successor_name), {**changed, "successor": successor})
                 old = self.state.by_id[unit.successor_id].name if unit.successor_id in self.state.by_id else None
-                self.change(MSG_UNIT_MERGED.format(name=row.name, old=_show(old), new=successor.name))
+                self.change(MSG_UNIT_MERGED, name=row.name, old=_Lazy(_show, old), new=successor.name)
         orgs_services.unit_bulk_update(
             federation=self.fed, acting_user=self.user,
             changes=[(key, self.unit(name), values) for name, (key, values) in update.items()],
@@ -366,8 +375,8 @@ class _Writer:
                             dissolutions.append((where, committee, wanted))
                         else:
                             corrected_committees.append((where, committee, {"dissolved_on": wanted}))
-                        self.count("committees", "updated", MSG_COMMITTEE_DISSOLVED.format(
-                            unit=row.name, old=_show(existing.dissolved_on), new=_show(wanted)))
+                        self.count("committees", "updated", MSG_COMMITTEE_DISSOLVED, unit=row.name,
+                                   old=_Lazy(_show, existing.dissolved_on), new=_Lazy(_show, wanted))
                 continue
             dissolved = committee_dissolved_on(row)
             if existing is None:
@@ -375,10 +384,10 @@ class _Writer:
                 history = [services.TermDates(r.number, r.started_on, _due(r)) for r in self.term_rows.get(row.name, [])]
                 forms.append(((c.SHEET_UNITS, row.row, c.COL_FORMED, row.committee_formed_on),
                               services.CommitteeHistory(self.unit(row.name), row.committee_formed_on, history, dissolved)))
-                self.count("committees", "created", MSG_COMMITTEE_CREATED.format(unit=row.name))
+                self.count("committees", "created", MSG_COMMITTEE_CREATED, unit=row.name)
                 for dates in history:
-                    label = MSG_TERM_LABEL.format(unit=row.name, number=dates.number)
-                    self.count("terms", "created", MSG_TERM_CREATED.format(label=label))
+                    self.count("terms", "created", MSG_TERM_CREATED,
+                               label=_Lazy(MSG_TERM_LABEL.format, unit=row.name, number=dates.number))
                 continue
             target[row.name] = existing
             committee = self.committee(row.name, existing)
@@ -395,8 +404,8 @@ class _Writer:
                 corrected_committees.append((formed_key, committee, changed))
             if changed or existing.dissolved_on != dissolved:
                 both = {**changed, **({"dissolved_on": dissolved} if existing.dissolved_on != dissolved else {})}
-                detail = _details((_label(Committee, f), getattr(existing, f), v) for f, v in both.items())
-                self.count("committees", "updated", MSG_COMMITTEE_UPDATED.format(unit=row.name, detail=detail))
+                self.count("committees", "updated", MSG_COMMITTEE_UPDATED, unit=row.name,
+                           detail=_Lazy(_details_of, Committee, functools.partial(getattr, existing), both))
             else:
                 self.count("committees", "unchanged")
         # Units that appear only in 届次/缺位: their latest committee in the platform.
@@ -412,7 +421,7 @@ class _Writer:
             last = known.terms[numbers[-1]] if numbers else None
             last_number, last_started = (last.number, last.started_on) if last else (0, None)
             for term_row in self.term_rows.get(name, []):
-                label = MSG_TERM_LABEL.format(unit=name, number=term_row.number)
+                label = _Lazy(MSG_TERM_LABEL.format, unit=name, number=term_row.number)
                 term_key: Key = (c.SHEET_TERMS, term_row.row, c.COL_STARTED, term_row.started_on)
                 loaded_term = known.terms.get(term_row.number)
                 due = _due(term_row)
@@ -421,12 +430,12 @@ class _Writer:
                               if getattr(loaded_term, f) != v}
                     if values:
                         corrected_terms.append((term_key, self.term(committee, loaded_term), values))
-                        detail = _details((_label(Term, f), getattr(loaded_term, f), v) for f, v in values.items())
-                        self.count("terms", "updated", MSG_TERM_UPDATED.format(label=label, detail=detail))
+                        self.count("terms", "updated", MSG_TERM_UPDATED, label=label,
+                                   detail=_Lazy(_details_of, Term, functools.partial(getattr, loaded_term), values))
                     else:
                         self.count("terms", "unchanged")
                     continue
-                self.count("terms", "created", MSG_TERM_CREATED.format(label=label))
+                self.count("terms", "created", MSG_TERM_CREATED, label=label)
                 # The next term after the platform's last one is a re-election (换届), as the services
                 # record it; a term the history lacks (an earlier one, or of a dissolved committee) is added.
                 if (known.dissolved_on is None and term_row.number == last_number + 1
@@ -449,29 +458,29 @@ class _Writer:
         fills: list[tuple[Hashable, Vacancy, Any]] = []
         for v in self.parsed.vacancies:
             known = target.get(v.unit_name)
-            label = MSG_VACANCY_LABEL.format(unit=v.unit_name, role=c.role_shown(v.role), date=v.vacated_on.isoformat())
+            vacancy_label = _Lazy(_vacancy_label, v)
             key = (c.SHEET_VACANCIES, v.row, c.COL_VACATED, v.vacated_on)
             if known is None:
                 committee = new_committees[v.unit_name]
                 records.append((key, committee, v.role, v.vacated_on, v.filled_on))
-                self.count("vacancies", "created", MSG_VACANCY_CREATED.format(label=label))
+                self.count("vacancies", "created", MSG_VACANCY_CREATED, label=vacancy_label)
                 continue
             committee = self.committee(v.unit_name, known)
             loaded = known.vacancies.get((v.role, v.vacated_on))
             if loaded is None:
                 records.append((key, committee, v.role, v.vacated_on, v.filled_on))
-                self.count("vacancies", "created", MSG_VACANCY_CREATED.format(label=label))
+                self.count("vacancies", "created", MSG_VACANCY_CREATED, label=vacancy_label)
             elif loaded.filled_on is None and v.filled_on is not None:
                 fills.append(((c.SHEET_VACANCIES, v.row, c.COL_FILLED, v.filled_on), self.vacancy(committee, loaded),
                               v.filled_on))
-                self.count("vacancies", "updated", MSG_VACANCY_UPDATED.format(
-                    label=label, old=_show(None), new=_show(v.filled_on)))
+                self.count("vacancies", "updated", MSG_VACANCY_UPDATED, label=vacancy_label,
+                           old=_Lazy(_show, None), new=_Lazy(_show, v.filled_on))
             elif loaded.filled_on != v.filled_on:
                 # A correction of a recorded fill (or an undone one).
                 corrected_vacancies.append(((c.SHEET_VACANCIES, v.row, c.COL_FILLED, v.filled_on),
                                             self.vacancy(committee, loaded), {"filled_on": v.filled_on}))
-                self.count("vacancies", "updated", MSG_VACANCY_UPDATED.format(
-                    label=label, old=_show(loaded.filled_on), new=_show(v.filled_on)))
+                self.count("vacancies", "updated", MSG_VACANCY_UPDATED, label=vacancy_label,
+                           old=_Lazy(_show, loaded.filled_on), new=_Lazy(_show, v.filled_on))
             else:
                 self.count("vacancies", "unchanged")
         services.vacancy_bulk_record(federation=self.fed, entries=records, acting_user=self.user)
@@ -483,6 +492,27 @@ def _due(row: TermRow) -> Any:
     """The 届满日期, filled in by the checks when the ledger left it blank."""
     assert row.due_on is not None
     return row.due_on
+
+
+class _Lazy:
+    """A value of a change's text computed only if the text is made (the first MAX_CHANGES_LISTED are):
+    `str.format` calls its `__format__`."""
+
+    __slots__ = ("args", "func", "kwargs")
+
+    def __init__(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        self.func, self.args, self.kwargs = func, args, kwargs
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.func(*self.args, **self.kwargs)), spec)
+
+
+def _details_of(model: Any, old: Callable[[str], Any], values: dict[str, Any]) -> str:
+    return _details((_label(model, f), old(f), v) for f, v in values.items())
+
+
+def _vacancy_label(v: Any) -> str:
+    return MSG_VACANCY_LABEL.format(unit=v.unit_name, role=c.role_shown(v.role), date=v.vacated_on.isoformat())
 
 
 def _label(model: Any, name: str) -> str:
