@@ -31,7 +31,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from committees import services
+from committees import rate_summary, services
 from committees.ledger import columns as c
 from committees.ledger.cells import shown
 from committees.ledger.problems import Problem, ProblemList, capped_note
@@ -199,7 +199,9 @@ def _import_ledger(*, federation: Federation, data: bytes, dry_run: bool, acting
             # One import of a federation at a time; and its rows as they are now, locked (PostgreSQL).
             Federation.objects.select_for_update().get(pk=federation.pk)
             state = load_state(federation, lock=True)
-            _Writer(federation, parsed, state, result, acting_user).run()
+            # Each bulk write would recompute the federation's rate summary: once, at the end, is enough.
+            with rate_summary.deferred():
+                _Writer(federation, parsed, state, result, acting_user).run()
             if dry_run:
                 raise _DryRun
             result.applied = True
