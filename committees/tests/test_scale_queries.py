@@ -3,7 +3,6 @@ and detail queries served by an index, on both engines. PostgreSQL plans the tin
 sequential scan whatever the indexes; with `enable_seqscan = off` its plan shows whether an index *can*
 serve the query (and its order), which is what a missing index would fail."""
 
-import pytest
 from django.db import connection
 
 from committees.management.commands.generate_scale import generate
@@ -11,7 +10,6 @@ from committees.models import Committee
 from committees.selectors import rate_facts_for
 from orgs import selectors as org_selectors
 from orgs.models import Unit
-
 
 
 def _params_of(world, units, prefix):
