@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext
 
 from core.scoping import Scope
@@ -29,15 +32,36 @@ _registry: list[NavEntry] = []
 def register(entry: NavEntry) -> None:
     if entry not in _registry:
         _registry.append(entry)
+        _ordered.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def _ordered() -> tuple[NavEntry, ...]:
+    return tuple(sorted(_registry, key=lambda e: e.order))
+
+
+@lru_cache(maxsize=512)
+def _url(url_name: str, prefix: str) -> str:
+    # The menu's addresses take no arguments: the same for every request under one script prefix (about
+    # 30 reverse() calls a page otherwise).
+    return reverse(url_name)
+
+
+@receiver(setting_changed)
+def _forget_urls(*, setting: str, **kwargs: object) -> None:
+    if setting == "ROOT_URLCONF":
+        _url.cache_clear()
 
 
 def menu_for(request: HttpRequest, scope: Scope) -> list[dict[str, object]]:
     """Sections with their entries the user's roles reach, in order."""
     sections: dict[str, list[dict[str, object]]] = {}
-    for e in sorted(_registry, key=lambda e: e.order):
-        if not (scope.is_superuser or scope.roles & e.roles):
+    prefix = get_script_prefix()
+    roles = scope.roles
+    for e in _ordered():
+        if not (scope.is_superuser or roles & e.roles):
             continue
-        url = reverse(e.url_name)
+        url = _url(e.url_name, prefix)
         sections.setdefault(gettext(e.section), []).append(
             {"label": gettext(e.label), "url": url, "icon": e.icon, "active": request.path.startswith(url) and url != "/"}
         )

@@ -32,7 +32,7 @@ COOKIE = "jinguo_primary"
 STICKY_SECONDS = 10
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Always read and written on the primary, and their writes do not make a request "one that wrote"
-# (every request saves its session; a session read from a lagging replica would log a user out).
+# (requests renew their session; a session read from a lagging replica would log a user out).
 PRIMARY_ONLY = frozenset({"sessions.session"})
 
 _reading: contextvars.ContextVar[str] = contextvars.ContextVar("jinguo_replica_reading", default=PRIMARY)

@@ -120,6 +120,50 @@ def test_idle_session_ends_after_30_minutes(world):
         assert page.status_code == 302 and page.url.startswith(reverse("accounts:login"))
 
 
+def test_reading_pages_does_not_write_the_session_on_every_request(world, settings):
+    """The idle timeout is renewed at most once a SESSION_RENEW_INTERVAL (core.sessions): a page view
+    within it writes no session row, one after it renews the expiry."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def session_writes(context):
+        return [q["sql"] for q in context.captured_queries if "django_session" in q["sql"]
+                and not q["sql"].lstrip().upper().startswith("SELECT")]
+
+    start = timezone.now()
+    client = Client()
+    with time_machine.travel(start, tick=False) as clock:
+        web_login(client, "staff", PASSWORD)
+        assert client.get(reverse("accounts:profile")).status_code == 200
+        expiry = Session.objects.get().expire_date
+        for seconds in (5, 20, settings.SESSION_RENEW_INTERVAL - 1):
+            clock.move_to(start + dt.timedelta(seconds=seconds))
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse("accounts:profile")).status_code == 200
+            assert session_writes(queries) == [], seconds
+        assert Session.objects.get().expire_date == expiry
+        clock.move_to(start + dt.timedelta(seconds=settings.SESSION_RENEW_INTERVAL + 1))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("accounts:profile")).status_code == 200
+        assert len(session_writes(queries)) == 1
+        renewed = Session.objects.get().expire_date
+        assert renewed == expiry + dt.timedelta(seconds=settings.SESSION_RENEW_INTERVAL + 1)
+
+
+def test_an_idle_session_never_outlives_30_minutes_from_the_last_request(world, settings):
+    """Renewal at most once a minute may end a session up to a minute early, never late."""
+    start = timezone.now()
+    client = Client()
+    with time_machine.travel(start, tick=False) as clock:
+        web_login(client, "staff", PASSWORD)
+        clock.move_to(start + dt.timedelta(seconds=settings.SESSION_RENEW_INTERVAL - 1))
+        assert client.get(reverse("accounts:profile")).status_code == 200  # not renewed: too soon
+        clock.move_to(start + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE + 1))
+        page = client.get(reverse("accounts:profile"))
+        assert page.status_code == 302 and page.url.startswith(reverse("accounts:login"))
+
+
 def test_session_ends_after_8_hours_even_when_active(world):
     start = timezone.now()
     client = Client()

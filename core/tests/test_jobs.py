@@ -198,8 +198,8 @@ def expiry(client) -> dt.datetime:
 
 
 def test_polling_does_not_renew_the_sessions_idle_timeout(world, client, settings):
-    """The idle timeout is the session's expiry, renewed by saving the session on every request
-    (SESSION_SAVE_EVERY_REQUEST); the status partial must not save it."""
+    """The idle timeout is the session's expiry, renewed by the person's own requests (core.sessions);
+    the status partial must not renew it."""
     job = Job.objects.create(
         kind=ECHO,
         owner=world.staff,
