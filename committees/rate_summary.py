@@ -235,13 +235,14 @@ def _upsert_sql() -> str:
 
 
 def _apply(federation_id: int, deltas: dict[dt.date, Row], using: str) -> None:
-    rows = [(federation_id, day, *counts) for day, counts in sorted(deltas.items()) if any(counts)]
-    if not rows:
-        return
     connection = connections[using]
     vendor = connection.vendor
-    with connection.cursor() as cursor:
-        cursor.executemany(_upsert_sql(), [(f, _date_param(vendor, day), *c) for f, day, *c in rows])
+    rows = [
+        (federation_id, _date_param(vendor, day), *counts) for day, counts in sorted(deltas.items()) if any(counts)
+    ]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(_upsert_sql(), rows)
 
 
 def _difference(after: dict[dt.date, Row], before: dict[dt.date, Row]) -> dict[dt.date, Row]:

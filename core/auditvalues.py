@@ -43,7 +43,8 @@ def safe_repr(obj: models.Model) -> str:
     custom = getattr(obj, "audit_repr", None)
     if callable(custom):
         return str(custom())[:200]
-    if _plan(type(obj)).confidential:
+    # obj.__class__, not type(obj): a lazy request.user is a SimpleLazyObject that reports its model here.
+    if _plan(obj.__class__).confidential:
         return f"{obj._meta.verbose_name} #{obj.pk}"[:200]
     return str(obj)[:200]
 
@@ -80,7 +81,7 @@ _DATES = (dt.date, dt.datetime, dt.time)
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
     """The concrete field values of `obj` as JSON-able data, sensitive fields masked."""
-    plan = _plan(type(obj))
+    plan = _plan(obj.__class__)
     data: dict[str, Any] = {}
     loaded = obj.__dict__
     if not plan.special:

@@ -3,6 +3,7 @@ and detail queries served by an index, on both engines. PostgreSQL plans the tin
 sequential scan whatever the indexes; with `enable_seqscan = off` its plan shows whether an index *can*
 serve the query (and its order), which is what a missing index would fail."""
 
+import pytest
 from django.db import connection
 
 from committees.management.commands.generate_scale import generate
