@@ -17,7 +17,12 @@ def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is not None and not request.path.startswith("/api/"):
         import time
 
-        request.session["jinguo_login_at"] = time.time()
+        from core.sessions import RENEWED_AT
+
+        now = time.time()
+        request.session["jinguo_login_at"] = now
+        # The log-in saves the session: it counts as its first renewal (core.sessions).
+        request.session[RENEWED_AT] = now
         audit.record("login", obj=user, actor=user, ip=client_ip(request), detail="web")
 
 

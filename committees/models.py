@@ -253,3 +253,26 @@ class RateDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.federation_id} {self.day}"
+
+
+class RateYear(models.Model):
+    """The rate summary's days of one year added up (committees.rate_summary): a rate as of a date reads
+    the years before it and the days of its own year, not every day since the first record."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
+    year = models.IntegerField()
+    units = models.IntegerField(default=0)
+    formed = models.IntegerField(default=0)
+    terms_due = models.IntegerField(default=0)
+    terms_on_time = models.IntegerField(default=0)
+    vacancies_filled = models.IntegerField(default=0)
+    vacancies_on_time = models.IntegerField(default=0)
+    vacancies_open = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+    vacancies_late = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["federation", "year"], name="rateyear_federation_year")]
+
+    def __str__(self) -> str:
+        return f"{self.federation_id} {self.year}"

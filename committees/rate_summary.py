@@ -41,7 +41,7 @@ from typing import Any
 from django.db import connections, transaction
 from django.db.models import Q, Sum
 
-from committees.models import Committee, RateDay, Term, Vacancy
+from committees.models import Committee, RateDay, RateYear, Term, Vacancy
 from committees.rates import RateResult, Rates, RateSettings
 from orgs.models import Federation, Unit
 
@@ -220,17 +220,31 @@ def stored(federation_id: int, *, using: str = "default") -> dict[dt.date, Row]:
     return {day: tuple(counts) for day, *counts in rows if any(counts)}
 
 
+def stored_years(federation_id: int, *, using: str = "default") -> dict[int, Row]:
+    """The summary's years as kept (years whose counts are all zero left out)."""
+    rows = RateYear.objects.using(using).filter(federation_id=federation_id).values_list("year", *COUNTS)
+    return {year: tuple(counts) for year, *counts in rows if any(counts)}
+
+
+def _years_of(days: dict[dt.date, Row]) -> dict[int, Row]:
+    years: dict[int, list[int]] = {}
+    for day, counts in days.items():
+        acc = years.setdefault(day.year, [0] * len(COUNTS))
+        for i, c in enumerate(counts):
+            acc[i] += c
+    return {y: tuple(c) for y, c in years.items() if any(c)}
+
+
 # ---- applying differences --------------------------------------------------------------------------
 
 
-def _upsert_sql() -> str:
-    table = RateDay._meta.db_table
+def _upsert_sql(table: str, key: str) -> str:
     names = ", ".join(COUNTS)
     marks = ", ".join(["%s"] * (2 + len(COUNTS)))
     updates = ", ".join(f"{n} = {table}.{n} + excluded.{n}" for n in COUNTS)
     return (
-        f"INSERT INTO {table} (federation_id, day, {names}) VALUES ({marks}) "  # noqa: S608 (names only)
-        f"ON CONFLICT (federation_id, day) DO UPDATE SET {updates}"
+        f"INSERT INTO {table} (federation_id, {key}, {names}) VALUES ({marks}) "  # noqa: S608 (names only)
+        f"ON CONFLICT (federation_id, {key}) DO UPDATE SET {updates}"
     )
 
 
@@ -241,8 +255,11 @@ def _apply(federation_id: int, deltas: dict[dt.date, Row], using: str) -> None:
         (federation_id, _date_param(vendor, day), *counts) for day, counts in sorted(deltas.items()) if any(counts)
     ]
     if rows:
+        years = [(federation_id, year, *counts) for year, counts in sorted(_years_of(deltas).items())]
         with connection.cursor() as cursor:
-            cursor.executemany(_upsert_sql(), rows)
+            cursor.executemany(_upsert_sql(RateDay._meta.db_table, "day"), rows)
+            if years:
+                cursor.executemany(_upsert_sql(RateYear._meta.db_table, "year"), years)
 
 
 def _difference(after: dict[dt.date, Row], before: dict[dt.date, Row]) -> dict[dt.date, Row]:
@@ -281,17 +298,40 @@ def refresh_federation(federation_id: int, *, using: str = "default") -> None:
         # Days that came back to nothing are dropped (a later increment inserts them again).
         all_zero = " AND ".join(f"{n} = 0" for n in COUNTS)
         cursor.execute(f"DELETE FROM {table} WHERE federation_id = %s AND {all_zero}", [federation_id])  # noqa: S608
+        # The years from the days just made right, by the same difference (so a concurrent write's own
+        # increments of its year are neither lost nor counted twice).
+        years = RateYear._meta.db_table
+        year_of = "CAST(EXTRACT(YEAR FROM day) AS integer)" if vendor == "postgresql" else "CAST(substr(day, 1, 4) AS integer)"
+        cursor.execute(
+            f"""
+            INSERT INTO {years} (federation_id, year, {names})
+            SELECT %(federation)s, year, {summed} FROM (
+                SELECT {year_of} AS year, {names} FROM {table} WHERE federation_id = %(federation)s
+                UNION ALL
+                SELECT year, {negated} FROM {years} WHERE federation_id = %(federation)s
+            ) AS d WHERE 1 = 1 GROUP BY year HAVING {nonzero}
+            ON CONFLICT (federation_id, year) DO UPDATE SET {updates.replace(table, years)}
+            """,  # noqa: S608 (names, no values)
+            {"federation": federation_id},
+        )
+        cursor.execute(f"DELETE FROM {years} WHERE federation_id = %s AND {all_zero}", [federation_id])  # noqa: S608
 
 
-def differences(federation_id: int, *, using: str = "default") -> dict[dt.date, tuple[Row, Row]]:
-    """Days where the summary and the data disagree: {day: (stored, computed)} (empty when exact)."""
+def differences(federation_id: int, *, using: str = "default") -> dict[dt.date | int, tuple[Row, Row]]:
+    """Days (and years, keyed by the year) where the summary and the data disagree: {key: (stored,
+    computed)}; empty when exact."""
     kept, fresh = stored(federation_id, using=using), computed(federation_id, using=using)
+    kept_years, fresh_years = stored_years(federation_id, using=using), _years_of(fresh)
     zero = (0,) * len(COUNTS)
-    return {
+    found: dict[dt.date | int, tuple[Row, Row]] = {
         day: (kept.get(day, zero), fresh.get(day, zero))
         for day in sorted(kept.keys() | fresh.keys())
         if kept.get(day, zero) != fresh.get(day, zero)
     }
+    for year in sorted(kept_years.keys() | fresh_years.keys()):
+        if kept_years.get(year, zero) != fresh_years.get(year, zero):
+            found[year] = (kept_years.get(year, zero), fresh_years.get(year, zero))
+    return found
 
 
 # ---- who keeps it -----------------------------------------------------------------------------------
@@ -485,6 +525,59 @@ def connect() -> None:
 # ---- reading ----------------------------------------------------------------------------------------
 
 
+class _Prefix:
+    """Σ of each count over the days up to a date, for the dates a read needs: whole years from RateYear,
+    the rest of a year from the fewer of its days before or after the date (two statements whatever the
+    federation's size and history)."""
+
+    def __init__(self, federation_id: int, days: set[dt.date], using: str) -> None:
+        years = dict(
+            (y, c) for y, *c in RateYear.objects.using(using).filter(federation_id=federation_id)
+            .values_list("year", *COUNTS)
+        )
+        self._upto: dict[int, list[int]] = {}  # Σ of the years up to and including each year
+        running = [0] * len(COUNTS)
+        first = min(years, default=0)
+        for year in range(first, max(years, default=-1) + 1):
+            running = [r + c for r, c in zip(running, years.get(year, [0] * len(COUNTS)), strict=True)]
+            self._upto[year] = running
+        self._first, self._last = first, max(years, default=-1)
+        self._parts: dict[dt.date, tuple[int, str]] = {}  # day -> (sign, key of its partial sum)
+        aggregates: dict[str, Any] = {}
+        ranges = Q()
+        for i, day in enumerate(sorted(days)):
+            if day == dt.date(day.year, 12, 31):
+                continue
+            if day.timetuple().tm_yday <= 183:  # the days of its year up to it
+                span = (dt.date(day.year, 1, 1), day)
+                self._parts[day] = (1, f"p{i}")
+            else:  # the year less the days after it
+                span = (day + dt.timedelta(days=1), dt.date(day.year, 12, 31))
+                self._parts[day] = (-1, f"p{i}")
+            ranges |= Q(day__gte=span[0], day__lte=span[1])
+            for n in COUNTS:
+                aggregates[f"p{i}_{n}"] = Sum(n, filter=Q(day__gte=span[0], day__lte=span[1]))
+        self._got: dict[str, int] = {}
+        if aggregates:
+            found = RateDay.objects.using(using).filter(federation_id=federation_id).filter(ranges)
+            self._got = {k: int(v or 0) for k, v in found.aggregate(**aggregates).items()}
+
+    def _years_upto(self, year: int) -> list[int]:
+        if year < self._first:
+            return [0] * len(COUNTS)
+        return self._upto[min(year, self._last)]
+
+    def __call__(self, day: dt.date, name: str) -> int:
+        i = COUNTS.index(name)
+        part = self._parts.get(day)
+        if part is None:  # the last day of a year
+            return self._years_upto(day.year)[i]
+        sign, key = part
+        if sign > 0:
+            return self._years_upto(day.year - 1)[i] + self._got[f"{key}_{name}"]
+        return self._years_upto(day.year)[i] - self._got[f"{key}_{name}"]
+
+
 def rates_over(
     federation_id: int,
     periods: Sequence[Period],
@@ -492,52 +585,43 @@ def rates_over(
     *,
     using: str = "default",
 ) -> list[Rates]:
-    """committees.rate_queries.rates_over for the whole federation, from its summary: one statement."""
+    """committees.rate_queries.rates_over for the whole federation, from its summary: two statements."""
     settings = settings or _settings(federation_id)
     periods = list(periods)
     if not periods:
         return []
-    aggregates: dict[str, Any] = {}
-    for i, (start, end) in enumerate(periods):
-        upto = Q(day__lte=end)
-        within = Q(day__gte=start, day__lte=end)
-        judged_open = Q(day__gte=start, day__lt=end - dt.timedelta(days=settings.fill_days))
-        aggregates |= {
-            f"fd{i}": Sum("units", filter=upto),
-            f"fn{i}": Sum("formed", filter=upto),
-            f"rd{i}": Sum("terms_due", filter=within),
-            f"rn{i}": Sum("terms_on_time", filter=within),
-            f"vf{i}": Sum("vacancies_filled", filter=within),
-            f"vo{i}": Sum("vacancies_open", filter=judged_open),
-            f"vn{i}": Sum("vacancies_on_time", filter=within),
-        }
-    got = {
-        k: int(v or 0)
-        for k, v in RateDay.objects.using(using)
-        .filter(federation_id=federation_id)
-        .aggregate(**aggregates)
-        .items()
-    }
+    day = dt.timedelta(days=1)
+    # Judged open vacancies: vacated in [start, end - fill days - 1] (their deadline passed by the end).
+    judged = [(start, end - dt.timedelta(days=settings.fill_days) - day) for start, end in periods]
+    needed = {end for _s, end in periods} | {start - day for start, _e in periods} | {j for _s, j in judged}
+    prefix = _Prefix(federation_id, needed, using)
+
+    def within(name: str, start: dt.date, end: dt.date) -> int:
+        return prefix(end, name) - prefix(start - day, name) if start <= end else 0
+
     return [
         Rates(
             start=start,
             end=end,
-            formation=RateResult(got[f"fn{i}"], got[f"fd{i}"]),
-            on_time_reelection=RateResult(got[f"rn{i}"], got[f"rd{i}"]),
-            vacancy_fill=RateResult(got[f"vn{i}"], got[f"vf{i}"] + got[f"vo{i}"]),
+            formation=RateResult(prefix(end, "formed"), prefix(end, "units")),
+            on_time_reelection=RateResult(
+                within("terms_on_time", start, end), within("terms_due", start, end)
+            ),
+            vacancy_fill=RateResult(
+                within("vacancies_on_time", start, end),
+                within("vacancies_filled", start, end) + within("vacancies_open", start, judged_end),
+            ),
         )
-        for i, (start, end) in enumerate(periods)
+        for (start, end), (_s, judged_end) in zip(periods, judged, strict=True)
     ]
 
 
 def problem_counts(federation_id: int, as_of: dt.date, *, using: str = "default") -> dict[str, int]:
     """The lengths of the dashboard's lists on `as_of` (committees.selectors' units_without_committee,
-    overdue_terms, late_vacancies), from the summary: one statement."""
-    got = RateDay.objects.using(using).filter(federation_id=federation_id, day__lte=as_of).aggregate(
-        units=Sum("units"), formed=Sum("formed"), overdue=Sum("overdue"), late=Sum("vacancies_late")
-    )
+    overdue_terms, late_vacancies), from the summary: two statements."""
+    prefix = _Prefix(federation_id, {as_of}, using)
     return {
-        "no-committee": int(got["units"] or 0) - int(got["formed"] or 0),
-        "overdue": int(got["overdue"] or 0),
-        "vacancies": int(got["late"] or 0),
+        "no-committee": prefix(as_of, "units") - prefix(as_of, "formed"),
+        "overdue": prefix(as_of, "overdue"),
+        "vacancies": prefix(as_of, "vacancies_late"),
     }

@@ -274,8 +274,8 @@ def grow_history(world, corrections=3):
 
 
 # Every page of a logged-in user: the session, the user, the scope (role assignments, the user's person),
-# the bell (once per request, the panels' renders included), and the session saved (savepoint, update, release).
-PER_REQUEST = 8
+# the bell (once per request, the panels' renders included); the session is renewed at most once a minute.
+PER_REQUEST = 5
 
 
 def test_the_history_page_query_count_is_pinned_and_does_not_grow(world, client_as):

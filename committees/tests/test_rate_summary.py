@@ -10,7 +10,7 @@ from django.core.management import call_command
 from committees import rate_queries, rate_summary
 from committees import services as committees
 from committees.management.commands.generate_scale import generate
-from committees.models import Committee, RateDay, Term
+from committees.models import Committee, RateDay, RateYear, Term
 from orgs import services as orgs
 from orgs.models import Federation, Unit
 
@@ -105,6 +105,10 @@ def test_the_recompute_finds_and_repairs_a_summary_that_was_changed_behind_its_b
     assert rate_summary.differences(fed.pk) == {}
     call_command("rebuild_rate_summary", "--check")
     assert "0" in capsys.readouterr().out
+    RateYear.objects.filter(federation=fed, year=2012).update(formed=9)
+    assert 2012 in rate_summary.differences(fed.pk)
+    call_command("rebuild_rate_summary", "--federation", str(fed.pk))
+    assert rate_summary.differences(fed.pk) == {}
 
 
 def test_inside_deferred_the_federation_is_recomputed_once_at_the_end(world):

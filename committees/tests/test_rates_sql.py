@@ -219,7 +219,7 @@ def test_the_statements_bind_no_list_of_ids(world):
     few = _params_of_the_rates(world, 2, "参数甲")
     many = _params_of_the_rates(world, 60, "参数乙")
     assert few == many, (few, many)
-    assert len(few) == 2  # the federation's settings + the rate summary (committees.rate_summary)
+    assert len(few) == 3  # the federation's settings + the rate summary's years and days (committees.rate_summary)
 
 
 @pytest.mark.summary_unchecked  # units bulk-created straight to the table

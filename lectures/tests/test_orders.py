@@ -190,5 +190,5 @@ def test_the_order_list_costs_the_same_queries_whatever_its_length(
                 preferred_date=soon,
                 venue=f"社区{i}",
             )
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(7):
             client.get(reverse("lectures:request-list"))

@@ -157,8 +157,8 @@ def test_the_page_query_count_does_not_grow_with_rows(world, client_as):
         "(lectures/overview.py lists them)"
     )
     # session, user, roles, person; the first lecture's year (the picker); the federations' names; the
-    # overview's nine (lectures/overview.py); the unread notices of the menu; the session's save (3).
-    assert len(few.captured_queries) == 19
+    # overview's nine (lectures/overview.py); the unread notices of the menu.
+    assert len(few.captured_queries) == 16
 
 
 def test_in_english_the_overview_is_english(world, client_as):

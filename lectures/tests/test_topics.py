@@ -156,7 +156,7 @@ def test_the_library_costs_the_same_queries_for_2_and_20_topics(
     # session, user, role assignments, person, count, own volunteer record (the propose button), the
     # filter's categories, the bell, the page's topics (with category), their lecturers with persons;
     # savepoint, session update, release
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         page = client.get(reverse("lectures:topic-list"))
     assert page.content.decode().count("<tr>") == rows + 2
 

@@ -157,7 +157,7 @@ def test_the_volunteer_list_costs_the_same_queries_for_2_and_20_rows(
     # session, user, role assignments (scope), the user's person, count, the filter's categories, the bell,
     # the page's volunteers (with person and unit), their categories (prefetch); savepoint, session
     # update, release (the session's renewal)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         page = client.get(reverse("lectures:volunteer-list"))
     assert page.content.decode().count('href="/lectures/volunteers/') >= rows
 
