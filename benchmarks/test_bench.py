@@ -70,6 +70,7 @@ def many_units(world):
     return world
 
 
+@pytest.mark.summary_unchecked  # many_units: bulk_create straight to the table
 def test_unit_list_page_at_500_units(many_units, client, capsys):
     client.force_login(many_units.staff)
     with CountQueries() as queries:
@@ -87,6 +88,7 @@ def test_unit_list_page_at_500_units(many_units, client, capsys):
     assert len(queries) < 30
 
 
+@pytest.mark.summary_unchecked  # many_units: bulk_create straight to the table
 def test_api_unit_list_at_500_units(many_units, client, capsys):
     from accounts.models import ApiToken
 
@@ -154,6 +156,7 @@ def test_rates_at_500_units(capsys):
     report(capsys, f"yearly_trend 2010–2026 ({UNITS} units)", best, median)
 
 
+@pytest.mark.summary_unchecked  # many_units: bulk_create straight to the table
 def test_rate_facts_query_count_does_not_grow(many_units, capsys):
     from committees.selectors import rate_facts_for
 

@@ -137,7 +137,7 @@ def _facts_sql(vendor: str, *, one_unit: bool) -> str:
             WHERE t.committee_dissolved_on IS NULL OR t.committee_dissolved_on >= t.due_on
         ),
         o AS (
-            -- 超期服役: from the day after a term was due until a later term starts or the committee ends.
+            -- Overdue: from the day after a term was due until a later term starts or the committee ends.
             SELECT {_add_days(vendor, "t.due_on", "one")} AS starts,
                    {least}(
                        COALESCE((SELECT MIN(n.started_on) FROM {term_table} n
@@ -159,7 +159,7 @@ def _facts_sql(vendor: str, *, one_unit: bool) -> str:
             FROM vc v
         ),
         lv AS (
-            -- 补缺超期: from the day after the deadline until the post is filled.
+            -- Past the deadline: from the day after it until the post is filled.
             SELECT {_add_days(vendor, "v.vacated_on", "fill_after")} AS starts, COALESCE(v.filled_on, {latest}) AS ends
             FROM vc v
         ),

@@ -59,6 +59,7 @@ def test_the_chain_takes_plain_changes_as_they_are_and_converts_the_rest():
 
 
 @pytest.mark.django_db
+@pytest.mark.summary_unchecked  # core.bulk.insert writes units straight to the table
 def test_insert_gives_what_bulk_create_gives():
     from core.bulk import insert, insert_values
     from orgs.models import Federation, Unit
