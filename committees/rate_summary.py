@@ -116,9 +116,13 @@ def _facts_sql(vendor: str, *, one_unit: bool) -> str:
         ),
         s AS (
             -- The union of a unit's committee spans: each span from where the earlier ones stop.
-            SELECT {greatest}({greatest}(c.formed_on, COALESCE(c.covered_until, %(earliest)s)), u.starts) AS starts,
-                   {least}(c.ends, u.ends) AS ends
-            FROM c JOIN u ON u.id = c.unit_id
+            -- Joined to the unit table by its key, not to u: a CTE has no index to look a unit up by.
+            SELECT {greatest}(
+                       {greatest}(c.formed_on, COALESCE(c.covered_until, %(earliest)s)),
+                       COALESCE(uu.established_on, %(earliest)s)
+                   ) AS starts,
+                   {least}(c.ends, COALESCE(uu.dissolved_on, %(latest)s)) AS ends
+            FROM c JOIN {unit_table} uu ON uu.id = c.unit_id
         ),
         scope AS (SELECT id FROM {unit_table} WHERE federation_id = %(federation)s{unit_cond}),
         tc AS (
