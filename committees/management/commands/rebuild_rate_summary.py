@@ -35,8 +35,8 @@ class Command(BaseCommand):
                 if found:
                     wrong += 1
                     self.stdout.write(
-                        _("%(name)s：汇总与数据不符的日期 %(count)d 天，如 %(day)s")
-                        % {"name": federation.name, "count": len(found), "day": next(iter(found)).isoformat()}
+                        _("%(name)s：汇总与数据不符 %(count)d 处（日或年），如 %(day)s")
+                        % {"name": federation.name, "count": len(found), "day": str(next(iter(found)))}
                     )
             else:
                 rate_summary.refresh_federation(federation.pk)
