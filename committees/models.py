@@ -165,6 +165,7 @@ class Vacancy(TrackedModel):
         ]
         indexes = [
             models.Index(fields=["federation", "vacated_on"], name="vacancy_fed_vacated"),
+            models.Index(fields=["federation", "filled_on", "vacated_on"], name="vacancy_fed_open_vacated"),
             models.Index(fields=["committee", "role", "filled_on"], name="vacancy_committee_role_open"),
         ]
 

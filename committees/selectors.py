@@ -269,6 +269,41 @@ def overdue_terms(user: Any, as_of: dt.date, federation: Federation | int | None
     )
 
 
+def overdue_terms_first(user: Any, as_of: dt.date, federation_id: int, size: int) -> list[Term]:
+    """The first `size` rows of `overdue_terms` for a whole federation the user reads (the dashboard's
+    head; its length comes from the rate summary). The running terms and those ended after `as_of` are
+    two queries: each walks the index term_fed_open_due in due order and stops after `size`, where the
+    one query's OR would have the database sort every term of the federation's history."""
+    later_started = Term.objects.filter(
+        committee_id=OuterRef("committee_id"), number__gt=OuterRef("number"), started_on__lte=as_of
+    )
+    base = (
+        Term.objects.visible_to(user)
+        .filter(federation_id=federation_id, due_on__lt=as_of, started_on__lte=as_of)
+        .filter(_committee_active_on(as_of, "committee__"))
+        .filter(~Exists(later_started))
+        .select_related("committee", "committee__unit")
+        .order_by("due_on", "committee__unit__name", "id")
+    )
+    found = [*base.filter(ended_on__isnull=True)[:size], *base.filter(ended_on__gt=as_of)[:size]]
+    return sorted(found, key=lambda t: (t.due_on, t.committee.unit.name, t.pk))[:size]
+
+
+def late_vacancies_first(user: Any, as_of: dt.date, federation_id: int, size: int) -> list[Vacancy]:
+    """The first `size` rows of `late_vacancies` for a whole federation (as `overdue_terms_first`): the
+    open vacancies and those filled after `as_of`, each walking vacancy_fed_open_vacated in order."""
+    fill_days = Federation.objects.filter(pk=federation_id).values_list("vacancy_fill_days", flat=True).first() or 0
+    base = (
+        Vacancy.objects.visible_to(user)
+        # committees.rules.judge_vacancy's PAST_DEADLINE: as_of > vacated_on + fill days.
+        .filter(federation_id=federation_id, vacated_on__lt=as_of - dt.timedelta(days=fill_days))
+        .select_related("committee", "committee__unit", "federation")
+        .order_by("vacated_on", "id")
+    )
+    found = [*base.filter(filled_on__isnull=True)[:size], *base.filter(filled_on__gt=as_of)[:size]]
+    return sorted(found, key=lambda v: (v.vacated_on, v.pk))[:size]
+
+
 def overdue_committee(term: Term, as_of: dt.date) -> OverdueCommittee:
     return OverdueCommittee(committee=term.committee, term=term, days_overdue=(as_of - term.due_on).days)
 

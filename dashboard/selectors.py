@@ -182,6 +182,8 @@ class ProblemList:
     title: Any
     queryset: Callable[[Any, dt.date, int | None], QuerySet[Any]]
     row: Callable[[Any, dt.date], Any]
+    # The first rows for a whole federation by queries that stop early (committees.selectors' *_first).
+    first: Callable[[Any, dt.date, int, int], list[Any]] | None = None
 
     def rows(self, user: Any, as_of: dt.date, federation: int | None = None) -> list[Any]:
         """Every row (the Excel export)."""
@@ -194,7 +196,11 @@ class ProblemList:
         """The first `size` rows with the count of all. With `counts` (a whole federation's, from the rate
         summary) the rows are one query that stops after `size`; else the count is a window over the rows."""
         if counts is not None:
-            objs = list(self.queryset(user, as_of, federation)[:size])
+            whole = committee_selectors.summary_federation(user, federation)
+            if self.first is not None and whole is not None:
+                objs = self.first(user, as_of, whole, size)
+            else:
+                objs = list(self.queryset(user, as_of, federation)[:size])
             return ListHead(rows=[self.row(obj, as_of) for obj in objs], total=counts[self.key])
         objs = list(self.queryset(user, as_of, federation).annotate(jg_total=Window(Count("*")))[:size])
         total = objs[0].jg_total if objs else 0
@@ -205,8 +211,14 @@ PROBLEM_LISTS: dict[str, ProblemList] = {
     "no-committee": ProblemList(
         "no-committee", _("未组建妇委会的单位"), committee_selectors.units_without_committee, no_committee_row
     ),
-    "overdue": ProblemList("overdue", _("超期服役"), committee_selectors.overdue_terms, overdue_row),
-    "vacancies": ProblemList("vacancies", _("超过补缺期限的缺位"), committee_selectors.late_vacancies, vacancy_row),
+    "overdue": ProblemList(
+        "overdue", _("超期服役"), committee_selectors.overdue_terms, overdue_row,
+        first=committee_selectors.overdue_terms_first,
+    ),
+    "vacancies": ProblemList(
+        "vacancies", _("超过补缺期限的缺位"), committee_selectors.late_vacancies, vacancy_row,
+        first=committee_selectors.late_vacancies_first,
+    ),
 }
 
 

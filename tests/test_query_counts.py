@@ -141,7 +141,7 @@ PAGES = [
     # frame 4 + person + the period's first dates (2) + the federation's deadlines + the rates and trend
     # counted by the database (units, committees, terms, vacancies) + each problem list's first rows with
     # their count (one query each) + the federation picker
-    Page("dashboard", "staff", lambda w: "/dashboard/", more_units, 16),
+    Page("dashboard", "staff", lambda w: "/dashboard/", more_units, 19),
     # frame 4 + person + the period's first dates (2) + the page's rows + the count for the pager
     # + the federation's name
     Page("dashboard-list", "staff", lambda w: "/dashboard/lists/no-committee/", more_units, 10),

@@ -159,3 +159,10 @@ def test_the_lists_lengths_from_the_summary_equal_the_lists(world):
         assert counts["overdue"] == selectors.overdue_terms(staff, as_of, fed.pk).count()
         assert counts["vacancies"] == selectors.late_vacancies(staff, as_of, fed.pk).count()
         assert sum(counts.values()) > 0
+        # The dashboard's first rows, by the queries that stop early, are the lists' first rows.
+        assert [t.pk for t in selectors.overdue_terms_first(staff, as_of, fed.pk, 10)] == [
+            t.pk for t in selectors.overdue_terms(staff, as_of, fed.pk)[:10]
+        ]
+        assert [v.pk for v in selectors.late_vacancies_first(staff, as_of, fed.pk, 10)] == [
+            v.pk for v in selectors.late_vacancies(staff, as_of, fed.pk)[:10]
+        ]
