@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection, transaction
+from django.db import transaction
 
 from committees import rate_summary
 from committees.models import Committee, Term, Vacancy
@@ -195,10 +195,6 @@ class Command(BaseCommand):
                 user.must_change_password = False
                 user.save(update_fields=["must_change_password"])
                 role_grant(user=user, role=Role.FEDERATION_STAFF, federation_id=districts[0].pk)
-        # A bulk load leaves the planner without statistics (SQLite has none until ANALYZE; PostgreSQL's
-        # autovacuum comes later): gather them now, as an operator would after loading a province.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
         self.stdout.write(
             f"{options['units']:,} units in {len(districts)} federation(s) written in "
             f"{time.perf_counter() - started:.1f} s (first district: {districts[0].pk})"
