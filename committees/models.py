@@ -227,12 +227,9 @@ class Correction(TrackedModel):
 
 
 
-class RateDay(models.Model):
-    """The maintained rate summary (committees.rate_summary): for one federation and day, what changes in
-    the counts the three rates add up. Derived data, never edited: kept by the writes themselves."""
+class RateCounts(models.Model):
+    """The counts of the rate summary (committees.rate_summary), shared by its days and its years."""
 
-    federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     # 组建率: units that must have a committee, active from `day` (+1) or no longer (-1); of them, with an
     # active committee from `day` (+1) or no longer (-1). Summed up to a date they give the rate as of it.
     units = models.IntegerField(default=0)
@@ -250,27 +247,28 @@ class RateDay(models.Model):
     vacancies_late = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class RateDay(RateCounts):
+    """The maintained rate summary (committees.rate_summary): for one federation and day, what changes in
+    the counts the three rates add up. Derived data, never edited: kept by the writes themselves."""
+
+    federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    class Meta:
         constraints = [models.UniqueConstraint(fields=["federation", "day"], name="rateday_federation_day")]
 
     def __str__(self) -> str:
         return f"{self.federation_id} {self.day}"
 
 
-class RateYear(models.Model):
+class RateYear(RateCounts):
     """The rate summary's days of one year added up (committees.rate_summary): a rate as of a date reads
     the years before it and the days of its own year, not every day since the first record."""
 
     federation = models.ForeignKey("orgs.Federation", on_delete=models.CASCADE, related_name="+")
     year = models.IntegerField()
-    units = models.IntegerField(default=0)
-    formed = models.IntegerField(default=0)
-    terms_due = models.IntegerField(default=0)
-    terms_on_time = models.IntegerField(default=0)
-    vacancies_filled = models.IntegerField(default=0)
-    vacancies_on_time = models.IntegerField(default=0)
-    vacancies_open = models.IntegerField(default=0)
-    overdue = models.IntegerField(default=0)
-    vacancies_late = models.IntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["federation", "year"], name="rateyear_federation_year")]
