@@ -268,8 +268,14 @@ def test_command_fails_on_a_bad_workbook_and_prints_every_problem(world, tmp_pat
     assert counts() == before
 
 
-def test_command_exit_status_is_non_zero(world, tmp_path: Path, capsys):
+def test_command_exit_status_is_non_zero(world, tmp_path: Path, capsys, monkeypatch):
+    from django.core.management import base
+
     from committees.management.commands.import_ledger import Command
+
+    # run_from_argv closes every connection when it ends, as a process would; inside the test's transaction
+    # that would leave PostgreSQL's connection closed for the rest of the test and its teardown.
+    monkeypatch.setattr(base.connections, "close_all", lambda: None)
 
     path = tmp_path / "not.xlsx"
     path.write_bytes(b"just text, renamed .xlsx")

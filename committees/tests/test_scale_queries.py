@@ -1,7 +1,8 @@
 """Reads that stay cheap at provincial scale: no bound parameters that grow with the data, and the list
 and detail queries served by an index, on both engines. PostgreSQL plans the tiny tables of a test with a
-sequential scan whatever the indexes; with `enable_seqscan = off` its plan shows whether an index *can*
-serve the query (and its order), which is what a missing index would fail."""
+sequential scan (or a bitmap scan and a sort) whatever the indexes; with sequential scans, bitmap scans and
+sorts switched off its plan shows whether an index *can* serve the query and its order, which is what a
+missing index would fail: a disabled node is still planned when nothing else can do its work."""
 
 import pytest
 from django.db import connection
@@ -44,13 +45,16 @@ def test_rate_facts_bind_no_list_of_unit_ids(world):
 def _plan(qs) -> str:
     if connection.vendor != "postgresql":
         return qs.explain()
+    switches = ("enable_seqscan", "enable_bitmapscan", "enable_sort")
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
+        for switch in switches:
+            cursor.execute(f"SET {switch} = off")
     try:
         return qs.explain()
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("RESET enable_seqscan")
+            for switch in switches:
+                cursor.execute(f"RESET {switch}")
 
 
 def _sorts(plan: str) -> bool:
