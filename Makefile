@@ -96,8 +96,9 @@ test: install
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-# Pages at 1,000 / 10,000 / 100,000 units against a bare Django "hello" served the same way, the ledger's
-# import and export (scripts/bench.py; BENCH_ARGS="--sizes 1000 --no-ledger" for a quick look). Minutes.
+# Pages at 1,000 / 10,000 / 100,000 units against a bare Django "hello" served the same way, readers beside
+# concurrent writers (and a ledger import), on SQLite and on the PostgreSQL of BENCH_PG_URL when it answers;
+# the ledger's import and export (scripts/bench.py; BENCH_ARGS="--sizes 1000 --no-ledger" for a quick look).
 BENCH_ARGS ?=
 bench: install
 	JINGUO_BENCH=1 $(PY) scripts/bench.py $(BENCH_ARGS)
