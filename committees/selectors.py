@@ -37,6 +37,7 @@ from committees.rules import (
 from core.roles import FEDERATION_WIDE_ROLES
 from core.scoping import Scope, scope_for, unit_rows_q
 from core.spans import active_on_q
+from core.sqlplan import Unindexed
 from orgs.models import Federation, Unit, UnitQuerySet
 
 
@@ -279,28 +280,42 @@ def overdue_terms_first(user: Any, as_of: dt.date, federation_id: int, size: int
     )
     base = (
         Term.objects.visible_to(user)
-        .filter(federation_id=federation_id, due_on__lt=as_of, started_on__lte=as_of)
+        # due_on unindexed: else SQLite walks term_fed_due through every past term of the federation.
+        .alias(jg_due=Unindexed("due_on"))
+        .filter(federation_id=federation_id, jg_due__lt=as_of, started_on__lte=as_of)
         .filter(_committee_active_on(as_of, "committee__"))
         .filter(~Exists(later_started))
         .select_related("committee", "committee__unit")
         .order_by("due_on", "committee__unit__name", "id")
     )
-    found = [*base.filter(ended_on__isnull=True)[:size], *base.filter(ended_on__gt=as_of)[:size]]
+    found: list[Term] = [*base.filter(ended_on__isnull=True)[:size], *base.filter(ended_on__gt=as_of)[:size]]
     return sorted(found, key=lambda t: (t.due_on, t.committee.unit.name, t.pk))[:size]
 
 
 def late_vacancies_first(user: Any, as_of: dt.date, federation_id: int, size: int) -> list[Vacancy]:
     """The first `size` rows of `late_vacancies` for a whole federation (as `overdue_terms_first`): the
-    open vacancies and those filled after `as_of`, each walking vacancy_fed_open_vacated in order."""
+    open vacancies and those filled after `as_of`, each walking vacancy_fed_open_vacated in order (four
+    statements: the federation's fill deadline, each part's first ids, their rows)."""
     fill_days = Federation.objects.filter(pk=federation_id).values_list("vacancy_fill_days", flat=True).first() or 0
-    base = (
+    # committees.rules.judge_vacancy's PAST_DEADLINE: as_of > vacated_on + fill days.
+    late = (
         Vacancy.objects.visible_to(user)
-        # committees.rules.judge_vacancy's PAST_DEADLINE: as_of > vacated_on + fill days.
-        .filter(federation_id=federation_id, vacated_on__lt=as_of - dt.timedelta(days=fill_days))
-        .select_related("committee", "committee__unit", "federation")
+        .alias(jg_vacated=Unindexed("vacated_on"))
+        .filter(federation_id=federation_id, jg_vacated__lt=as_of - dt.timedelta(days=fill_days))
         .order_by("vacated_on", "id")
     )
-    found = [*base.filter(filled_on__isnull=True)[:size], *base.filter(filled_on__gt=as_of)[:size]]
+    # Each part's first ids by the columns of vacancy_fed_open_vacated alone, vacated_on unindexed: without
+    # statistics SQLite picks that index only when it covers the query and the other cannot take the range
+    # (else it walked vacancy_fed_vacated through every past vacancy of the federation); the rows are then
+    # read by those (at most 2 × size) ids. Subqueries would spare a statement, but SQLite answers an OR of
+    # two `IN (subquery)` by walking the federation's vacancies.
+    ids = [
+        *late.filter(filled_on__isnull=True).values_list("pk", flat=True)[:size],
+        *late.filter(filled_on__gt=as_of).values_list("pk", flat=True)[:size],
+    ]
+    found = list(
+        Vacancy.objects.visible_to(user).filter(pk__in=ids).select_related("committee", "committee__unit", "federation")
+    )
     return sorted(found, key=lambda v: (v.vacated_on, v.pk))[:size]
 
 

@@ -19,6 +19,8 @@ core imports no app: the scope of a user is built by the loader that the account
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
@@ -203,15 +205,25 @@ def get_changeable_or_403[M: models.Model](model: type[M], user: Any, **lookup: 
     return get_permitted_or_403(model, user, "change", **lookup)
 
 
+def _rows_of(parts: dict[str, frozenset[int]]) -> models.Q:
+    """Rows whose column (path) is among its ids, for any of `parts`; a part without ids is left out, so
+    that its path's join is not in the query at all (an empty `committee__unit_id__in` still joined the
+    committee, and the extra join cost the dashboard's heads their covering index)."""
+    found = [models.Q(**{f"{path}__in": ids}) for path, ids in parts.items() if ids]
+    return functools.reduce(operator.or_, found) if found else models.Q(pk__in=[])
+
+
 def unit_rows_q(scope: Scope, unit_path: str, *, federation_path: str = "federation_id") -> models.Q:
     """Rows belonging to a unit: the federation-wide roles see their federations', a liaison their units'."""
-    q = models.Q(**{f"{federation_path}__in": scope.federations_with(*FEDERATION_WIDE_ROLES)})
-    q |= models.Q(**{f"{unit_path}__in": scope.units_for(Role.UNIT_LIAISON)})
-    return q
+    return _rows_of({
+        federation_path: scope.federations_with(*FEDERATION_WIDE_ROLES),
+        unit_path: scope.units_for(Role.UNIT_LIAISON),
+    })
 
 
 def unit_rows_changeable_q(scope: Scope, unit_path: str, *, federation_path: str = "federation_id") -> models.Q:
     """Rows of a unit that its federation's staff and the unit's liaison may record."""
-    q = models.Q(**{f"{federation_path}__in": scope.federations_with(Role.FEDERATION_STAFF)})
-    q |= models.Q(**{f"{unit_path}__in": scope.units_for(Role.UNIT_LIAISON)})
-    return q
+    return _rows_of({
+        federation_path: scope.federations_with(Role.FEDERATION_STAFF),
+        unit_path: scope.units_for(Role.UNIT_LIAISON),
+    })

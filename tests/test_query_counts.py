@@ -139,9 +139,10 @@ PAGES = [
     # + the federation names of the page's events
     Page("audit-log", "auditor", lambda w: "/audit/", more_audit, 10),
     # frame 4 + person + the period's first dates (2) + the federation's deadlines + the rates and trend
-    # counted by the database (units, committees, terms, vacancies) + each problem list's first rows with
-    # their count (one query each) + the federation picker
-    Page("dashboard", "staff", lambda w: "/dashboard/", more_units, 19),
+    # from the rate summary (its years, its days) + the lists' lengths from it (years, days) + the first
+    # units without a committee + the first overdue terms (running; ended later) + the first late vacancies
+    # (the fill deadline, each part's ids, their rows) + the federation picker
+    Page("dashboard", "staff", lambda w: "/dashboard/", more_units, 20),
     # frame 4 + person + the period's first dates (2) + the page's rows + the count for the pager
     # + the federation's name
     Page("dashboard-list", "staff", lambda w: "/dashboard/lists/no-committee/", more_units, 10),
