@@ -6,6 +6,10 @@ vacancy, a tenth dissolved), proportioned like the demo. Written with bulk inser
 tables (core.bulk.insert: no audit events, no per-row services; this is test data for measuring, not
 records anyone made), deterministic for a seed, on SQLite and PostgreSQL. 100,000 units in well under
 a minute. `--staff USERNAME` adds a federation staff account of the first district (the benchmark's).
+
+The other modules' records (volunteers, lectures, executives, shifts, hotline cases, ...) come from the
+generators the apps register in core.registry.scale_generators, called after the registry data in the
+same transaction: committees knows none of the apps above it.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from committees import rate_summary
 from committees.models import Committee, Term, Vacancy
 from core import clock
 from core.bulk import insert
+from core.registry import ScaleContext, scale_generators
 from orgs.models import Federation, Unit
 
 D = dt.date
@@ -158,6 +163,22 @@ def generate(units: int, federations: int = 1, seed: int = 2017, *, quiet: bool 
         # Straight to the tables, so no write kept the rate summary: each district's computed once.
         for district in districts:
             rate_summary.refresh_federation(district.pk)
+        # The other modules' records (lectures, duties, ...), each app's own generator.
+        summary: list[str] = []
+        for key, make in scale_generators.items():
+            make(
+                ScaleContext(
+                    summary=summary,
+                    rng=random.Random(f"{seed}:{key}"),
+                    seed=seed,
+                    federations=districts,
+                    units=unit_objs,
+                    today=today,
+                    insert=lambda model, objs, label: _insert_batches(model, objs, label, quiet),
+                )
+            )
+        if not quiet:
+            sys.stderr.write("".join(f"  {line}\n" for line in summary))
     return districts
 
 
