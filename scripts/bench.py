@@ -189,7 +189,8 @@ from committees.models import Committee
 from orgs.models import Unit
 user = User.objects.get(username="bench")
 client = Client()
-client.force_login(user)
+from accounts.testing import login  # force_login, the session OTP-verified (the hotline supervisor role)
+login(client, user)
 units = Unit.objects.filter(federation_id=user.federation_id)
 committee = Committee.objects.filter(federation_id=user.federation_id).order_by("id")[
     Committee.objects.filter(federation_id=user.federation_id).count() // 2]
@@ -209,6 +210,9 @@ def pages(info: dict[str, Any], today_year: int) -> list[tuple[str, str, dict[st
         ("API unit list", "/api/v1/units?limit=50", bearer),
         ("rates API", f"/api/v1/stats/rates?from={today_year}-01-01&to={today_year}-12-31", bearer),
         ("dashboard", "/dashboard/", session),
+        ("lecture list", "/lectures/", session),
+        ("roster", "/duties/roster/", session),
+        ("hotline case list", "/duties/cases/", session),
     ]
 
 
