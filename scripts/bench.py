@@ -194,8 +194,10 @@ login(client, user)
 units = Unit.objects.filter(federation_id=user.federation_id)
 committee = Committee.objects.filter(federation_id=user.federation_id).order_by("id")[
     Committee.objects.filter(federation_id=user.federation_id).count() // 2]
+from assessment.models import SelfCheck
+form = SelfCheck.objects.filter(federation_id=user.federation_id).order_by("id").first()
 print(json.dumps({"cookie": client.cookies["sessionid"].value, "token": ApiToken.issue(user)[1],
-                  "unit": committee.unit_id, "units": units.count()}))
+                  "unit": committee.unit_id, "units": units.count(), "form": form.pk if form else 0}))
 """
 
 
@@ -213,6 +215,7 @@ def pages(info: dict[str, Any], today_year: int) -> list[tuple[str, str, dict[st
         ("lecture list", "/lectures/", session),
         ("roster", "/duties/roster/", session),
         ("hotline case list", "/duties/cases/", session),
+        ("self-check form", f"/assessment/forms/{info['form']}/", session),
     ]
 
 

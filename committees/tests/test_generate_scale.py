@@ -123,6 +123,10 @@ def test_generate_scale_writes_the_modules_records_in_proportion_and_determinist
     assert 0.3 * active <= len(shape["executives"]) <= 0.7 * active
     assert len(shape["shifts"]) > 500 and 2 * active <= len(shape["cases"]) <= 5 * active
     assert shape["suggestions"] and shape["families"]
+    from assessment.models import ItemAnswer, SelfCheck
+
+    forms = SelfCheck.objects.filter(federation_id__in=[d.pk for d in first])
+    assert forms.count() == active and ItemAnswer.objects.filter(selfcheck__in=forms).count() == 10 * active
     assert {s for *_, s in shape["lectures"]} == {"held", "scheduled"}
     assert {c[2] for c in shape["cases"]} >= {"closed", "received"}
     # Keyed hashes as the intake sets them: the case is found by its caller's phone.
@@ -156,4 +160,11 @@ def test_the_modules_list_pages_answer_on_generated_data(db, client_as):
                  "duties:executive-list", "duties:suggestion-list"):
         response = client.get(reverse(name))
         assert response.status_code == 200, name
+    from assessment.models import SelfCheck
+
+    form = SelfCheck.objects.filter(federation_id=User.objects.get(username="bench").federation_id).first()
+    assert form is not None
+    for name, args in (("assessment:index", []), ("assessment:cycle-detail", [form.cycle_id]),
+                       ("assessment:form-detail", [form.pk])):
+        assert client.get(reverse(name, args=args)).status_code == 200, name
     assert "···" in client.get(reverse("duties:case-list")).content.decode()  # masked callers listed
