@@ -21,12 +21,13 @@ from core.registry import ScaleContext
 
 
 def generate(ctx: ScaleContext) -> None:
-    rng, today = ctx.rng, ctx.today
+    rng, today, stamp = ctx.rng, ctx.today, ctx.stamp
     feds = [f.pk for f in ctx.federations]
-    templates = [Template(federation_id=fed, name=gettext(DEFAULT_TEMPLATE_NAME)) for fed in feds]
+    templates = [Template(**stamp, federation_id=fed, name=gettext(DEFAULT_TEMPLATE_NAME)) for fed in feds]
     ctx.insert(Template, templates, "templates")
     items = [
         TemplateItem(
+            **stamp,
             federation_id=t.federation_id,
             template_id=t.pk,
             number=spec.number,
@@ -46,6 +47,7 @@ def generate(ctx: ScaleContext) -> None:
     title = gettext("%(year)s 年度机关妇女工作量化自查") % {"year": today.year}
     cycles = [
         Cycle(
+            **stamp,
             federation_id=t.federation_id,
             year=today.year,
             title=title,
@@ -85,6 +87,7 @@ def generate(ctx: ScaleContext) -> None:
         submitted = rng.random() < 0.125
         forms.append(
             SelfCheck(
+                **stamp,
                 federation_id=unit.federation_id,
                 cycle_id=cycle_of[unit.federation_id].pk,
                 unit_id=unit.pk,

@@ -152,6 +152,9 @@ class ScaleContext:
     units: list[Any]
     today: Any
     insert: Callable[[Any, list[Any], str], None]
+    # {"created_at": ..., "updated_at": ...}: one moment for every row of the run, passed to the models'
+    # constructors (their defaults would ask the clock twice a row).
+    stamp: dict[str, Any] = field(default_factory=dict)
     # One line per generator for the command's summary.
     summary: list[str] = field(default_factory=list)
 

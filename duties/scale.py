@@ -21,6 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from core import confidential
+from core.bulk import insert_values
 from core.registry import ScaleContext
 from duties.demo import (
     CASE_STORIES,
@@ -39,6 +40,7 @@ from duties.services import mask_identity
 from orgs.models import Person
 
 DEMO_UNITS = 57
+CHUNK = 20_000
 SUGGESTION_STATES = ("submitted", "accepted", "information", "assigned", "answered", "closed")
 
 
@@ -51,7 +53,7 @@ def _name(rng: Any) -> str:
 
 
 def generate(ctx: ScaleContext) -> None:
-    rng, today = ctx.rng, ctx.today
+    rng, today, stamp = ctx.rng, ctx.today, ctx.stamp
     by_federation: dict[int, list[Any]] = {}
     for unit in ctx.units:
         if unit.dissolved_on is None:
@@ -64,10 +66,10 @@ def generate(ctx: ScaleContext) -> None:
     for fed_id in feds:
         units = by_federation[fed_id]
         for unit in rng.sample(units, min(len(units), _per(30, len(units)))):
-            people.append(Person(federation_id=fed_id, unit_id=unit.pk, name=_name(rng), title="执委"))
+            people.append(Person(**stamp, federation_id=fed_id, unit_id=unit.pk, name=_name(rng), title="执委"))
     ctx.insert(Person, people, "people")
     executives = [
-        Executive(federation_id=p.federation_id, person_id=p.pk, unit_id=p.unit_id, started_on=appointed)
+        Executive(**stamp, federation_id=p.federation_id, person_id=p.pk, unit_id=p.unit_id, started_on=appointed)
         for p in people
     ]
     ctx.insert(Executive, executives, "executives")
@@ -81,6 +83,7 @@ def generate(ctx: ScaleContext) -> None:
     for i, e in enumerate(executives):
         mine = [
             ContactAssignment(
+                **stamp,
                 federation_id=e.federation_id,
                 executive_id=e.pk,
                 kind="unit",
@@ -91,6 +94,7 @@ def generate(ctx: ScaleContext) -> None:
         if i % 3 == 0:
             mine.append(
                 ContactAssignment(
+                    **stamp,
                     federation_id=e.federation_id,
                     executive_id=e.pk,
                     kind="group",
@@ -101,6 +105,7 @@ def generate(ctx: ScaleContext) -> None:
         if i % 5 == 0:
             mine.append(
                 ContactAssignment(
+                    **stamp,
                     federation_id=e.federation_id,
                     executive_id=e.pk,
                     kind="family",
@@ -113,24 +118,27 @@ def generate(ctx: ScaleContext) -> None:
         targets_of[e.pk] = mine
         assignments += mine
     ctx.insert(ContactAssignment, assignments, "assignments")
-    logs = []
+    logs: list[dict[str, Any]] = []
     for e in executives:
         for day in sorted(today - dt.timedelta(days=rng.randint(5, 700)) for _ in range(rng.randint(3, 8))):
             logs.append(
-                ContactLog(
-                    federation_id=e.federation_id,
-                    assignment_id=rng.choice(targets_of[e.pk]).pk,
-                    executive_id=e.pk,
-                    contacted_on=day,
-                    way=rng.choice(WAYS),
-                    subject=rng.choice(SUBJECTS),
-                    reached=rng.random() > 0.15,
-                )
+                {
+                    **stamp,
+                    "federation_id": e.federation_id,
+                    "assignment_id": rng.choice(targets_of[e.pk]).pk,
+                    "executive_id": e.pk,
+                    "contacted_on": day,
+                    "way": rng.choice(WAYS),
+                    "subject": rng.choice(SUBJECTS),
+                    "reached": rng.random() > 0.15,
+                }
             )
-    ctx.insert(ContactLog, logs, "logs")
+    insert_values(ContactLog, logs)
 
     # The roster: two years back and two weeks ahead; the past signed in (or not), some future slots open.
-    shifts: list[Shift] = []
+    # Written from plain values (no keys needed back but those of the shifts served, read after).
+    shifts: list[dict[str, Any]] = []
+    n_shifts = 0
     for fed_id in feds:
         team = executives_of[fed_id]
         per_desk = _per(1, len(by_federation[fed_id]))
@@ -147,22 +155,29 @@ def generate(ctx: ScaleContext) -> None:
                             checked = timezone.make_aware(dt.datetime.combine(day, dt.time(start, rng.randint(0, 10))))
                         open_slot = day > today + dt.timedelta(days=7) and turn % 4 == 0
                         shifts.append(
-                            Shift(
-                                federation_id=fed_id,
-                                desk=desk,
-                                on=day,
-                                starts_at=dt.time(start),
-                                ends_at=dt.time(end),
-                                executive_id=None if open_slot else e.pk,
-                                checked_in_at=checked,
-                            )
+                            {
+                                **stamp,
+                                "federation_id": fed_id,
+                                "desk": desk,
+                                "on": day,
+                                "starts_at": dt.time(start),
+                                "ends_at": dt.time(end),
+                                "executive_id": None if open_slot else e.pk,
+                                "checked_in_at": checked,
+                            }
                         )
             day += dt.timedelta(days=1)
-    ctx.insert(Shift, shifts, "shifts")
-    shifts_on: dict[tuple[int, dt.date, str], list[Shift]] = {}
-    for s in shifts:
-        if s.executive_id is not None and s.checked_in_at is not None:
-            shifts_on.setdefault((s.federation_id, s.on, s.desk), []).append(s)
+            if len(shifts) >= CHUNK:
+                n_shifts += insert_values(Shift, shifts)
+                shifts = []
+    n_shifts += insert_values(Shift, shifts)
+    shifts_on: dict[tuple[int, dt.date, str], list[tuple[int, int]]] = {}
+    served = (
+        Shift.objects.filter(federation_id__in=feds).served().order_by("pk")
+        .values_list("pk", "federation_id", "on", "desk", "executive_id")
+    )
+    for pk, fed_id, on, desk, executive_id in served.iterator(chunk_size=CHUNK):
+        shifts_on.setdefault((fed_id, on, desk), []).append((pk, executive_id))
 
     # Hotline cases of the last two years, taken on the shift of the day; their steps' outcome only.
     cases: list[HotlineCase] = []
@@ -179,9 +194,10 @@ def generate(ctx: ScaleContext) -> None:
             final = rng.choices(STATES, weights=odds)[0]
             cases.append(
                 HotlineCase(
+                    **stamp,
                     federation_id=fed_id,
-                    executive_id=shift.executive_id if shift else None,
-                    shift_id=shift.pk if shift else None,
+                    executive_id=shift[1] if shift else None,
+                    shift_id=shift[0] if shift else None,
                     received_on=received,
                     channel=channel,
                     category=category,
@@ -203,6 +219,7 @@ def generate(ctx: ScaleContext) -> None:
                 body, receiving = REFERRAL_TO[rng.randrange(len(REFERRAL_TO))]
                 referrals.append(
                     Referral(
+                        **stamp,
                         federation_id=case.federation_id,
                         case_id=case.pk,
                         body=body,
@@ -225,6 +242,7 @@ def generate(ctx: ScaleContext) -> None:
             answered = state in ("answered", "closed")
             suggestions.append(
                 Suggestion(
+                    **stamp,
                     federation_id=fed_id,
                     author_id=rng.choice(team).pk,
                     title=title,
@@ -243,5 +261,5 @@ def generate(ctx: ScaleContext) -> None:
     ctx.insert(Suggestion, suggestions, "suggestions")
     ctx.summary.append(
         f"{len(executives):,} executives, {len(assignments):,} assignments, {len(logs):,} contact logs, "
-        f"{len(shifts):,} shifts, {len(cases):,} hotline cases, {len(suggestions):,} suggestions"
+        f"{n_shifts:,} shifts, {len(cases):,} hotline cases, {len(suggestions):,} suggestions"
     )

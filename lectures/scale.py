@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from core.bulk import insert_values
 from core.registry import ScaleContext
 from lectures.demo import FEEDBACK, MORE_TOPICS
 from lectures.models import (
@@ -32,7 +33,7 @@ from orgs.demo import random_name
 from orgs.models import Person
 
 DEMO_UNITS = 57
-# Registrations are written a few thousand at a time with their feedback (not all held in memory).
+# Registrations and feedback are written a chunk at a time (not all held in memory).
 CHUNK = 20_000
 # Sign-in codes: 8 characters of the services' alphabet (theirs have 6, so never the same), a running
 # number scrambled by an odd multiplier modulo 32**8 (a bijection: unique, and not in order).
@@ -59,15 +60,15 @@ def _per(count: float, units: int) -> int:
 
 
 def generate(ctx: ScaleContext) -> None:
-    rng, today = ctx.rng, ctx.today
+    rng, today, stamp = ctx.rng, ctx.today, ctx.stamp
     by_federation: dict[int, list[Any]] = {}
     for unit in ctx.units:
         if unit.dissolved_on is None:
             by_federation.setdefault(unit.federation_id, []).append(unit)
-    feds = [f for f in ctx.federations if f.pk in by_federation]
+    feds = [f.pk for f in ctx.federations if f.pk in by_federation]
 
     categories = [
-        ExpertiseCategory(federation_id=f.pk, name=name, order=order * 10)
+        ExpertiseCategory(**stamp, federation_id=f, name=name, order=order * 10)
         for f in feds
         for order, name in enumerate(DEFAULT_CATEGORIES, start=1)
     ]
@@ -80,13 +81,13 @@ def generate(ctx: ScaleContext) -> None:
     people: list[Person] = []
     plan: list[tuple[int, list[Any], int, int]] = []  # federation, units, volunteers, attendees
     for f in feds:
-        units = by_federation[f.pk]
+        units = by_federation[f]
         n_volunteers, n_attendees = _per(40, len(units)), _per(200, len(units))
-        plan.append((f.pk, units, n_volunteers, n_attendees))
+        plan.append((f, units, n_volunteers, n_attendees))
         for i in range(n_volunteers + n_attendees):
             unit = rng.choice(units)
             people.append(
-                Person(federation_id=f.pk, unit_id=unit.pk, name=random_name(rng), title="干部" if i < n_volunteers else "")
+                Person(**stamp, federation_id=f, unit_id=unit.pk, name=random_name(rng), title="干部" if i < n_volunteers else "")
             )
     ctx.insert(Person, people, "people")
 
@@ -97,6 +98,7 @@ def generate(ctx: ScaleContext) -> None:
         for person in people[at : at + n_volunteers]:
             volunteers.append(
                 Volunteer(
+                    **stamp,
                     federation_id=fed_id,
                     person_id=person.pk,
                     unit_id=person.unit_id,
@@ -129,6 +131,7 @@ def generate(ctx: ScaleContext) -> None:
             cat = next((c for c in cats if c.name == category), cats[0])
             topics.append(
                 Topic(
+                    **stamp,
                     federation_id=fed_id,
                     title=title if i < len(MORE_TOPICS) else f"{title}（{i // len(MORE_TOPICS) + 1}）",
                     category_id=cat.pk,
@@ -146,6 +149,7 @@ def generate(ctx: ScaleContext) -> None:
         assert t.added_on is not None
         outline = f"一、{t.title}的基本知识\n二、案例分析\n三、互动答疑"
         first = TopicVersion(
+            **stamp,
             topic_id=t.pk,
             number=1,
             outline=outline,
@@ -157,6 +161,7 @@ def generate(ctx: ScaleContext) -> None:
         current[t.pk] = first
         if i % 4 == 0:
             revised = TopicVersion(
+                **stamp,
                 topic_id=t.pk,
                 number=2,
                 outline=outline + "\n附：试讲后补充的互动环节",
@@ -192,6 +197,7 @@ def generate(ctx: ScaleContext) -> None:
             host = rng.choice(units) if rng.random() < 0.6 else None
             lectures.append(
                 Lecture(
+                    **stamp,
                     federation_id=fed_id,
                     topic_id=topic.pk,
                     topic_version_id=current[topic.pk].pk,
@@ -212,11 +218,13 @@ def generate(ctx: ScaleContext) -> None:
         "lecturing",
     )
 
-    # Registrations, attendance and feedback, a chunk of lectures at a time.
+    # Registrations and attendance, written from plain values a chunk at a time (no keys needed back),
+    # then feedback from half of those who came.
     serial = Registration.objects.count() + 1  # codes unique run after run
-    registrations: list[Registration] = []
-    feedback: list[Feedback] = []
-    n_registrations = n_feedback = 0
+    now = stamp.get("created_at") or timezone.now()
+    row = {**stamp, "registered_at": now, "status": Registration.Status.REGISTERED, "walk_in": False}
+    registrations: list[dict[str, Any]] = []
+    n_registrations = 0
     for index, lec in enumerate(lectures):
         attendees = attendees_of[lec.federation_id]
         past = lec.status == Lecture.Status.HELD
@@ -230,34 +238,44 @@ def generate(ctx: ScaleContext) -> None:
                     else rng.choice([Registration.Attendance.ABSENT, Registration.Attendance.EXCUSED])
                 )
             registrations.append(
-                Registration(
-                    federation_id=lec.federation_id,
-                    lecture_id=lec.pk,
-                    person_id=person.pk,
-                    attendance=attendance,
-                    code=_code(serial),
-                )
+                {
+                    **row,
+                    "federation_id": lec.federation_id,
+                    "lecture_id": lec.pk,
+                    "person_id": person.pk,
+                    "attendance": attendance,
+                    "code": _code(serial),
+                }
             )
             serial += 1
         if len(registrations) >= CHUNK or index == len(lectures) - 1:
-            ctx.insert(Registration, registrations, "registrations")
-            for r in registrations:
-                if r.attendance == Registration.Attendance.ATTENDED and rng.random() < 0.5:
-                    feedback.append(
-                        Feedback(
-                            federation_id=r.federation_id,
-                            lecture_id=r.lecture_id,
-                            registration_id=r.pk,
-                            relevance=rng.randint(4, 5),
-                            content=rng.randint(3, 5),
-                            delivery=rng.randint(3, 5),
-                            comment=rng.choice(FEEDBACK),
-                        )
-                    )
-            ctx.insert(Feedback, feedback, "feedback")
-            n_registrations += len(registrations)
-            n_feedback += len(feedback)
-            registrations, feedback = [], []
+            n_registrations += insert_values(Registration, registrations)
+            registrations = []
+    attended = (
+        Registration.objects.filter(federation_id__in=feds, attendance=Registration.Attendance.ATTENDED)
+        .order_by("pk")
+        .values_list("pk", "federation_id", "lecture_id")
+    )
+    feedback: list[dict[str, Any]] = []
+    n_feedback = 0
+    for pk, fed_id, lecture_id in attended.iterator(chunk_size=CHUNK):
+        if rng.random() < 0.5:
+            feedback.append(
+                {
+                    **stamp,
+                    "federation_id": fed_id,
+                    "lecture_id": lecture_id,
+                    "registration_id": pk,
+                    "relevance": rng.randint(4, 5),
+                    "content": rng.randint(3, 5),
+                    "delivery": rng.randint(3, 5),
+                    "comment": rng.choice(FEEDBACK),
+                }
+            )
+        if len(feedback) >= CHUNK:
+            n_feedback += insert_values(Feedback, feedback)
+            feedback = []
+    n_feedback += insert_values(Feedback, feedback)
     ctx.summary.append(
         f"{len(volunteers):,} volunteers, {len(topics):,} topics, {len(lectures):,} lectures, "
         f"{n_registrations:,} registrations, {n_feedback:,} feedback"

@@ -68,15 +68,6 @@ def _insert_batches(model: Any, objs: list[Any], label: str, quiet: bool) -> Non
             _progress(label, min(len(objs), start + BATCH), len(objs))
 
 
-def _stamped_batches(model: Any, objs: list[Any], label: str, quiet: bool, now: dt.datetime) -> None:
-    """The apps' rows, written in batches, all created at one moment (as core.bulk.create_tracked stamps
-    them): one timestamp to prepare per column instead of one per row."""
-    if objs and hasattr(objs[0], "created_at") and hasattr(objs[0], "updated_at"):
-        for obj in objs:
-            obj.created_at = obj.updated_at = now
-    _insert_batches(model, objs, label, quiet)
-
-
 def generate(units: int, federations: int = 1, seed: int = 2017, *, quiet: bool = True) -> list[Federation]:
     """Writes the data; returns the district federations (the units' own)."""
     rng = random.Random(seed)
@@ -178,6 +169,7 @@ def generate(units: int, federations: int = 1, seed: int = 2017, *, quiet: bool 
         summary: list[str] = []
         now = timezone.now()
         for key, make in scale_generators.items():
+            began = time.perf_counter()
             make(
                 ScaleContext(
                     summary=summary,
@@ -186,9 +178,13 @@ def generate(units: int, federations: int = 1, seed: int = 2017, *, quiet: bool 
                     federations=districts,
                     units=unit_objs,
                     today=today,
-                    insert=lambda model, objs, label: _stamped_batches(model, objs, label, quiet, now),
+                    insert=lambda model, objs, label: _insert_batches(model, objs, label, quiet),
+                    # All created at one moment (as core.bulk.create_tracked stamps them): one timestamp
+                    # to prepare per column instead of one per row.
+                    stamp={"created_at": now, "updated_at": now},
                 )
             )
+            summary.append(f"{key}: {time.perf_counter() - began:.1f} s")
         if not quiet:
             sys.stderr.write("".join(f"  {line}\n" for line in summary))
     return districts
