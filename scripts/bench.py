@@ -215,7 +215,7 @@ def pages(info: dict[str, Any], today_year: int) -> list[tuple[str, str, dict[st
         ("lecture list", "/lectures/", session),
         ("roster", "/duties/roster/", session),
         ("hotline case list", "/duties/cases/", session),
-        ("self-check form", f"/assessment/forms/{info['form']}/", session),
+        ("self-check form", f"/assessment/forms/{info.get('form', 0)}/", session),
     ]
 
 
