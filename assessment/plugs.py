@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register() -> None:
-    from assessment import demo, reminders, services, testing
-    from core.registry import DemoLoader, audit_action_labels, demo_loaders
+    from assessment import demo, reminders, scale, services, testing
+    from core.registry import DemoLoader, audit_action_labels, demo_loaders, scale_generators
     from core.reminders import ReminderProducer, reminder_producers
     from core.testing.world import WorldExtender, world_extenders
 
@@ -25,6 +25,7 @@ def register() -> None:
         "assessment.rectifications", WorldExtender(extend=testing.add_rectifications), order=62
     )
     demo_loaders.register("assessment.demo", DemoLoader(load=demo.load_demo, present=demo.present), order=50)
+    scale_generators.register("assessment.scale", scale.generate, order=60)
     audit_action_labels.register("assessment.cycle_open", _("开启量化自查"))
     world_extenders.register("assessment.cycles", WorldExtender(extend=testing.add_to_world), order=60)
     world_extenders.register("assessment.highlights", WorldExtender(extend=testing.add_highlights), order=63)

@@ -136,8 +136,33 @@ class DemoContext:
     summary: list[str] = field(default_factory=list)
 
 
+@dataclass
+class ScaleContext:
+    """What `manage.py generate_scale` hands each app's scale generator, after the registry data (units,
+    committees, terms, vacancies) is written, inside the same transaction.
+
+    `rng` is the generator's own (seeded from the run's seed and its key, so that one app's rows do not
+    move when another app's generator changes); `federations` are the district federations, `units` all
+    their units (dissolved ones too) with their keys; `insert(model, objs, label)` writes rows in batches
+    with core.bulk.insert (no audit events, no services: test data for measuring) and shows progress."""
+
+    rng: Any
+    seed: int
+    federations: list[Any]
+    units: list[Any]
+    today: Any
+    insert: Callable[[Any, list[Any], str], None]
+    # {"created_at": ..., "updated_at": ...}: one moment for every row of the run, passed to the models'
+    # constructors (their defaults would ask the clock twice a row).
+    stamp: dict[str, Any] = field(default_factory=dict)
+    # One line per generator for the command's summary.
+    summary: list[str] = field(default_factory=list)
+
+
 home_cards: Registry[HomeCard] = Registry("home_cards")
 landing_pages: Registry[LandingPage] = Registry("landing_pages")
 demo_loaders: Registry[DemoLoader] = Registry("demo_loaders")
+# The apps' parts of `manage.py generate_scale` (committees): `generate(ctx: ScaleContext)`, run by order.
+scale_generators: Registry[Callable[[ScaleContext], None]] = Registry("scale_generators")
 # Labels of business actions in the audit log ("committees.term_reelect" -> "换届"), lazily translated.
 audit_action_labels: Registry[Any] = Registry("audit_action_labels")

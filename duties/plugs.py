@@ -7,17 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 def register() -> None:
     from core.metrics import Metric, metrics
-    from core.registry import DemoLoader, HomeCard, demo_loaders, home_cards
+    from core.registry import DemoLoader, HomeCard, demo_loaders, home_cards, scale_generators
     from core.reminders import reminder_producers
     from core.roles import Role
     from core.testing.world import WorldExtender, world_extenders
-    from duties import demo, home, reminders, testing
+    from duties import demo, home, reminders, scale, testing
     from duties import metrics as dm
 
     metrics.register("duties.executive_records", Metric(_("执委履职记录"), _("条"), dm.executive_records))
     metrics.register("duties.executives_active", Metric(_("有履职记录的执委"), _("名"), dm.executives_active))
     metrics.register("duties.executives_total", Metric(_("在任执委"), _("名"), dm.executives_total))
     demo_loaders.register("duties.duties", DemoLoader(load=demo.load_demo, present=demo.present), order=40)
+    scale_generators.register("duties.scale", scale.generate, order=50)
     home_cards.register(
         "duties.executive",
         HomeCard(

@@ -48,11 +48,18 @@ def volunteer_hours(unit_id: int, start: dt.date, end: dt.date, limit: int) -> M
 
 def register() -> None:
     from core.metrics import Metric, metrics
-    from core.registry import DemoLoader, HomeCard, audit_action_labels, demo_loaders, home_cards
+    from core.registry import (
+        DemoLoader,
+        HomeCard,
+        audit_action_labels,
+        demo_loaders,
+        home_cards,
+        scale_generators,
+    )
     from core.reminders import reminder_producers
     from core.roles import Role
     from core.testing.world import WorldExtender, world_extenders
-    from lectures import demo, reminders, testing, views
+    from lectures import demo, reminders, scale, testing, views
 
     audit_action_labels.register("lectures.volunteer_categories", _("修改志愿者专业类别"))
     audit_action_labels.register("lectures.topic_lecturers", _("设置课题讲师"))
@@ -65,6 +72,7 @@ def register() -> None:
         Metric(label=_("本单位志愿者服务时长"), unit_label=_("小时"), measure=volunteer_hours),
     )  # type: ignore[arg-type]
     demo_loaders.register("lectures.demo", DemoLoader(load=demo.load_demo, present=demo.present), order=40)
+    scale_generators.register("lectures.scale", scale.generate, order=40)
     reminder_producers.register("lectures.orders", reminders.PRODUCER, order=40)
     reminder_producers.register("lectures.qualifications", reminders.QUALIFICATION_PRODUCER, order=41)
     home_cards.register(

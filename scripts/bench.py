@@ -258,12 +258,15 @@ from committees.models import Committee
 from orgs.models import Unit
 user = User.objects.get(username="bench")
 client = Client()
-client.force_login(user)
+from accounts.testing import login  # force_login, the session OTP-verified (the hotline supervisor role)
+login(client, user)
 units = Unit.objects.filter(federation_id=user.federation_id)
 committee = Committee.objects.filter(federation_id=user.federation_id).order_by("id")[
     Committee.objects.filter(federation_id=user.federation_id).count() // 2]
+from assessment.models import SelfCheck
+form = SelfCheck.objects.filter(federation_id=user.federation_id).order_by("id").first()
 print(json.dumps({"cookie": client.cookies["sessionid"].value, "token": ApiToken.issue(user)[1],
-                  "unit": committee.unit_id, "units": units.count()}))
+                  "unit": committee.unit_id, "units": units.count(), "form": form.pk if form else 0}))
 """
 
 
@@ -278,6 +281,10 @@ def pages(info: dict[str, Any], today_year: int) -> list[tuple[str, str, dict[st
         ("API unit list", "/api/v1/units?limit=50", bearer),
         ("rates API", f"/api/v1/stats/rates?from={today_year}-01-01&to={today_year}-12-31", bearer),
         ("dashboard", "/dashboard/", session),
+        ("lecture list", "/lectures/", session),
+        ("roster", "/duties/roster/", session),
+        ("hotline case list", "/duties/cases/", session),
+        ("self-check form", f"/assessment/forms/{info.get('form', 0)}/", session),
     ]
 
 

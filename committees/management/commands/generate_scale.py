@@ -5,7 +5,12 @@ over the districts (80% with a committee, terms of five years since formation, a
 vacancy, a tenth dissolved), proportioned like the demo. Written with bulk inserts straight to the
 tables (core.bulk.insert: no audit events, no per-row services; this is test data for measuring, not
 records anyone made), deterministic for a seed, on SQLite and PostgreSQL. 100,000 units in well under
-a minute. `--staff USERNAME` adds a federation staff account of the first district (the benchmark's).
+a minute. `--staff USERNAME` adds a federation staff account of the first district (the benchmark's), also the
+district's hotline supervisor (for the case list).
+
+The other modules' records (volunteers, lectures, executives, shifts, hotline cases, ...) come from the
+generators the apps register in core.registry.scale_generators, called after the registry data in the
+same transaction: committees knows none of the apps above it.
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from committees import rate_summary
 from committees.models import Committee, Term, Vacancy
 from core import clock
 from core.bulk import insert
+from core.registry import ScaleContext, scale_generators
 from orgs.models import Federation, Unit
 
 D = dt.date
@@ -158,6 +165,28 @@ def generate(units: int, federations: int = 1, seed: int = 2017, *, quiet: bool 
         # Straight to the tables, so no write kept the rate summary: each district's computed once.
         for district in districts:
             rate_summary.refresh_federation(district.pk)
+        # The other modules' records (lectures, duties, ...), each app's own generator.
+        summary: list[str] = []
+        now = timezone.now()
+        for key, make in scale_generators.items():
+            began = time.perf_counter()
+            make(
+                ScaleContext(
+                    summary=summary,
+                    rng=random.Random(f"{seed}:{key}"),
+                    seed=seed,
+                    federations=districts,
+                    units=unit_objs,
+                    today=today,
+                    insert=lambda model, objs, label: _insert_batches(model, objs, label, quiet),
+                    # All created at one moment (as core.bulk.create_tracked stamps them): one timestamp
+                    # to prepare per column instead of one per row.
+                    stamp={"created_at": now, "updated_at": now},
+                )
+            )
+            summary.append(f"{key}: {time.perf_counter() - began:.1f} s")
+        if not quiet:
+            sys.stderr.write("".join(f"  {line}\n" for line in summary))
     return districts
 
 
@@ -195,6 +224,9 @@ class Command(BaseCommand):
                 user.must_change_password = False
                 user.save(update_fields=["must_change_password"])
                 role_grant(user=user, role=Role.FEDERATION_STAFF, federation_id=districts[0].pk)
+                # And the district's hotline supervisor, for the benchmark's case list (a role that needs
+                # a second factor: the benchmark marks its session verified as the tests do).
+                role_grant(user=user, role=Role.HOTLINE_SUPERVISOR, federation_id=districts[0].pk)
         self.stdout.write(
             f"{options['units']:,} units in {len(districts)} federation(s) written in "
             f"{time.perf_counter() - started:.1f} s (first district: {districts[0].pk})"
