@@ -152,6 +152,7 @@ def _token_for(world, persona):
     return ApiToken.issue(getattr(world, persona))[1]
 
 
+@pytest.mark.fuzz
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_fuzz_api_as_persona(schema, world, persona):
     from core.roles import BUSINESS_ROLES
@@ -309,6 +310,7 @@ def served_api(tmp_path_factory):
     server.stop()
 
 
+@pytest.mark.fuzz
 @pytest.mark.slow
 @pytest.mark.parametrize("persona", sorted(DEEP_PERSONAS))
 def test_the_outside_fuzzer_finds_nothing(served_api, persona):

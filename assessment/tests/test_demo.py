@@ -5,6 +5,7 @@ accounts' pages show them."""
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -12,6 +13,7 @@ from accounts.models import User
 from assessment.models import Cycle, ExchangeSession, Highlight, Rectification, SelfCheck
 
 
+@pytest.mark.engine_agnostic
 def test_the_demo_has_a_cycle_highlights_and_an_exchange_session(db, client):
     call_command("load_demo", verbosity=0)
     from core import clock

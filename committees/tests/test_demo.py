@@ -32,6 +32,7 @@ def system_rates(federation, start, end):
     return selectors.rates_for(Scope(user_id=0, is_superuser=True), start, end, federation=federation)
 
 
+@pytest.mark.engine_agnostic
 def test_demo_reproduces_the_reference_scenario(demo):
     federation = demo
 
@@ -55,6 +56,7 @@ def test_demo_reproduces_the_reference_scenario(demo):
     assert committees.filter(dissolved_on__isnull=False).count() == 3
 
 
+@pytest.mark.engine_agnostic
 def test_demo_has_overdue_committees_long_vacancies_a_reform_and_a_scoped_liaison(demo):
     federation = demo
     staff = User.objects.get(username="demo_staff")
@@ -76,6 +78,7 @@ def test_demo_has_overdue_committees_long_vacancies_a_reform_and_a_scoped_liaiso
     assert chair.person == liaison.person
 
 
+@pytest.mark.engine_agnostic
 def test_demo_history_runs_to_its_fixed_today_and_looks_alive(demo):
     """2021 to DEMO_TODAY: most committees re-elect in time, a few are overdue, a few seats are open."""
     federation = demo

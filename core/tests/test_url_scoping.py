@@ -52,16 +52,19 @@ def test_the_world_has_what_the_walker_needs(world):
         assert {world.fed_a.pk, world.fed_b.pk} <= set(model.objects.values_list("federation_id", flat=True))
 
 
+@pytest.mark.engine_agnostic
 def test_every_url_as_every_role_leaks_nothing(world):
     personas, invisible = persona_map(world)
     assert urlwalk.dynamic_problems(personas, invisible, login) == []
 
 
+@pytest.mark.engine_agnostic
 def test_every_post_as_every_role_writes_nothing_out_of_scope(world):
     personas, invisible = persona_map(world)
     assert urlwalk.dynamic_problems(personas, invisible, login, methods=("POST",)) == []
 
 
+@pytest.mark.engine_agnostic
 def test_every_api_operation_as_every_role_leaks_nothing(world):
     personas, invisible = persona_map(world)
     assert urlwalk.api_dynamic_problems(personas, invisible) == []
@@ -163,6 +166,7 @@ def test_public_pages_are_only_login_and_health():
     ]
 
 
+@pytest.mark.engine_agnostic
 def test_every_page_in_english_has_no_chinese_but_the_data(world):
     personas, _ = persona_map(world)
     assert urlwalk.english_problems(personas, login) == []

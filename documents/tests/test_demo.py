@@ -1,6 +1,7 @@
 """The demo district's library: the four documents of the reform and the closed consultation on the volunteer
 lecture team's plan, with the cadres' comments and the final version saying how each was handled."""
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -8,6 +9,7 @@ from accounts.models import User
 from documents.models import Comment, Consultation, Document, HandlingNote
 
 
+@pytest.mark.engine_agnostic
 def test_the_demo_has_the_four_documents_and_a_closed_consultation(db, client):
     call_command("load_demo", verbosity=0)
     kinds = set(Document.objects.values_list("kind", flat=True))

@@ -44,17 +44,20 @@ def test_the_walker_covers_every_documents_url(only_documents):
     assert urlwalk.api_static_problems() == []
 
 
+@pytest.mark.engine_agnostic
 def test_every_documents_url_as_every_role(world, only_documents):
     people, invisible = personas(world)
     assert urlwalk.dynamic_problems(people, invisible, login_client) == []
     assert urlwalk.dynamic_problems(people, invisible, login_client, methods=("POST",)) == []
 
 
+@pytest.mark.engine_agnostic
 def test_every_documents_api_operation_as_every_role(world, only_documents):
     people, invisible = personas(world)
     assert urlwalk.api_dynamic_problems(people, invisible) == []
 
 
+@pytest.mark.engine_agnostic
 def test_every_documents_page_in_english(world, only_documents):
     people, _ = personas(world)
     assert urlwalk.english_problems(people, login_client) == []

@@ -28,6 +28,7 @@ def demo(db):
     return time.monotonic() - started
 
 
+@pytest.mark.engine_agnostic
 def test_the_demo_gives_the_demo_accounts_work(demo, client):
     assert Executive.objects.count() >= 25
     me = User.objects.get(username="demo_executive")

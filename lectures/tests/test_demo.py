@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -9,6 +10,7 @@ from accounts.models import User
 from lectures.models import Lecture, LectureRequest, Topic, Volunteer
 
 
+@pytest.mark.engine_agnostic
 def test_the_demo_has_the_articles_topics_and_real_pages_for_the_demo_accounts(db, client):
     # How fast it loads is measured by the benchmarks (benchmarks/test_bench.py), not here.
     call_command("load_demo", verbosity=0)
@@ -47,6 +49,7 @@ def test_the_demo_has_the_articles_topics_and_real_pages_for_the_demo_accounts(d
     assert "点单" in client.get(reverse("lectures:request-list")).content.decode()
 
 
+@pytest.mark.engine_agnostic
 def test_the_demo_has_qualifications_and_other_service(db):
     from lectures.models import OtherService, Qualification
 

@@ -169,6 +169,7 @@ def test_in_english_the_overview_is_english(world, client_as):
     assert "讲座统计" not in body and "各课题评分" not in body
 
 
+@pytest.mark.engine_agnostic
 def test_the_demo_districts_overview(db, client):
     """The demo's 2019: lectures held with attendance and feedback, hours, orders in several states and
     lectures that came from orders."""
