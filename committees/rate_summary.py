@@ -39,7 +39,6 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.db import connections, transaction
-from django.db.models import Q, Sum
 
 from committees.models import Committee, RateDay, RateYear, Term, Vacancy
 from committees.rates import RateResult, Rates, RateSettings
@@ -529,6 +528,30 @@ def connect() -> None:
 # ---- reading ----------------------------------------------------------------------------------------
 
 
+def _span_sums(federation_id: int, spans: list[tuple[str, dt.date, dt.date]], using: str) -> dict[str, int]:
+    """Σ of each count over the federation's days of each span, {f"{key}_{count}": n}, in one statement:
+    the spans joined to the day rows (each span a range of the (federation, day) key). Written as SQL
+    because the same as one filtered Sum per span and count cost the ORM about 70 ms to build for a trend
+    of twelve years, for a statement the database answers in a few."""
+    connection = connections[using]
+    date = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+    values = ", ".join(f"(%s, {date}, {date})" for _ in spans)
+    sums = ", ".join(f'SUM(d."{name}")' for name in COUNTS)
+    table = RateDay._meta.db_table
+    sql = (  # names of this module and the model's table; values are parameters
+        f'WITH s(i, a, b) AS (VALUES {values}) SELECT s.i, {sums} FROM s JOIN "{table}" d '  # noqa: S608
+        "ON d.federation_id = %s AND d.day >= s.a AND d.day <= s.b GROUP BY s.i"
+    )
+    params: list[Any] = [p for i, (_k, a, b) in enumerate(spans) for p in (i, a.isoformat(), b.isoformat())]
+    got = {f"{key}_{name}": 0 for key, _a, _b in spans for name in COUNTS}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, federation_id])
+        for i, *sums_of in cursor.fetchall():
+            key = spans[int(i)][0]
+            got.update({f"{key}_{name}": int(n or 0) for name, n in zip(COUNTS, sums_of, strict=True)})
+    return got
+
+
 class _Prefix:
     """Σ of each count over the days up to a date, for the dates a read needs: whole years from RateYear,
     the rest of a year from the fewer of its days before or after the date (two statements whatever the
@@ -547,24 +570,17 @@ class _Prefix:
             self._upto[year] = running
         self._first, self._last = first, max(years, default=-1)
         self._parts: dict[dt.date, tuple[int, str]] = {}  # day -> (sign, key of its partial sum)
-        aggregates: dict[str, Any] = {}
-        ranges = Q()
+        spans: list[tuple[str, dt.date, dt.date]] = []
         for i, day in enumerate(sorted(days)):
             if day == dt.date(day.year, 12, 31):
                 continue
             if day.timetuple().tm_yday <= 183:  # the days of its year up to it
-                span = (dt.date(day.year, 1, 1), day)
+                spans.append((f"p{i}", dt.date(day.year, 1, 1), day))
                 self._parts[day] = (1, f"p{i}")
             else:  # the year less the days after it
-                span = (day + dt.timedelta(days=1), dt.date(day.year, 12, 31))
+                spans.append((f"p{i}", day + dt.timedelta(days=1), dt.date(day.year, 12, 31)))
                 self._parts[day] = (-1, f"p{i}")
-            ranges |= Q(day__gte=span[0], day__lte=span[1])
-            for n in COUNTS:
-                aggregates[f"p{i}_{n}"] = Sum(n, filter=Q(day__gte=span[0], day__lte=span[1]))
-        self._got: dict[str, int] = {}
-        if aggregates:
-            found = RateDay.objects.using(using).filter(federation_id=federation_id).filter(ranges)
-            self._got = {k: int(v or 0) for k, v in found.aggregate(**aggregates).items()}
+        self._got = _span_sums(federation_id, spans, using) if spans else {}
 
     def _years_upto(self, year: int) -> list[int]:
         if year < self._first:
