@@ -7,7 +7,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from huey.contrib.djhuey import HUEY, db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from core import audit, clock
 from core.reminders import ReminderReport, run_reminders
@@ -31,6 +31,19 @@ def daily_at(hour: int, minute: int, tz: str | None = None) -> Callable[[dt.date
         return local.hour == hour and local.minute == minute
 
     return validate
+
+
+# huey's key of a federation's waiting reminder refresh (core.reminders.queue_refresh).
+REFRESH_PENDING = "jinguo:reminders-pending:{}"
+
+
+@db_task()
+def refresh_reminders(federation_id: int) -> str:
+    """One federation's reminders after a write (core.reminders.schedule_refresh), in-app only."""
+    from core.reminders import refresh_federation
+
+    HUEY.get(REFRESH_PENDING.format(federation_id))  # taken: a write from now on queues the next run
+    return str(refresh_federation(federation_id))
 
 
 @db_periodic_task(daily_at(REMINDER_HOUR, REMINDER_MINUTE))

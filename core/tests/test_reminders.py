@@ -200,3 +200,28 @@ def test_a_notice_sent_before_reminders_had_causes_gets_its_cause_and_resolves(w
     run_reminders(D(2026, 12, 2))
     old.refresh_from_db()
     assert old.resolved_at is not None
+
+
+def test_a_federation_has_at_most_one_refresh_waiting_for_the_worker(world, monkeypatch):
+    """Writes queue the refresh in the background worker (a whole federation's run is far too long for a
+    request at provincial scale); while one waits, more writes queue nothing, and once the worker has taken
+    it the next write queues the next."""
+    from huey.contrib.djhuey import HUEY
+
+    from core import reminders
+    from core.tasks import REFRESH_PENDING
+
+    ran = []
+    monkeypatch.setattr(reminders, "refresh_federation", lambda federation_id: ran.append(federation_id))
+    key = REFRESH_PENDING.format(world.fed_a.pk)
+    HUEY.put(key, "1")  # one is waiting
+    try:
+        reminders.queue_refresh(world.fed_a.pk)
+        reminders.queue_refresh(world.fed_a.pk)
+        assert ran == []
+    finally:
+        HUEY.get(key)  # the worker takes it
+    reminders.queue_refresh(world.fed_a.pk)  # huey runs tasks at once in the tests (immediate mode)
+    reminders.queue_refresh(world.fed_b.pk)
+    assert ran == [world.fed_a.pk, world.fed_b.pk]
+    assert HUEY.get(key) is None  # the run took its key: nothing is left waiting
