@@ -4,7 +4,8 @@ Proportioned like the demo district (duties.demo, 57 units): per 57 units of a d
 executives (a new person of a unit each) with their division of contact (their unit, a women's group for
 every third, a family for every fifth: its name, phone and address encrypted at rest) and 3 to 8 contact
 logs each; the roster of the last two years and the next two weeks (Monday, Wednesday and Friday, the
-hotline in the morning and the reception desk in the afternoon, one executive per desk and 57 units);
+hotline in the morning and the reception desk in the afternoon: one executive per desk and 57 units, at
+most MAX_PER_DESK, since a district has one hotline and one desk however many units it has);
 about 200 hotline cases of the last two years (the caller's name, phone, address and story encrypted,
 the phone's keyed hash set as the intake service sets it, the older cases mostly closed, referred ones
 with their referral); and 6 suggestions in every state.
@@ -42,6 +43,10 @@ from orgs.models import Person
 DEMO_UNITS = 57
 CHUNK = 20_000
 SUGGESTION_STATES = ("submitted", "accepted", "information", "assigned", "answered", "closed")
+
+
+# Executives on one desk at once, in the largest district.
+MAX_PER_DESK = 3
 
 
 def _per(count: float, units: int) -> int:
@@ -141,7 +146,7 @@ def generate(ctx: ScaleContext) -> None:
     n_shifts = 0
     for fed_id in feds:
         team = executives_of[fed_id]
-        per_desk = _per(1, len(by_federation[fed_id]))
+        per_desk = min(MAX_PER_DESK, _per(1, len(by_federation[fed_id])))
         turn = 0
         day = today - dt.timedelta(days=730)
         while day <= today + dt.timedelta(days=14):

@@ -169,9 +169,13 @@ def lecture_list_for(user: Any, *, when: str = "upcoming", topic_id: int | None 
                 "lecturers", queryset=Volunteer.objects.select_related("person").order_by("person__name")
             )
         )
-        .annotate(
-            taken=Count("registrations", filter=Q(registrations__status__in=PLACE_HOLDING))
-        )
+        # A subquery per row of the page, not a join grouped over every lecture: the page is then read in
+        # the order of an index and stops after its rows (the grouped join sorted all of a province's
+        # upcoming lectures first).
+        .annotate(taken=Coalesce(Subquery(
+            Registration.objects.filter(lecture_id=OuterRef("pk"), status__in=PLACE_HOLDING)
+            .order_by().values("lecture_id").annotate(n=Count("pk")).values("n")
+        ), 0))
     )
     if topic_id:
         qs = qs.filter(topic_id=topic_id)
