@@ -10,6 +10,8 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 
 from core import clock
+from core.roles import Role
+from core.scoping import scope_for
 from duties.models import (
     Attendance,
     ContactAssignment,
@@ -261,7 +263,6 @@ def open_swaps(user: Any, federation_id: int) -> list[ShiftSwap]:
 
 def my_executive(user: Any, federation_id: int) -> Executive | None:
     """The user's own executive record in that federation (in office), if any."""
-    from core.scoping import scope_for
 
     scope = scope_for(user)
     if not scope.person_id:
@@ -318,3 +319,18 @@ def roster_ics(executive: Executive, *, today: dt.date | None = None) -> bytes:
         event.add("summary", f"{s.get_desk_display()}值班")
         cal.add_component(event)
     return cal.to_ical()
+
+
+# How many cases the case list shows (newest first); older ones are found by the export.
+CASE_LIST_SIZE = 200
+
+
+def case_list_for(user: Any, size: int = CASE_LIST_SIZE) -> list[HotlineCase]:
+    """The newest `size` cases the user may read (masked on the page). The supervisors' federations and the
+    user's own intakes are two scoped queries: each walks its index newest first and stops after `size`,
+    where their OR in one query sorted every case of the federation (a province's hundreds of thousands)."""
+    supervised = scope_for(user).federations_with(Role.HOTLINE_SUPERVISOR)
+    newest = HotlineCase.objects.visible_to(user).order_by("-received_on", "-pk")
+    found = {c.pk: c for c in newest.filter(federation_id__in=supervised)[:size]} if supervised else {}
+    found.update((c.pk, c) for c in newest.filter(taker_id=user.pk).exclude(federation_id__in=supervised)[:size])
+    return sorted(found.values(), key=lambda c: (c.received_on, c.pk), reverse=True)[:size]

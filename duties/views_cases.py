@@ -25,7 +25,7 @@ from core.forms import StyledForm, add_refusal, date_field
 from core.roles import Role
 from core.tenancy import chosen_federation
 from core.views import ObjectActionView, ScopedDetailView, scoped_function
-from duties import services
+from duties import selectors, services
 from duties.models import CASE_MACHINE, REFERRAL_MACHINE, HotlineCase, Referral
 from orgs.models import Federation
 
@@ -42,7 +42,7 @@ def no_store(response: HttpResponse) -> HttpResponse:
 @scoped_function(roles=CASE_ROLES)
 def case_list(request: HttpRequest) -> HttpResponse:
     """个案: the cases the user may read, with masked identities (nothing decrypted)."""
-    cases = list(HotlineCase.objects.visible_to(request.user).order_by("-received_on", "-pk")[:200])
+    cases = selectors.case_list_for(request.user)
     from core.scoping import scope_for
 
     can_export = bool(scope_for(request.user).federations_with(Role.HOTLINE_SUPERVISOR))
