@@ -93,6 +93,12 @@ class Term(TrackedModel):
         indexes = [
             models.Index(fields=["federation", "due_on"], name="term_fed_due"),
             models.Index(fields=["federation", "ended_on", "due_on"], name="term_fed_open_due"),
+            # The running terms alone, by their planned end: the dashboard's first overdue terms. With
+            # statistics PostgreSQL preferred term_fed_due over term_fed_open_due and read every past term.
+            models.Index(
+                fields=["federation", "due_on"], condition=models.Q(ended_on__isnull=True),
+                name="term_fed_running_due",
+            ),
             # The on-time rate looks up each term's successor (committee, number + 1) for its start: covered.
             models.Index(fields=["committee", "number", "started_on"], name="term_committee_number_start"),
         ]
