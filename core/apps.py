@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from core import nav  # noqa: F401
+        from core import nav, tasks  # noqa: F401 (tasks: the reminders' background queue)
         from core.reminders import on_write
 
         # A write to a model that a reminder producer watches refreshes that federation's reminders.

@@ -264,17 +264,19 @@ def refresh_federation(federation_id: int) -> ReminderReport:
         return run_reminders(clock.today(), federation_id=federation_id, email=False, sms=False)
 
 
+# Queues a federation's refresh in the background worker; core.tasks sets it when it loads (CoreConfig.ready).
+refresh_queue: Callable[[int], None] | None = None
+
+
 def queue_refresh(federation_id: int) -> None:
-    """Refresh the federation's reminders in the background worker (core.tasks.refresh_reminders), at most
-    one waiting refresh per federation: a run reads every producer's records of the federation (about 10 s
-    at 100,000 units, 90 s when it creates the notices), which no request may wait for. A write during a
-    run queues one more, so the last write is always seen."""
-    from huey.contrib.djhuey import HUEY
-
-    from core.tasks import REFRESH_PENDING, refresh_reminders
-
-    if HUEY.put_if_empty(REFRESH_PENDING.format(federation_id), "1"):
-        refresh_reminders(federation_id)
+    """Refresh the federation's reminders in the background worker (core.tasks), at most one waiting
+    refresh per federation: a run reads every producer's records of the federation (93 s at 100,000 units
+    when it creates the notices), which no request may wait for. A write during a run queues one more, so
+    the last write is always seen. Without a queue (core.tasks not loaded) the refresh runs at once."""
+    if refresh_queue is None:
+        refresh_federation(federation_id)
+    else:
+        refresh_queue(federation_id)
 
 
 def schedule_refresh(federation_id: int) -> None:

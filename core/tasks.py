@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
-from core import audit, clock
+from core import audit, clock, reminders
 from core.reminders import ReminderReport, run_reminders
 
 REMINDER_HOUR, REMINDER_MINUTE = 7, 0
@@ -40,10 +40,17 @@ REFRESH_PENDING = "jinguo:reminders-pending:{}"
 @db_task()
 def refresh_reminders(federation_id: int) -> str:
     """One federation's reminders after a write (core.reminders.schedule_refresh), in-app only."""
-    from core.reminders import refresh_federation
-
     HUEY.get(REFRESH_PENDING.format(federation_id))  # taken: a write from now on queues the next run
-    return str(refresh_federation(federation_id))
+    return str(reminders.refresh_federation(federation_id))
+
+
+def queue_refresh(federation_id: int) -> None:
+    """Queues `refresh_reminders` unless one is already waiting for the federation."""
+    if HUEY.put_if_empty(REFRESH_PENDING.format(federation_id), "1"):
+        refresh_reminders(federation_id)
+
+
+reminders.refresh_queue = queue_refresh
 
 
 @db_periodic_task(daily_at(REMINDER_HOUR, REMINDER_MINUTE))
