@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from assessment.defaults import DEFAULT_ITEMS, DEFAULT_TEMPLATE_NAME
 from assessment.models import Cycle, CycleItem, ItemAnswer, SelfCheck, Template, TemplateItem
-from assessment.services import _clean_params
+from assessment.services import _clean_params, cycle_item_copies
 from core.bulk import insert_values
 from core.registry import ScaleContext
 
@@ -61,20 +61,11 @@ def generate(ctx: ScaleContext) -> None:
     ctx.insert(Cycle, cycles, "cycles")
     cycle_of = {c.federation_id: c for c in cycles}
     copies = [
-        CycleItem(
-            federation_id=i.federation_id,
-            cycle_id=cycle_of[i.federation_id].pk,
-            number=i.number,
-            title=i.title,
-            points=i.points,
-            guidance=i.guidance,
-            kind=i.kind,
-            params=i.params,
-            evidence_required=i.evidence_required,
-            na_allowed=i.na_allowed,
-            threshold=i.threshold,
+        copy
+        for t in templates
+        for copy in cycle_item_copies(
+            [i for i in items if i.federation_id == t.federation_id], cycle_of[t.federation_id]
         )
-        for i in items
     ]
     ctx.insert(CycleItem, copies, "cycle items")
     copies_of: dict[int, list[int]] = {}

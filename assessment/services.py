@@ -147,6 +147,27 @@ def cycle_open(
     return _cycle_create(template, items, year, deadline, title, units, acting_user)
 
 
+def cycle_item_copies(items: Iterable[TemplateItem], cycle: Cycle) -> list[CycleItem]:
+    """The template's items copied into the saved cycle (unsaved copies): the cycle keeps them whatever
+    later happens to the template."""
+    return [
+        CycleItem(
+            federation_id=cycle.federation_id,
+            cycle_id=cycle.pk,
+            number=i.number,
+            title=i.title,
+            points=i.points,
+            guidance=i.guidance,
+            kind=i.kind,
+            params=i.params,
+            evidence_required=i.evidence_required,
+            na_allowed=i.na_allowed,
+            threshold=i.threshold,
+        )
+        for i in items
+    ]
+
+
 def _cycle_create(
     template: Template,
     items: list[TemplateItem],
@@ -168,24 +189,7 @@ def _cycle_create(
             template_revision=template.revision,
         )
         cycle.save()
-        copies = CycleItem.objects.bulk_create(
-            [
-                CycleItem(
-                    federation_id=fed,
-                    cycle=cycle,
-                    number=i.number,
-                    title=i.title,
-                    points=i.points,
-                    guidance=i.guidance,
-                    kind=i.kind,
-                    params=i.params,
-                    evidence_required=i.evidence_required,
-                    na_allowed=i.na_allowed,
-                    threshold=i.threshold,
-                )
-                for i in items
-            ]
-        )
+        copies = CycleItem.objects.bulk_create(cycle_item_copies(items, cycle))
         forms = create_tracked(SelfCheck, [SelfCheck(federation_id=fed, cycle=cycle, unit=u) for u in units])
         create_tracked(
             ItemAnswer, [ItemAnswer(federation_id=fed, selfcheck=f, item=c) for f in forms for c in copies]

@@ -158,6 +158,14 @@ class ScaleContext:
     # One line per generator for the command's summary.
     summary: list[str] = field(default_factory=list)
 
+    def active_units_by_federation(self) -> dict[int, list[Any]]:
+        """The units not dissolved, by federation id (only federations that have any)."""
+        found: dict[int, list[Any]] = {}
+        for unit in self.units:
+            if unit.dissolved_on is None:
+                found.setdefault(unit.federation_id, []).append(unit)
+        return found
+
 
 home_cards: Registry[HomeCard] = Registry("home_cards")
 landing_pages: Registry[LandingPage] = Registry("landing_pages")

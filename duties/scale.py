@@ -59,10 +59,7 @@ def _name(rng: Any) -> str:
 
 def generate(ctx: ScaleContext) -> None:
     rng, today, stamp = ctx.rng, ctx.today, ctx.stamp
-    by_federation: dict[int, list[Any]] = {}
-    for unit in ctx.units:
-        if unit.dissolved_on is None:
-            by_federation.setdefault(unit.federation_id, []).append(unit)
+    by_federation = ctx.active_units_by_federation()
     feds = [f.pk for f in ctx.federations if f.pk in by_federation]
     appointed = dt.date(2021, 3, 8)
 

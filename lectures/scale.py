@@ -61,10 +61,7 @@ def _per(count: float, units: int) -> int:
 
 def generate(ctx: ScaleContext) -> None:
     rng, today, stamp = ctx.rng, ctx.today, ctx.stamp
-    by_federation: dict[int, list[Any]] = {}
-    for unit in ctx.units:
-        if unit.dissolved_on is None:
-            by_federation.setdefault(unit.federation_id, []).append(unit)
+    by_federation = ctx.active_units_by_federation()
     feds = [f.pk for f in ctx.federations if f.pk in by_federation]
 
     categories = [
