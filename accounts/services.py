@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import ApiToken, RoleAssignment, User
 from accounts.policy import MSG_LOCKED, count_failure, requires_otp
 from accounts.resets import credential_reset_request
+from accounts.scope import PERSON_UNIT_ATTR, ROLES_ATTR, scope_columns
 from core import audit
+from core.busy import try_write
 from core.middleware import client_ip
 from core.roles import ROLE_BINDINGS
 from core.scoping import forget_scope
@@ -181,11 +183,17 @@ def token_authenticate(request: HttpRequest, raw: str) -> User | None:
 
     # One indexed lookup of a SHA-256 of the token (unique key_hash): tokens are 256 random bits, so a fast
     # hash is as safe as a slow one and costs microseconds. The user comes with it; the person, with its
-    # encrypted columns, does not (the scope needs only its unit, accounts.scope.load_scope).
-    found = list(ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(raw))[:1])
+    # encrypted columns, does not; its unit and the user's roles come as columns of the same row
+    # (accounts.scope.scope_columns), so that the request's scope needs no query of its own.
+    found = list(
+        ApiToken.objects.select_related("user").annotate(**scope_columns("user_id", "user__person_id"))
+        .filter(key_hash=ApiToken.hash(raw))[:1]
+    )
     if not found:
         return None
     token = found[0]
+    for column in (ROLES_ATTR, PERSON_UNIT_ATTR):
+        setattr(token.user, column, getattr(token, column))
     now = timezone.now()
     if not token_usable(token, now):
         ApiToken.objects.filter(pk=token.pk).delete()
@@ -200,7 +208,8 @@ def token_touch(token: ApiToken) -> None:
 
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        # Skipped while another writer holds the database: the next request stamps it (core.busy).
+        try_write(lambda: ApiToken.objects.filter(pk=token.pk).update(last_used_at=now))
 
 
 def tokens_of(user: User) -> Any:

@@ -28,6 +28,8 @@ from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessio
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
+from core.busy import try_write
+
 PASSIVE = "jinguo_passive_request"
 # When the session was last saved (time.time()); a session without it is renewed by the next own request.
 RENEWED_AT = "jinguo_renewed_at"
@@ -77,4 +79,14 @@ class SessionMiddleware(DjangoSessionMiddleware):
                 renewed = session.get(RENEWED_AT)
                 if not isinstance(renewed, int | float) or not 0 <= now - renewed < renew_interval():
                     session[RENEWED_AT] = now  # modified: Django's middleware saves it
+                    return self._renew(request, response)
         return super().process_response(request, response)
+
+    def _renew(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        """Saves a renewal unless another writer holds the database (core.busy): the next request
+        renews it then, and a page that only reads never waits for someone else's write."""
+        saved: list[HttpResponse] = []
+        if try_write(lambda: saved.append(super(SessionMiddleware, self).process_response(request, response))):
+            return saved[0]
+        patch_vary_headers(response, ("Cookie",))
+        return response

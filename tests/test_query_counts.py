@@ -107,47 +107,47 @@ def unit_a1(path: str = "") -> Callable[[Any], str]:
     return lambda w: f"/orgs/units/{w.unit_a1.pk}/{path}"
 
 
-# Every request of a logged-in user costs: the session, the user, their role assignments (the scope) and,
-# at the end, the menu's unread-notification count: "frame" below. The session is not saved by a read (it
-# is renewed at most once a minute, core.sessions; a save would be savepoint, update, release). The person
-# of the user (her unit, for the scope and "my unit") is one more where the account has one.
+# Every request of a logged-in user costs: the session, the user (with their role assignments and their
+# person's unit as columns of the same row: the scope, accounts.scope.scope_columns) and, at the end, the
+# menu's unread-notification count: "frame" below. The session is not saved by a read (it is renewed at
+# most once a minute, core.sessions; a save would be savepoint, update, release).
 PAGES = [
-    # frame 4 + person + units (one page, successors joined) + the federation picker's names
+    # frame 3 + units (one page, successors joined) + the federation picker's names
     # + the pinyin key check of the search box's results
-    Page("unit-list", "staff", lambda w: "/orgs/units/", more_units, 8),
-    # frame 4 + person + the unit + its successor/predecessors + three "may view the unit" checks of the
+    Page("unit-list", "staff", lambda w: "/orgs/units/", more_units, 6),
+    # frame 3 + the unit + its successor/predecessors + three "may view the unit" checks of the
     # panels + committee, terms, seats, vacancies (one query each, all rows) + the stand-in app's panel count
-    Page("unit-detail", "staff", unit_a1(), more_history, 15),
-    # frame 4 + person + the unit + federation + committees, terms, seats, vacancies, corrections
+    Page("unit-detail", "staff", unit_a1(), more_history, 13),
+    # frame 3 + the unit + federation + committees, terms, seats, vacancies, corrections
     # + the predecessor and successor units
-    Page("unit-history", "liaison", lambda w: f"/committees/units/{w.unit_a1.pk}/history/", more_history, 13),
-    # frame 4 + person + people (one page, units joined) + the count for the pager
-    Page("person-list", "staff", lambda w: "/orgs/people/", more_people, 7),
-    # frame 4 + person + the person with unit + the "may change" check
-    Page("person-detail", "staff", lambda w: f"/orgs/people/{w.executive.person.pk}/", nothing, 7),
-    # frame 4 + the sysadmin's second factor + accounts (one page) + their role assignments (one query)
-    Page("user-list", "sysadmin", lambda w: "/accounts/users/", more_accounts, 8),
-    # frame 4 + the second factor + the count for the pager + the ids of the page's revocable grants
+    Page("unit-history", "liaison", lambda w: f"/committees/units/{w.unit_a1.pk}/history/", more_history, 11),
+    # frame 3 + people (one page, units joined) + the count for the pager
+    Page("person-list", "staff", lambda w: "/orgs/people/", more_people, 5),
+    # frame 3 + the person with unit + the "may change" check
+    Page("person-detail", "staff", lambda w: f"/orgs/people/{w.executive.person.pk}/", nothing, 5),
+    # frame 3 + the sysadmin's second factor + accounts (one page) + their role assignments (one query)
+    Page("user-list", "sysadmin", lambda w: "/accounts/users/", more_accounts, 7),
+    # frame 3 + the second factor + the count for the pager + the ids of the page's revocable grants
     # + the accounts of the page (one query) + their assignments (one query)
-    Page("role-list", "secadmin", lambda w: "/accounts/roles/", more_accounts, 9),
-    # frame 4 + person + the unit + the volunteer's card (her profile, held lectures and approved other
+    Page("role-list", "secadmin", lambda w: "/accounts/roles/", more_accounts, 8),
+    # frame 3 + the unit + the volunteer's card (her profile, held lectures and approved other
     # service for her hours, the next five lectures, the orders waiting for her answer) + the staff to ask
-    Page("home", "volunteer", lambda w: "/", lambda w, n: more_notifications(w, n, "volunteer"), 13),
-    # frame 4 + person + notifications (one page) + the count + the unread count of the tabs
-    Page("notifications", "staff", lambda w: "/notifications/", more_notifications, 8),
-    # frame 4 + the auditor's second factor + events (one page) + the count + the action filter's choices
+    Page("home", "volunteer", lambda w: "/", lambda w, n: more_notifications(w, n, "volunteer"), 11),
+    # frame 3 + notifications (one page) + the count + the unread count of the tabs
+    Page("notifications", "staff", lambda w: "/notifications/", more_notifications, 6),
+    # frame 3 + the auditor's second factor + events (one page) + the count + the action filter's choices
     # + the federation names of the page's events
-    Page("audit-log", "auditor", lambda w: "/audit/", more_audit, 10),
-    # frame 4 + person + the period's first dates (2) + the federation's deadlines + the rates and trend
+    Page("audit-log", "auditor", lambda w: "/audit/", more_audit, 9),
+    # frame 3 + the period's first dates (2) + the federation's deadlines + the rates and trend
     # from the rate summary (its years, its days) + the lists' lengths from it (years, days) + the first
     # units without a committee + the first overdue terms (running; ended later) + the first late vacancies
     # (the fill deadline, each part's ids, their rows) + the federation picker
-    Page("dashboard", "staff", lambda w: "/dashboard/", more_units, 20),
-    # frame 4 + person + the period's first dates (2) + the page's rows + the count for the pager
+    Page("dashboard", "staff", lambda w: "/dashboard/", more_units, 18),
+    # frame 3 + the period's first dates (2) + the page's rows + the count for the pager
     # + the federation's name
-    Page("dashboard-list", "staff", lambda w: "/dashboard/lists/no-committee/", more_units, 10),
-    # frame 4 + person + the federation + its settings sections' reads
-    Page("federation-settings", "staff", lambda w: f"/orgs/federations/{w.fed_a.pk}/settings/", nothing, 7),
+    Page("dashboard-list", "staff", lambda w: "/dashboard/lists/no-committee/", more_units, 8),
+    # frame 3 + the federation + its settings sections' reads
+    Page("federation-settings", "staff", lambda w: f"/orgs/federations/{w.fed_a.pk}/settings/", nothing, 5),
 ]
 
 

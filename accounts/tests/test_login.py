@@ -151,6 +151,29 @@ def test_reading_pages_does_not_write_the_session_on_every_request(world, settin
         assert renewed == expiry + dt.timedelta(seconds=settings.SESSION_RENEW_INTERVAL + 1)
 
 
+def test_a_renewal_that_finds_the_database_busy_is_left_to_the_next_request(world, settings, monkeypatch):
+    """While another writer holds SQLite's lock (core.busy.try_write skips the write) the page answers
+    at once, unrenewed; the next request renews the session."""
+    from django.contrib.sessions.models import Session
+
+    import core.sessions
+
+    skipped = []
+    start = timezone.now()
+    client = Client()
+    with time_machine.travel(start, tick=False) as clock:
+        web_login(client, "staff", PASSWORD)
+        expiry = Session.objects.get().expire_date
+        clock.move_to(start + dt.timedelta(seconds=settings.SESSION_RENEW_INTERVAL + 1))
+        monkeypatch.setattr(core.sessions, "try_write", lambda write: skipped.append(write) or False)
+        assert client.get(reverse("accounts:profile")).status_code == 200
+        assert len(skipped) == 1 and Session.objects.get().expire_date == expiry
+        monkeypatch.undo()
+        clock.move_to(start + dt.timedelta(seconds=settings.SESSION_RENEW_INTERVAL + 2))
+        assert client.get(reverse("accounts:profile")).status_code == 200
+        assert Session.objects.get().expire_date == expiry + dt.timedelta(seconds=settings.SESSION_RENEW_INTERVAL + 2)
+
+
 def test_an_idle_session_never_outlives_30_minutes_from_the_last_request(world, settings):
     """Renewal at most once a minute may end a session up to a minute early, never late."""
     start = timezone.now()
