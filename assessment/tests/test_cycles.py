@@ -335,10 +335,10 @@ def test_the_cycle_page_query_count_does_not_grow_with_units(world, client_as, d
     )
     client = client_as(world.staff)
     client.get(reverse("assessment:cycle-detail", args=[cycle.pk]))
-    # 1 session, 2 user, 3 role assignments and 4 person (the scope), 5 the cycle, 6 its items, 7 the forms
-    # with their units and answered counts, 8 permits("change"), 9 the bell (the session is renewed at most once a minute,
-    # core.sessions: not on this read).
-    with django_assert_num_queries(9):
+    # 1 session, 2 user with its role assignments and person's unit (the scope), 3 the cycle, 4 its items,
+    # 5 the forms with their units and answered counts, 6 permits("change"), 7 the bell (the session is
+    # renewed at most once a minute, core.sessions: not on this read).
+    with django_assert_num_queries(7):
         page = client.get(reverse("assessment:cycle-detail", args=[cycle.pk]))
     assert page.status_code == 200 and page.content.decode().count("测试单位") >= n
 

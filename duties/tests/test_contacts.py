@@ -235,10 +235,10 @@ def _executives(n, world):
         services.contact_log_record(assignment=a, contacted_on=D(2024, 5, 1), way="phone", subject="联系")
 
 
-# session, user, role assignments and person (the scope), count, executives (+ person, unit), duty figures
+# session, user with its role assignments and person's unit (the scope), count, executives (+ person, unit), duty figures
 # (contact logs, shifts, attendance, suggestions, cases: one aggregate each), the menu's notification count
 # (the session is renewed at most once a minute, core.sessions: not on these reads).
-LIST_QUERIES = 12
+LIST_QUERIES = 10
 
 
 @pytest.mark.parametrize("n", [2, 20])

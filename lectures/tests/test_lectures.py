@@ -208,9 +208,9 @@ def test_the_lecture_list_costs_the_same_queries_for_2_and_20(
         )
     client = client_as(world.requester)
     client.get(reverse("lectures:lecture-list"))
-    # session, user, role assignments, person, count, the bell, the page's lectures (with topic, unit,
-    # community and places taken), their lecturers with persons; savepoint, session update, release
-    with django_assert_num_queries(8):
+    # session, user (with its roles and person's unit), count, the bell, the page's lectures (with topic, unit,
+    # community and places taken), their lecturers with persons
+    with django_assert_num_queries(6):
         page = client.get(reverse("lectures:lecture-list"))
     assert page.content.decode().count("会场") == rows
 

@@ -153,10 +153,9 @@ def test_the_library_costs_the_same_queries_for_2_and_20_topics(
         services.topic_review(topic=t, accept=True)
     client = client_as(world.requester)
     client.get(reverse("lectures:topic-list"))
-    # session, user, role assignments, person, count, own volunteer record (the propose button), the
-    # filter's categories, the bell, the page's topics (with category), their lecturers with persons;
-    # savepoint, session update, release
-    with django_assert_num_queries(10):
+    # session, user (with its roles and person's unit), count, own volunteer record (the propose button), the
+    # filter's categories, the bell, the page's topics (with category), their lecturers with persons
+    with django_assert_num_queries(8):
         page = client.get(reverse("lectures:topic-list"))
     assert page.content.decode().count("<tr>") == rows + 2
 

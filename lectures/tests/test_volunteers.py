@@ -154,10 +154,9 @@ def test_the_volunteer_list_costs_the_same_queries_for_2_and_20_rows(
         services.volunteer_register(person=person, categories=world.cats_a[:2])
     client = client_as(world.staff)
     client.get(reverse("lectures:volunteer-list"))  # warm the session
-    # session, user, role assignments (scope), the user's person, count, the filter's categories, the bell,
-    # the page's volunteers (with person and unit), their categories (prefetch); savepoint, session
-    # update, release (the session's renewal)
-    with django_assert_num_queries(9):
+    # session, user (with its roles and person's unit: the scope), count, the filter's categories, the bell,
+    # the page's volunteers (with person and unit), their categories (prefetch)
+    with django_assert_num_queries(7):
         page = client.get(reverse("lectures:volunteer-list"))
     assert page.content.decode().count('href="/lectures/volunteers/') >= rows
 
