@@ -273,9 +273,10 @@ def grow_history(world, corrections=3):
                               acting_user=world.staff)
 
 
-# Every page of a logged-in user: the session, the user, the scope (role assignments, the user's person),
-# the bell (once per request, the panels' renders included); the session is renewed at most once a minute.
-PER_REQUEST = 5
+# Every page of a logged-in user: the session, the user (with the scope: role assignments and the person's
+# unit as columns of its row), the bell (once per request, the panels' renders included); the session is
+# renewed at most once a minute.
+PER_REQUEST = 3
 
 
 def test_the_history_page_query_count_is_pinned_and_does_not_grow(world, client_as):

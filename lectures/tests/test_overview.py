@@ -156,9 +156,9 @@ def test_the_page_query_count_does_not_grow_with_rows(world, client_as):
         "the overview's query count grew with its rows: read each list in one grouped query "
         "(lectures/overview.py lists them)"
     )
-    # session, user, roles, person; the first lecture's year (the picker); the federations' names; the
-    # overview's nine (lectures/overview.py); the unread notices of the menu.
-    assert len(few.captured_queries) == 16
+    # session, user (with its roles and person's unit); the first lecture's year (the picker); the
+    # federations' names; the overview's nine (lectures/overview.py); the unread notices of the menu.
+    assert len(few.captured_queries) == 14
 
 
 def test_in_english_the_overview_is_english(world, client_as):
