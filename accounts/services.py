@@ -186,7 +186,7 @@ def token_authenticate(request: HttpRequest, raw: str) -> User | None:
     # encrypted columns, does not; its unit and the user's roles come as columns of the same row
     # (accounts.scope.scope_columns), so that the request's scope needs no query of its own.
     found = list(
-        ApiToken.objects.select_related("user").annotate(**scope_columns("user_id", "user__person_id"))
+        ApiToken.objects.select_related("user").annotate(**scope_columns())
         .filter(key_hash=ApiToken.hash(raw))[:1]
     )
     if not found:
